@@ -1,0 +1,5 @@
+"""`python -m montui` runs the command line."""
+
+from montui.cli import main
+
+raise SystemExit(main())

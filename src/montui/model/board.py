@@ -1,0 +1,77 @@
+"""The alarm board's logic without a screen: order, filter, counts, per-region freshness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from montui.model.alarm import Alarm, AlarmState
+
+
+def board_order(alarms: Iterable[Alarm]) -> list[Alarm]:
+    """ALARM, then INSUFFICIENT_DATA, then OK; within a state the most recent transition
+    first; then by name and region so the order is stable between refreshes."""
+    by_name = sorted(alarms, key=lambda a: (a.name, a.region))
+    return sorted(by_name, key=lambda a: (a.state.rank, -a.in_state_since.timestamp()))
+
+
+def filter_alarms(
+    alarms: Iterable[Alarm], text: str = "", states: frozenset[AlarmState] | None = None
+) -> list[Alarm]:
+    """Keep alarms in `states` (all when None) whose searchable text contains every word of
+    `text` (case-insensitive): `lambda prod` matches alarms mentioning both."""
+    words = text.lower().split()
+    kept = []
+    for alarm in alarms:
+        if states is not None and alarm.state not in states:
+            continue
+        if words:
+            haystack = alarm.search_text()
+            if not all(w in haystack for w in words):
+                continue
+        kept.append(alarm)
+    return kept
+
+
+def state_counts(alarms: Iterable[Alarm]) -> dict[AlarmState, int]:
+    """How many alarms are in each state (every state present, zero included)."""
+    counts = dict.fromkeys(AlarmState, 0)
+    for alarm in alarms:
+        counts[alarm.state] += 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class RegionStatus:
+    """What the board knows of one region: its last good alarms and its last error.
+
+    A failing region keeps the alarms of its last successful poll (shown as stale) so a
+    network blip never blanks the board.
+    """
+
+    region: str
+    alarms: tuple[Alarm, ...] = ()
+    fetched_at: datetime | None = None
+    error: str | None = None
+    failures: int = 0
+
+    def succeeded(self, alarms: tuple[Alarm, ...], at: datetime) -> RegionStatus:
+        return RegionStatus(self.region, alarms, at, None, 0)
+
+    def failed(self, message: str) -> RegionStatus:
+        return RegionStatus(self.region, self.alarms, self.fetched_at, message, self.failures + 1)
+
+    def age(self, now: datetime) -> float | None:
+        """Seconds since the last successful poll, or None before the first one."""
+        if self.fetched_at is None:
+            return None
+        return (now - self.fetched_at).total_seconds()
+
+
+def retry_delay(refresh: float, failures: int) -> float:
+    """Seconds before the next poll: the refresh interval when healthy; after failures an
+    exponential backoff from 5 s, capped at the larger of the refresh interval and 2 minutes."""
+    if failures <= 0:
+        return refresh
+    return float(min(5 * 2 ** (failures - 1), max(refresh, 120)))

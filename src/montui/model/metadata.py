@@ -1,0 +1,73 @@
+"""What the team knows about an alarm that AWS does not: response pattern, owner, runbook.
+
+Rules come from config (`[[alarm]]` tables) and match alarm names by glob; the first matching
+rule that sets a field wins, so a specific rule placed before a catch-all refines it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from fnmatch import fnmatchcase
+
+
+class ResponsePattern(StrEnum):
+    """How an alarm should be answered (MONITORING.md's response patterns)."""
+
+    ACT_NOW = "act-now"
+    NEXT_BUSINESS_DAY = "next-business-day"
+    KNOW_ONLY = "know-only"
+    RECORD_ONLY = "record-only"
+
+    @property
+    def label(self) -> str:
+        """A few characters for the board's column."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    ResponsePattern.ACT_NOW: "act now",
+    ResponsePattern.NEXT_BUSINESS_DAY: "next day",
+    ResponsePattern.KNOW_ONLY: "know",
+    ResponsePattern.RECORD_ONLY: "record",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmMeta:
+    """Team metadata for one alarm; any field may be unknown."""
+
+    response: ResponsePattern | None = None
+    owner: str | None = None
+    runbook: str | None = None
+
+    def is_empty(self) -> bool:
+        return self.response is None and self.owner is None and self.runbook is None
+
+
+@dataclass(frozen=True, slots=True)
+class MetaRule:
+    """`match` is a shell glob over the alarm name (case-sensitive, as alarm names are)."""
+
+    match: str
+    meta: AlarmMeta
+    region: str | None = None
+
+    def applies_to(self, name: str, region: str) -> bool:
+        if self.region is not None and self.region != region:
+            return False
+        return fnmatchcase(name, self.match)
+
+
+def meta_for(name: str, region: str, rules: tuple[MetaRule, ...]) -> AlarmMeta:
+    """Merge the rules that match, field by field, the earliest rule winning each field."""
+    response: ResponsePattern | None = None
+    owner: str | None = None
+    runbook: str | None = None
+    for rule in rules:
+        if not rule.applies_to(name, region):
+            continue
+        response = response or rule.meta.response
+        owner = owner or rule.meta.owner
+        runbook = runbook or rule.meta.runbook
+    return AlarmMeta(response=response, owner=owner, runbook=runbook)
