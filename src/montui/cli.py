@@ -1,0 +1,163 @@
+"""The `montui` command line: options, config, and which program to run.
+
+Kept light on purpose: the interactive app's first frame is painted before aiobotocore (or
+even botocore) is imported, so this module imports only argparse, the config module and the
+model; textual, the sources and the demo world are imported by the branch that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Sequence
+
+from montui import __version__
+from montui.config import STALE_FACTOR, ConfigError, Settings, load_settings
+from montui.launch import AwsRequest
+from montui.model.duration import parse_duration
+
+EXIT_USAGE = 2
+
+
+def _regions(text: str) -> tuple[str, ...]:
+    regions = tuple(r.strip() for r in text.split(",") if r.strip())
+    if not regions:
+        raise argparse.ArgumentTypeError("expected one or more regions, e.g. us-east-1,eu-west-1")
+    return regions
+
+
+def _refresh(text: str) -> float:
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds < 5:
+        raise argparse.ArgumentTypeError("refresh must be at least 5 seconds")
+    return float(seconds)
+
+
+def _aws_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options every command takes. Subcommands repeat them with SUPPRESS defaults so that
+    `montui --profile p alarms` and `montui alarms --profile p` both work."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--profile", default=default, help="AWS profile (default: AWS_PROFILE)")
+    parser.add_argument(
+        "--region",
+        dest="regions",
+        type=_regions,
+        default=default,
+        metavar="R1,R2,…",
+        help="regions to watch (default: config, AWS_REGION, the profile's region)",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        default=default,
+        metavar="URL",
+        help="send every AWS call to URL (an emulator); AWS_ENDPOINT_URL[_<SERVICE>] also work",
+    )
+    parser.add_argument("--config", default=default, metavar="FILE", help="config file (TOML)")
+    parser.add_argument(
+        "--refresh",
+        type=_refresh,
+        default=default,
+        metavar="SECONDS",
+        help="seconds between polls (default 60; 90, 30s and 2m are accepted)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=default if suppress else False,
+        help="start a local AWS world on 127.0.0.1 and watch it (no AWS account needed)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="montui",
+        description="Terminal operations console for AWS: what is in ALARM, across regions.",
+        epilog="Run without a command for the interactive board. Try it without AWS: montui --demo",
+    )
+    parser.add_argument("--version", action="version", version=f"montui {__version__}")
+    _aws_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    alarms = commands.add_parser(
+        "alarms",
+        help="print the alarms (for scripts and health checks)",
+        description="Print every alarm of the configured regions, most urgent first.",
+    )
+    _aws_options(alarms, suppress=True)
+    alarms.add_argument("--state", choices=["ALARM", "OK", "INSUFFICIENT_DATA"])
+    alarms.add_argument("--output", choices=["table", "json", "csv"], default="table")
+    alarms.add_argument(
+        "--fail-on-alarm",
+        action="store_true",
+        help="exit with status 3 when any listed alarm is in ALARM",
+    )
+
+    demo = commands.add_parser("demo", help="the local AWS world")
+    demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
+    # `montui demo serve …` is handed to the world's own parser before this one runs (see
+    # main); it is declared here so that --help lists it.
+    demo_commands.add_parser("serve", help="run the local AWS world alone, until Ctrl-C")
+    return parser
+
+
+def _request(args: argparse.Namespace, settings: Settings) -> AwsRequest:
+    return AwsRequest(
+        profile=args.profile,
+        regions=args.regions,
+        endpoint_url=args.endpoint_url,
+        config_profile=settings.profile,
+        config_regions=settings.regions or None,
+        config_endpoint_url=settings.endpoint_url,
+        demo=bool(args.demo),
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    if args.refresh is not None:
+        stale = max(settings.stale_after, args.refresh * STALE_FACTOR)
+        settings = dataclasses.replace(settings, refresh=args.refresh, stale_after=stale)
+    return settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `montui` console script. Returns the exit status."""
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:2] == ["demo", "serve"]:
+        from montui.demo.serve import main as serve_main
+
+        return serve_main(raw[2:])
+    args = build_parser().parse_args(raw)
+    for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"montui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    request = _request(args, settings)
+    if args.command == "alarms":
+        from montui.commands.alarms import run_alarms
+
+        return run_alarms(
+            request,
+            settings,
+            state=args.state,
+            output=args.output,
+            fail_on_alarm=args.fail_on_alarm,
+        )
+    return _run_app(request, settings)
+
+
+def _run_app(request: AwsRequest, settings: Settings) -> int:
+    from montui.ui.app import MontuiApp
+    from montui.ui.feed import AwsFeed
+
+    app = MontuiApp(AwsFeed(request), settings)
+    app.run()
+    return app.return_code or 0

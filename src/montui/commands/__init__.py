@@ -1,0 +1,1 @@
+"""Non-interactive subcommands (`montui alarms`, later `montui query`)."""

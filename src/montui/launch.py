@@ -1,0 +1,181 @@
+"""Where montui's AWS is: a real account, or the local AWS world in a child process.
+
+`montui --demo` runs `python -m montui.demo serve --port 0 --ready-json` as a child process,
+reads the one JSON line it prints when seeded and ready, and points every client at that
+endpoint with the world's fake credentials. The child watches its stdin and exits when this
+process closes it (or dies), so no world outlives the app. Neither `ui` nor `sources` import
+`montui.demo`: the world is reached only over the network, as AWS is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+READY_TIMEOUT = 30.0
+
+
+class DemoWorldError(RuntimeError):
+    """The local AWS world did not start; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorldEndpoint:
+    """How to reach a running local AWS world."""
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+    regions: tuple[str, ...]
+
+
+def _command() -> list[str]:
+    return [sys.executable, "-m", "montui.demo", "serve", "--port", "0", "--ready-json"]
+
+
+def _parse_ready(line: bytes, stderr: str) -> WorldEndpoint:
+    if not line:
+        detail = stderr.strip().splitlines()[-1:] or ["it exited before it was ready"]
+        raise DemoWorldError(
+            f"the local AWS world did not start: {detail[0]}\n"
+            "install the demo extra: pip install 'montui[demo]' (make demo does this)"
+        )
+    try:
+        data: dict[str, Any] = json.loads(line)
+        return WorldEndpoint(
+            endpoint=str(data["endpoint"]),
+            access_key=str(data["access_key"]),
+            secret_key=str(data["secret_key"]),
+            regions=tuple(str(r) for r in data["regions"]),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DemoWorldError(f"the local AWS world said something unexpected: {line!r}") from exc
+
+
+class DemoWorld:
+    """The local AWS world as an asyncio child process (used by the TUI)."""
+
+    def __init__(self) -> None:
+        self._proc: asyncio.subprocess.Process | None = None
+        self._stderr: IO[bytes] | None = None
+        self.info: WorldEndpoint | None = None
+
+    async def start(self) -> WorldEndpoint:
+        self._stderr = tempfile.TemporaryFile()
+        self._proc = await asyncio.create_subprocess_exec(
+            *_command(),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=self._stderr,
+        )
+        assert self._proc.stdout is not None
+        try:
+            line = await asyncio.wait_for(self._proc.stdout.readline(), READY_TIMEOUT)
+        except TimeoutError:
+            await self.stop()
+            raise DemoWorldError(
+                f"the local AWS world was not ready in {READY_TIMEOUT:.0f}s"
+            ) from None
+        if not line:
+            await self._proc.wait()
+        self.info = _parse_ready(line, self._read_stderr())
+        return self.info
+
+    def _read_stderr(self) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    async def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.returncode is None:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            with contextlib.suppress(ProcessLookupError):
+                proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), 5)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                await proc.wait()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+
+class DemoWorldSync:
+    """The same child process for synchronous callers (`montui alarms --demo`)."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> WorldEndpoint:
+        with tempfile.TemporaryFile() as err:
+            self._proc = subprocess.Popen(
+                _command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
+            )
+            assert self._proc.stdout is not None
+            line = self._proc.stdout.readline()
+            if not line:
+                self._proc.wait(10)
+            err.seek(0)
+            return _parse_ready(line, err.read().decode(errors="replace"))
+
+    def __exit__(self, *exc: object) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.stdin is not None:
+            proc.stdin.close()
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass(frozen=True, slots=True)
+class AwsRequest:
+    """What the user asked for, from the command line and the config file, before resolving
+    it against the AWS config files and the environment (see `resolve`)."""
+
+    profile: str | None = None
+    regions: tuple[str, ...] | None = None
+    endpoint_url: str | None = None
+    config_profile: str | None = None
+    config_regions: tuple[str, ...] | None = None
+    config_endpoint_url: str | None = None
+    demo: bool = False
+
+
+def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> Any:
+    """The `sources.session.AwsTarget` for a request (blocking: botocore reads the AWS config
+    files). With a demo world, its endpoint and fake credentials win over everything else,
+    so `--demo` can never reach a real account."""
+    from montui.sources.session import resolve_target
+
+    if world is not None:
+        return resolve_target(
+            profile=None,
+            regions=request.regions or world.regions,
+            endpoint_url=world.endpoint,
+            static_credentials=(world.access_key, world.secret_key),
+            env={},
+        )
+    return resolve_target(
+        profile=request.profile,
+        regions=request.regions,
+        endpoint_url=request.endpoint_url,
+        config_profile=request.config_profile,
+        config_regions=request.config_regions,
+        config_endpoint_url=request.config_endpoint_url,
+    )

@@ -1,0 +1,1 @@
+"""The Textual app: screens poll sources from workers; widgets render models."""

@@ -1,0 +1,62 @@
+"""The montui Textual app: global keys, the keymap from config, and the first screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from montui.config import Settings
+from montui.ui.feed import AlarmFeed
+from montui.ui.screens.board import BoardScreen
+from montui.ui.screens.help import HelpScreen
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MontuiApp(App[None]):
+    """montui's interactive console. The feed is closed (clients, demo world) on exit."""
+
+    TITLE = "montui"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+    ]
+
+    def __init__(
+        self,
+        feed: AlarmFeed,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__()
+        self.feed = feed
+        self.settings = settings
+        self.clock = clock
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        self.push_screen(
+            BoardScreen(
+                self.feed,
+                refresh_every=self.settings.refresh,
+                stale_after=self.settings.stale_after,
+                rules=self.settings.alarm_rules,
+                clock=self.clock,
+            )
+        )
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def on_unmount(self) -> None:
+        await self.feed.close()

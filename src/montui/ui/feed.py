@@ -1,0 +1,95 @@
+"""The one place the UI meets the AWS source layer.
+
+The board talks to an `AlarmFeed`. The real one (`AwsFeed`) imports aiobotocore and resolves
+profile/regions in a thread, after the first frame is painted, and owns the long-lived
+clients. Tests can hand the board any object with the same methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from montui.launch import AwsRequest, DemoWorld, resolve
+from montui.model.account import Identity
+from montui.model.alarm import Alarm
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """What the feed connected to: shown in the board's header."""
+
+    profile: str | None
+    regions: tuple[str, ...]
+    endpoint: str | None
+    demo: bool = False
+
+
+class AlarmFeed(Protocol):
+    """Where the board's alarms come from."""
+
+    async def connect(self) -> Connection: ...
+    async def alarms(self, region: str) -> tuple[Alarm, ...]: ...
+    async def identity(self) -> Identity: ...
+    async def close(self) -> None: ...
+
+
+def _load_sources() -> None:
+    """Import the AWS stack (about 0.3 s of module loading) off the event loop."""
+    for name in (
+        "aiobotocore.session",
+        "montui.sources.session",
+        "montui.sources.cloudwatch",
+        "montui.sources.identity",
+    ):
+        importlib.import_module(name)
+
+
+class AwsFeed:
+    """Alarms from AWS (or from the local AWS world with `demo=True`)."""
+
+    def __init__(self, request: AwsRequest) -> None:
+        self.request = request
+        self._world: DemoWorld | None = None
+        self._clients: Any = None
+        self._target: Any = None
+
+    async def connect(self) -> Connection:
+        world_info = None
+        if self.request.demo:
+            self._world = DemoWorld()
+            world_info = await self._world.start()
+        await asyncio.to_thread(_load_sources)
+        self._target = await asyncio.to_thread(resolve, self.request, world_info)
+        from montui.sources.session import AwsClients
+
+        self._clients = AwsClients(self._target)
+        return Connection(
+            profile=self._target.profile,
+            regions=tuple(self._target.regions),
+            endpoint=self._target.endpoint_url,
+            demo=self.request.demo,
+        )
+
+    async def alarms(self, region: str) -> tuple[Alarm, ...]:
+        from montui.sources.cloudwatch import describe_alarms
+
+        result: tuple[Alarm, ...] = await describe_alarms(self._clients, region)
+        return result
+
+    async def identity(self) -> Identity:
+        from montui.sources.identity import caller_identity
+
+        region = self._target.regions[0]
+        result: Identity = await caller_identity(self._clients, region)
+        return result
+
+    async def close(self) -> None:
+        if self._clients is not None:
+            await self._clients.close()
+            self._clients = None
+        if self._world is not None:
+            await self._world.stop()
+            self._world = None

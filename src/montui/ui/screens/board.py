@@ -1,0 +1,291 @@
+"""The alarm board: what is in ALARM, across the configured regions, refreshed on its own.
+
+One poll loop per region runs in a worker; a loop awaits its fetch before it sleeps, so polls
+of a region never overlap, and a failing region backs off and retries without touching the
+others. The loops write `RegionStatus` values; `refresh_view` renders them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from montui.launch import DemoWorldError
+from montui.model.account import Identity
+from montui.model.alarm import Alarm, AlarmState
+from montui.model.board import (
+    RegionStatus,
+    board_order,
+    filter_alarms,
+    retry_delay,
+    state_counts,
+)
+from montui.model.metadata import AlarmMeta, MetaRule, meta_for
+from montui.sources.errors import SourceError
+from montui.ui.feed import AlarmFeed, Connection
+from montui.ui.widgets.alarm_summary import AlarmSummary
+from montui.ui.widgets.alarm_table import AlarmTable
+from montui.ui.widgets.board_header import BoardHeader, header_text
+from montui.ui.widgets.freshness import Freshness
+from montui.ui.widgets.region_banner import RegionBanner
+
+SORTS: dict[str, Callable[[list[Alarm]], list[Alarm]]] = {
+    "urgency": board_order,
+    "name": lambda alarms: sorted(alarms, key=lambda a: (a.name, a.region)),
+    "region": lambda alarms: sorted(board_order(alarms), key=lambda a: a.region),
+    "recent": lambda alarms: sorted(alarms, key=lambda a: -a.in_state_since.timestamp()),
+}
+
+
+class BoardScreen(Screen[None]):
+    """Every alarm of every configured region, most urgent first."""
+
+    CSS_PATH = "board.tcss"
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("1", "only('ALARM')", "ALARM", id="show_alarm"),
+        Binding("2", "only('INSUFFICIENT_DATA')", "No data", id="show_insufficient"),
+        Binding("3", "only('OK')", "OK", id="show_ok"),
+        Binding("a", "show_all", "All", id="show_all"),
+        Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False),
+    ]
+
+    def __init__(
+        self,
+        feed: AlarmFeed,
+        *,
+        refresh_every: float,
+        stale_after: float,
+        rules: tuple[MetaRule, ...] = (),
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__()
+        self.feed = feed
+        self.refresh_every = refresh_every
+        self.stale_after = stale_after
+        self.rules = rules
+        self.clock = clock
+        self.connection: Connection | None = None
+        self.identity: Identity | None = None
+        self.statuses: dict[str, RegionStatus] = {}
+        self.hints: dict[str, str] = {}
+        self.filter_text = ""
+        self.only: AlarmState | None = None
+        self.sort = "urgency"
+        self._wake: dict[str, asyncio.Event] = {}
+        self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield BoardHeader(id="header")
+            yield Freshness(self.clock, self.stale_after, id="freshness")
+        yield RegionBanner(id="banner")
+        yield AlarmTable(id="alarms")
+        yield Static("Connecting to AWS…", id="empty")
+        yield AlarmSummary(id="summary")
+        yield Input(placeholder="filter: name, namespace, dimension, reason", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Freshness).set_fetched(None, busy=True)
+        self.refresh_view()
+        self.connect()
+
+    # -- data -------------------------------------------------------------------------
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        """Resolve profile and regions (off the event loop), then start the poll loops."""
+        try:
+            connection = await self.feed.connect()
+        except (SourceError, DemoWorldError) as exc:
+            self.app.exit(return_code=2, message=_fatal_message(exc))
+            return
+        self.connection = connection
+        for region in connection.regions:
+            self.statuses[region] = RegionStatus(region)
+            self._wake[region] = asyncio.Event()
+            self.run_worker(
+                self._poll_region(region), group=f"poll-{region}", exit_on_error=False
+            )
+        self.run_worker(self._load_identity(), group="identity", exit_on_error=False)
+        self.refresh_view()
+
+    async def _poll_region(self, region: str) -> None:
+        """Fetch, record, sleep, repeat: the next poll starts only after this one ended."""
+        wake = self._wake[region]
+        while True:
+            try:
+                alarms = await self.feed.alarms(region)
+            except SourceError as exc:
+                self._region_failed(region, exc)
+            except Exception as exc:  # never into Textual's crash screen
+                self._region_failed(region, SourceError(f"{type(exc).__name__}: {exc}"))
+            else:
+                self.statuses[region] = self.statuses[region].succeeded(alarms, self.clock())
+                self.hints.pop(region, None)
+            self.refresh_view()
+            wake.clear()
+            delay = retry_delay(self.refresh_every, self.statuses[region].failures)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), delay)
+
+    def _region_failed(self, region: str, exc: SourceError) -> None:
+        status = self.statuses[region]
+        never_worked = all(s.fetched_at is None for s in self.statuses.values())
+        if exc.fatal and never_worked:
+            self.app.exit(return_code=2, message=_fatal_message(exc))
+            return
+        self.statuses[region] = status.failed(exc.message)
+        self.hints[region] = exc.hint
+
+    async def _load_identity(self) -> None:
+        """The account for the header; retried quietly, never fatal on its own."""
+        for attempt in range(6):
+            try:
+                self.identity = await self.feed.identity()
+            except Exception:
+                await asyncio.sleep(retry_delay(self.refresh_every, attempt + 1))
+            else:
+                self.refresh_view()
+                return
+
+    # -- view -------------------------------------------------------------------------
+
+    def meta(self, alarm: Alarm) -> AlarmMeta:
+        key = alarm.key
+        if key not in self._meta_cache:
+            self._meta_cache[key] = meta_for(alarm.name, alarm.region, self.rules)
+        return self._meta_cache[key]
+
+    def all_alarms(self) -> list[Alarm]:
+        return [a for s in self.statuses.values() for a in s.alarms]
+
+    def visible_alarms(self) -> list[Alarm]:
+        states = frozenset({self.only}) if self.only else None
+        return SORTS[self.sort](filter_alarms(self.all_alarms(), self.filter_text, states))
+
+    def refresh_view(self) -> None:
+        """Render the statuses: header, banner, table, summary, freshness."""
+        now = self.clock()
+        everything = self.all_alarms()
+        visible = self.visible_alarms()
+        stale = frozenset(r for r, s in self.statuses.items() if s.error)
+        table = self.query_one(AlarmTable)
+        table.show(visible, now=now, meta=self.meta, stale_regions=stale)
+        self._update_header(everything)
+        self.query_one(RegionBanner).show(list(self.statuses.values()), now, self.hints)
+        fetched = [s.fetched_at for s in self.statuses.values() if s.fetched_at is not None]
+        busy = any(s.fetched_at is None and not s.error for s in self.statuses.values())
+        self.query_one(Freshness).set_fetched(min(fetched) if fetched else None, busy=busy)
+        empty = self.query_one("#empty", Static)
+        empty.display = not visible
+        empty.update(self._empty_message(everything))
+        self._update_summary()
+
+    def _update_header(self, everything: list[Alarm]) -> None:
+        view = []
+        if self.only:
+            view.append(f"{self.only.short} only")
+        if self.filter_text:
+            view.append(f"/{self.filter_text}")
+        if self.sort != "urgency":
+            view.append(f"sort: {self.sort}")
+        self.query_one(BoardHeader).update(
+            header_text(
+                identity=self.identity,
+                profile=self.connection.profile if self.connection else None,
+                regions=self.connection.regions if self.connection else (),
+                counts=state_counts(everything),
+                demo=bool(self.connection and self.connection.demo),
+                view=" ".join(view),
+            )
+        )
+
+    def _empty_message(self, everything: list[Alarm]) -> str:
+        if self.connection is None or any(
+            s.fetched_at is None and not s.error for s in self.statuses.values()
+        ):
+            return "Connecting to AWS…"
+        if not everything:
+            return "No alarms in " + ", ".join(self.statuses) + "."
+        what = f"{self.only.value} " if self.only else ""
+        matching = f" matching '{self.filter_text}'" if self.filter_text else ""
+        return f"No {what}alarms{matching}. Press a to show all, esc to clear the filter."
+
+    def _update_summary(self) -> None:
+        alarm = self.query_one(AlarmTable).selected()
+        meta = self.meta(alarm) if alarm else AlarmMeta()
+        self.query_one(AlarmSummary).show(alarm, meta, self.clock())
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._update_summary()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Poll every region now (a region already polling is not asked twice)."""
+        for event in self._wake.values():
+            event.set()
+        self.notify("Refreshing…", timeout=1.5)
+
+    def action_only(self, state: str) -> None:
+        chosen = AlarmState(state)
+        self.only = None if self.only is chosen else chosen
+        self.refresh_view()
+
+    def action_show_all(self) -> None:
+        self.only = None
+        self.refresh_view()
+
+    def action_cycle_sort(self) -> None:
+        names = list(SORTS)
+        self.sort = names[(names.index(self.sort) + 1) % len(names)]
+        self.refresh_view()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.filter_text = ""
+        self.query_one(AlarmTable).focus()
+        self.refresh_view()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.refresh_view()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        if not self.filter_text:
+            self.query_one("#filter", Input).display = False
+        self.query_one(AlarmTable).focus()
+
+
+def _fatal_message(exc: Exception) -> str:
+    """What `montui` prints when it cannot start: what happened, then what to do."""
+    if isinstance(exc, SourceError):
+        lines = [f"montui: {exc.message}"]
+        if exc.hint:
+            lines.append(f"  {exc.hint}")
+        return "\n".join(lines)
+    return f"montui: {exc}"

@@ -1,0 +1,60 @@
+"""The selected alarm in full, under the board's table: reason, what it watches, who owns it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from montui.model.alarm import Alarm, AlarmKind, condition_summary
+from montui.model.duration import format_age
+from montui.model.metadata import AlarmMeta
+from montui.ui.widgets.alarm_table import state_cell
+
+
+def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime) -> Text:
+    """Three to five lines: state and since when, what it watches and how it decides, the
+    full state reason, and the team metadata when config has some."""
+    since = alarm.in_state_since.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    age = format_age((now - alarm.in_state_since).total_seconds())
+    text = Text()
+    text.append_text(state_cell(alarm.state))
+    text.append(f" {alarm.name}", style="bold")
+    text.append(f"  {alarm.region} · for {age} (since {since})\n")
+    if alarm.kind is AlarmKind.COMPOSITE:
+        text.append(f"{alarm.watches()}\n")
+    else:
+        text.append(f"{alarm.watches()}  ·  {condition_summary(alarm)}\n")
+    text.append(" ".join(alarm.state_reason.split()) or "(no state reason)", style="italic")
+    extras = []
+    if meta.response:
+        extras.append(f"response: {meta.response.label}")
+    if meta.owner:
+        extras.append(f"owner: {meta.owner}")
+    if meta.runbook:
+        extras.append(f"runbook: {meta.runbook}")
+    if extras:
+        text.append("\n" + "  ·  ".join(extras), style="dim")
+    return text
+
+
+class AlarmSummary(Static):
+    """Shows `summary_text` for the highlighted row, or a hint when the board is empty."""
+
+    DEFAULT_CSS = """
+    AlarmSummary {
+        height: auto;
+        max-height: 7;
+        border-top: solid $primary-darken-2;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, alarm: Alarm | None, meta: AlarmMeta, now: datetime) -> None:
+        if alarm is None:
+            self.update("")
+            self.display = False
+            return
+        self.display = True
+        self.update(summary_text(alarm, meta, now))

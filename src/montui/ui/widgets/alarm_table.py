@@ -1,0 +1,144 @@
+"""The board's table: one row per alarm, redrawn on each refresh without losing the cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from montui.model.alarm import Alarm, AlarmState, condition_summary
+from montui.model.duration import format_age
+from montui.model.metadata import AlarmMeta
+from montui.model.region import region_code
+
+STATE_STYLE = {
+    AlarmState.ALARM: "bold red",
+    AlarmState.INSUFFICIENT_DATA: "yellow",
+    AlarmState.OK: "green",
+}
+
+
+def state_cell(state: AlarmState) -> Text:
+    """`✖ ALARM` in red: readable by symbol and word without colour."""
+    return Text(f"{state.symbol} {state.short}", style=STATE_STYLE[state])
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    max_width: int
+
+
+# Most useful first: at 80 columns State, Name, For, Condition and Rgn are visible; the rest
+# is one scroll to the right (or shown in full for the selected row below the table).
+COLUMNS = (
+    Column("state", "State", 8),
+    Column("name", "Name", 44),
+    Column("age", "For", 4),
+    Column("condition", "Condition", 26),
+    Column("region", "Rgn", 6),
+    Column("response", "Response", 8),
+    Column("owner", "Owner", 14),
+    Column("watches", "Watches", 48),
+    Column("reason", "Reason", 90),
+)
+_FIXED = {"state", "age", "condition", "region"}
+
+
+class AlarmTable(DataTable[Text | str]):
+    """Alarms in board order. `show()` replaces the rows and keeps the cursor on the same
+    alarm (by region and name) and the scroll offset where it was."""
+
+    DEFAULT_CSS = """
+    AlarmTable {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, **kwargs: str | None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self.alarms_by_key: dict[str, Alarm] = {}
+        self._widths: tuple[int, ...] = ()
+
+    @staticmethod
+    def row_key(alarm: Alarm) -> str:
+        return f"{alarm.region}\x1f{alarm.name}"
+
+    def selected(self) -> Alarm | None:
+        """The alarm under the cursor, if any."""
+        if self.row_count == 0:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.alarms_by_key.get(key or "")
+
+    def show(
+        self,
+        alarms: Sequence[Alarm],
+        *,
+        now: datetime,
+        meta: Callable[[Alarm], AlarmMeta],
+        stale_regions: frozenset[str] = frozenset(),
+    ) -> None:
+        """Replace the rows with `alarms` (already filtered and ordered)."""
+        current = self.selected()
+        keep_key = self.row_key(current) if current else None
+        keep_row = self.cursor_row
+        scroll_x, scroll_y = self.scroll_x, self.scroll_y
+        rows = [self._cells(a, now, meta(a), a.region in stale_regions) for a in alarms]
+        self._ensure_columns(rows)
+        self.clear()
+        self.alarms_by_key = {}
+        for alarm, cells in zip(alarms, rows, strict=True):
+            key = self.row_key(alarm)
+            self.alarms_by_key[key] = alarm
+            self.add_row(*cells, key=key)
+        if not alarms:
+            return
+        if keep_key is not None and keep_key in self.alarms_by_key:
+            target = self.get_row_index(keep_key)
+        else:
+            target = min(keep_row, len(alarms) - 1)
+        self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)
+        self.move_cursor(row=target, animate=False, scroll=False)
+
+    def _ensure_columns(self, rows: list[list[Text | str]]) -> None:
+        available = max(self.size.width, 80) - 1 - 2 * len(_FIXED | {"name"})
+        fixed = sum(self._width(c, rows, i) for i, c in enumerate(COLUMNS) if c.key in _FIXED)
+        widths = []
+        for i, column in enumerate(COLUMNS):
+            width = self._width(column, rows, i)
+            if column.key == "name":
+                width = max(16, min(width, available - fixed))
+            widths.append(width)
+        if tuple(widths) == self._widths:
+            return
+        self._widths = tuple(widths)
+        self.clear(columns=True)
+        for column, width in zip(COLUMNS, widths, strict=True):
+            self.add_column(column.label, width=width, key=column.key)
+
+    @staticmethod
+    def _width(column: Column, rows: list[list[Text | str]], index: int) -> int:
+        longest = max((Text(str(r[index])).cell_len for r in rows), default=0)
+        return max(len(column.label), min(column.max_width, longest))
+
+    @staticmethod
+    def _cells(alarm: Alarm, now: datetime, meta: AlarmMeta, stale: bool) -> list[Text | str]:
+        age = format_age((now - alarm.in_state_since).total_seconds())
+        region = region_code(alarm.region)
+        reason = " ".join(alarm.state_reason.split())
+        return [
+            state_cell(alarm.state),
+            Text(alarm.name, style="bold" if alarm.state is AlarmState.ALARM else ""),
+            age,
+            condition_summary(alarm) if alarm.metric or alarm.metrics else "composite",
+            Text(f"{region}⚠", style="yellow") if stale else region,
+            meta.response.label if meta.response else "",
+            meta.owner or "",
+            alarm.watches(),
+            reason,
+        ]

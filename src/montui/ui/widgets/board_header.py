@@ -1,0 +1,48 @@
+"""The board's top line: account, profile, regions and how many alarms are in each state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from montui.model.account import Identity
+from montui.model.alarm import AlarmState
+from montui.ui.widgets.alarm_table import STATE_STYLE
+
+
+def header_text(
+    *,
+    identity: Identity | None,
+    profile: str | None,
+    regions: tuple[str, ...],
+    counts: dict[AlarmState, int],
+    demo: bool,
+    view: str,
+) -> Text:
+    """`montui  123456789012 prod  ap-northeast-1,us-east-1  ✖ 3 ? 2 ✔ 55  [ALARM only]`."""
+    text = Text()
+    text.append(" montui ", style="bold reverse")
+    if demo:
+        text.append(" DEMO", style="bold magenta")
+    account = identity.account if identity else "…"
+    text.append(f" {account}")
+    if profile:
+        text.append(f" ({profile})", style="dim")
+    text.append(f"  {','.join(regions) if regions else '…'}  ", style="dim")
+    for state in AlarmState:
+        style = STATE_STYLE[state] if counts.get(state) else "dim"
+        text.append(f"{state.symbol} {counts.get(state, 0)} ", style=style)
+    if view:
+        text.append(f" [{view}]", style="bold")
+    return text
+
+
+class BoardHeader(Static):
+    """One line; updated when data or the view changes, never on a timer."""
+
+    DEFAULT_CSS = """
+    BoardHeader {
+        width: 1fr;
+        height: 1;
+    }
+    """

@@ -1,0 +1,229 @@
+"""The alarm board driven by Textual's pilot, fed by a scripted feed."""
+
+from __future__ import annotations
+
+from montui.config import Settings
+from montui.model.alarm import AlarmState
+from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
+from montui.sources.errors import NoCredentials
+from montui.ui.app import MontuiApp
+from montui.ui.screens.board import BoardScreen
+from montui.ui.widgets.alarm_table import AlarmTable
+from tests.fakes import FakeFeed, frozen_clock, make_alarm, region_error
+
+A, I, O = AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA, AlarmState.OK
+
+
+def board_feed() -> FakeFeed:
+    return FakeFeed(
+        {
+            "ap-northeast-1": [
+                make_alarm("shop-api-latency", O, minutes_ago=500),
+                make_alarm("contact-form-error-rate", A, minutes_ago=12),
+                make_alarm("shop-db-cpu", I, minutes_ago=30),
+                make_alarm("contact-form-duration-p95", A, minutes_ago=3),
+            ],
+            "us-east-1": [
+                make_alarm("ses-bounce-rate", O, region="us-east-1", minutes_ago=100),
+                make_alarm(
+                    "contact-form-down",
+                    A,
+                    region="us-east-1",
+                    minutes_ago=10,
+                    rule='ALARM("contact-form-error-rate")',
+                ),
+            ],
+        }
+    )
+
+
+def make_app(feed: FakeFeed, **settings: object) -> MontuiApp:
+    return MontuiApp(feed, Settings(**settings), clock=frozen_clock)  # type: ignore[arg-type]
+
+
+def names(app: MontuiApp) -> list[str]:
+    table = app.screen.query_one(AlarmTable)
+    return [table.alarms_by_key[str(k.value)].name for k in table.rows]
+
+
+async def settle(pilot: object) -> None:
+    for _ in range(3):
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_board_orders_alarm_first_most_recent_first() -> None:
+    app = make_app(board_feed())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert names(app) == [
+            "contact-form-duration-p95",  # ALARM 3m
+            "contact-form-down",  # ALARM 10m
+            "contact-form-error-rate",  # ALARM 12m
+            "shop-db-cpu",  # INSUFFICIENT_DATA
+            "ses-bounce-rate",  # OK 100m
+            "shop-api-latency",  # OK 500m
+        ]
+        header = str(app.screen.query_one("#header").render())
+        assert "✖ 3" in header and "? 1" in header and "✔ 2" in header
+        assert "123456789012" in header and "prod" in header
+
+
+async def test_filter_as_you_type_and_escape_clears() -> None:
+    app = make_app(board_feed())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"shop")
+        await settle(pilot)
+        assert names(app) == ["shop-db-cpu", "shop-api-latency"]
+        await pilot.press("enter")  # back to the table, filter kept
+        assert isinstance(app.focused, AlarmTable)
+        assert names(app) == ["shop-db-cpu", "shop-api-latency"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(names(app)) == 6
+
+
+async def test_filter_matches_dimension_values_and_reason() -> None:
+    feed = board_feed()
+    feed.data["ap-northeast-1"].append(
+        make_alarm("x", O, dims=(("DBInstanceIdentifier", "orders-db"),), reason="fine")
+    )
+    app = make_app(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"orders-db")
+        await settle(pilot)
+        assert names(app) == ["x"]
+
+
+async def test_state_keys_show_one_state_and_a_shows_all() -> None:
+    app = make_app(board_feed())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        assert {n.split("-")[0] for n in names(app)} == {"contact"}
+        assert len(names(app)) == 3
+        await pilot.press("3")
+        assert names(app) == ["ses-bounce-rate", "shop-api-latency"]
+        await pilot.press("2")
+        assert names(app) == ["shop-db-cpu"]
+        await pilot.press("a")
+        assert len(names(app)) == 6
+
+
+async def test_refresh_keeps_cursor_on_the_same_alarm() -> None:
+    feed = board_feed()
+    app = make_app(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")  # shop-db-cpu
+        table = app.screen.query_one(AlarmTable)
+        assert table.selected().name == "shop-db-cpu"  # type: ignore[union-attr]
+        # A new alarm fires: it sorts above the cursor, the cursor must follow shop-db-cpu.
+        feed.data["ap-northeast-1"].append(make_alarm("new-fire", A, minutes_ago=0))
+        before = dict(feed.polls)
+        await pilot.press("r")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if all(feed.polls[r] > before[r] for r in before):
+                break
+        await settle(pilot)
+        assert names(app)[0] == "new-fire"
+        assert table.selected().name == "shop-db-cpu"  # type: ignore[union-attr]
+        assert feed.max_in_flight == 1
+
+
+async def test_failing_region_keeps_its_rows_and_shows_the_error() -> None:
+    feed = board_feed()
+    app = make_app(feed)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        feed.fail["us-east-1"] = region_error()
+        await pilot.press("r")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if app.screen.query_one("#banner").display:
+                break
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        banner = str(screen.query_one("#banner").render())
+        assert "us-east-1" in banner and "cannot reach" in banner
+        assert "contact-form-down" in names(app)  # last good data kept
+        assert screen.statuses["ap-northeast-1"].error is None
+        # Recovery: the failing region retries by itself (backoff from 5 s); force it now.
+        del feed.fail["us-east-1"]
+        await pilot.press("r")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if not screen.query_one("#banner").display:
+                break
+        assert not screen.query_one("#banner").display
+
+
+async def test_unexpected_exception_in_a_source_is_shown_not_raised() -> None:
+    feed = board_feed()
+    feed.fail["ap-northeast-1"] = KeyError("boom")
+    app = make_app(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert "KeyError" in str(app.screen.query_one("#banner").render())
+
+
+async def test_fatal_credentials_error_at_start_exits_2_with_message() -> None:
+    feed = board_feed()
+    feed.fail["ap-northeast-1"] = NoCredentials("no AWS credentials", "run aws sso login")
+    feed.fail["us-east-1"] = NoCredentials("no AWS credentials", "run aws sso login")
+    app = make_app(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert feed.closed
+
+
+async def test_config_metadata_shows_response_and_owner() -> None:
+    rule = MetaRule("contact-form-*", AlarmMeta(ResponsePattern.ACT_NOW, "web-team", None))
+    app = make_app(board_feed(), alarm_rules=(rule,))
+    async with app.run_test(size=(200, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AlarmTable)
+        row = table.get_row_at(0)
+        assert "act now" in [str(c) for c in row] and "web-team" in [str(c) for c in row]
+        summary = str(app.screen.query_one("#summary").render())
+        assert "owner: web-team" in summary
+
+
+async def test_help_lists_keys_with_binding_ids() -> None:
+    app = make_app(board_feed())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = str(app.screen.query_one("Static").render())
+        for word in ("Filter", "Refresh", "refresh", "show_alarm", "Quit"):
+            assert word in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_keymap_from_config_remaps_refresh() -> None:
+    feed = board_feed()
+    app = make_app(feed, keymap={"refresh": "f5"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = dict(feed.polls)
+        await pilot.press("f5")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if feed.polls["ap-northeast-1"] > before["ap-northeast-1"]:
+                break
+        assert feed.polls["ap-northeast-1"] > before["ap-northeast-1"]
+
+
+async def test_quit_closes_the_feed() -> None:
+    feed = board_feed()
+    app = make_app(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+    assert feed.closed
