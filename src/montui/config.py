@@ -1,0 +1,381 @@
+"""Settings from a TOML file: where it is looked for, what it may say, and errors that name the
+file, the line and the key path of the problem.
+
+This module runs before the first frame, so it imports only the stdlib, msgspec, platformdirs
+and `montui.model` (no textual, no botocore). msgspec checks the shape of the TOML (known keys,
+TOML types); `_settings_from` then checks meaning (region names, durations, URLs, binding ids).
+
+Key paths count array items from 1, as a person counts them in the file: `alarm[2]` is the
+second `[[alarm]]` table and `regions[1]` the first region. msgspec counts from 0; we translate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import msgspec
+import platformdirs
+
+from montui.model.duration import parse_duration
+from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
+
+APP_NAME = "montui"
+CONFIG_ENV_VAR = "MONTUI_CONFIG"
+MIN_REFRESH = 5
+DEFAULT_REFRESH = 60
+STALE_FACTOR = 2.5
+"""Without `stale_after`, a region's data is stale once older than this many refresh intervals."""
+
+DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
+    "quit": "q", "help": "?", "filter": "/", "refresh": "r", "show_all": "a", "show_alarm": "1",
+    "show_insufficient": "2", "show_ok": "3", "clear_filter": "escape",
+})  # fmt: skip
+"""The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
+
+KNOWN_BINDING_IDS: frozenset[str] = frozenset(DEFAULT_KEYS)
+"""Binding ids that `[keys]` may remap."""
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_SECONDS = 'an integer number of seconds or a duration like "90s"'
+_KEYS_HINT = 'a key or keys like "r" or "r,f5" (Textual key names: "f5", "ctrl+r", "escape")'
+
+
+class ConfigError(Exception):
+    """A config that cannot be used. `str(e)` is the whole message for the user:
+    `<file>:<line>: <problem>` or `<file>[:<line>]: <key path>: <problem>`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | None = None,
+        line: int | None = None,
+        key_path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.key_path = key_path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the config file can set, with the built-in defaults."""
+
+    profile: str | None = None
+    """AWS profile; None means the standard credential chain."""
+    regions: tuple[str, ...] = ()
+    """Regions the board polls; empty means AWS_REGION / the profile's region."""
+    refresh: float = float(DEFAULT_REFRESH)
+    """Seconds between polls."""
+    stale_after: float = DEFAULT_REFRESH * STALE_FACTOR
+    """Seconds after which a region's data is flagged stale."""
+    endpoint_url: str | None = None
+    """One endpoint for every service (local emulators); None means AWS."""
+    alarm_rules: tuple[MetaRule, ...] = ()
+    """Team metadata by alarm-name glob, in file order (see `model.metadata.meta_for`)."""
+    keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Overrides only: binding id → "key1,key2", ready for Textual's `App.set_keymap`."""
+    source: Path | None = None
+    """The file these settings came from; None for the built-in defaults."""
+
+
+class ConfigCandidate(NamedTuple):
+    """A place a config file may be; `required` ones must exist."""
+
+    path: Path
+    origin: str
+    required: bool
+
+
+def user_config_file() -> Path:
+    """The per-user config file (e.g. `~/.config/montui/config.toml` on Linux)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def user_data_dir() -> Path:
+    """The per-user directory for montui's own working state (saved queries, notes)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_search_path(
+    explicit: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> list[ConfigCandidate]:
+    """Where config is looked for, first wins: --config, $MONTUI_CONFIG, the user file."""
+    env = os.environ if env is None else env
+    found: list[ConfigCandidate] = []
+    if explicit is not None:
+        found.append(ConfigCandidate(Path(explicit).expanduser(), "--config", True))
+    if from_env := env.get(CONFIG_ENV_VAR):
+        found.append(ConfigCandidate(Path(from_env).expanduser(), f"${CONFIG_ENV_VAR}", True))
+    found.append(ConfigCandidate(user_config_file(), "user config", False))
+    return found
+
+
+def load_settings(
+    explicit: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Load the first config on the search path, or the built-in defaults if there is none.
+
+    Raises ConfigError for a missing --config / $MONTUI_CONFIG file, unreadable files, TOML
+    syntax errors and invalid settings.
+    """
+    for candidate in config_search_path(explicit, env):
+        if candidate.required or candidate.path.exists():
+            return _load_file(candidate)
+    return Settings()
+
+
+class _AlarmTable(msgspec.Struct, forbid_unknown_fields=True):
+    match: str
+    region: str | None = None
+    response: str | None = None
+    owner: str | None = None
+    runbook: str | None = None
+
+
+class _Document(msgspec.Struct, forbid_unknown_fields=True):
+    profile: str | None = None
+    regions: list[str] | None = None
+    refresh: int | str | None = None
+    stale_after: int | str | None = None
+    endpoint_url: str | None = None
+    alarm: list[_AlarmTable] = []
+    keys: dict[str, Any] = {}
+
+
+SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"": _Document.__struct_fields__, "alarm[]": _AlarmTable.__struct_fields__}
+)
+"""The keys each table accepts (top level, and each `[[alarm]]`), for errors and docs tests."""
+
+_RESPONSES = ", ".join(p.value for p in ResponsePattern)
+_EXPECTED = {
+    "profile": "an AWS profile name (a string)",
+    "regions": 'an array of region names like ["us-east-1"]',
+    "regions[]": 'a region name like "us-east-1"',
+    "refresh": _SECONDS,
+    "stale_after": _SECONDS,
+    "endpoint_url": 'a URL like "http://127.0.0.1:4566"',
+    "alarm": "[[alarm]] tables (an array of tables)",
+    "alarm[]": "a table",
+    "alarm[].match": 'a glob over alarm names like "contact-form-*"',
+    "alarm[].region": 'a region name like "us-east-1"',
+    "alarm[].response": f"one of: {_RESPONSES}",
+    "alarm[].owner": "a team or person (a string)",
+    "alarm[].runbook": "a URL or a note (a string)",
+    "keys": 'a table of binding id = "key" lines',
+}
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    text: str
+
+    def error(self, key_path: str, problem: str) -> ConfigError:
+        line = _line_of(self.text, key_path)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        message = f"{where}: {key_path}: {problem}"
+        return ConfigError(message, path=self.path, line=line, key_path=key_path)
+
+
+def _load_file(candidate: ConfigCandidate) -> Settings:
+    path = candidate.path
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        problem = f"no such file (named by {candidate.origin})"
+        raise ConfigError(f"{path}: {problem}", path=path) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text ({e.reason})", path=path) from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}", path=path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise _syntax_error(path, text, str(e)) from None
+    source = _Source(path, text)
+    try:
+        document = msgspec.convert(data, _Document)
+    except msgspec.ValidationError as e:
+        raise _shape_error(source, data, str(e)) from None
+    return _settings_from(document, source)
+
+
+def _syntax_error(path: Path, text: str, message: str) -> ConfigError:
+    at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    line = int(at[1]) if at else text.count("\n") + 1
+    where = f"column {at[2]}" if at else "at the end of the file"
+    problem = re.sub(r"\s*\(at .*\)$", "", message)
+    problem = f"TOML syntax error: {problem[:1].lower()}{problem[1:]} ({where})"
+    return ConfigError(f"{path}:{line}: {problem}", path=path, line=line)
+
+
+def _shape_error(source: _Source, data: dict[str, Any], message: str) -> ConfigError:
+    """Turn msgspec's `Expected `int`, got `str` - at `$.alarm[0].x`` into our format."""
+    problem, _, raw = message.partition(" - at `$")
+    raw = raw.rstrip("`")
+    path = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m[1]) + 1}]", raw).lstrip(".")
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    if unknown := re.fullmatch(r"Object contains unknown field `(.+)`", problem):
+        known = ", ".join(SCHEMA_FIELDS.get(generic, ()))
+        key = ".".join(filter(None, (path, unknown[1])))
+        return source.error(key, f"unknown key (expected one of: {known})")
+    if missing := re.fullmatch(r"Object missing required field `(.+)`", problem):
+        key = f"{path}.{missing[1]}"
+        expected = _EXPECTED.get(f"{generic}.{missing[1]}", "a value")
+        return source.error(key, f"missing (expected {expected})")
+    if problem.startswith("Expected "):
+        expected = _EXPECTED.get(generic) or problem.split(",")[0][len("Expected ") :]
+        return source.error(path, f"expected {expected}, got {_show(_lookup(data, raw))}")
+    return source.error(path or "(top level)", problem)
+
+
+def _settings_from(doc: _Document, src: _Source) -> Settings:
+    if doc.profile is not None and not doc.profile.strip():
+        raise src.error("profile", f"expected {_EXPECTED['profile']}, got {_show(doc.profile)}")
+    refresh = _seconds(doc.refresh, "refresh", src, DEFAULT_REFRESH)
+    if refresh < MIN_REFRESH:
+        problem = f"must be at least {MIN_REFRESH} seconds (each poll costs API calls)"
+        raise src.error("refresh", f"{problem}, got {_show(doc.refresh)}")
+    stale_after = _seconds(doc.stale_after, "stale_after", src, refresh * STALE_FACTOR)
+    if stale_after <= refresh:
+        problem = f"must be longer than refresh ({refresh:g} s), or data looks stale between polls"
+        raise src.error("stale_after", f"{problem}; got {_show(doc.stale_after)}")
+    if doc.endpoint_url is not None and not _is_http_url(doc.endpoint_url):
+        problem = 'expected a URL starting with http:// or https:// like "http://127.0.0.1:4566"'
+        raise src.error("endpoint_url", f"{problem}, got {_show(doc.endpoint_url)}")
+    return Settings(
+        profile=doc.profile,
+        regions=_regions(doc.regions, src),
+        refresh=float(refresh),
+        stale_after=float(stale_after),
+        endpoint_url=doc.endpoint_url,
+        alarm_rules=tuple(_rule(t, f"alarm[{i}]", src) for i, t in enumerate(doc.alarm, 1)),
+        keymap=MappingProxyType({k: _keys(k, v, src) for k, v in doc.keys.items()}),
+        source=src.path,
+    )
+
+
+def _seconds(value: int | str | None, key: str, src: _Source, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            return parse_duration(value)
+        except ValueError:
+            raise src.error(key, f"expected {_SECONDS}, got {_show(value)}") from None
+    return value
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _regions(regions: list[str] | None, src: _Source) -> tuple[str, ...]:
+    if regions is None:
+        return ()
+    if not regions:
+        hint = "leave regions out to use AWS_REGION or the profile's region"
+        raise src.error("regions", f"expected at least one region name ({hint})")
+    for i, region in enumerate(regions, 1):
+        _check_region(region, f"regions[{i}]", src)
+    return tuple(dict.fromkeys(regions))
+
+
+def _check_region(region: str, key: str, src: _Source) -> None:
+    if not _REGION.match(region):
+        raise src.error(key, f"expected {_EXPECTED['regions[]']}, got {_show(region)}")
+
+
+def _rule(table: _AlarmTable, key: str, src: _Source) -> MetaRule:
+    if not table.match.strip():
+        raise src.error(f"{key}.match", 'must not be empty (use "*" to match every alarm)')
+    if table.region is not None:
+        _check_region(table.region, f"{key}.region", src)
+    response = None
+    if table.response is not None:
+        try:
+            response = ResponsePattern(table.response)
+        except ValueError:
+            guess = table.response.strip().lower().replace(" ", "-").replace("_", "-")
+            hint = f' (did you mean "{guess}"?)' if guess in _RESPONSES.split(", ") else ""
+            problem = f"expected one of: {_RESPONSES}; got {_show(table.response)}{hint}"
+            raise src.error(f"{key}.response", problem) from None
+    meta = AlarmMeta(response=response, owner=table.owner or None, runbook=table.runbook or None)
+    return MetaRule(match=table.match, meta=meta, region=table.region)
+
+
+def _keys(binding_id: str, value: object, src: _Source) -> str:
+    key = f"keys.{binding_id}"
+    if binding_id not in KNOWN_BINDING_IDS:
+        known = ", ".join(DEFAULT_KEYS)
+        raise src.error(key, f"unknown binding id (expected one of: {known})")
+    parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else [""]
+    if not all(p and not re.search(r"\s", p) for p in parts):
+        raise src.error(key, f"expected {_KEYS_HINT}, got {_show(value)}")
+    return ",".join(parts)
+
+
+def _lookup(data: Any, raw_path: str) -> Any:
+    for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", raw_path):
+        try:
+            data = data[int(index)] if index else data[name]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _show(value: object) -> str:
+    """A value as it looks in TOML, or its kind when it is a container."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | dict):
+        return "an array" if isinstance(value, list) else "a table"
+    return f"a {type(value).__name__}"  # TOML dates and times
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+)\s*\]")
+_KEY = re.compile(r'^\s*("?)([A-Za-z0-9_-]+)\1\s*=')
+
+
+def _line_of(text: str, key_path: str) -> int | None:
+    """Best-effort line of a key path; inline tables and dotted keys give None."""
+    headers: dict[tuple[str, int], int] = {}
+    keys: dict[tuple[str, int, str], int] = {}
+    counts: dict[str, int] = {}
+    table = ("", 0)
+    for number, line in enumerate(text.splitlines(), 1):
+        if header := _HEADER.match(line):
+            name = header[2]
+            counts[name] = counts.get(name, 0) + (header[1] == "[[")
+            table = (name, counts[name] if header[1] == "[[" else 0)
+            headers.setdefault(table, number)
+        elif key := _KEY.match(line):
+            keys.setdefault((*table, key[2]), number)
+    segments = re.findall(r"([^.\[\]]+)|\[(\d+)\]", key_path)
+    head, rest = segments[0][0], [(name, int(i or 0)) for name, i in segments[1:]]
+    tries: list[int | None] = []
+    if rest and rest[0][1]:
+        if len(rest) > 1:
+            tries.append(keys.get((head, rest[0][1], rest[1][0])))
+        tries.append(headers.get((head, rest[0][1])))
+    elif rest:
+        tries.append(keys.get((head, 0, rest[0][0])))
+    tries += [keys.get(("", 0, head)), headers.get((head, 0))]
+    return next((t for t in tries if t is not None), None)
