@@ -227,3 +227,19 @@ async def test_quit_closes_the_feed() -> None:
         await settle(pilot)
         await pilot.press("q")
     assert feed.closed
+
+
+def test_config_knows_every_binding_id_the_ui_declares() -> None:
+    from textual.binding import Binding
+
+    from montui.config import DEFAULT_KEYS, KNOWN_BINDING_IDS
+
+    declared = {
+        b.id: b.key
+        for b in [*MontuiApp.BINDINGS, *BoardScreen.BINDINGS]
+        if isinstance(b, Binding) and b.id
+    }
+    assert set(declared) == KNOWN_BINDING_IDS
+    for binding_id, key in declared.items():
+        shown = {"slash": "/", "question_mark": "?"}.get(key, key)
+        assert DEFAULT_KEYS[binding_id] == shown

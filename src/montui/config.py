@@ -37,7 +37,7 @@ STALE_FACTOR = 2.5
 
 DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "quit": "q", "help": "?", "filter": "/", "refresh": "r", "show_all": "a", "show_alarm": "1",
-    "show_insufficient": "2", "show_ok": "3", "clear_filter": "escape",
+    "show_insufficient": "2", "show_ok": "3", "clear_filter": "escape", "sort": "s",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

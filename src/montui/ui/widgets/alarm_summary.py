@@ -18,10 +18,12 @@ def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime) -> Text:
     full state reason, and the team metadata when config has some."""
     since = alarm.in_state_since.astimezone().strftime("%Y-%m-%d %H:%M %Z")
     age = format_age((now - alarm.in_state_since).total_seconds())
-    text = Text()
-    text.append_text(state_cell(alarm.state))
-    text.append(f" {alarm.name}", style="bold")
-    text.append(f"  {alarm.region} · for {age} (since {since})\n")
+    text = Text.assemble(
+        state_cell(alarm.state),
+        "  ",
+        (alarm.name, "bold"),
+        f"  {alarm.region} · for {age} (since {since})\n",
+    )
     if alarm.kind is AlarmKind.COMPOSITE:
         text.append(f"{alarm.watches()}\n")
     else:
@@ -45,7 +47,7 @@ class AlarmSummary(Static):
     DEFAULT_CSS = """
     AlarmSummary {
         height: auto;
-        max-height: 7;
+        max-height: 6;
         border-top: solid $primary-darken-2;
         padding: 0 1;
     }

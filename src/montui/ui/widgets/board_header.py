@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from montui.model.account import Identity
 from montui.model.alarm import AlarmState
+from montui.model.region import region_code
 from montui.ui.widgets.alarm_table import STATE_STYLE
 
 
@@ -19,21 +20,27 @@ def header_text(
     demo: bool,
     view: str,
 ) -> Text:
-    """`montui  123456789012 prod  ap-northeast-1,us-east-1  ✖ 3 ? 2 ✔ 55  [ALARM only]`."""
+    """`montui ✖ 3 ? 2 ✔ 55  123456789012 (prod)  apne1,use1  [ALARM only]`.
+
+    Counts come first so that a narrow terminal cuts the least important part (the regions
+    are shown as short codes when there are several)."""
     text = Text()
     text.append(" montui ", style="bold reverse")
     if demo:
         text.append(" DEMO", style="bold magenta")
+    text.append(" ")
+    for state in AlarmState:
+        style = STATE_STYLE[state] if counts.get(state) else "dim"
+        text.append(f"{state.symbol} {counts.get(state, 0)}", style=style)
+        text.append(" ")
     account = identity.account if identity else "…"
     text.append(f" {account}")
     if profile:
         text.append(f" ({profile})", style="dim")
-    text.append(f"  {','.join(regions) if regions else '…'}  ", style="dim")
-    for state in AlarmState:
-        style = STATE_STYLE[state] if counts.get(state) else "dim"
-        text.append(f"{state.symbol} {counts.get(state, 0)} ", style=style)
+    shown = ",".join(region_code(r) for r in regions) if len(regions) > 1 else "".join(regions)
+    text.append(f"  {shown or '…'}", style="dim")
     if view:
-        text.append(f" [{view}]", style="bold")
+        text.append(f"  [{view}]", style="bold")
     return text
 
 
