@@ -1,0 +1,185 @@
+"""CloudWatch alarms: DescribeAlarms, every page, metric and composite, parsed into `Alarm`.
+
+`alarm_from_api` is pure (a dict in, an `Alarm` out) so it is unit-tested without a server;
+`describe_alarms` does the paging and maps errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
+from montui.sources.errors import ServiceError, source_errors
+from montui.sources.session import AwsClients
+
+ACTION = "cloudwatch:DescribeAlarms"
+PAGE_SIZE = 100
+# 100 alarms a page: 2,000 pages is far beyond any account's alarm quota, and bounds a server
+# that keeps handing out fresh tokens for empty pages.
+MAX_PAGES = 2000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def describe_alarms(
+    clients: AwsClients, region: str, *, state: AlarmState | None = None
+) -> tuple[Alarm, ...]:
+    """Every metric and composite alarm in `region` (only those in `state` when given).
+
+    Follows NextToken to the last page. Raises only `SourceError` subclasses; a server that
+    repeats a token is reported as a `ServiceError` rather than looping forever.
+    """
+    profile = clients.target.profile
+    with source_errors(service="cloudwatch", region=region, profile=profile, action=ACTION):
+        cloudwatch = await clients.client("cloudwatch", region)
+        request: dict[str, Any] = {
+            "AlarmTypes": [AlarmKind.METRIC.value, AlarmKind.COMPOSITE.value],
+            "MaxRecords": PAGE_SIZE,
+        }
+        if state is not None:
+            request["StateValue"] = state.value
+        alarms: list[Alarm] = []
+        seen_tokens: set[str] = set()
+        for _ in range(MAX_PAGES):
+            page = await cloudwatch.describe_alarms(**request)
+            alarms.extend(_alarms_in_page(page, region))
+            token = page.get("NextToken")
+            if not token:
+                return tuple(alarms)
+            if token in seen_tokens:
+                raise ServiceError(
+                    "DescribeAlarms returned the same NextToken twice",
+                    "montui retries",
+                    service="cloudwatch",
+                    region=region,
+                )
+            seen_tokens.add(token)
+            request["NextToken"] = token
+        raise ServiceError(
+            f"DescribeAlarms did not finish after {MAX_PAGES} pages",
+            "montui retries",
+            service="cloudwatch",
+            region=region,
+        )
+
+
+def _alarms_in_page(page: Mapping[str, Any], region: str) -> Iterable[Alarm]:
+    for data in page.get("MetricAlarms") or ():
+        yield alarm_from_api(data, region, AlarmKind.METRIC)
+    for data in page.get("CompositeAlarms") or ():
+        yield alarm_from_api(data, region, AlarmKind.COMPOSITE)
+
+
+def alarm_from_api(data: Mapping[str, Any], region: str, kind: AlarmKind) -> Alarm:
+    """One entry of DescribeAlarms' `MetricAlarms` or `CompositeAlarms` as an `Alarm`.
+
+    Pure. Timestamps become timezone-aware UTC (naive ones are taken as UTC; ISO strings and
+    epoch seconds are accepted for hand-written data). A state AWS might add later is shown
+    as INSUFFICIENT_DATA rather than dropping the alarm.
+    """
+    configuration_updated = _timestamp(data.get("AlarmConfigurationUpdatedTimestamp"))
+    state_updated = _timestamp(data.get("StateUpdatedTimestamp"))
+    metric = None
+    if data.get("MetricName"):
+        metric = MetricRef(
+            namespace=str(data.get("Namespace", "")),
+            name=str(data["MetricName"]),
+            dimensions=_dimensions(data.get("Dimensions")),
+        )
+    return Alarm(
+        name=str(data["AlarmName"]),
+        region=region,
+        kind=kind,
+        state=_state(data.get("StateValue")),
+        state_updated=state_updated or configuration_updated or _EPOCH,
+        state_reason=str(data.get("StateReason") or ""),
+        state_reason_data=str(data.get("StateReasonData") or ""),
+        arn=str(data.get("AlarmArn") or ""),
+        description=str(data.get("AlarmDescription") or ""),
+        actions_enabled=bool(data.get("ActionsEnabled", True)),
+        alarm_actions=_strings(data.get("AlarmActions")),
+        ok_actions=_strings(data.get("OKActions")),
+        insufficient_data_actions=_strings(data.get("InsufficientDataActions")),
+        configuration_updated=configuration_updated,
+        metric=metric,
+        statistic=_str_or_none(data.get("Statistic")),
+        extended_statistic=_str_or_none(data.get("ExtendedStatistic")),
+        unit=_str_or_none(data.get("Unit")),
+        metrics=tuple(_metric_query(q) for q in data.get("Metrics") or ()),
+        threshold_metric_id=_str_or_none(data.get("ThresholdMetricId")),
+        period=_int_or_none(data.get("Period")),
+        evaluation_periods=_int_or_none(data.get("EvaluationPeriods")),
+        datapoints_to_alarm=_int_or_none(data.get("DatapointsToAlarm")),
+        threshold=_float_or_none(data.get("Threshold")),
+        comparison=_str_or_none(data.get("ComparisonOperator")),
+        treat_missing_data=_str_or_none(data.get("TreatMissingData")),
+        alarm_rule=_str_or_none(data.get("AlarmRule")),
+        actions_suppressor=_str_or_none(data.get("ActionsSuppressor")),
+        state_transitioned=_timestamp(data.get("StateTransitionedTimestamp")),
+    )
+
+
+def _metric_query(data: Mapping[str, Any]) -> MetricQuery:
+    """A MetricDataQuery: either MetricStat (metric, stat, period) or an Expression."""
+    stat: Mapping[str, Any] = data.get("MetricStat") or {}
+    metric_data: Mapping[str, Any] = stat.get("Metric") or {}
+    metric = None
+    if metric_data:
+        metric = MetricRef(
+            namespace=str(metric_data.get("Namespace", "")),
+            name=str(metric_data.get("MetricName", "")),
+            dimensions=_dimensions(metric_data.get("Dimensions")),
+        )
+    return MetricQuery(
+        id=str(data["Id"]),
+        expression=_str_or_none(data.get("Expression")),
+        metric=metric,
+        stat=_str_or_none(stat.get("Stat")),
+        period=_int_or_none(stat.get("Period", data.get("Period"))),
+        label=_str_or_none(data.get("Label")),
+        # AWS treats a query without ReturnData as returning its data.
+        return_data=bool(data.get("ReturnData", True)),
+    )
+
+
+def _state(value: Any) -> AlarmState:
+    try:
+        return AlarmState(str(value))
+    except ValueError:
+        return AlarmState.INSUFFICIENT_DATA
+
+
+def _dimensions(value: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((str(d.get("Name", "")), str(d.get("Value", ""))) for d in value or ())
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value or ())
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """A timezone-aware UTC datetime from botocore's datetime, an ISO string or epoch seconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, int | float):
+        moment = datetime.fromtimestamp(value, tz=UTC)
+    else:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

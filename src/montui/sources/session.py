@@ -1,0 +1,204 @@
+"""Where montui talks to AWS (profile, regions, endpoint) and the clients it talks through.
+
+`resolve_target` is synchronous and reads only config files and the environment (the UI runs it
+in a thread, CLI subcommands call it directly). `AwsClients` keeps one aiobotocore session and
+one long-lived client per (service, region), closed together on exit.
+
+aiobotocore is imported lazily inside `AwsClients`: importing this module must stay cheap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Mapping, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from montui.sources.errors import NoRegion, SourceError, UnknownProfile, source_errors
+from montui.sources.regions import check_region
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """The AWS account view montui watches: a profile, its regions, an optional endpoint.
+
+    `profile` None means botocore's default credential chain. `endpoint_url` overrides every
+    service's endpoint (the local demo world); when None, botocore still honours
+    `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`. `static_credentials` (key, secret)
+    are only for the local demo world.
+    """
+
+    profile: str | None
+    regions: tuple[str, ...]
+    endpoint_url: str | None = None
+    static_credentials: tuple[str, str] | None = None
+
+
+def resolve_target(
+    *,
+    profile: str | None,
+    regions: Sequence[str] | None,
+    endpoint_url: str | None,
+    config_profile: str | None = None,
+    config_regions: Sequence[str] | None = None,
+    config_endpoint_url: str | None = None,
+    static_credentials: tuple[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> AwsTarget:
+    """Decide the profile, regions and endpoint from flags, montui's config and the environment.
+
+    Profile: `profile` > AWS_PROFILE > AWS_DEFAULT_PROFILE > `config_profile` > None (the
+    default chain). With `static_credentials` only an explicit `profile` counts: the
+    credentials do not come from a profile. Regions: `regions` > `config_regions` >
+    AWS_REGION > AWS_DEFAULT_REGION > the profile's `region`; each entry may hold several
+    names separated by commas; duplicates are dropped, order kept. Endpoint: `endpoint_url` >
+    `config_endpoint_url` > None.
+
+    Raises `UnknownProfile`, `UnknownRegion` or `NoRegion` (all fatal).
+    """
+    environ: Mapping[str, str] = os.environ if env is None else env
+    if static_credentials is not None:
+        chosen = profile or None
+    else:
+        chosen = (
+            profile
+            or environ.get("AWS_PROFILE")
+            or environ.get("AWS_DEFAULT_PROFILE")
+            or config_profile
+            or None
+        )
+    scoped = _profile_config(chosen, environ)
+    names = _split_regions(regions) or _split_regions(config_regions)
+    if not names:
+        fallback = (
+            environ.get("AWS_REGION")
+            or environ.get("AWS_DEFAULT_REGION")
+            or str(scoped.get("region") or "")
+        )
+        names = _split_regions([fallback])
+    if not names:
+        raise NoRegion()
+    checked = tuple(dict.fromkeys(check_region(name) for name in names))
+    return AwsTarget(
+        profile=chosen,
+        regions=checked,
+        endpoint_url=endpoint_url or config_endpoint_url or None,
+        static_credentials=static_credentials,
+    )
+
+
+def _split_regions(values: Sequence[str] | None) -> list[str]:
+    if not values:
+        return []
+    return [part for value in values for part in re.split(r"[,\s]+", value) if part]
+
+
+def _profile_config(profile: str | None, environ: Mapping[str, str]) -> Mapping[str, Any]:
+    """The profile's section of the AWS config; `UnknownProfile` if a named one is missing."""
+    import botocore.exceptions
+    import botocore.session
+
+    session = botocore.session.Session()
+    for variable, key in (
+        ("AWS_CONFIG_FILE", "config_file"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "credentials_file"),
+    ):
+        if environ.get(variable):
+            session.set_config_variable(key, environ[variable])
+    try:
+        profiles: dict[str, Mapping[str, Any]] = session.full_config.get("profiles", {})
+    except botocore.exceptions.BotoCoreError as exc:  # ConfigParseError and friends
+        hint = "fix the file, or point AWS_CONFIG_FILE elsewhere"
+        raise SourceError(f"cannot read the AWS config: {exc}", hint, fatal=True) from exc
+    if profile is None:
+        return profiles.get("default", {})
+    if profile not in profiles:
+        raise UnknownProfile(profile, tuple(sorted(profiles)))
+    return profiles[profile]
+
+
+class AwsClients:
+    """One aiobotocore session per profile; one long-lived client per (service, region),
+    created on first use, reused, closed by close().
+
+    Use as `async with AwsClients(target) as clients:`; `client()` raises only `SourceError`.
+    """
+
+    def __init__(self, target: AwsTarget) -> None:
+        self.target = target
+        self._session: Any = None
+        self._config: Any = None
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._stack = AsyncExitStack()
+
+    async def client(self, service: str, region: str) -> Any:
+        """The client for `service` in `region`, created once even under concurrent calls."""
+        key = (service, region)
+        existing = self._clients.get(key)
+        if existing is not None:
+            return existing
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            existing = self._clients.get(key)
+            if existing is not None:
+                return existing
+            with source_errors(service=service, region=region, profile=self.target.profile):
+                context = self._new_session().create_client(service, **self._client_args(region))
+                created = await self._stack.enter_async_context(context)
+            self._clients[key] = created
+            return created
+
+    async def close(self) -> None:
+        """Close every client. The object can be used again afterwards (clients reopen)."""
+        stack, self._stack = self._stack, AsyncExitStack()
+        self._clients.clear()
+        self._locks.clear()
+        try:
+            await stack.aclose()
+        except Exception:
+            log.debug("error while closing AWS clients", exc_info=True)
+
+    async def __aenter__(self) -> AwsClients:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _new_session(self) -> Any:
+        if self._session is None:
+            from aiobotocore.session import AioSession
+
+            self._session = AioSession(profile=self.target.profile)
+        return self._session
+
+    def _client_args(self, region: str) -> dict[str, Any]:
+        if self._config is None:
+            from aiobotocore.config import AioConfig
+
+            self._config = AioConfig(
+                retries={"mode": "standard", "max_attempts": 3},
+                connect_timeout=3,
+                read_timeout=10,
+                max_pool_connections=10,
+            )
+        args: dict[str, Any] = {"region_name": region, "config": self._config}
+        if self.target.endpoint_url:
+            args["endpoint_url"] = self.target.endpoint_url
+        if self.target.static_credentials is not None:
+            key, secret = self.target.static_credentials
+            args["aws_access_key_id"] = key
+            args["aws_secret_access_key"] = secret
+        return args

@@ -1,0 +1,47 @@
+"""caller_identity against the local AWS world, and Identity.short."""
+
+from __future__ import annotations
+
+import pytest
+
+from montui.demo.world import DEMO_ACCOUNT, World
+from montui.model.account import Identity
+from montui.sources.errors import EndpointUnreachable
+from montui.sources.identity import caller_identity
+from montui.sources.session import AwsClients, AwsTarget
+
+
+async def test_caller_identity(world: World) -> None:
+    async with AwsClients(AwsTarget(None, ("us-east-1",), world.endpoint)) as clients:
+        identity = await caller_identity(clients, "us-east-1")
+    assert identity.account == DEMO_ACCOUNT
+    assert identity.arn.startswith(f"arn:aws:sts::{DEMO_ACCOUNT}:")
+    assert identity.user_id
+    assert identity.short
+
+
+async def test_caller_identity_dead_endpoint() -> None:
+    async with AwsClients(AwsTarget(None, ("us-east-1",), "http://127.0.0.1:9")) as clients:
+        with pytest.raises(EndpointUnreachable) as info:
+            await caller_identity(clients, "us-east-1")
+    assert info.value.service == "sts"
+
+
+@pytest.mark.parametrize(
+    ("arn", "short"),
+    [
+        ("arn:aws:sts::123456789012:assumed-role/OnCall/alice@example.com", "OnCall"),
+        (
+            "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_01/bob",
+            "AWSReservedSSO_Admin_01",
+        ),
+        ("arn:aws:iam::123456789012:user/ops/carol", "carol"),
+        ("arn:aws:iam::123456789012:user/dave", "dave"),
+        ("arn:aws:iam::123456789012:root", "root"),
+        ("arn:aws:sts::123456789012:federated-user/erin", "erin"),
+        ("arn:aws-cn:iam::123456789012:role/service-role/deployer", "deployer"),
+        ("", "AIDAEXAMPLE"),
+    ],
+)
+def test_identity_short(arn: str, short: str) -> None:
+    assert Identity(account="123456789012", arn=arn, user_id="AIDAEXAMPLE").short == short
