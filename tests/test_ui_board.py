@@ -11,20 +11,20 @@ from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable
 from tests.fakes import FakeFeed, frozen_clock, make_alarm, region_error
 
-A, I, O = AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA, AlarmState.OK
+A, NODATA, OK = AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA, AlarmState.OK
 
 
 def board_feed() -> FakeFeed:
     return FakeFeed(
         {
             "ap-northeast-1": [
-                make_alarm("shop-api-latency", O, minutes_ago=500),
+                make_alarm("shop-api-latency", OK, minutes_ago=500),
                 make_alarm("contact-form-error-rate", A, minutes_ago=12),
-                make_alarm("shop-db-cpu", I, minutes_ago=30),
+                make_alarm("shop-db-cpu", NODATA, minutes_ago=30),
                 make_alarm("contact-form-duration-p95", A, minutes_ago=3),
             ],
             "us-east-1": [
-                make_alarm("ses-bounce-rate", O, region="us-east-1", minutes_ago=100),
+                make_alarm("ses-bounce-rate", OK, region="us-east-1", minutes_ago=100),
                 make_alarm(
                     "contact-form-down",
                     A,
@@ -86,7 +86,7 @@ async def test_filter_as_you_type_and_escape_clears() -> None:
 async def test_filter_matches_dimension_values_and_reason() -> None:
     feed = board_feed()
     feed.data["ap-northeast-1"].append(
-        make_alarm("x", O, dims=(("DBInstanceIdentifier", "orders-db"),), reason="fine")
+        make_alarm("x", OK, dims=(("DBInstanceIdentifier", "orders-db"),), reason="fine")
     )
     app = make_app(feed)
     async with app.run_test(size=(100, 30)) as pilot:

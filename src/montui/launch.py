@@ -67,7 +67,7 @@ class DemoWorld:
         self.info: WorldEndpoint | None = None
 
     async def start(self) -> WorldEndpoint:
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self._proc = await asyncio.create_subprocess_exec(
             *_command(),
             stdin=asyncio.subprocess.PIPE,

@@ -38,7 +38,11 @@ class AlarmState(StrEnum):
 
 _STATE_RANK = {AlarmState.ALARM: 0, AlarmState.INSUFFICIENT_DATA: 1, AlarmState.OK: 2}
 _STATE_SYMBOL = {AlarmState.ALARM: "✖", AlarmState.INSUFFICIENT_DATA: "?", AlarmState.OK: "✔"}
-_STATE_SHORT = {AlarmState.ALARM: "ALARM", AlarmState.INSUFFICIENT_DATA: "NODATA", AlarmState.OK: "OK"}
+_STATE_SHORT = {
+    AlarmState.ALARM: "ALARM",
+    AlarmState.INSUFFICIENT_DATA: "NODATA",
+    AlarmState.OK: "OK",
+}
 
 
 class AlarmKind(StrEnum):

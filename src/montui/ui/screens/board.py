@@ -117,9 +117,7 @@ class BoardScreen(Screen[None]):
         for region in connection.regions:
             self.statuses[region] = RegionStatus(region)
             self._wake[region] = asyncio.Event()
-            self.run_worker(
-                self._poll_region(region), group=f"poll-{region}", exit_on_error=False
-            )
+            self.run_worker(self._poll_region(region), group=f"poll-{region}", exit_on_error=False)
         self.run_worker(self._load_identity(), group="identity", exit_on_error=False)
         self.refresh_view()
 

@@ -14,7 +14,7 @@ def keys_text(screen: Screen[object]) -> Text:
     """A table of key, what it does, and the id to remap it with in config's [keys]."""
     text = Text()
     text.append("Keys", style="bold")
-    text.append("   (remap in config: [keys] id = \"key\")\n\n", style="dim")
+    text.append('   (remap in config: [keys] id = "key")\n\n', style="dim")
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding

@@ -33,8 +33,10 @@ class Freshness(Widget):
     }
     """
 
-    def __init__(self, clock: Callable[[], datetime], stale_after: float, **kwargs: str) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self, clock: Callable[[], datetime], stale_after: float, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
         self._clock = clock
         self.stale_after = stale_after
         self._fetched_at: datetime | None = None
