@@ -16,7 +16,9 @@ from montui.ui.widgets.alarm_table import state_cell
 def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime) -> Text:
     """Three to five lines: state and since when, what it watches and how it decides, the
     full state reason, and the team metadata when config has some."""
-    since = alarm.in_state_since.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    local = alarm.in_state_since.astimezone()
+    same_day = local.date() == now.astimezone().date()
+    since = local.strftime("%H:%M %Z" if same_day else "%b %d %H:%M %Z")
     age = format_age((now - alarm.in_state_since).total_seconds())
     text = Text.assemble(
         state_cell(alarm.state),
