@@ -231,6 +231,7 @@ async def test_static_credentials_are_used(world: World, monkeypatch: pytest.Mon
     put_alarm(world.endpoint, "us-east-1", "demo")
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")  # ambient, ignored by the demo
     target = AwsTarget(None, ("us-east-1",), world.endpoint, static_credentials=("AKIAX", "s"))
     async with AwsClients(target) as clients:
         alarms = await describe_alarms(clients, "us-east-1")

@@ -181,7 +181,12 @@ class AwsClients:
         if self._session is None:
             from aiobotocore.session import AioSession
 
-            self._session = AioSession(profile=self.target.profile)
+            session_vars = None
+            if self.target.static_credentials is not None and self.target.profile is None:
+                # The demo's credentials come from no profile: an ambient AWS_PROFILE naming
+                # a missing profile must not break `montui --demo`.
+                session_vars = {"profile": (None, None, None, None)}
+            self._session = AioSession(session_vars=session_vars, profile=self.target.profile)
         return self._session
 
     def _client_args(self, region: str) -> dict[str, Any]:
