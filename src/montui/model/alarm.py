@@ -198,6 +198,15 @@ def format_threshold(value: float | None) -> str:
     return f"{value:g}"
 
 
+_SHORT_STATISTIC = {
+    "Average": "Avg",
+    "Maximum": "Max",
+    "Minimum": "Min",
+    "Sum": "Sum",
+    "SampleCount": "Count",
+}
+
+
 def condition_summary(alarm: Alarm) -> str:
     """The condition in the engineer's words, compact: `Sum > 10 · 3 of 5 × 1m`.
 
@@ -206,7 +215,9 @@ def condition_summary(alarm: Alarm) -> str:
     """
     if alarm.kind is AlarmKind.COMPOSITE:
         return "rule"
-    stat = alarm.statistic or alarm.extended_statistic
+    stat = alarm.extended_statistic
+    if alarm.statistic:
+        stat = _SHORT_STATISTIC.get(alarm.statistic, alarm.statistic)
     if stat is None:
         stat = "math" if alarm.metrics else "?"
     op = operator_symbol(alarm.comparison)

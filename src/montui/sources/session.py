@@ -194,7 +194,7 @@ class AwsClients:
             from aiobotocore.config import AioConfig
 
             self._config = AioConfig(
-                retries={"mode": "standard", "max_attempts": 3},
+                retries={"mode": "standard", "total_max_attempts": 3},
                 connect_timeout=3,
                 read_timeout=10,
                 max_pool_connections=10,

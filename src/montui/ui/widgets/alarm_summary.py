@@ -24,7 +24,7 @@ def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime) -> Text:
         state_cell(alarm.state),
         "  ",
         (alarm.name, "bold"),
-        f"  {alarm.region} · for {age} (since {since})\n",
+        f"  {alarm.region} · {age}, since {since}\n",
     )
     if alarm.kind is AlarmKind.COMPOSITE:
         text.append(f"{alarm.watches()}\n")

@@ -50,8 +50,9 @@ _FIXED = {"state", "age", "condition", "region"}
 
 
 class AlarmTable(DataTable[Text | str]):
-    """Alarms in board order. `show()` replaces the rows and keeps the cursor on the same
-    alarm (by region and name) and the scroll offset where it was."""
+    """Alarms in board order. `show()` replaces the rows and keeps the scroll offset and the
+    cursor on the same alarm (by region and name) — except on the first row, where the cursor
+    stays at the top so that a newly firing alarm is the one under it."""
 
     DEFAULT_CSS = """
     AlarmTable {
@@ -98,7 +99,7 @@ class AlarmTable(DataTable[Text | str]):
             self.add_row(*cells, key=key)
         if not alarms:
             return
-        if keep_key is not None and keep_key in self.alarms_by_key:
+        if keep_row > 0 and keep_key is not None and keep_key in self.alarms_by_key:
             target = self.get_row_index(keep_key)
         else:
             target = min(keep_row, len(alarms) - 1)
