@@ -200,7 +200,13 @@ async def test_help_lists_keys_with_binding_ids() -> None:
         await pilot.press("question_mark")
         await settle(pilot)
         text = str(app.screen.query_one("Static").render())
-        for word in ("Filter", "Refresh", "refresh", "show_alarm", "Quit"):
+        for word in (
+            "Filter as you type",
+            "Poll every region",
+            "[refresh]",
+            "[show_alarm]",
+            "Quit",
+        ):
             assert word in text
         await pilot.press("escape")
         assert isinstance(app.screen, BoardScreen)

@@ -25,8 +25,8 @@ class MontuiApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
 
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit montui"),
+        Binding("question_mark", "help", "Keys", id="help", tooltip="This list of keys"),
     ]
 
     def __init__(

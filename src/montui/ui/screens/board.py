@@ -52,15 +52,20 @@ class BoardScreen(Screen[None]):
     CSS_PATH = "board.tcss"
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
-        Binding("1", "only('ALARM')", "ALARM", id="show_alarm"),
-        Binding("2", "only('INSUFFICIENT_DATA')", "No data", id="show_insufficient"),
-        Binding("3", "only('OK')", "OK", id="show_ok"),
-        Binding("a", "show_all", "All", id="show_all"),
-        Binding("s", "cycle_sort", "Sort", id="sort"),
-        Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False),
-    ]
+        Binding("slash", "filter", "Filter", id="filter",
+                tooltip="Filter as you type: name, namespace, dimension value, reason"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll every region now"),
+        Binding("1", "only('ALARM')", "ALARM", id="show_alarm",
+                tooltip="Only alarms in ALARM (again: all)"),
+        Binding("2", "only('INSUFFICIENT_DATA')", "No data", id="show_insufficient",
+                tooltip="Only INSUFFICIENT_DATA (again: all)"),
+        Binding("3", "only('OK')", "OK", id="show_ok", tooltip="Only OK (again: all)"),
+        Binding("a", "show_all", "All", id="show_all", tooltip="Every state"),
+        Binding("s", "cycle_sort", "Sort", id="sort",
+                tooltip="Order: urgency → name → region → most recent"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False,
+                tooltip="Clear the filter"),
+    ]  # fmt: skip
 
     def __init__(
         self,

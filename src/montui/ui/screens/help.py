@@ -16,19 +16,17 @@ def keys_text(screen: Screen[object]) -> Text:
     text.append("Keys", style="bold")
     text.append('   (remap in config: [keys] id = "key")\n\n', style="dim")
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
-        label = binding.description or binding.action
-        if binding.action in seen and not binding.description:
+        # Only montui's own bindings (they all carry an id); the table's cursor keys are
+        # summarised below instead of listed one by one.
+        if not binding.id or binding.id in seen:
             continue
-        seen.add(binding.action)
+        seen.add(binding.id)
         shown = screen.app.get_key_display(binding)
         text.append(f"{shown:>8}  ", style="bold")
-        text.append(f"{label:<24}")
-        if binding.id:
-            text.append(f" {binding.id}", style="dim")
-        text.append("\n")
-        del key
+        text.append(binding.tooltip or binding.description or binding.action)
+        text.append(f"  [{binding.id}]\n", style="dim")
     text.append(
         "\nOn the table: ↑/↓ move, PgUp/PgDn page, ←/→ scroll the columns.\n"
         "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK.  "
