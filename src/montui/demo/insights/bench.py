@@ -22,7 +22,7 @@ from montui.demo.insights.parser import parse_query
 
 __all__ = ["BENCH_QUERIES", "lambda_day", "main"]
 
-DAY_START_MS = 1_795_737_600_000  # 2026-11-21 00:00:00 UTC
+DAY_START_MS = 1_795_219_200_000  # 2026-11-21 00:00:00 UTC
 DAY_MS = 86_400_000
 
 BENCH_QUERIES = (

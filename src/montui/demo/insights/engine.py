@@ -7,10 +7,10 @@ included as moto does) enter newest first, which is the order AWS uses when a qu
 `sort` (its `dedup` documentation says so), so `fields @message | limit 5` gives the newest 5.
 
 Rows: a query without `stats` returns, for each event, the fields named by `fields` and
-`parse` (or only those of the last `display`; `@timestamp` and `@message` when nothing names
-any), then `@ptr`. A query with `stats` returns its columns and no `@ptr`. A field with no
-value is left out of its row. At most 10,000 rows come back (AWS's maximum), fewer if
-`limit` or the StartQuery `limit` parameter says so.
+`parse` (`@timestamp` and `@message` first when no `fields` command names any), or only
+those of the last `display`, then `@ptr`. A query with `stats` returns its columns and no
+`@ptr`. A field with no value is left out of its row. At most 10,000 rows come back (AWS's
+maximum), fewer if `limit` or the StartQuery `limit` parameter says so.
 
 Statistics: `records_scanned` counts events in the time range that were read,
 `records_matched` those that passed the filters before the first `stats` (or all filters,
@@ -45,6 +45,7 @@ from montui.demo.insights.values import Value, format_value, natural_key, to_num
 __all__ = ["QueryResult", "iter_snapshots", "run_query", "run_query_partial"]
 
 Step = Callable[[Any], bool]
+SHOWN_BY_DEFAULT = ("@timestamp", "@message")
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _compile(query: Query, account_id: str) -> _Pipeline:
     stages: list[_Stage] = []
     columns: list[str] = []
     display: list[str] | None = None
-    aggregated = False
+    aggregated = named_by_fields = False
     for command in query.commands:
         step: Step | None = None
         if isinstance(command, FieldsCmd):
@@ -160,6 +161,7 @@ def _compile(query: Query, account_id: str) -> _Pipeline:
             if command.display:
                 display = names
             else:
+                named_by_fields = True
                 columns.extend(name for name in names if name not in columns)
         elif isinstance(command, ParseCmd):
             step = _parse_step(command, scope)
@@ -183,9 +185,9 @@ def _compile(query: Query, account_id: str) -> _Pipeline:
             if not stages or stages[-1].kind != "stream":
                 stages.append(_Stage("stream"))
             stages[-1].steps.append(step)
+    if not aggregated and not named_by_fields:
+        columns = ["@timestamp", "@message", *(n for n in columns if n not in SHOWN_BY_DEFAULT)]
     names = display if display is not None else columns
-    if not names and not aggregated:
-        names = ["@timestamp", "@message"]
     return _Pipeline(stages, [scope.getter(name) for name in names], names, aggregated)
 
 
@@ -274,8 +276,8 @@ def run_query(
 ) -> QueryResult:
     """Run `query` over the events of `events` between `start_ms` and `end_ms` (inclusive).
 
-    `account_id` goes into `@log`; `limit` is StartQuery's `limit` parameter (the rows to
-    return when the query has no `limit` command of its own, at most 10,000).
+    `account_id` goes into `@log`; `limit` is StartQuery's `limit` parameter, a cap on the
+    rows returned on top of any `limit` command (never more than 10,000).
     """
     selected = _in_range(events, start_ms, end_ms)
     selected.sort(key=lambda event: event.timestamp_ms, reverse=True)

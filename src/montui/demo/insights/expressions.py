@@ -73,12 +73,16 @@ class TokenStream:
 
 
 class ExpressionParser:
-    """Recursive descent over a `TokenStream`; `aggregates` says whether `sum(...)` etc. may
-    appear (only in `stats`)."""
+    """Recursive descent over a `TokenStream`.
+
+    `aggregates` says whether `sum(...)` etc. may appear (only in `stats`). After a `stats`,
+    an aggregate written elsewhere names that column: `stats count(*) | sort count(*) desc`.
+    """
 
     def __init__(self, stream: TokenStream) -> None:
         self.stream = stream
         self.aggregates = False
+        self.after_stats = False
 
     def expression(self, aggregates: bool = False) -> Expr:
         """One whole expression."""
@@ -212,7 +216,7 @@ class ExpressionParser:
             return Field(token.text, token.offset, token.end)
         raise stream.error(token)
 
-    def _call(self, name_token: Token) -> Call:
+    def _call(self, name_token: Token) -> Call | Field:
         stream = self.stream
         name = name_token.text.lower()
         is_aggregate = name in AGGREGATE_ARITY
@@ -220,12 +224,19 @@ class ExpressionParser:
             raise MalformedQuery(
                 f"unknown function {name_token.text}", stream.text, name_token.offset
             )
+        if is_aggregate and not self.aggregates and self.after_stats:
+            call = self._call_arguments(name_token, name, is_aggregate)
+            return Field(" ".join(stream.text[call.start : call.end].split()), call.start, call.end)
         if is_aggregate and not self.aggregates:
             raise MalformedQuery(
                 f"aggregate function {name_token.text} is only allowed in stats",
                 stream.text,
                 name_token.offset,
             )
+        return self._call_arguments(name_token, name, is_aggregate)
+
+    def _call_arguments(self, name_token: Token, name: str, is_aggregate: bool) -> Call:
+        stream = self.stream
         stream.expect_op("(")
         outer = self.aggregates
         self.aggregates = outer and not is_aggregate

@@ -97,7 +97,9 @@ class _QueryParser:
         if word == "filter":
             return FilterCmd(self.expressions.expression(), token.offset)
         if word == "stats":
-            return self._stats(token)
+            stats = self._stats(token)
+            self.expressions.after_stats = True
+            return stats
         if word == "sort":
             return self._sort(token)
         if word == "limit":
@@ -149,6 +151,7 @@ class _QueryParser:
 
     def _sort(self, token: Token) -> SortCmd:
         keys: list[SortKey] = []
+        self.stream.take_word("by")  # AWS's "most expensive requests" sample: `sort by x desc`
         while True:
             expr = self.expressions.expression()
             descending = True

@@ -93,9 +93,9 @@ def format_timestamp(millis: int) -> str:
 
 
 def _format_float(value: float) -> str:
-    if math.isnan(value) or math.isinf(value):
-        return java_double_text(value)
-    if value.is_integer() and abs(value) < 1e15:
+    if math.isnan(value) or math.isinf(value) or abs(value) >= 1e15:
+        return java_double_text(value)  # past exact integers, as Java would print it
+    if value.is_integer():
         return str(int(value))
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
