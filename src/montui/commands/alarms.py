@@ -65,7 +65,7 @@ def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
         row[3] = row[3][:16].replace("T", " ")
         row[5] = " ".join(row[5].split())[:60]
     header = ["STATE", "NAME", "REGION", "SINCE (UTC)", "CONDITION", "REASON"]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     for row in [header, *rows]:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
