@@ -65,6 +65,11 @@ def test_fields_accumulate_and_the_last_display_chooses() -> None:
     ]
 
 
+def test_ptr_comes_once_and_last() -> None:
+    row = run("fields @ptr, name | limit 1").rows[0]
+    assert [name for name, _ in row] == ["name", "@ptr"]
+
+
 def test_parse_adds_columns_and_leaves_unmatched_rows_without_them() -> None:
     events = [
         LogEvent(T0, "user=ann action=login", "/app", "s", T0, "1"),
@@ -131,12 +136,12 @@ def test_filter_after_stats_and_a_second_stats() -> None:
 
 
 def test_stats_by_a_missing_field_groups_the_events_without_it() -> None:
-    result = run("stats count(*) by team | sort count(*) desc, team asc")
+    result = run("stats count(*) as n by team | sort n desc, team asc")
     assert [dict(row) for row in result.rows] == [
-        {"team": "blue", "count(*)": "2"},
-        {"team": "red", "count(*)": "2"},
-        {"team": "green", "count(*)": "1"},
-        {"count(*)": "1"},
+        {"team": "blue", "n": "2"},
+        {"team": "red", "n": "2"},
+        {"team": "green", "n": "1"},
+        {"n": "1"},
     ]
 
 

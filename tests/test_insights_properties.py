@@ -74,6 +74,15 @@ def test_limit_returns_a_prefix(items: list[tuple[int, Record]], limit: int) -> 
     assert run(f"fields n | sort n asc, @timestamp desc | limit {limit}", events) == full[:limit]
 
 
+@given(timed_records, st.integers(1, 20), st.sampled_from(["n", "path", "level"]), st.booleans())
+def test_top_rows_of_a_sort_equal_the_full_sort_cut_short(
+    items: list[tuple[int, Record]], limit: int, key: str, descending: bool
+) -> None:
+    events = to_events(items)
+    order = f"fields @ptr, {key} | sort {key} {'desc' if descending else 'asc'}"
+    assert run(f"{order} | limit {limit}", events) == run(order, events)[:limit]
+
+
 words = st.text(alphabet=string.ascii_letters + string.digits + "-_.:/", min_size=1, max_size=12)
 
 

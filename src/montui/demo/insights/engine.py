@@ -20,6 +20,7 @@ GetQueryResults returns them.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,7 +41,15 @@ from montui.demo.insights.nodes import (
 )
 from montui.demo.insights.parser import MAX_LIMIT
 from montui.demo.insights.stats import StatsPlan, compile_stats, run_stats
-from montui.demo.insights.values import Value, format_value, natural_key, to_number, to_text, truthy
+from montui.demo.insights.values import (
+    SortKey,
+    Value,
+    format_value,
+    natural_key,
+    to_number,
+    to_text,
+    truthy,
+)
 
 __all__ = ["QueryResult", "iter_snapshots", "run_query", "run_query_partial"]
 
@@ -178,6 +187,8 @@ def _compile(query: Query, account_id: str) -> _Pipeline:
             keys = [(compile_expression(k.expr, scope, text), k.descending) for k in command.keys]
             stages.append(_Stage("sort", sort_keys=keys))
         elif isinstance(command, LimitCmd):
+            if stages and stages[-1].kind == "sort":
+                stages[-1].count = command.count  # lets the sort keep only the top rows
             stages.append(_Stage("limit", count=command.count))
         elif isinstance(command, DedupCmd):
             stages.append(_Stage("dedup", getters=[scope.getter(n) for n in command.fields]))
@@ -188,17 +199,37 @@ def _compile(query: Query, account_id: str) -> _Pipeline:
     if not aggregated and not named_by_fields:
         columns = ["@timestamp", "@message", *(n for n in columns if n not in SHOWN_BY_DEFAULT)]
     names = display if display is not None else columns
+    if not aggregated:
+        names = [name for name in names if name != "@ptr"]  # every row ends with it anyway
     return _Pipeline(stages, [scope.getter(name) for name in names], names, aggregated)
 
 
-def _sort(rows: list[Any], keys: list[tuple[Getter, bool]]) -> list[Any]:
-    """Stable multi-key natural sort; rows without a key value go last either way."""
+def _sort(rows: list[Any], keys: list[tuple[Getter, bool]], top: int) -> list[Any]:
+    """Stable multi-key natural sort; rows without a key value go last either way.
+
+    With one key and a `limit` right after (`top` > 0), only the first `top` rows are
+    ordered, through a heap, which is what `sort @timestamp desc | limit 20` needs.
+    """
     for getter, descending in reversed(keys):
-        keyed = [(getter(row), row) for row in rows]
-        present = [(natural_key(value), row) for value, row in keyed if value is not None]
-        present.sort(key=lambda pair: pair[0], reverse=descending)
-        rows = [row for _, row in present] + [row for value, row in keyed if value is None]
+        present: list[tuple[SortKey, Any]] = []
+        missing: list[Any] = []
+        for row in rows:
+            value = getter(row)
+            if value is None:
+                missing.append(row)
+            else:
+                present.append((natural_key(value), row))
+        if top and len(keys) == 1 and top < len(present):
+            pick = heapq.nlargest if descending else heapq.nsmallest
+            return [row for _, row in pick(top, present, key=_first)]
+        present.sort(key=_first, reverse=descending)
+        rows = [row for _, row in present]
+        rows.extend(missing)
     return rows
+
+
+def _first(pair: tuple[SortKey, Any]) -> SortKey:
+    return pair[0]
 
 
 def _dedup(rows: list[Any], getters: list[Getter]) -> list[Any]:
@@ -224,7 +255,7 @@ def _run_stage(stage: _Stage, rows: list[Any]) -> list[Any]:
         assert stage.stats is not None
         return run_stats(stage.stats, rows)
     if stage.kind == "sort":
-        return _sort(rows, stage.sort_keys)
+        return _sort(rows, stage.sort_keys, stage.count)
     if stage.kind == "limit":
         return rows[: stage.count]
     return _dedup(rows, stage.getters)

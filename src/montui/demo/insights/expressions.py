@@ -73,16 +73,12 @@ class TokenStream:
 
 
 class ExpressionParser:
-    """Recursive descent over a `TokenStream`.
-
-    `aggregates` says whether `sum(...)` etc. may appear (only in `stats`). After a `stats`,
-    an aggregate written elsewhere names that column: `stats count(*) | sort count(*) desc`.
-    """
+    """Recursive descent over a `TokenStream`; `aggregates` says whether `sum(...)` etc. may
+    appear (only in `stats`)."""
 
     def __init__(self, stream: TokenStream) -> None:
         self.stream = stream
         self.aggregates = False
-        self.after_stats = False
 
     def expression(self, aggregates: bool = False) -> Expr:
         """One whole expression."""
@@ -216,7 +212,7 @@ class ExpressionParser:
             return Field(token.text, token.offset, token.end)
         raise stream.error(token)
 
-    def _call(self, name_token: Token) -> Call | Field:
+    def _call(self, name_token: Token) -> Call:
         stream = self.stream
         name = name_token.text.lower()
         is_aggregate = name in AGGREGATE_ARITY
@@ -224,9 +220,6 @@ class ExpressionParser:
             raise MalformedQuery(
                 f"unknown function {name_token.text}", stream.text, name_token.offset
             )
-        if is_aggregate and not self.aggregates and self.after_stats:
-            call = self._call_arguments(name_token, name, is_aggregate)
-            return Field(" ".join(stream.text[call.start : call.end].split()), call.start, call.end)
         if is_aggregate and not self.aggregates:
             raise MalformedQuery(
                 f"aggregate function {name_token.text} is only allowed in stats",

@@ -45,6 +45,7 @@ __all__ = [
     "event_getter",
     "flatten_json",
     "platform_fields",
+    "platform_type",
     "ptr_for",
 ]
 
@@ -144,6 +145,17 @@ def platform_fields(message: str) -> dict[str, Value]:
     return {}
 
 
+def platform_type(message: str) -> str | None:
+    """Just `@type` (REPORT, START or END), without parsing the rest of the line."""
+    if message.startswith("REPORT RequestId: "):
+        return "REPORT"
+    if message.startswith("START RequestId: "):
+        return "START"
+    if message.startswith("END RequestId: "):
+        return "END"
+    return None
+
+
 def _first_word(message: str, start: int) -> str:
     words = message[start:].split(None, 1)
     return words[0] if words else ""
@@ -236,6 +248,8 @@ def event_getter(name: str, account_id: str) -> EventGetter:
         return lambda record: Timestamp(record.event.ingestion_time_ms)
     if name == "@ptr":
         return lambda record: ptr_for(record.event)
+    if name == "@type":
+        return lambda record: platform_type(record.event.message)
     if name in PLATFORM_FIELDS:
         return lambda record: record.platform().get(name)
     return lambda record: record.json().get(name)

@@ -10,7 +10,7 @@ Other AWS commands (`unnest`, `pattern`, `lookup`, ...) are refused with a clear
 from __future__ import annotations
 
 from montui.demo.insights.errors import MalformedQuery
-from montui.demo.insights.expressions import ExpressionParser, TokenStream
+from montui.demo.insights.expressions import RESERVED, ExpressionParser, TokenStream
 from montui.demo.insights.lexer import Token, tokenize
 from montui.demo.insights.nodes import (
     Command,
@@ -97,9 +97,7 @@ class _QueryParser:
         if word == "filter":
             return FilterCmd(self.expressions.expression(), token.offset)
         if word == "stats":
-            stats = self._stats(token)
-            self.expressions.after_stats = True
-            return stats
+            return self._stats(token)
         if word == "sort":
             return self._sort(token)
         if word == "limit":
@@ -150,14 +148,19 @@ class _QueryParser:
         return StatsCmd(tuple(items), tuple(groups), token.offset)
 
     def _sort(self, token: Token) -> SortCmd:
+        # Keys are field names only: AWS answers `sort bin(5m)` with "unexpected symbol
+        # found (". `sort by x` is accepted, as AWS's "most expensive requests" sample has it.
+        self.stream.take_word("by")
         keys: list[SortKey] = []
-        self.stream.take_word("by")  # AWS's "most expensive requests" sample: `sort by x desc`
         while True:
-            expr = self.expressions.expression()
+            name = self.stream.peek()
+            field = Field(self._name(), name.offset, name.end)
+            if name.kind == "NAME" and name.text.lower() in RESERVED:
+                raise self.stream.error(name)
             descending = True
             if self.stream.peek().is_word("asc", "desc"):
                 descending = self.stream.advance().text.lower() == "desc"
-            keys.append(SortKey(expr, descending))
+            keys.append(SortKey(field, descending))
             if not self.stream.peek().is_op(","):
                 return SortCmd(tuple(keys), token.offset)
             self.stream.advance()
