@@ -156,6 +156,8 @@ def test_parse_command_forms() -> None:
     regex = parse_query("parse @EventData /(?<a>\\d+)-(\\w+)-(?<b>\\w+)/").commands[0]
     assert isinstance(regex, ParseCmd)
     assert regex.source == "@EventData" and regex.names == ("a", "b") and regex.groups == (1, 3)
+    quoted = parse_query("parse `my field` /(?<n>\\d+)/").commands[0]
+    assert isinstance(quoted, ParseCmd) and quoted.source == "my field" and quoted.names == ("n",)
     positional = parse_query("parse msg /(\\d+) (\\w+)/ as n, w").commands[0]
     assert isinstance(positional, ParseCmd) and positional.names == ("n", "w")
 

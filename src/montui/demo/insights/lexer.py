@@ -64,14 +64,14 @@ def _ends_operand(previous: Token | None, before: Token | None) -> bool:
     """Whether a `/` after `previous` is a division (True) or opens a regex (False)."""
     if previous is None:
         return False
+    if previous.kind in ("NAME", "FIELD") and before is not None and before.is_word("parse"):
+        return False  # `parse @message /re/`, ``parse `my field` /re/``
     if previous.kind in ("NUMBER", "PERIOD", "STRING", "REGEX", "FIELD"):
         return True
     if previous.kind == "OP":
         return previous.text in (")", "]")
     if previous.kind == "NAME":
-        if previous.text.lower() in _REGEX_AFTER_WORDS:
-            return False
-        return not (before is not None and before.is_word("parse"))
+        return previous.text.lower() not in _REGEX_AFTER_WORDS
     return False
 
 
