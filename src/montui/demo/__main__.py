@@ -1,0 +1,12 @@
+"""`python -m montui.demo serve [--port N] [--seed S] [--ready-json]`: see `montui.demo.serve`."""
+
+import sys
+
+from montui.demo.serve import main
+
+if sys.argv[1:2] != ["serve"]:
+    print(
+        "usage: python -m montui.demo serve [--port N] [--seed S] [--ready-json]", file=sys.stderr
+    )
+    raise SystemExit(2)
+raise SystemExit(main(sys.argv[2:]))
