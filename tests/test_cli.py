@@ -105,7 +105,7 @@ def test_unreachable_endpoint_exit_1_with_the_region_named(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = ["alarms", "--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1"]
-    code, out, err = run(argv, capsys)
+    code, _, err = run(argv, capsys)
     assert code == 1
     assert "us-east-1" in err and "cannot reach" in err
     assert "Traceback" not in err
