@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from montui.launch import DemoWorldError
 from montui.model.account import Identity
@@ -36,6 +36,7 @@ from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader, header_text
 from montui.ui.widgets.freshness import Freshness
+from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
 
 SORTS: dict[str, Callable[[list[Alarm]], list[Alarm]]] = {
@@ -90,6 +91,7 @@ class BoardScreen(Screen[None]):
         self.only: AlarmState | None = None
         self.sort = "urgency"
         self._wake: dict[str, asyncio.Event] = {}
+        self._first_poll_done = asyncio.Event()
         self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
 
     def compose(self) -> ComposeResult:
@@ -100,13 +102,14 @@ class BoardScreen(Screen[None]):
         yield AlarmTable(id="alarms")
         yield Static("Connecting to AWS…", id="empty")
         yield AlarmSummary(id="summary")
-        yield Input(placeholder="filter: name, namespace, dimension, reason", id="filter")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Freshness).set_fetched(None, busy=True)
         self.refresh_view()
-        self.connect()
+        # Importing aiobotocore in a thread still holds the GIL most of the time: start it
+        # only once the first frame is on screen.
+        self.call_after_refresh(self.connect)
 
     # -- data -------------------------------------------------------------------------
 
@@ -140,6 +143,7 @@ class BoardScreen(Screen[None]):
                 self.statuses[region] = self.statuses[region].succeeded(alarms, self.clock())
                 self.hints.pop(region, None)
             self.refresh_view()
+            self._first_poll_done.set()
             wake.clear()
             delay = retry_delay(self.refresh_every, self.statuses[region].failures)
             with contextlib.suppress(TimeoutError):
@@ -155,7 +159,9 @@ class BoardScreen(Screen[None]):
         self.hints[region] = exc.hint
 
     async def _load_identity(self) -> None:
-        """The account for the header; retried quietly, never fatal on its own."""
+        """The account for the header; retried quietly, never fatal on its own. Asked after
+        the first poll, so the alarms are not kept waiting by a second client's set-up."""
+        await self._first_poll_done.wait()
         for attempt in range(6):
             try:
                 self.identity = await self.feed.identity()
@@ -259,15 +265,24 @@ class BoardScreen(Screen[None]):
         self.sort = names[(names.index(self.sort) + 1) % len(names)]
         self.refresh_view()
 
+    def _filter_box(self) -> Input:
+        """The filter input, mounted on first use (it is not needed for the first frame)."""
+        found = self.query("#filter").results(Input)
+        box = next(found, None)
+        if box is None:
+            box = Input(placeholder="filter: name, namespace, dimension, reason", id="filter")
+            self.mount(box, before=self.query_one(KeyBar))
+        return box
+
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
         box.display = True
         box.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
+        for box in self.query("#filter").results(Input):
+            box.value = ""
+            box.display = False
         self.filter_text = ""
         self.query_one(AlarmTable).focus()
         self.refresh_view()
@@ -280,7 +295,7 @@ class BoardScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         if not self.filter_text:
-            self.query_one("#filter", Input).display = False
+            self._filter_box().display = False
         self.query_one(AlarmTable).focus()
 
 
