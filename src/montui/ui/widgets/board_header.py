@@ -20,10 +20,10 @@ def header_text(
     demo: bool,
     view: str,
 ) -> Text:
-    """`montui ✖ 3 ? 2 ✔ 55  123456789012 (prod)  apne1,use1  [ALARM only]`.
+    """`montui ✖ 3 ? 2 ✔ 55 [ALARM only]  123456789012 (prod)  apne1,use1`.
 
-    Counts come first so that a narrow terminal cuts the least important part (the regions
-    are shown as short codes when there are several)."""
+    Counts and the current view come first so that a narrow terminal cuts the least important
+    part (the regions are shown as short codes when there are several)."""
     text = Text()
     text.append(" montui ", style="bold reverse")
     if demo:
@@ -33,14 +33,15 @@ def header_text(
         style = STATE_STYLE[state] if counts.get(state) else "dim"
         text.append(f"{state.symbol} {counts.get(state, 0)}", style=style)
         text.append(" ")
+    if view:
+        text.append(f"[{view}]", style="bold reverse")
+        text.append(" ")
     account = identity.account if identity else "…"
     text.append(f" {account}")
     if profile:
         text.append(f" ({profile})", style="dim")
     shown = ",".join(region_code(r) for r in regions) if len(regions) > 1 else "".join(regions)
     text.append(f"  {shown or '…'}", style="dim")
-    if view:
-        text.append(f"  [{view}]", style="bold")
     return text
 
 

@@ -21,7 +21,7 @@ class Freshness(Widget):
 
     DEFAULT_CSS = """
     Freshness {
-        width: 22;
+        width: 18;
         height: 1;
         content-align: right middle;
         text-align: right;
