@@ -249,3 +249,29 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
     for binding_id, key in declared.items():
         shown = {"slash": "/", "question_mark": "?"}.get(key, key)
         assert DEFAULT_KEYS[binding_id] == shown
+
+
+async def test_refresh_with_same_alarms_updates_changed_cells_in_place() -> None:
+    from datetime import timedelta
+
+    from tests.fakes import NOW
+
+    now = [NOW]
+    feed = board_feed()
+    app = MontuiApp(feed, Settings(), clock=lambda: now[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AlarmTable)
+        key = "ap-northeast-1\x1fcontact-form-error-rate"
+        assert str(table.get_cell(key, "age")) == "12m"
+        rows_before = list(table.rows)
+        now[0] = NOW + timedelta(minutes=10)
+        before = dict(feed.polls)
+        await pilot.press("r")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if all(feed.polls[r] > before[r] for r in before):
+                break
+        await settle(pilot)
+        assert str(table.get_cell(key, "age")) == "22m"
+        assert list(table.rows) == rows_before  # same rows, updated in place

@@ -201,7 +201,8 @@ class BoardScreen(Screen[None]):
         self.query_one(Freshness).set_fetched(min(fetched) if fetched else None, busy=busy)
         empty = self.query_one("#empty", Static)
         empty.display = not visible
-        empty.update(self._empty_message(everything))
+        if not visible:
+            empty.update(self._empty_message(everything))
         self._update_summary()
 
     def _update_header(self, everything: list[Alarm]) -> None:
@@ -212,7 +213,7 @@ class BoardScreen(Screen[None]):
             view.append(f"/{self.filter_text}")
         if self.sort != "urgency":
             view.append(f"sort: {self.sort}")
-        self.query_one(BoardHeader).update(
+        self.query_one(BoardHeader).show(
             header_text(
                 identity=self.identity,
                 profile=self.connection.profile if self.connection else None,

@@ -55,10 +55,17 @@ class AlarmSummary(Static):
     }
     """
 
+    _shown: Text | None = None
+
     def show(self, alarm: Alarm | None, meta: AlarmMeta, now: datetime) -> None:
+        """Repaint only when the text changes (an idle refresh then writes nothing here)."""
         if alarm is None:
+            self._shown = None
             self.update("")
             self.display = False
             return
         self.display = True
-        self.update(summary_text(alarm, meta, now))
+        text = summary_text(alarm, meta, now)
+        if text != self._shown:
+            self._shown = text
+            self.update(text)

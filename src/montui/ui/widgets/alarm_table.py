@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from montui.model.alarm import Alarm, AlarmState, condition_summary
 from montui.model.duration import format_age
@@ -63,6 +65,7 @@ class AlarmTable(DataTable[Text | str]):
     def __init__(self, **kwargs: str | None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.alarms_by_key: dict[str, Alarm] = {}
+        self._shown: dict[str, list[Text | str]] = {}
         self._widths: tuple[int, ...] = ()
 
     @staticmethod
@@ -90,7 +93,12 @@ class AlarmTable(DataTable[Text | str]):
         keep_row = self.cursor_row
         scroll_x, scroll_y = self.scroll_x, self.scroll_y
         rows = [self._cells(a, now, meta(a), a.region in stale_regions) for a in alarms]
-        self._ensure_columns(rows)
+        keys = [self.row_key(a) for a in alarms]
+        columns_changed = self._ensure_columns(rows)
+        if not columns_changed and keys == list(self._shown):
+            self._update_changed_cells(alarms, keys, rows)
+            return
+        self._shown = dict(zip(keys, rows, strict=True))
         self.clear()
         self.alarms_by_key = {}
         for alarm, cells in zip(alarms, rows, strict=True):
@@ -106,7 +114,29 @@ class AlarmTable(DataTable[Text | str]):
         self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)
         self.move_cursor(row=target, animate=False, scroll=False)
 
-    def _ensure_columns(self, rows: list[list[Text | str]]) -> None:
+    def _update_changed_cells(
+        self, alarms: Sequence[Alarm], keys: list[str], rows: list[list[Text | str]]
+    ) -> None:
+        """Same alarms in the same order: repaint only the cells that changed (over SSH a
+        refresh where only one age moved costs a few bytes, not the whole table)."""
+        for index, (alarm, key, cells) in enumerate(zip(alarms, keys, rows, strict=True)):
+            self.alarms_by_key[key] = alarm
+            before = self._shown[key]
+            for column_index, (old, new) in enumerate(zip(before, cells, strict=True)):
+                if old != new:
+                    self._set_cell(key, index, column_index, new)
+            self._shown[key] = cells
+
+    def _set_cell(self, key: str, row: int, column: int, value: Text | str) -> None:
+        """DataTable.update_cell repaints the whole table (about 10 KB at 80x24); this sets
+        the value the same way and repaints only that cell. It relies on DataTable's `_data`
+        and `_update_count` (textual is pinned in pyproject; tests cover it)."""
+        self._data[RowKey(key)][ColumnKey(COLUMNS[column].key)] = value
+        self._update_count += 1
+        self.refresh_coordinate(Coordinate(row, column))
+
+    def _ensure_columns(self, rows: list[list[Text | str]]) -> bool:
+        """Set the columns for these rows; True when they changed (the rows are then gone)."""
         available = max(self.size.width, 80) - 1 - 2 * len(_FIXED | {"name"})
         fixed = sum(self._width(c, rows, i) for i, c in enumerate(COLUMNS) if c.key in _FIXED)
         widths = []
@@ -116,11 +146,12 @@ class AlarmTable(DataTable[Text | str]):
                 width = max(16, min(width, available - fixed))
             widths.append(width)
         if tuple(widths) == self._widths:
-            return
+            return False
         self._widths = tuple(widths)
         self.clear(columns=True)
         for column, width in zip(COLUMNS, widths, strict=True):
             self.add_column(column.label, width=width, key=column.key)
+        return True
 
     @staticmethod
     def _width(column: Column, rows: list[list[Text | str]], index: int) -> int:

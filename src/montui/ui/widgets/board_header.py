@@ -46,7 +46,14 @@ def header_text(
 
 
 class BoardHeader(Static):
-    """One line; updated when data or the view changes, never on a timer."""
+    """One line; repainted only when its text changes, never on a timer."""
+
+    _shown: Text | None = None
+
+    def show(self, text: Text) -> None:
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)
 
     DEFAULT_CSS = """
     BoardHeader {

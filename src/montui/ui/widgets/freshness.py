@@ -2,7 +2,7 @@
 
 Over SSH every byte counts: this widget has a fixed size, ticks once a second, and repaints
 (without a layout pass) only when its text actually changes — once a minute after the first
-minute.
+minute (in 5-second steps during the first minute).
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ class Freshness(Widget):
             return "connecting…" if self._busy else "no data yet"
         if age > self.stale_after:
             return f"⚠ stale: {format_age(age)} old"
+        if age < 60:  # 5-second steps: 12 repaints a minute instead of 60
+            return f"updated {int(age) // 5 * 5}s ago" if age >= 5 else "updated just now"
         return f"updated {format_age(age)} ago"
 
     def _tick(self) -> None:

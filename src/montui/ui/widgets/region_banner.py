@@ -41,8 +41,13 @@ class RegionBanner(Static):
     }
     """
 
+    _shown: Text | None = None
+
     def show(self, statuses: list[RegionStatus], now: datetime, hints: dict[str, str]) -> None:
         failing = [s for s in statuses if s.error]
         self.display = bool(failing)
         if failing:
-            self.update(banner_text(failing, now, hints))
+            text = banner_text(failing, now, hints)
+            if text != self._shown:
+                self._shown = text
+                self.update(text)
