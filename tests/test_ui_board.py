@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from montui.config import Settings
 from montui.model.alarm import AlarmState
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
@@ -275,3 +277,15 @@ async def test_refresh_with_same_alarms_updates_changed_cells_in_place() -> None
         await settle(pilot)
         assert str(table.get_cell(key, "age")) == "22m"
         assert list(table.rows) == rows_before  # same rows, updated in place
+
+
+async def test_no_color_shows_alarm_in_reverse_video(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(board_feed())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        table = app.screen.query_one(AlarmTable)
+        cell = table.get_row_at(0)[0]
+        assert str(cell) == "✖ ALARM"
+        assert "reverse" in str(cell.style)  # type: ignore[union-attr]

@@ -221,6 +221,7 @@ class BoardScreen(Screen[None]):
                 counts=state_counts(everything),
                 demo=bool(self.connection and self.connection.demo),
                 view=" ".join(view),
+                mono=self.app.no_color,
             )
         )
 

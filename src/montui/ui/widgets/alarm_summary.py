@@ -13,7 +13,7 @@ from montui.model.metadata import AlarmMeta
 from montui.ui.widgets.alarm_table import state_cell
 
 
-def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime) -> Text:
+def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime, mono: bool = False) -> Text:
     """Three to five lines: state and since when, what it watches and how it decides, the
     full state reason, and the team metadata when config has some."""
     local = alarm.in_state_since.astimezone()
@@ -21,7 +21,7 @@ def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime) -> Text:
     since = local.strftime("%H:%M %Z" if same_day else "%b %d %H:%M %Z")
     age = format_age((now - alarm.in_state_since).total_seconds())
     text = Text.assemble(
-        state_cell(alarm.state),
+        state_cell(alarm.state, mono),
         "  ",
         (alarm.name, "bold"),
         f"  {alarm.region} · {age}, since {since}\n",
@@ -65,7 +65,7 @@ class AlarmSummary(Static):
             self.display = False
             return
         self.display = True
-        text = summary_text(alarm, meta, now)
+        text = summary_text(alarm, meta, now, self.app.no_color)
         if text != self._shown:
             self._shown = text
             self.update(text)

@@ -23,9 +23,22 @@ STATE_STYLE = {
 }
 
 
-def state_cell(state: AlarmState) -> Text:
-    """`✖ ALARM` in red: readable by symbol and word without colour."""
-    return Text(f"{state.symbol} {state.short}", style=STATE_STYLE[state])
+# With NO_COLOR, Textual turns colours into greys by luminance, and red on the dark
+# background becomes nearly invisible: ALARM is shown in reverse video instead.
+MONO_STATE_STYLE = {
+    AlarmState.ALARM: "bold reverse",
+    AlarmState.INSUFFICIENT_DATA: "bold",
+    AlarmState.OK: "",
+}
+
+
+def state_style(state: AlarmState, mono: bool = False) -> str:
+    return (MONO_STATE_STYLE if mono else STATE_STYLE)[state]
+
+
+def state_cell(state: AlarmState, mono: bool = False) -> Text:
+    """`✖ ALARM` in red (reverse video under NO_COLOR): readable by symbol and word alone."""
+    return Text(f"{state.symbol} {state.short}", style=state_style(state, mono))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +105,8 @@ class AlarmTable(DataTable[Text | str]):
         keep_key = self.row_key(current) if current else None
         keep_row = self.cursor_row
         scroll_x, scroll_y = self.scroll_x, self.scroll_y
-        rows = [self._cells(a, now, meta(a), a.region in stale_regions) for a in alarms]
+        mono = self.app.no_color
+        rows = [self._cells(a, now, meta(a), a.region in stale_regions, mono) for a in alarms]
         keys = [self.row_key(a) for a in alarms]
         columns_changed = self._ensure_columns(rows)
         if not columns_changed and keys == list(self._shown):
@@ -159,16 +173,18 @@ class AlarmTable(DataTable[Text | str]):
         return max(len(column.label), min(column.max_width, longest))
 
     @staticmethod
-    def _cells(alarm: Alarm, now: datetime, meta: AlarmMeta, stale: bool) -> list[Text | str]:
+    def _cells(
+        alarm: Alarm, now: datetime, meta: AlarmMeta, stale: bool, mono: bool
+    ) -> list[Text | str]:
         age = format_age((now - alarm.in_state_since).total_seconds())
         region = region_code(alarm.region)
         reason = " ".join(alarm.state_reason.split())
         return [
-            state_cell(alarm.state),
+            state_cell(alarm.state, mono),
             Text(alarm.name, style="bold" if alarm.state is AlarmState.ALARM else ""),
             age,
             condition_summary(alarm) if alarm.metric or alarm.metrics else "composite",
-            Text(f"{region}⚠", style="yellow") if stale else region,
+            Text(f"{region}⚠", style="bold" if mono else "yellow") if stale else region,
             meta.response.label if meta.response else "",
             meta.owner or "",
             alarm.watches(),

@@ -8,7 +8,7 @@ from textual.widgets import Static
 from montui.model.account import Identity
 from montui.model.alarm import AlarmState
 from montui.model.region import region_code
-from montui.ui.widgets.alarm_table import STATE_STYLE
+from montui.ui.widgets.alarm_table import state_style
 
 
 def header_text(
@@ -19,6 +19,7 @@ def header_text(
     counts: dict[AlarmState, int],
     demo: bool,
     view: str,
+    mono: bool = False,
 ) -> Text:
     """`montui ✖ 3 ? 2 ✔ 55 [ALARM only]  123456789012 (prod)  apne1,use1`.
 
@@ -27,10 +28,10 @@ def header_text(
     text = Text()
     text.append(" montui ", style="bold reverse")
     if demo:
-        text.append(" DEMO", style="bold magenta")
+        text.append(" DEMO", style="bold" if mono else "bold magenta")
     text.append(" ")
     for state in AlarmState:
-        style = STATE_STYLE[state] if counts.get(state) else "dim"
+        style = state_style(state, mono) if counts.get(state) else "dim"
         text.append(f"{state.symbol} {counts.get(state, 0)}", style=style)
         text.append(" ")
     if view:
