@@ -6,6 +6,8 @@
 - `state_transitioned_timestamp` moves only when the state value changes;
   `state_updated_timestamp` moves on every state update (AWS's StateTransitionedTimestamp and
   StateUpdatedTimestamp).
+- Every state transition, creation and update lands in the alarm history (`history`), with
+  the actions the new state executes.
 - Composite alarms (moto `Alarm`s whose `rule` is set) follow their children: whenever an
   alarm's state changes, every composite that references it is re-evaluated, and so on up
   through composites of composites (a cycle stops the walk, as AWS stops evaluating). The
@@ -22,6 +24,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from montui.demo.ext import history
 from montui.demo.wording import json_time, long_time
 from montui.model.alarm import AlarmState
 from montui.model.composite_rule import (
@@ -63,7 +66,8 @@ def transitioned_at(alarm: Any) -> datetime:
 
 def start_state(alarm: Any, previous: Any | None, at: datetime) -> None:
     """Give a freshly stored alarm its state: the previous version's when this was an
-    update, INSUFFICIENT_DATA when it is new."""
+    update, INSUFFICIENT_DATA when it is new. Either way the history records it."""
+    history.record_configuration(alarm, "Create" if previous is None else "Update", at=at)
     if previous is not None:
         for name in _STATE_FIELDS:
             if hasattr(previous, name):
@@ -79,7 +83,9 @@ def start_state(alarm: Any, previous: Any | None, at: datetime) -> None:
 
 
 def set_state(alarm: Any, value: str, reason: str, reason_data: str | None, at: datetime) -> bool:
-    """Record a state update (history included, as moto does); True when the value changed."""
+    """Record a state update (moto's `history` list, and a StateUpdate with the actions in
+    the alarm history when the value changes); True when the value changed."""
+    old = history.StateRecord.of(alarm)
     alarm.history.append(
         (
             "StateUpdate",
@@ -96,6 +102,9 @@ def set_state(alarm: Any, value: str, reason: str, reason_data: str | None, at: 
     alarm.state_updated_timestamp = at
     if changed or getattr(alarm, "state_transitioned_timestamp", None) is None:
         alarm.state_transitioned_timestamp = at
+    if changed:
+        new = history.StateRecord(value, reason, reason_data)
+        history.record_state_change(alarm, old, new, at=at)
     return changed
 
 
