@@ -5,6 +5,8 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
 
 - `cloudwatch`: composite alarms, DescribeAlarms filters/paging/AlarmTypes, state transition
   timestamps, the demo clock header (`alarm_state`, `alarm_listing` hold the logic);
+- `metrics`: PutMetricData, GetMetricData, GetMetricStatistics, ListMetrics on montui's own
+  metric store (`montui.demo.metricstore`), with metric math (`metric_math`);
 - `history`: DescribeAlarmHistory, and history items for deletions (`alarm_state` records
   the rest); `evaluation` moves metric alarms with CloudWatch's M-of-N semantics;
 - `quiet`: no request logging on stderr;
@@ -19,10 +21,11 @@ CLOCK_HEADER = "X-Montui-Demo-Clock"
 
 def install() -> None:
     """Apply every extension to moto (safe to call more than once)."""
-    from montui.demo.ext import cloudwatch, history, logs, quiet, speed
+    from montui.demo.ext import cloudwatch, history, logs, metrics, quiet, speed
 
     quiet.install()
     speed.install()
     cloudwatch.install()
     history.install()
     logs.install()
+    metrics.install()
