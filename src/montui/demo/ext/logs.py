@@ -21,8 +21,10 @@ moto's `LogsResponse` (JSON protocol) and has events stored in a form the engine
   `logGroupName` and/or one `status`; `maxResults` (1-1000) and `nextToken`.
 - `GetLogRecord`: the event behind a `@ptr`, with its system, Lambda and JSON fields.
 
-Where AWS's exact wording is not documented (the concurrency and not-running messages) the
-messages follow what the service has been seen to answer, and say so in a comment.
+AWS's API reference documents the error codes but not their messages. The messages here
+("Log group '...' does not exist for account ID '...'", "Account maximum query concurrency
+limit of [30] reached.", "Query does not exist.") are written to resemble the service's and
+are not verified against it; montui must branch on error codes, never on these texts.
 Settings (`configure`, `QueryPacing`, `DEMO_PACING`) and the bulk `put_events` are
 re-exported here: `from montui.demo.ext.logs import configure, DEMO_PACING, put_events`.
 """
@@ -191,7 +193,7 @@ def _start_query(self: Any) -> str:
         book = book_of(backend)
         cap = current.max_concurrent_queries
         if book.active() >= cap:
-            # The wording AWS answers with (not in its API reference).
+            # Worded to resemble the service's answer (not in its API reference).
             raise LimitExceededException(
                 f"Account maximum query concurrency limit of [{cap}] reached."
             )
