@@ -188,6 +188,25 @@ def test_default_and_given_labels(cw: Any) -> None:
     assert found["named_expr"]["Label"] == "Tripled"
 
 
+def test_dynamic_labels(cw: Any) -> None:
+    put(cw, "Errors", [1.0])
+    found = by_id(
+        fetch(
+            cw,
+            stat_query(
+                "m",
+                "Errors",
+                "Sum",
+                Label="${PROP('Dim.FunctionName')} ${PROP('MetricName')} "
+                "${PROP('Stat')}/${PROP('Period')} (${LABEL})",
+            ),
+            {"Id": "e", "Expression": "m * 2", "Label": "${LABEL} doubled"},
+        )
+    )
+    assert found["m"]["Label"] == "checkout Errors Sum/60 (Errors)"
+    assert found["e"]["Label"] == "e doubled"
+
+
 def test_return_data_false_hides_a_query(cw: Any) -> None:
     put(cw, "Errors", [1.0])
     response = fetch(
@@ -218,6 +237,15 @@ def test_max_datapoints_pages_with_next_token(cw: Any) -> None:
         pages += 1
     assert pages == 4
     assert seen == {"a": [float(i) for i in range(10)], "b": [float(i) for i in range(10)]}
+
+
+def test_no_next_token_with_math(cw: Any) -> None:
+    put(cw, "A", [float(i) for i in range(10)])
+    response = fetch(
+        cw, stat_query("a", "A", "Sum"), {"Id": "e", "Expression": "a * 2"}, MaxDatapoints=5
+    )
+    assert "NextToken" not in response
+    assert [r["StatusCode"] for r in response["MetricDataResults"]] == ["PartialData"] * 2
 
 
 def test_paging_with_the_paginator(cw: Any) -> None:

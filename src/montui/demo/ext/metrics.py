@@ -17,7 +17,8 @@ GetMetricData's periods start at StartTime rounded down as AWS documents (whole 
 15 days, 5 minutes within 63 days, else the hour; 5/10/20/30-second periods to their own
 multiple). The datapoint limit spans the whole response: the result where it runs out is
 `PartialData` with what fits, the ones after it `PartialData` and empty, and `NextToken` resumes
-where it stopped (results finished on an earlier page are not repeated).
+where it stopped (results finished on an earlier page are not repeated). As AWS documents, a
+request with a math expression gets no `NextToken`.
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ def round_start(start: int, period: int, now: int) -> int:
 # ---------------------------------------------------------------- GetMetricData
 
 _ID = re.compile(r"^[a-z][A-Za-z0-9_]*$")
+_PROP = re.compile(r"\$\{PROP\('([^']*)'\)\}")
 _SHORT_PERIODS = (1, 5, 10, 20, 30)
 
 
@@ -208,10 +210,14 @@ def _get_metric_data(self: Any) -> ActionResult:
     backend = self.cloudwatch_backend
     with STORE.lock:
         region = STORE.region(backend.region_name, backend.account_id)
-        results = _Request(region, queries, start, end).results()
+        request = _Request(region, queries, start, end)
+        results = request.results()
     descending = (params.get("ScanBy") or "TimestampDescending") != "TimestampAscending"
     limit = int(params.get("MaxDatapoints") or 100_800)
-    return _MetricData(_page(results, descending, limit, _read_token(params.get("NextToken"))))
+    body = _page(results, descending, limit, _read_token(params.get("NextToken")))
+    if request.parsed:  # AWS: "NextToken is not returned if you are performing a math expression"
+        body.pop("NextToken", None)
+    return _MetricData(body)
 
 
 class _Request:
@@ -278,7 +284,7 @@ class _Request:
             if query.get("ReturnData") is False:
                 continue
             value = self.value(query_id)
-            label = query.get("Label")
+            label = self._expand(query.get("Label"), query_id)
             messages = (
                 [{"Code": "ArithmeticError", "Value": _DROPPED}] if query_id in self.dropped else []
             )
@@ -293,6 +299,23 @@ class _Request:
                 _Result(query_id, label or self._default_label(query_id), _sorted(value), messages)
             )
         return found
+
+    def _expand(self, label: str | None, query_id: str) -> str | None:
+        """A label with its dynamic parts filled in: ${LABEL}, ${PROP('MetricName')},
+        ${PROP('Namespace')}, ${PROP('Period')}, ${PROP('Stat')}, ${PROP('Dim.<name>')}."""
+        if not label or "${" not in label:
+            return label
+        stat = self.queries[query_id].get("MetricStat") or {}
+        metric = stat.get("Metric") or {}
+        dims = {f"Dim.{d['Name']}": d["Value"] for d in metric.get("Dimensions") or ()}
+        props = {
+            **dims,
+            "MetricName": metric.get("MetricName"),
+            "Namespace": metric.get("Namespace"),
+        }
+        props.update(Period=stat.get("Period"), Stat=stat.get("Stat"))
+        label = _PROP.sub(lambda m: str(props.get(m.group(1)) or ""), label)
+        return label.replace("${LABEL}", self._default_label(query_id))
 
     def _default_label(self, query_id: str) -> str:
         stat = self.queries[query_id].get("MetricStat")
@@ -349,7 +372,7 @@ class _Request:
         stat = query["MetricStat"]
         metric = stat["Metric"]
         period = int(stat["Period"])
-        label = query.get("Label") or str(metric["MetricName"])
+        label = self._expand(query.get("Label"), str(query["Id"])) or str(metric["MetricName"])
         dims = frozenset((d["Name"], d["Value"]) for d in metric.get("Dimensions") or ())
         series = self.region.get((metric.get("Namespace"), metric["MetricName"], dims))
         found = mm.TimeSeries(label, period)
