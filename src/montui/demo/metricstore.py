@@ -386,3 +386,7 @@ class MetricStore:
         """How many datapoints the store holds in all."""
         with self._lock:
             return sum(len(s) for region in self._regions.values() for s in region.values())
+
+
+STORE = MetricStore()
+"""The world's one metric store (`montui.demo.ext.metrics` re-exports it)."""
