@@ -385,7 +385,7 @@ def _unreachable(exc: BaseException, where: dict[str, Any]) -> EndpointUnreachab
         message = f"cannot reach {target}"
     return EndpointUnreachable(
         message,
-        "check the network, VPN or proxy; montui keeps retrying",
+        "check the network, VPN or proxy",
         detail=str(exc) or type(exc).__name__,
         **where,
     )
