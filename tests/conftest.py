@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from montui.demo.world import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
+from montui.demo.world import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +64,80 @@ def world(world_server: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Worl
 @pytest.fixture
 def config_dir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+# --- the living scenario, deterministic --------------------------------------------------------
+
+SCENARIO_START = datetime(2026, 11, 21, 3, 30, 15, tzinfo=UTC)
+SCENARIO_SEED = 7
+_SENTINEL = "_montui_test_scenario"
+
+if TYPE_CHECKING:
+    from montui.demo.live import Scenario
+
+
+class ScenarioWorld:
+    """The demo scenario (seed 7, started at SCENARIO_START) in this worker's world, on a
+    clock the tests move by hand (`at`). Built once and reused; built again when another
+    test reset the world or a test asks for a time before the one reached."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.scenario: Scenario | None = None
+        self.builds = 0
+
+    @property
+    def endpoint(self) -> str:
+        return self.world.endpoint
+
+    def _intact(self) -> bool:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        backend = cloudwatch_backends[DEMO_ACCOUNT]["ap-northeast-1"]
+        return self.scenario is not None and backend.__dict__.get(_SENTINEL) is self.scenario
+
+    def ready(self) -> Scenario:
+        """The scenario, built if needed, wherever its clock is."""
+        if not self._intact():
+            self.rebuild()
+        assert self.scenario is not None
+        return self.scenario
+
+    def rebuild(self) -> Scenario:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        from montui.demo.live import Scenario
+
+        self.world.reset()
+        scenario = Scenario(seed=SCENARIO_SEED, now=SCENARIO_START)
+        scenario.build(self.world.endpoint)
+        cloudwatch_backends[DEMO_ACCOUNT]["ap-northeast-1"].__dict__[_SENTINEL] = scenario
+        self.scenario = scenario
+        self.builds += 1
+        return scenario
+
+    def at(self, moment: datetime | timedelta) -> Scenario:
+        """The scenario moved to `moment` (a time, or a delta after SCENARIO_START)."""
+        target = SCENARIO_START + moment if isinstance(moment, timedelta) else moment
+        scenario = self.ready()
+        if target < scenario.reached:
+            scenario = self.rebuild()
+        scenario.advance_to(target)
+        return scenario
+
+
+@pytest.fixture(scope="session")
+def scenario_world_server(world_server: World) -> ScenarioWorld:
+    """One deterministic scenario per test process (built on first use)."""
+    return ScenarioWorld(world_server)
+
+
+@pytest.fixture
+def scenario_world(
+    scenario_world_server: ScenarioWorld, monkeypatch: pytest.MonkeyPatch
+) -> ScenarioWorld:
+    """The deterministic scenario world as the endpoint for boto3. Unlike `world`, it is not
+    reset between tests: tests read it, and move its clock forward with `at`."""
+    scenario_world_server.ready()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", scenario_world_server.endpoint)
+    return scenario_world_server

@@ -1,50 +1,21 @@
-"""The seeded scenario: what `seed_world` leaves in the world, and the scenario's own sanity."""
+"""The scenario's specification, without a world, and `seed_world`'s summary."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
-from montui.demo.scenario import ALARMS, COMPOSITES, LOG_FILTERS
-from montui.demo.scenario.plan import plan
-from montui.demo.scenario.signals import Datapoint, period_datapoint
-from montui.demo.scenario.spec import Ratio
-from montui.demo.seed import SeedSummary, seed_world
-from montui.demo.world import DEMO_REGIONS, World
+from montui.demo.scenario import ALARMS, COMPOSITES
+from montui.demo.scenario.plan import nightly_spikes, plan
+from montui.demo.scenario.series import AlarmSeries, epoch
+from montui.demo.seed import seed_world
+from montui.demo.world import World
 from montui.model.composite_rule import children, parse_rule
 
 NOW = datetime(2026, 11, 21, 3, 30, 15, tzinfo=UTC)
-BOTH = ["MetricAlarm", "CompositeAlarm"]
-
-
-def client(world: World, service: str, region: str) -> Any:
-    return boto3.client(service, region_name=region, endpoint_url=world.endpoint)
-
-
-def all_alarms(world: World) -> dict[str, list[dict[str, Any]]]:
-    """Every alarm per region, as DescribeAlarms returns it (metric then composite)."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for region in DEMO_REGIONS:
-        pages = client(world, "cloudwatch", region).get_paginator("describe_alarms")
-        alarms: list[dict[str, Any]] = []
-        for page in pages.paginate(AlarmTypes=BOTH):
-            alarms.extend(page["MetricAlarms"])
-            alarms.extend(page["CompositeAlarms"])
-        found[region] = alarms
-    return found
-
-
-@pytest.fixture
-def seeded(world: World) -> SeedSummary:
-    return seed_world(world.endpoint, now=NOW, seed=7)
-
-
-# --- the scenario, without a world ------------------------------------------------------------
 
 
 def test_alarm_names_are_unique_per_region() -> None:
@@ -76,139 +47,31 @@ def test_composite_rules_name_alarms_of_their_own_region(spec: Any) -> None:
         assert spec.suppressor in known
 
 
-def test_every_breach_and_healthy_period_agrees_with_the_story() -> None:
+def test_healthy_values_never_breach_and_breaching_ones_do() -> None:
     scenario = plan(NOW, 7)
     for alarm in scenario.alarms:
-        for transition in alarm.timeline.transitions:
-            period = timedelta(seconds=alarm.spec.period)
-            start = transition.boundary - period
-            point = period_datapoint(alarm.spec, alarm.timeline, start, 7)
-            if transition.state == "INSUFFICIENT_DATA":
-                assert point is None, alarm.spec.name
-            else:
-                assert isinstance(point, Datapoint), alarm.spec.name
-                wanted = transition.state == "ALARM"
-                assert alarm.spec.breaches(point.value) == wanted, alarm.spec.name
+        if alarm.spec.stat != "Maximum" or alarm.spec.period != 60:
+            continue
+        series = AlarmSeries(alarm.spec, alarm.timeline, 7)
+        ((times, values),) = series.between(epoch(NOW) - 3 * 86400, epoch(NOW)).values()
+        for at, value in zip(times, values, strict=True):
+            moment = datetime.fromtimestamp(at, UTC)
+            assert alarm.spec.breaches(value) == alarm.timeline.is_breaching(moment), alarm.spec
 
 
-# --- the seeded world --------------------------------------------------------------------------
+def test_nightly_spikes_are_short_and_at_two_in_the_morning_tokyo_time() -> None:
+    spikes = nightly_spikes("x", NOW, 7)
+    assert len(spikes) >= 45
+    for start, end in spikes:
+        assert timedelta(minutes=2) <= end - start <= timedelta(minutes=4)
+        assert start.hour == 17 and start.minute < 25  # 02:00-02:25 JST
 
 
-def test_seed_builds_a_mixed_board_in_both_regions(world: World, seeded: SeedSummary) -> None:
-    alarms = all_alarms(world)
-    assert set(alarms) == set(DEMO_REGIONS)
-    assert all(alarms[region] for region in DEMO_REGIONS)
-    total = sum(len(found) for found in alarms.values())
-    assert total >= 60
-    assert total == seeded.alarms
-    states = Counter(a["StateValue"] for found in alarms.values() for a in found)
-    assert states == Counter(seeded.states)
-    assert states["OK"] > states["ALARM"] >= 3
-    assert states["INSUFFICIENT_DATA"] >= 2
-    composites = [a for found in alarms.values() for a in found if "AlarmRule" in a]
-    assert len(composites) == seeded.composite_alarms == len(COMPOSITES) >= 3
-    assert seeded.datapoints > 10_000
-    assert seeded.seconds > 0
-
-
-def test_the_contact_form_incident(world: World, seeded: SeedSummary) -> None:
-    cw = client(world, "cloudwatch", "ap-northeast-1")
-    found = cw.describe_alarms(AlarmNamePrefix="hitori-", AlarmTypes=BOTH, StateValue="ALARM")
-    firing = {a["AlarmName"] for a in (*found["MetricAlarms"], *found["CompositeAlarms"])}
-    assert firing == {"hitori-lambda-error-rate", "hitori-api-5xx", "hitori-contact-form-down"}
-    (down,) = found["CompositeAlarms"]
-    assert "alarm:hitori-lambda-error-rate transitioned to ALARM at" in down["StateReason"]
-    assert down["StateTransitionedTimestamp"] > NOW - timedelta(minutes=20)
-    (rate,) = cw.describe_alarms(AlarmNames=["hitori-lambda-error-rate"])["MetricAlarms"]
-    assert rate["Metrics"][0]["Expression"] == "100*(errors/invocations)"
-    assert (rate["DatapointsToAlarm"], rate["EvaluationPeriods"], rate["Threshold"]) == (1, 1, 10.0)
-    assert rate["StateReason"].startswith("Threshold Crossed: 1 out of the last 1 datapoints [")
-    assert rate["StateReason"].endswith("(minimum 1 datapoint for OK -> ALARM transition).")
-    assert rate["AlarmActions"] == ["arn:aws:sns:ap-northeast-1:123456789012:hitori-infra-page"]
-    (p95,) = cw.describe_alarms(AlarmNames=["hitori-lambda-duration-p95"])["MetricAlarms"]
-    assert p95["ExtendedStatistic"] == "p95"
-    assert (p95["DatapointsToAlarm"], p95["EvaluationPeriods"]) == (3, 5)
-    edge = client(world, "cloudwatch", "us-east-1").describe_alarms(AlarmNamePrefix="hitori-")
-    assert {a["Namespace"] for a in edge["MetricAlarms"]} == {"AWS/Route53", "AWS/CloudFront"}
-
-
-def test_reasons_quote_the_stored_datapoints(world: World, seeded: SeedSummary) -> None:
-    cw = client(world, "cloudwatch", "ap-northeast-1")
-    (alarm,) = cw.describe_alarms(AlarmNames=["hitori-api-5xx"])["MetricAlarms"]
-    data = json.loads(alarm["StateReasonData"])
-    assert set(data) >= {"version", "queryDate", "startDate", "statistic", "period"}
-    assert data["recentDatapoints"] and data["threshold"] == 1.0
-    start = datetime.strptime(data["startDate"], "%Y-%m-%dT%H:%M:%S.%f%z")
-    result = cw.get_metric_data(
-        MetricDataQueries=[
-            {
-                "Id": "e",
-                "MetricStat": {
-                    "Metric": {
-                        "Namespace": alarm["Namespace"],
-                        "MetricName": alarm["MetricName"],
-                        "Dimensions": alarm["Dimensions"],
-                    },
-                    "Period": 60,
-                    "Stat": "Sum",
-                },
-            }
-        ],
-        StartTime=start,
-        EndTime=start + timedelta(minutes=3),
-        ScanBy="TimestampAscending",
-    )["MetricDataResults"][0]
-    assert result["Values"] == data["recentDatapoints"]
-
-
-def test_three_hours_of_minutely_data(world: World, seeded: SeedSummary) -> None:
-    cw = client(world, "cloudwatch", "us-east-1")
-    stats = cw.get_metric_statistics(
-        Namespace="AWS/CloudFront",
-        MetricName="Requests",
-        Dimensions=[
-            {"Name": "DistributionId", "Value": "E2HITORI7EXAMPLE"},
-            {"Name": "Region", "Value": "Global"},
-        ],
-        StartTime=NOW - timedelta(hours=4),
-        EndTime=NOW,
-        Period=60,
-        Statistics=["Sum"],
-    )["Datapoints"]
-    assert 179 <= len(stats) <= 181
-    assert all(p["Sum"] < 3000 for p in stats)
-
-
-def test_topics_and_log_metric_filters_exist(world: World, seeded: SeedSummary) -> None:
-    topics = {
-        t["TopicArn"]
-        for region in DEMO_REGIONS
-        for t in client(world, "sns", region).list_topics()["Topics"]
-    }
-    for found in all_alarms(world).values():
-        for alarm in found:
-            assert set(alarm["AlarmActions"]) <= topics
-    logs = client(world, "logs", "ap-northeast-1")
-    filters = logs.describe_metric_filters()["metricFilters"]
-    assert len(filters) == len(LOG_FILTERS) == seeded.log_metric_filters
-    watched = {
-        (a.metric.namespace, a.metric.name) for a in ALARMS if not isinstance(a.metric, Ratio)
-    }
-    for item in filters:
-        transform = item["metricTransformations"][0]
-        assert (transform["metricNamespace"], transform["metricName"]) in watched
-
-
-def test_seed_is_deterministic(world: World) -> None:
-    seed_world(world.endpoint, now=NOW, seed=7)
-    first = all_alarms(world)
-    world.reset()
-    seed_world(world.endpoint, now=NOW, seed=7)
-    assert all_alarms(world) == first
-    world.reset()
-    seed_world(world.endpoint, now=NOW, seed=8)
-    other = all_alarms(world)
-    assert [a["AlarmName"] for a in other["us-east-1"]] == [
-        a["AlarmName"] for a in first["us-east-1"]
-    ]
-    assert other != first
+def test_seed_world_summarises_what_it_wrote(world: World) -> None:
+    summary = seed_world(world.endpoint, now=NOW, seed=3)
+    assert summary.alarms == len(ALARMS) + len(COMPOSITES) >= 60
+    assert sum(summary.states.values()) == summary.alarms
+    assert summary.states["ALARM"] >= 1
+    assert summary.datapoints > 14 * 1440 * 60
+    assert summary.transitions > 14 and summary.log_events > 10_000
+    assert summary.topics and summary.log_metric_filters and summary.seconds > 0

@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -172,21 +173,51 @@ def test_human_mode_prints_the_shell_lines_and_stops_on_ctrl_c() -> None:
             proc.kill()
 
 
-def test_serve_in_process_until_stopped() -> None:
+def test_serve_in_process_until_stopped(world_server: World) -> None:
+    """Seeded, then alive: at 600x the ticker writes ten simulated minutes a second."""
     stop = threading.Event()
     seen: list[World] = []
+    moved: list[bool] = []
+
+    def newest(cw: Any) -> Any:
+        stat = {
+            "Metric": {
+                "Namespace": "AWS/Lambda",
+                "MetricName": "Invocations",
+                "Dimensions": [{"Name": "FunctionName", "Value": "hitori-contact-form"}],
+            },
+            "Period": 60,
+            "Stat": "Sum",
+        }
+        return cw.get_metric_data(
+            MetricDataQueries=[{"Id": "i", "MetricStat": stat}],
+            StartTime=datetime.now(UTC) - timedelta(days=2),
+            EndTime=datetime.now(UTC) + timedelta(minutes=5),
+            ScanBy="TimestampDescending",
+        )["MetricDataResults"][0]["Timestamps"][0]
 
     def ready(world: World) -> None:
         seen.append(world)
-        cw = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=world.endpoint)
+        cw = boto3.client("cloudwatch", region_name="ap-northeast-1", endpoint_url=world.endpoint)
         assert cw.describe_alarms()["MetricAlarms"]
+        first = newest(cw)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and newest(cw) < first + timedelta(minutes=5):
+            time.sleep(0.1)
+        moved.append(newest(cw) >= first + timedelta(minutes=5))
         stop.set()
 
-    runner = threading.Thread(target=serve, kwargs={"seed": 3, "ready": ready, "stop": stop})
-    runner.start()
-    runner.join(timeout=30)
-    assert not runner.is_alive()
-    assert len(seen) == 1
+    runner = threading.Thread(
+        target=serve, kwargs={"seed": 3, "speed": 600, "ready": ready, "stop": stop}
+    )
+    try:
+        runner.start()
+        runner.join(timeout=40)
+        assert not runner.is_alive()
+        assert len(seen) == 1
+        assert moved == [True]
+    finally:
+        world_server.reset()  # the in-process world shared moto's state with this worker's
 
 
 def test_python_m_montui_demo_needs_the_serve_command() -> None:

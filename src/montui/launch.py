@@ -1,6 +1,7 @@
 """Where montui's AWS is: a real account, or the local AWS world in a child process.
 
-`montui --demo` runs `python -m montui.demo serve --port 0 --ready-json` as a child process,
+`montui --demo` runs `python -m montui.demo serve --port 0 --speed 10 --ready-json` as a child
+process (ten times real time, so the demo's scripted incident unfolds within a minute or two),
 reads the one JSON line it prints when seeded and ready, and points every client at that
 endpoint with the world's fake credentials. The child watches its stdin and exits when this
 process closes it (or dies), so no world outlives the app. Neither `ui` nor `sources` import
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 READY_TIMEOUT = 30.0
+DEMO_SPEED = 10  # simulated seconds per real second: the demo's incident unfolds in a minute
 
 
 class DemoWorldError(RuntimeError):
@@ -36,7 +38,10 @@ class WorldEndpoint:
 
 
 def _command() -> list[str]:
-    return [sys.executable, "-m", "montui.demo", "serve", "--port", "0", "--ready-json"]
+    return [
+        *(sys.executable, "-m", "montui.demo", "serve", "--port", "0"),
+        *("--speed", str(DEMO_SPEED), "--ready-json"),
+    ]
 
 
 def _parse_ready(line: bytes, stderr: str) -> WorldEndpoint:

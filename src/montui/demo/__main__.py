@@ -1,4 +1,6 @@
-"""`python -m montui.demo serve [--port N] [--seed S] [--ready-json]`: see `montui.demo.serve`."""
+"""`python -m montui.demo serve [--port N] [--speed X] [--seed S] [--ready-json]`.
+
+See `montui.demo.serve`."""
 
 import sys
 
@@ -6,7 +8,8 @@ from montui.demo.serve import main
 
 if sys.argv[1:2] != ["serve"]:
     print(
-        "usage: python -m montui.demo serve [--port N] [--seed S] [--ready-json]", file=sys.stderr
+        "usage: python -m montui.demo serve [--port N] [--speed X] [--seed S] [--ready-json]",
+        file=sys.stderr,
     )
     raise SystemExit(2)
 raise SystemExit(main(sys.argv[2:]))

@@ -1,27 +1,24 @@
-"""Play the scenario into a world over the AWS API: boto3 against the endpoint, both regions.
+"""Configure the scenario in a world over the AWS API: boto3 against the endpoint, both regions.
 
-What it writes (see `montui.demo.scenario` for the content):
+What goes over the wire, dated on the demo clock (`montui.demo.ext.cloudwatch.CLOCK_HEADER`)
+so the world records when each alarm was configured:
 
 1. SNS topics for each application's paging and ticket actions;
 2. CloudWatch Logs groups and the metric filters that publish `Shop/Application` metrics;
-3. metric alarms (PutMetricAlarm, configuration dated in the past on the demo clock);
-4. composite alarms (PutCompositeAlarm);
-5. every alarm's story, replayed in time order with SetAlarmState, each request carrying the
-   demo clock header (`montui.demo.ext.cloudwatch.CLOCK_HEADER`) so that the world records
-   when it happened; composite alarms follow on their own;
-6. the last three hours of every alarmed metric at one-minute resolution (PutMetricData).
+3. metric alarms (PutMetricAlarm);
+4. composite alarms (PutCompositeAlarm), once the metric alarms hold their states.
 
-Deterministic: the same `seed` and `now` give the same requests. Runs in about a second.
+The data and the history behind them are written in-process (`montui.demo.backfill`), and
+`montui.demo.live.Scenario` puts the two together; `seed_world` is the one-call version.
+Deterministic: the same `seed` and `now` give the same world.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
-from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -29,14 +26,9 @@ from botocore.config import Config
 
 from montui.demo.ext import CLOCK_HEADER
 from montui.demo.scenario import LOG_FILTERS
-from montui.demo.scenario.plan import Plan, PlannedAlarm, PlannedComposite, plan
-from montui.demo.scenario.reasons import state_reason
-from montui.demo.scenario.signals import floor_time, minute_values, step_seconds
+from montui.demo.scenario.plan import Plan, PlannedComposite
 from montui.demo.scenario.spec import AlarmSpec, CompositeSpec, Ratio, Response
 from montui.demo.world import DEMO_ACCOUNT, DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
-
-DATA_HOURS = 3
-_BATCH = 1000  # PutMetricData accepts up to 1000 metric data items per request
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +43,8 @@ class SeedSummary:
     datapoints: int = 0
     topics: int = 0
     log_metric_filters: int = 0
+    transitions: int = 0
+    log_events: int = 0
     seconds: float = 0.0
 
     @property
@@ -59,7 +53,7 @@ class SeedSummary:
         return self.metric_alarms + self.composite_alarms
 
 
-class _Clients:
+class Clients:
     """One boto3 client per (service, region), sharing a session; CloudWatch requests carry
     the demo clock when one is set."""
 
@@ -93,12 +87,16 @@ class _Clients:
 
 
 def seed_world(endpoint: str, *, now: datetime | None = None, seed: int = 7) -> SeedSummary:
-    """Create the scenario's topics, log metric filters, alarms, states and metric data in
-    the world at `endpoint`. `now` (default: the wall clock) anchors every story."""
-    started = time.perf_counter()
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    scenario = plan(moment, seed)
-    clients = _Clients(endpoint)
+    """Configure and backfill the scenario in the world at `endpoint` (which must run in
+    this process). `now` (default: the wall clock) anchors every story."""
+    from montui.demo.live import Scenario
+
+    return Scenario(seed=seed, now=now).build(endpoint)
+
+
+def configure_alarms(clients: Clients, scenario: Plan) -> tuple[int, int]:
+    """Topics, log groups and metric filters, then the metric alarms; returns (topics,
+    metric filters)."""
     topics = _create_topics(clients, scenario)
     filters = _create_log_filters(clients)
     for alarm in scenario.alarms:
@@ -106,34 +104,18 @@ def seed_world(endpoint: str, *, now: datetime | None = None, seed: int = 7) -> 
         clients("cloudwatch", alarm.spec.region).put_metric_alarm(
             **metric_alarm_request(alarm.spec)
         )
+    clients.clock = None
+    return topics, filters
+
+
+def create_composites(clients: Clients, scenario: Plan) -> None:
+    """The composite alarms, each dated when it was configured."""
     for composite in scenario.composites:
         clients.clock = composite.configured_at
         clients("cloudwatch", composite.spec.region).put_composite_alarm(
             **composite_request(composite)
         )
-    for change in scenario.changes:
-        spec = change.alarm.spec
-        reason, data = state_reason(spec, change.alarm.timeline, change.transition, seed)
-        clients.clock = change.transition.at
-        clients("cloudwatch", spec.region).set_alarm_state(
-            AlarmName=spec.name,
-            StateValue=change.transition.state,
-            StateReason=reason,
-            StateReasonData=data,
-        )
     clients.clock = None
-    datapoints = _put_metric_data(clients, scenario)
-    return SeedSummary(
-        endpoint=endpoint,
-        regions=DEMO_REGIONS,
-        metric_alarms=len(scenario.alarms),
-        composite_alarms=len(scenario.composites),
-        states=_final_states(clients),
-        datapoints=datapoints,
-        topics=topics,
-        log_metric_filters=filters,
-        seconds=time.perf_counter() - started,
-    )
 
 
 def topic_arn(region: str, prefix: str, kind: str) -> str:
@@ -225,7 +207,7 @@ def composite_request(composite: PlannedComposite) -> dict[str, Any]:
     return request
 
 
-def _create_topics(clients: _Clients, scenario: Plan) -> int:
+def _create_topics(clients: Clients, scenario: Plan) -> int:
     """Every SNS topic an alarm action names, in its region."""
     specs: list[AlarmSpec | CompositeSpec] = [a.spec for a in scenario.alarms]
     specs.extend(c.spec for c in scenario.composites)
@@ -241,7 +223,7 @@ def _create_topics(clients: _Clients, scenario: Plan) -> int:
     return len(wanted)
 
 
-def _create_log_filters(clients: _Clients) -> int:
+def _create_log_filters(clients: Clients) -> int:
     groups = sorted({(f.region, f.log_group) for f in LOG_FILTERS})
     for region, group in groups:
         logs = clients("logs", region)
@@ -266,43 +248,7 @@ def _create_log_filters(clients: _Clients) -> int:
     return len(LOG_FILTERS)
 
 
-def metric_data(
-    alarm: PlannedAlarm, now: datetime, seed: int
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(namespace, MetricData item) for the last DATA_HOURS hours of the alarm's metrics."""
-    spec = alarm.spec
-    step = step_seconds(spec)
-    moment = floor_time(now - timedelta(hours=DATA_HOURS), step)
-    while moment < now:
-        values = minute_values(spec, alarm.timeline, moment, seed)
-        for metric, value in (values or {}).items():
-            item: dict[str, Any] = {
-                "MetricName": metric.name,
-                "Dimensions": metric.dimensions(),
-                "Timestamp": moment,
-                "Value": value,
-            }
-            if metric.unit:
-                item["Unit"] = metric.unit
-            yield metric.namespace, item
-        moment += timedelta(seconds=step)
-
-
-def _put_metric_data(clients: _Clients, scenario: Plan) -> int:
-    batches: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for alarm in scenario.alarms:
-        for namespace, item in metric_data(alarm, scenario.now, scenario.seed):
-            batches[(alarm.spec.region, namespace)].append(item)
-    total = 0
-    for (region, namespace), items in sorted(batches.items()):
-        for start in range(0, len(items), _BATCH):
-            chunk = items[start : start + _BATCH]
-            clients("cloudwatch", region).put_metric_data(Namespace=namespace, MetricData=chunk)
-            total += len(chunk)
-    return total
-
-
-def _final_states(clients: _Clients) -> dict[str, int]:
+def final_states(clients: Clients) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for region in DEMO_REGIONS:
         pages = (

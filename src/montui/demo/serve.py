@@ -1,7 +1,14 @@
 """Run the local AWS world until told to stop: `montui demo serve` and `python -m montui.demo`.
 
-    montui demo serve [--port N] [--seed S] [--ready-json]
-    python -m montui.demo serve [--port N] [--seed S] [--ready-json]
+    montui demo serve [--port N] [--speed X] [--seed S] [--ready-json]
+    python -m montui.demo serve [--port N] [--speed X] [--seed S] [--ready-json]
+
+The world is seeded with the scenario (`montui.demo.live`): 14 days of metrics, alarm
+history and a day of logs, then it lives: a ticker writes each new minute of metrics and log
+lines and evaluates the alarms, on a simulated clock running `--speed` times real time (a
+faster world starts a little in the past and never runs ahead of the wall clock, see
+`live.CatchUpClock`). A couple of simulated minutes after the start the contact form's
+incident unfolds. Logs Insights queries take realistic time (`DEMO_PACING`).
 
 Without `--ready-json` it prints the endpoint and the shell lines that point the AWS CLI and
 montui at it, then serves until Ctrl-C (or SIGTERM), exiting 0 without a traceback.
@@ -36,6 +43,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable
+from datetime import UTC, datetime
 from types import FrameType
 
 from montui.demo.world import DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
@@ -47,25 +55,35 @@ def serve(
     port: int = 0,
     *,
     seed: int = 7,
+    speed: float = 1.0,
     ready: Callable[[World], None] | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Start the world on 127.0.0.1:`port`, seed it, call `ready`, and serve until SIGINT,
-    SIGTERM or `stop` is set. Signal handlers are installed only when called from the main
-    thread (and restored on return)."""
-    from montui.demo.seed import seed_world
+    """Start the world on 127.0.0.1:`port`, seed it, call `ready`, and serve (the scenario
+    moving at `speed`) until SIGINT, SIGTERM or `stop` is set. Signal handlers are installed
+    only when called from the main thread (and restored on return)."""
+    from montui.demo.ext import logs
+    from montui.demo.live import CatchUpClock, Scenario, Ticker, lead_for
 
     stop = stop if stop is not None else threading.Event()
     restore = _handle_signals(stop)
     world = World(port=port).start()
+    pacing = logs.configure(pacing=logs.DEMO_PACING)
+    ticker: Ticker | None = None
     try:
-        seed_world(world.endpoint, seed=seed)
+        start = datetime.now(UTC) - lead_for(speed)
+        scenario = Scenario(seed=seed, now=start)
+        scenario.build(world.endpoint)
+        ticker = Ticker(scenario, CatchUpClock(start, speed)).start()
         if ready is not None:
             ready(world)
         while not stop.wait(0.25):
             pass
     finally:
+        if ticker is not None:
+            ticker.stop()
         world.stop()
+        logs.restore(pacing)
         restore()
 
 
@@ -130,13 +148,13 @@ def ready_line(world: World) -> str:
     )
 
 
-def instructions(world: World, seed: int) -> str:
+def instructions(world: World, seed: int, speed: float = 1.0) -> str:
     """What a person sees: the endpoint and the lines to paste into a shell."""
     url = world.endpoint
     regions = ",".join(DEMO_REGIONS)
     return "\n".join(
         [
-            f"montui demo world (seed {seed}) serving at {url}",
+            f"montui demo world (seed {seed}, speed {speed:g}x) serving at {url}",
             "",
             "Point a shell at it:",
             f"  export AWS_ENDPOINT_URL={url}",
@@ -161,6 +179,13 @@ def _parser() -> argparse.ArgumentParser:
         "127.0.0.1 until Ctrl-C.",
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
+    parser.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        help="simulated time per real second (default 1; montui --demo uses 10, so the "
+        "scripted incident unfolds within a minute or two of the start)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
     parser.add_argument(
         "--ready-json",
@@ -170,8 +195,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.1 <= value <= 10000:
+        raise argparse.ArgumentTypeError("speed must be between 0.1 and 10000")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`montui demo serve [--port N] [--seed S] [--ready-json]`.
+    """`montui demo serve [--port N] [--speed X] [--seed S] [--ready-json]`.
 
     `argv` is what follows `serve` (`montui.cli` passes that); a leading `serve` is accepted
     too, so `python -m montui.demo serve ...` can hand over its arguments unchanged. None
@@ -184,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
 
     def announce(world: World) -> None:
-        text = ready_line(world) if args.ready_json else instructions(world, args.seed)
+        text = ready_line(world) if args.ready_json else instructions(world, args.seed, args.speed)
         try:
             print(text, flush=True)
         except BrokenPipeError:
@@ -193,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.ready_json:
         watch_parent(stop, stdin=True)
     try:
-        serve(args.port, seed=args.seed, ready=announce, stop=stop)
+        serve(args.port, seed=args.seed, speed=args.speed, ready=announce, stop=stop)
     except KeyboardInterrupt:
         return 0
     except OSError as error:

@@ -1,25 +1,39 @@
-"""The scenario resolved for one seed and one "now": every alarm's story, timeline and
-configuration time, and the time-ordered list of state changes to replay. Pure; no I/O."""
+"""The scenario resolved for one seed and one start time: every alarm's timeline (when its
+metric breaches or reports nothing, past and future) and when each alarm was configured.
+Pure; no I/O.
+
+The timelines come from three sources:
+
+- each alarm's `story` (`Step`s before the start: "in ALARM for 40 minutes", "OK for nine
+  days after an old ALARM"), placed by `signals.build_timeline`; alarms without a story
+  have been OK for a seed-chosen while, after an old ALARM or after their creation;
+- `nightly` alarms: a breach of two to four minutes every night near 02:00 JST;
+- the live `hitori.INCIDENT`: a breach a couple of minutes after the start.
+
+The alarm states themselves are not planned: the backfill replays CloudWatch's evaluation
+over the generated data (`montui.demo.backfill`), and the live world evaluates as time passes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from montui.demo.scenario import ALARMS, COMPOSITES
-from montui.demo.scenario.signals import Timeline, Transition, build_timeline, unit_noise
+from montui.demo.scenario.hitori import INCIDENT
+from montui.demo.scenario.signals import Interval, Timeline, build_timeline, floor_time, unit_noise
 from montui.demo.scenario.spec import ALARM, NO_DATA, OK, AlarmSpec, CompositeSpec, Step, minutes
 
-# Metric alarms were configured more than 46 days ago, composite alarms 31-45 days ago, and
-# every composite child's story fits after that (default stories span at most 28 days), so a
-# composite's recorded history is the one the world derives from its children.
-_COMPOSITE_AGE_DAYS = (31.0, 45.0)
+HISTORY_DAYS = 14
+_COMPOSITE_AGE_DAYS = (15.0, 45.0)
 _DEFAULT_OK_DAYS = (0.3, 28.0)
+_NIGHTLY_UTC_MINUTE = 17 * 60  # 02:00 JST
+_FUTURE = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedAlarm:
-    """A metric alarm with its story placed in time."""
+    """A metric alarm with its timeline placed in time."""
 
     spec: AlarmSpec
     timeline: Timeline
@@ -35,22 +49,32 @@ class PlannedComposite:
 
 
 @dataclass(frozen=True, slots=True)
-class StateChange:
-    """One SetAlarmState to replay, at `transition.at` on the demo clock."""
-
-    alarm: PlannedAlarm
-    transition: Transition
-
-
-@dataclass(frozen=True, slots=True)
 class Plan:
-    """Everything the seed writes, decided before the first request."""
+    """Everything the backfill and the live world write, decided before the first write."""
 
     now: datetime
     seed: int
     alarms: tuple[PlannedAlarm, ...]
     composites: tuple[PlannedComposite, ...]
-    changes: tuple[StateChange, ...]
+
+    @property
+    def history_start(self) -> datetime:
+        """The start of the backfilled metrics and alarm history (14 days before `now`)."""
+        return floor_time(self.now - timedelta(days=HISTORY_DAYS), 60)
+
+    @property
+    def incident_start(self) -> datetime:
+        """When the live incident's metrics start breaching."""
+        return floor_time(self.now, 60) + INCIDENT.starts_after
+
+    @property
+    def incident_end(self) -> datetime:
+        """When they stop."""
+        return self.incident_start + INCIDENT.lasts
+
+    def alarm(self, name: str) -> PlannedAlarm:
+        """The planned metric alarm called `name`."""
+        return next(a for a in self.alarms if a.spec.name == name)
 
 
 def default_story(spec: AlarmSpec, seed: int) -> tuple[Step, ...]:
@@ -62,12 +86,35 @@ def default_story(spec: AlarmSpec, seed: int) -> tuple[Step, ...]:
     return (Step(OK, minutes(days=days), after=after),)
 
 
+def nightly_spikes(name: str, now: datetime, seed: int) -> list[Interval]:
+    """Two to four breaching minutes a night, near 02:00 JST, from 15 days before `now` to
+    30 days after."""
+    first = floor_time(now - timedelta(days=HISTORY_DAYS + 1), 86400)
+    spikes = []
+    for day in range(HISTORY_DAYS + 1 + _FUTURE.days):
+        midnight = first + timedelta(days=day)
+        offset = int(25 * unit_noise(seed, name, "spike-at", midnight.date()))
+        length = 2 + int(3 * unit_noise(seed, name, "spike-length", midnight.date()))
+        start = midnight + timedelta(minutes=_NIGHTLY_UTC_MINUTE + offset)
+        spikes.append((start, start + timedelta(minutes=length)))
+    return spikes
+
+
 def plan(now: datetime, seed: int) -> Plan:
     """Resolve the scenario for `now` (aware UTC) and `seed`."""
+    incident_start = floor_time(now, 60) + INCIDENT.starts_after
+    incident = (incident_start, incident_start + INCIDENT.lasts)
     alarms = []
     for spec in ALARMS:
         story = spec.story or default_story(spec, seed)
-        timeline = build_timeline(spec, story, now, seed)
+        timeline = build_timeline(spec, story, now, seed, far=now + _FUTURE)
+        extra: list[Interval] = []
+        if spec.nightly:
+            extra.extend(nightly_spikes(spec.name, now, seed))
+        if spec.name in INCIDENT.alarms:
+            extra.append(incident)
+        if extra:
+            timeline = replace(timeline, breaching=tuple(sorted((*timeline.breaching, *extra))))
         first = min(timeline.transitions[0].at, now - timedelta(days=_COMPOSITE_AGE_DAYS[1] + 1))
         age = timedelta(hours=1 + 24 * 300 * unit_noise(seed, spec.name, "configured"))
         alarms.append(PlannedAlarm(spec, timeline, _to_second(first - age)))
@@ -82,9 +129,7 @@ def plan(now: datetime, seed: int) -> Plan:
         PlannedComposite(spec, _to_second(now - timedelta(days=days)))
         for spec, days in zip(COMPOSITES, ages, strict=True)
     ]
-    changes = [StateChange(a, t) for a in alarms for t in a.timeline.transitions]
-    changes.sort(key=lambda c: (c.transition.at, c.alarm.spec.name))
-    return Plan(now, seed, tuple(alarms), tuple(composites), tuple(changes))
+    return Plan(now, seed, tuple(alarms), tuple(composites))
 
 
 def _to_second(moment: datetime) -> datetime:

@@ -120,7 +120,7 @@ ALARMS: tuple[AlarmSpec, ...] = (
         Ratio(
             numerator=MetricId("AWS/Lambda", "Errors", _WEBHOOK, "Count"),
             denominator=MetricId("AWS/Lambda", "Invocations", _WEBHOOK, "Count"),
-            traffic=Signal(ok=(20, 140), breach=(20, 140), integer=True),
+            traffic=Signal(ok=(2, 8), breach=(2, 8), integer=True),
             label="Payment webhook error rate (%)",
         ),
         "Sum >= 5 2/3 1m",
