@@ -86,6 +86,7 @@ def test_the_incident_unfolds_and_recovers(scenario_world: ScenarioWorld) -> Non
     assert seen[3] == ("ALARM", "ALARM", "ALARM")  # 3 of 3 minutes of 5xx
     assert seen[10] == ("ALARM", "ALARM", "ALARM")
     assert seen[11] == seen[15] == ("OK", "OK", "OK")  # SES accepts mail again
+    assert scenario.evaluator.last_error is None
     down = client("cloudwatch").describe_alarm_history(
         AlarmName=DOWN, AlarmTypes=["CompositeAlarm"], HistoryItemType="StateUpdate"
     )["AlarmHistoryItems"]

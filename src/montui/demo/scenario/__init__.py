@@ -1,12 +1,15 @@
 """The demo's scenario: two applications' alarms, the metrics behind them, and their stories.
 
-- `hitori`: MONITORING.md's worked example, the contact-form site, in the middle of an
-  incident (its N values are documented there);
-- `shop`, `shop_async`, `shop_edge`: a larger e-commerce application, mostly quiet;
-- `spec`: the vocabulary; `signals`: deterministic metric values that agree with each
-  alarm's story; `reasons`: StateReason / StateReasonData in AWS's words.
+- `hitori`: MONITORING.md's worked example, the contact-form site, healthy at the start
+  and with a scripted incident a couple of minutes later (its N values are documented there);
+- `shop`, `shop_async`, `shop_edge`: a larger e-commerce application, mostly quiet, with a
+  noisy alarm that fires every night;
+- `spec`: the vocabulary; `signals`: each alarm's story as breaching and missing intervals;
+  `plan`: the scenario resolved for a seed and a start time; `series`: the metric values;
+  `logs`: Lambda and RDS log lines that agree with them.
 
-`montui.demo.seed` plays it into a world over the AWS API.
+`montui.demo.seed` configures it in a world over the AWS API, `montui.demo.backfill` writes
+its past in-process, and `montui.demo.live` keeps it moving.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ Interval = tuple[datetime, datetime]
 
 @dataclass(frozen=True, slots=True)
 class Transition:
-    """A state change the seed replays with SetAlarmState (`at` includes evaluation delay)."""
+    """A state change a story describes (`at` includes the evaluation delay); it places the
+    intervals, the world's own evaluation decides the states."""
 
     state: str
     at: datetime

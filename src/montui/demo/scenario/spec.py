@@ -1,8 +1,8 @@
 """The vocabulary the scenario is written in: alarms, the metric behind each, and its story.
 
 A scenario module (`hitori`, `shop`) is a list of `AlarmSpec` and `CompositeSpec` values;
-`montui.demo.seed` turns them into PutMetricAlarm / PutCompositeAlarm / SetAlarmState /
-PutMetricData calls. Nothing here does I/O.
+`montui.demo.seed` turns them into PutMetricAlarm / PutCompositeAlarm calls, and
+`scenario.series` into metric data. Nothing here does I/O.
 """
 
 from __future__ import annotations
