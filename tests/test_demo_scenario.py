@@ -13,11 +13,13 @@ from typing import Any
 
 import boto3
 
+from montui.demo.ext.metrics import datapoints
 from montui.demo.scenario import ALARMS, COMPOSITES, LOG_FILTERS
 from montui.demo.scenario.hitori import INCIDENT, NEVER_FIRED
 from montui.demo.scenario.plan import plan
 from montui.demo.scenario.series import AlarmSeries, epoch
 from montui.demo.world import DEMO_REGIONS
+from montui.model.evaluation import AlarmSettings, replay
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
 TOKYO = "ap-northeast-1"
@@ -138,6 +140,30 @@ def test_the_lambda_logs_hold_the_failures(scenario_world: ScenarioWorld) -> Non
     assert runtime == [{"n": str(len(errors))}]
 
 
+def test_the_api_access_log_holds_the_502s(scenario_world: ScenarioWorld) -> None:
+    scenario = scenario_world.at(SCENARIO_START + timedelta(minutes=20))
+    start, end = scenario.plan.incident_start, scenario.plan.incident_end
+    rows = query(
+        "filter status = 502 | stats count(*) as n by resourcePath",
+        "/aws/apigateway/hitori-contact-api/access",
+        start,
+        end - timedelta(seconds=1),
+    )
+    five = client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/ApiGateway",
+        MetricName="5XXError",
+        Dimensions=[
+            {"Name": "ApiName", "Value": "hitori-contact-api"},
+            {"Name": "Stage", "Value": "prod"},
+        ],
+        StartTime=start,
+        EndTime=end,
+        Period=600,
+        Statistics=["Sum"],
+    )["Datapoints"]
+    assert rows == [{"resourcePath": "/contact", "n": str(int(five[0]["Sum"]))}]
+
+
 def test_the_noisy_alarm_fires_every_night(scenario_world: ScenarioWorld) -> None:
     scenario_world.ready()
     fired = [
@@ -150,6 +176,31 @@ def test_the_noisy_alarm_fires_every_night(scenario_world: ScenarioWorld) -> Non
     (alarm,) = client("cloudwatch").describe_alarms(AlarmNames=[NOISY])["MetricAlarms"]
     assert (alarm["DatapointsToAlarm"], alarm["EvaluationPeriods"]) == (1, 1)
     assert alarm["AlarmActions"]  # each episode files a ticket: noise
+
+
+def test_a_stricter_m_of_n_would_quiet_the_noisy_alarm(scenario_world: ScenarioWorld) -> None:
+    """What issue 4's back-test does: replay the alarm over its stored data."""
+    scenario_world.ready()
+    end = SCENARIO_START.replace(second=0)
+    start = end - timedelta(days=7)
+    points = datapoints(
+        TOKYO,
+        "AWS/RDS",
+        "WriteIOPS",
+        {"DBInstanceIdentifier": "shop-prod-aurora-writer"},
+        period=60,
+        stat="Maximum",
+        start=start,
+        end=end,
+    )
+    assert len(points) == 7 * 1440
+
+    def episodes(m: int, n: int) -> int:
+        settings = AlarmSettings(3000.0, "GreaterThanOrEqualToThreshold", 60, n, m)
+        return len(replay(settings, points, start + timedelta(minutes=10), end).episodes)
+
+    assert episodes(1, 1) >= 7
+    assert episodes(5, 5) == 0
 
 
 def test_an_alarm_that_never_fired(scenario_world: ScenarioWorld) -> None:

@@ -217,9 +217,10 @@ def apply_history(
 
 
 def minute_logs(
-    plan: Plan, series: Mapping[str, AlarmSeries], minute: int
+    plan: Plan, series: Mapping[str, AlarmSeries], minute: int, *, access: bool = True
 ) -> Iterable[tuple[str, str, int, str]]:
-    """(log group, stream, timestamp ms, message) of every log line of one epoch minute."""
+    """(log group, stream, timestamp ms, message) of every log line of one epoch minute
+    (`access`: the API Gateway access log too)."""
     for function in scenario_logs.FUNCTIONS:
         calls, failures = invocation_counts(plan, series, function, minute)
         group = f"/aws/lambda/{function.name}"
@@ -231,6 +232,21 @@ def minute_logs(
     busy = any(a.timeline.is_breaching(moment) for a in plan.alarms if a.spec.nightly)
     for group, ms, message in scenario_logs.rds_minute(minute, plan.seed, busy):
         yield group, scenario_logs.RDS_INSTANCE, ms, message
+    if access:
+        requests = count_at(series[scenario_logs.API_REQUESTS_ALARM], minute)
+        failures = count_at(series[scenario_logs.API_5XX_ALARM], minute)
+        group = scenario_logs.API_ACCESS
+        for stream, ms, message in scenario_logs.api_access_minute(
+            minute, requests, min(failures, requests), plan.seed
+        ):
+            yield group, stream, ms, message
+
+
+def count_at(source: AlarmSeries, minute: int) -> int:
+    """The value of a single-metric alarm's series at one epoch minute (0 when missing)."""
+    day, second = divmod(minute * 60, 86400)
+    ((column),) = source.day(day).values()
+    return int(column[second // source.step] or 0)
 
 
 def invocation_counts(
@@ -251,13 +267,17 @@ def invocation_counts(
     return errors + extra, errors
 
 
-def write_logs(plan: Plan, series: Mapping[str, AlarmSeries], start: int, end: int) -> int:
-    """Every log line of the epoch minutes [start, end); returns the events stored."""
+def write_logs(
+    plan: Plan, series: Mapping[str, AlarmSeries], start: int, end: int, access_from: int
+) -> int:
+    """Every log line of the epoch minutes [start, end), the API access log from minute
+    `access_from`; returns the events stored."""
     from montui.demo.ext.logs import put_events
 
     batches: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for minute in range(start, end):
-        for group, stream, ms, message in minute_logs(plan, series, minute):
+        lines = minute_logs(plan, series, minute, access=minute >= access_from)
+        for group, stream, ms, message in lines:
             batches[group, stream].append((ms, message))
     region = scenario_logs.REGION
     total = 0

@@ -33,6 +33,7 @@ from montui.demo.seed import final_states as count_states
 from montui.demo.world import DEMO_REGIONS
 
 LOG_HISTORY = timedelta(days=1)
+ACCESS_LOG_HISTORY = timedelta(hours=3)
 MAX_LEAD = timedelta(days=1)
 
 
@@ -99,7 +100,11 @@ class Scenario:
             applied = backfill.apply_history(self.plan, first, transitions)
         end = self.done // 60
         events = backfill.write_logs(
-            self.plan, self.series, end - int(LOG_HISTORY.total_seconds()) // 60, end
+            self.plan,
+            self.series,
+            end - int(LOG_HISTORY.total_seconds()) // 60,
+            end,
+            end - int(ACCESS_LOG_HISTORY.total_seconds()) // 60,
         )
         return SeedSummary(
             endpoint=endpoint,

@@ -20,7 +20,10 @@ Powertools' shape, `function_request_id` included). Log streams change every few
 execution environments are recycled; each stream's first invocation reports an Init Duration.
 
 `/aws/rds/cluster/shop-prod-aurora/slowquery` and `/error` get a slow query every few minutes
-(more during the nightly export) and the odd warning. Deterministic per (seed, minute).
+(more during the nightly export) and the odd warning. The contact API's access log
+(`/aws/apigateway/hitori-contact-api/access`, JSON) has a line per request counted by its
+`Count` metric, 502 for as many posts as its `5XXError` metric counts. Deterministic per
+(seed, minute).
 """
 
 from __future__ import annotations
@@ -244,4 +247,39 @@ def rds_minute(minute: int, seed: int, busy: bool) -> Iterator[tuple[str, int, s
             f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}000Z {draw.randint(10, 99)} [Warning] "
             f"[MY-010055] [Server] IP address '10.0.{draw.randint(10, 40)}.{draw.randint(2, 250)}'"
             " could not be resolved: Name or service not known",
+        )
+
+
+API_ACCESS = "/aws/apigateway/hitori-contact-api/access"
+API_REQUESTS_ALARM = "hitori-api-requests"
+API_5XX_ALARM = "hitori-api-5xx"
+_API_ID = "k7q2x9hitori"
+
+
+def api_access_minute(minute: int, requests: int, failures: int, seed: int) -> Iterator[Event]:
+    """The contact API's access log for one minute: `requests` lines (Route 53 health checks
+    and form posts), `failures` of the posts answered 502 (the Lambda failed)."""
+    draw = random.Random(f"{seed}|api|{minute}")
+    clock = datetime.fromtimestamp(minute * 60, UTC).strftime("%d/%b/%Y:%H:%M:")
+    checks = max(0, min(requests - failures, requests * 2 // 3))
+    for number in range(requests):
+        ms = minute * 60000 + number * (60000 // max(requests, 1)) + draw.randrange(900)
+        check = number < checks
+        failed = not check and number >= requests - failures
+        rid = _request_id(draw.getrandbits(128))
+        first = 54 if check else draw.choice((126, 133, 153, 180, 219))
+        ip = f"{first}.{draw.randint(0, 255)}.{draw.randint(0, 255)}.{draw.randint(1, 254)}"
+        method, path = ("GET", "/health") if check else ("POST", "/contact")
+        status = 502 if failed else 200
+        latency = draw.randint(4, 30) if check else draw.randint(240, 2400)
+        seconds = (ms // 1000) % 60
+        yield (
+            "prod",
+            ms,
+            f'{{"requestId":"{rid}","ip":"{ip}","requestTime":"{clock}{seconds:02d} +0000",'
+            f'"httpMethod":"{method}","resourcePath":"{path}","status":"{status}",'
+            f'"protocol":"HTTP/1.1","responseLength":"{36 if failed else 21}",'
+            f'"integrationLatency":"{latency}","apiId":"{_API_ID}"'
+            + (',"integrationError":"Internal server error"' if failed else "")
+            + "}",
         )

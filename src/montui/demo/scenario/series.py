@@ -63,12 +63,14 @@ def shaped_day(
     span = high - low
     draw = random.Random(f"{key}|{day}|{int(breaching)}").random
     floor = math.floor
-    # The pattern lies in [0, 0.6] and the noise in [0, 0.4): no clamping needed.
+    # The pattern lies in [0, 0.6] and the noise in [0, 0.4): no clamping needed. Each value
+    # is base + noise, base being the pattern mapped onto the range (and the rounding scale).
+    scale = 1.0 if signal.integer else 10.0**signal.digits
+    noise = 0.4 * span * scale
+    base = [(low + span * b) * scale + 0.5 for b in _pattern(step)]
     if signal.integer:
-        return [low + floor(span * (b + 0.4 * draw()) + 0.5) for b in _pattern(step)]
-    scale = 10.0**signal.digits
-    low, span = low * scale, span * scale
-    return [floor(low + span * (b + 0.4 * draw()) + 0.5) / scale for b in _pattern(step)]
+        return [floor(c + noise * draw()) for c in base]
+    return [floor(c + noise * draw()) / scale for c in base]
 
 
 def _minutes_per_period(spec: AlarmSpec) -> int:

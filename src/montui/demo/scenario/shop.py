@@ -7,7 +7,7 @@ This module holds the shared vocabulary, the web and data tiers, and the composi
 
 Its story: quiet, mostly, and one alarm is noise: `shop-aurora-writer-write-iops` (1 of 1
 minute at 3000 IOPS) fires every night for two to four minutes while the 02:00 JST order
-export runs, and recovers on its own: a stricter M of N (3 of 5) would never fire on it.
+export runs, and recovers on its own: a stricter M of N (5 of 5) would never fire on it.
 The order-events dead-letter queue has held messages since the night batch (ALARM, a
 next-business-day ticket); image resizing has been failing for forty minutes (know, no
 action); p99 response time spiked an hour and a half ago and recovered;
