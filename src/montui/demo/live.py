@@ -35,6 +35,7 @@ from montui.demo.world import DEMO_REGIONS
 LOG_HISTORY = timedelta(days=1)
 ACCESS_LOG_HISTORY = timedelta(hours=3)
 MAX_LEAD = timedelta(days=1)
+FAST_SECONDS = 80
 
 
 @dataclass
@@ -54,9 +55,10 @@ class CatchUpClock:
 
 
 def lead_for(speed: float) -> timedelta:
-    """How far behind the wall clock a world at `speed` starts: two real minutes' worth of
-    the difference, so the scripted incident plays out fast before the clock catches up."""
-    return min(timedelta(minutes=2) * max(speed - 1.0, 0.0), MAX_LEAD)
+    """How far behind the wall clock a world at `speed` starts: it runs fast for the first
+    FAST_SECONDS real seconds, then catches up. At 10x that is 12 simulated minutes, time for
+    the scripted incident to fire and recover (13 simulated minutes after the start)."""
+    return min(timedelta(seconds=FAST_SECONDS) * max(speed - 1.0, 0.0), MAX_LEAD)
 
 
 class Scenario:

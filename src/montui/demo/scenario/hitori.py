@@ -209,7 +209,7 @@ ALARMS: tuple[AlarmSpec, ...] = (
         "hitori-lambda-error-rate",
         TOKYO,
         "Flow 3 code defect: 10 % or more of hitori-contact-form invocations failed in one "
-        f"minute. Act now: roll back the last deploy. Runbook: {RUNBOOK}/contact-form-down",
+        f"minute. Act now: read its failures in the logs. Runbook: {RUNBOOK}/contact-form-down",
         metric=Ratio(
             numerator=MetricId("AWS/Lambda", "Errors", _FUNCTION, "Count"),
             denominator=MetricId("AWS/Lambda", "Invocations", _FUNCTION, "Count"),
