@@ -12,7 +12,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from montui.launch import AwsRequest, DemoWorld, resolve
+from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
 from montui.model.account import Identity
 from montui.model.alarm import Alarm
 
@@ -50,15 +50,17 @@ def _load_sources() -> None:
 class AwsFeed:
     """Alarms from AWS (or from the local AWS world with `demo=True`)."""
 
-    def __init__(self, request: AwsRequest) -> None:
+    def __init__(self, request: AwsRequest, *, world: WorldEndpoint | None = None) -> None:
+        """`world`: an already running local AWS world to use instead of starting one."""
         self.request = request
+        self._shared_world = world
         self._world: DemoWorld | None = None
         self._clients: Any = None
         self._target: Any = None
 
     async def connect(self) -> Connection:
-        world_info = None
-        if self.request.demo:
+        world_info = self._shared_world
+        if self.request.demo and world_info is None:
             self._world = DemoWorld()
             world_info = await self._world.start()
         await asyncio.to_thread(_load_sources)
@@ -70,7 +72,7 @@ class AwsFeed:
             profile=self._target.profile,
             regions=tuple(self._target.regions),
             endpoint=self._target.endpoint_url,
-            demo=self.request.demo,
+            demo=self.request.demo or world_info is not None,
         )
 
     async def alarms(self, region: str) -> tuple[Alarm, ...]:
