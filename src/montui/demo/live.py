@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from montui.demo import backfill
 from montui.demo.ext.evaluation import Clock, LiveEvaluator, StateChange
+from montui.demo.loop import BackgroundLoop
 from montui.demo.scenario import logs as scenario_logs
 from montui.demo.scenario.plan import Plan, plan
 from montui.demo.scenario.series import AlarmSeries, epoch
@@ -168,31 +169,15 @@ class Scenario:
             put_events(region, group, stream, sorted(events))
 
 
-class Ticker:
+class Ticker(BackgroundLoop):
     """A daemon thread moving a scenario along a clock (`CatchUpClock` when serving; any
     `now()`, with a `speed` attribute to shorten the waits)."""
 
+    thread_name = "montui-demo-ticker"
+
     def __init__(self, scenario: Scenario, clock: Clock) -> None:
+        super().__init__()
         self.scenario, self.clock = scenario, clock
-        self.last_error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="montui-demo-ticker", daemon=True)
-
-    def start(self) -> Ticker:
-        """Start the thread."""
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop it and wait."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        """True while the thread runs."""
-        return self._thread.is_alive()
 
     def _run(self) -> None:
         speed = float(getattr(self.clock, "speed", 1.0) or 1.0)

@@ -25,7 +25,6 @@ Two ways to drive it:
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from montui.demo.ext import alarm_state
+from montui.demo.loop import BackgroundLoop
 from montui.demo.wording import as_utc
 from montui.model.alarm import AlarmState
 from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, evaluate_at
@@ -279,31 +279,15 @@ def evaluate_all(
 # --- the live thread ----------------------------------------------------------------------
 
 
-class LiveEvaluator:
+class LiveEvaluator(BackgroundLoop):
     """A daemon thread evaluating alarms at their period boundaries on `clock`."""
 
+    thread_name = "montui-evaluator"
+
     def __init__(self, clock: Clock, *, source: MetricSource | None = None, tick: int = 10) -> None:
+        super().__init__()
         self.clock, self.source, self.tick = clock, source, tick
         self.evaluations = 0
-        self.last_error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="montui-evaluator", daemon=True)
-
-    def start(self) -> LiveEvaluator:
-        """Start the thread."""
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Ask the thread to stop and wait for it."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        """True while the thread runs."""
-        return self._thread.is_alive()
 
     def _run(self) -> None:
         done = _seconds(self.clock.now())
