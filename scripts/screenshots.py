@@ -58,8 +58,10 @@ async def shoot(world: Any, name: str, size: tuple[int, int], keys: tuple[str, .
         for _ in range(600):
             await pilot.pause(0.05)
             screen: Any = app.screen
-            if isinstance(screen, BoardScreen) and screen.identity and all(
-                s.fetched_at for s in screen.statuses.values()
+            if (
+                isinstance(screen, BoardScreen)
+                and screen.identity
+                and all(s.fetched_at for s in screen.statuses.values())
             ):
                 break
         else:
