@@ -1,0 +1,48 @@
+"""Metric data as montui charts it: a time window and the series GetMetricData returned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """[start, end) in aware UTC datetimes."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def ending(cls, end: datetime, length: timedelta) -> TimeWindow:
+        """The window of `length` that ends at `end`."""
+        return cls(end - length, end)
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+    def shifted(self, delta: timedelta) -> TimeWindow:
+        """The same length, moved by `delta` (negative: earlier)."""
+        return TimeWindow(self.start + delta, self.end + delta)
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSeries:
+    """One GetMetricData result, oldest point first."""
+
+    id: str
+    label: str
+    timestamps: tuple[datetime, ...] = ()
+    values: tuple[float, ...] = ()
+    status: str = "Complete"
+    messages: tuple[str, ...] = ()
+
+    def points(self) -> list[tuple[datetime, float]]:
+        return list(zip(self.timestamps, self.values, strict=True))
+
+    def is_empty(self) -> bool:
+        return not self.values
