@@ -1,0 +1,84 @@
+"""What to ask GetMetricData to chart an alarm, and how to draw its threshold.
+
+Pure: an `Alarm` in, `MetricQuery`s and numbers out. `sources.metrics.get_metric_data` runs
+the queries; the detail screen draws the series, the threshold lines and the breaching points.
+"""
+
+from __future__ import annotations
+
+from montui.model.alarm import Alarm, AlarmKind, MetricQuery
+from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, is_breaching
+
+__all__ = ["chart_queries", "is_breaching_value", "threshold_lines"]
+
+
+def chart_queries(alarm: Alarm, *, period: int | None = None) -> tuple[MetricQuery, ...]:
+    """The GetMetricData queries that chart `alarm` at its own period and statistic.
+
+    - A single-metric alarm: one MetricStat query, id `m1`, labelled with the metric's name,
+      with the alarm's Statistic or ExtendedStatistic (percentiles such as `p95` included).
+    - A metric-math alarm: its `Metrics`, ids kept, every one with ReturnData true so each
+      series (inputs and expression alike) can be drawn.
+    - A composite alarm (or a metric alarm missing its metric): no query.
+
+    `period` overrides the period of every MetricStat query (a coarser period for a long
+    window); None keeps the alarm's own.
+    """
+    if alarm.kind is AlarmKind.COMPOSITE:
+        return ()
+    if alarm.metric is not None:
+        stat = alarm.statistic or alarm.extended_statistic or "Average"
+        return (
+            MetricQuery(
+                id="m1",
+                metric=alarm.metric,
+                stat=stat,
+                period=period or alarm.period or 60,
+                label=alarm.metric.name,
+                return_data=True,
+            ),
+        )
+    return tuple(_drawable(query, period) for query in alarm.metrics)
+
+
+def _drawable(query: MetricQuery, period: int | None) -> MetricQuery:
+    """`query` with ReturnData true, and its period replaced when it is a MetricStat."""
+    new_period = query.period
+    if query.metric is not None and period is not None:
+        new_period = period
+    return MetricQuery(
+        id=query.id,
+        expression=query.expression,
+        metric=query.metric,
+        stat=query.stat,
+        period=new_period,
+        label=query.label,
+        return_data=True,
+    )
+
+
+def threshold_lines(alarm: Alarm) -> tuple[float, ...]:
+    """The horizontal lines to draw: the static threshold, or none (composite alarms, and
+    alarms compared with a band or another metric, whose bound is a series, not a line)."""
+    if alarm.kind is AlarmKind.COMPOSITE or alarm.threshold is None:
+        return ()
+    if alarm.threshold_metric_id or alarm.comparison in BAND_COMPARISONS:
+        return ()
+    return (alarm.threshold,)
+
+
+def is_breaching_value(alarm: Alarm, value: float) -> bool:
+    """Whether one datapoint crosses the alarm's static threshold, with the comparison the
+    evaluator uses (equality never breaches a strict operator). False when the alarm has no
+    static threshold (composite, band, threshold metric) or an operator montui does not know."""
+    if not threshold_lines(alarm) or alarm.comparison not in COMPARISONS:
+        return False
+    assert alarm.threshold is not None and alarm.comparison is not None
+    settings = AlarmSettings(
+        threshold=alarm.threshold,
+        comparison=alarm.comparison,
+        period=alarm.period_seconds or 60,
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+    )
+    return is_breaching(value, settings)
