@@ -1,0 +1,197 @@
+"""CloudWatch metric data: GetMetricData, batched and paged, parsed into `MetricSeries`.
+
+One call per 500 queries (the API's limit; GetMetricData is billed per metric requested, so
+callers batch every visible alarm into one call per region rather than one per row). Each
+call follows NextToken to its last page, oldest datapoint first, and pages are merged per id.
+
+Batches are cut at query boundaries: an expression and the queries it references must fall
+in the same 500, so a caller mixing metric math with more than 500 queries orders them so.
+`query_to_api` and `series_from_results` are pure and unit-tested without a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from montui.model.alarm import MetricQuery
+from montui.model.metrics import MetricSeries, TimeWindow
+from montui.sources.errors import ServiceError, source_errors
+from montui.sources.session import AwsClients
+
+ACTION = "cloudwatch:GetMetricData"
+MAX_QUERIES = 500
+"""GetMetricData's limit on MetricDataQueries per call."""
+MAX_PAGES = 1000
+"""Bounds a server that keeps handing out fresh tokens."""
+
+__all__ = [
+    "ACTION",
+    "MAX_QUERIES",
+    "batches",
+    "get_metric_data",
+    "query_to_api",
+    "series_from_results",
+]
+
+
+async def get_metric_data(
+    clients: AwsClients,
+    region: str,
+    queries: Sequence[MetricQuery],
+    window: TimeWindow,
+    *,
+    max_datapoints: int = 100_800,
+) -> tuple[MetricSeries, ...]:
+    """Run `queries` over `window` in `region`: one MetricSeries per id AWS returned data for
+    (queries with ReturnData false return none), in the order of `queries`, oldest point first.
+
+    One GetMetricData call per `MAX_QUERIES` queries, every page followed; `max_datapoints`
+    is passed as MaxDatapoints on each page. Raises only `SourceError` subclasses.
+    """
+    if not queries:
+        return ()
+    profile = clients.target.profile
+    results: list[Mapping[str, Any]] = []
+    with source_errors(service="cloudwatch", region=region, profile=profile, action=ACTION):
+        cloudwatch = await clients.client("cloudwatch", region)
+        for batch in batches(queries):
+            request: dict[str, Any] = {
+                "MetricDataQueries": [query_to_api(q) for q in batch],
+                "StartTime": window.start,
+                "EndTime": window.end,
+                "ScanBy": "TimestampAscending",
+                "MaxDatapoints": max_datapoints,
+            }
+            results.extend(await _every_page(cloudwatch, request, region))
+    return series_from_results(results, order=[q.id for q in queries])
+
+
+def batches(queries: Sequence[MetricQuery], size: int = MAX_QUERIES) -> list[list[MetricQuery]]:
+    """`queries` cut into consecutive runs of at most `size`."""
+    return [list(queries[i : i + size]) for i in range(0, len(queries), size)]
+
+
+async def _every_page(
+    cloudwatch: Any, request: dict[str, Any], region: str
+) -> list[Mapping[str, Any]]:
+    """The MetricDataResults of every page of one call, in page order."""
+    results: list[Mapping[str, Any]] = []
+    seen: set[str] = set()
+    for _ in range(MAX_PAGES):
+        page = await cloudwatch.get_metric_data(**request)
+        results.extend(page.get("MetricDataResults") or ())
+        token = page.get("NextToken")
+        if not token:
+            return results
+        if token in seen:
+            raise ServiceError(
+                "GetMetricData returned the same NextToken twice",
+                "montui retries",
+                service="cloudwatch",
+                region=region,
+            )
+        seen.add(token)
+        request = {**request, "NextToken": token}
+    raise ServiceError(
+        f"GetMetricData did not finish after {MAX_PAGES} pages",
+        "montui retries",
+        service="cloudwatch",
+        region=region,
+    )
+
+
+def query_to_api(query: MetricQuery) -> dict[str, Any]:
+    """A `MetricQuery` as a MetricDataQuery (MetricStat or Expression) for GetMetricData."""
+    data: dict[str, Any] = {"Id": query.id, "ReturnData": query.return_data}
+    if query.expression is not None:
+        data["Expression"] = query.expression
+        if query.period:
+            data["Period"] = query.period
+    elif query.metric is not None:
+        ref = query.metric
+        metric: dict[str, Any] = {"Namespace": ref.namespace, "MetricName": ref.name}
+        if ref.dimensions:
+            metric["Dimensions"] = [{"Name": k, "Value": v} for k, v in ref.dimensions]
+        data["MetricStat"] = {
+            "Metric": metric,
+            "Period": query.period or 60,
+            "Stat": query.stat or "Average",
+        }
+    else:
+        raise ValueError(f"query {query.id!r} has neither a metric nor an expression")
+    if query.label:
+        data["Label"] = query.label
+    return data
+
+
+@dataclass(slots=True)
+class _Merged:
+    """One id's datapoints gathered across pages and batches."""
+
+    label: str
+    points: dict[datetime, float] = field(default_factory=dict)
+    status: str = "Complete"
+    messages: list[str] = field(default_factory=list)
+
+
+def series_from_results(
+    results: Iterable[Mapping[str, Any]], *, order: Sequence[str] = ()
+) -> tuple[MetricSeries, ...]:
+    """MetricDataResults (from any number of pages) merged per id into `MetricSeries`.
+
+    Pure. Points are sorted oldest first (a repeated timestamp keeps the later page's value);
+    the status is the last page's (a `PartialData` page followed by a `Complete` one is
+    complete); messages are kept once each. Ids in `order` come first, in that order; any
+    other id follows in the order AWS returned it.
+    """
+    merged: dict[str, _Merged] = {}
+    for result in results:
+        query_id = str(result.get("Id", ""))
+        entry = merged.get(query_id)
+        if entry is None:
+            entry = merged[query_id] = _Merged(label=str(result.get("Label") or query_id))
+        pairs = zip(result.get("Timestamps") or (), result.get("Values") or (), strict=False)
+        for timestamp, value in pairs:
+            entry.points[_utc(timestamp)] = float(value)
+        entry.status = str(result.get("StatusCode") or entry.status)
+        for message in result.get("Messages") or ():
+            text = _message(message)
+            if text not in entry.messages:
+                entry.messages.append(text)
+    rank = {query_id: i for i, query_id in enumerate(order)}
+    ids = sorted(merged, key=lambda i: rank.get(i, len(rank)))
+    return tuple(_series(query_id, merged[query_id]) for query_id in ids)
+
+
+def _series(query_id: str, entry: _Merged) -> MetricSeries:
+    stamps = sorted(entry.points)
+    return MetricSeries(
+        id=query_id,
+        label=entry.label,
+        timestamps=tuple(stamps),
+        values=tuple(entry.points[t] for t in stamps),
+        status=entry.status,
+        messages=tuple(entry.messages),
+    )
+
+
+def _message(message: Any) -> str:
+    if isinstance(message, Mapping):
+        code, value = message.get("Code"), message.get("Value")
+        return ": ".join(str(part) for part in (code, value) if part)
+    return str(message)
+
+
+def _utc(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, int | float):
+        moment = datetime.fromtimestamp(value, tz=UTC)
+    else:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
