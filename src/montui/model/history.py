@@ -1,12 +1,19 @@
-"""An alarm's history (DescribeAlarmHistory) as montui reads it."""
+"""An alarm's history (DescribeAlarmHistory) as montui reads it, and what it says about noise.
+
+`alarm_episodes` reads the stretches in ALARM from the state updates; `noise_verdict` turns
+them into the detail screen's flapping verdict (MONITORING.md: alerts that are safe to ignore
+are the worst anti-pattern). Pure: no I/O, no clock.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from montui.model.alarm import AlarmState
+from montui.model.evaluation import Episode
 
 
 class HistoryKind(StrEnum):
@@ -29,3 +36,110 @@ class HistoryItem:
     new_state: AlarmState | None = None
     reason: str = ""
     data: str = ""
+
+
+def alarm_episodes(
+    items: Iterable[HistoryItem],
+    *,
+    window_start: datetime,
+    now: datetime,
+    current: AlarmState,
+) -> tuple[Episode, ...]:
+    """The stretches in ALARM between `window_start` and `now`, oldest first, read from the
+    state updates among `items` (any order; other kinds are ignored).
+
+    The state at `window_start` is the first update's old state, or `current` when there is
+    no update in the window: an alarm already in ALARM then opens an episode at
+    `window_start`. An episode still open at the last update has `end` None (still firing).
+    """
+    updates = sorted(
+        (
+            i
+            for i in items
+            if i.kind is HistoryKind.STATE
+            and i.new_state is not None
+            and window_start <= i.timestamp <= now
+        ),
+        key=lambda i: i.timestamp,
+    )
+    initial = (updates[0].old_state or current) if updates else current
+    opened = window_start if initial is AlarmState.ALARM else None
+    episodes: list[Episode] = []
+    for item in updates:
+        if item.new_state is AlarmState.ALARM:
+            if opened is None:
+                opened = item.timestamp
+        elif opened is not None:
+            episodes.append(Episode(opened, item.timestamp))
+            opened = None
+    if opened is not None:
+        episodes.append(Episode(opened, None))
+    return tuple(episodes)
+
+
+FLAPPING_PER_DAY = 3.0
+"""Episodes per day at or above which an alarm is called flapping (issue 4's rule)."""
+SHORT_PERIODS = 2
+"""An episode shorter than this many periods is "short"; most episodes short is flapping."""
+MIN_SHORT_EPISODES = 3
+"""Fewer episodes than this are never called flapping for being short."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseVerdict:
+    """Whether an alarm's recent ALARM episodes look like noise (alert fatigue).
+
+    `time_in_alarm` counts an open episode up to the `now` given to `noise_verdict` (not at
+    all without one); `shortest` is over the episodes that ended (None when none did).
+    """
+
+    episodes: int
+    time_in_alarm: timedelta
+    shortest: timedelta | None
+    per_day: float
+    flapping: bool
+    reason: str
+
+
+def noise_verdict(
+    episodes: Sequence[Episode],
+    *,
+    period_seconds: int,
+    days: float = 14,
+    now: datetime | None = None,
+) -> NoiseVerdict:
+    """The flapping verdict over `days` of episodes: flapping when there are at least 3
+    episodes a day on average, or at least 3 episodes of which most (more than half) ended
+    within two periods of starting. `reason` says which, in plain words."""
+    if days <= 0:
+        raise ValueError("days must be positive")
+    count = len(episodes)
+    ended = [e.end - e.start for e in episodes if e.end is not None]
+    total = sum(ended, timedelta())
+    if now is not None:
+        total += sum((now - e.start for e in episodes if e.end is None), timedelta())
+    short_limit = timedelta(seconds=SHORT_PERIODS * period_seconds)
+    short = sum(1 for d in ended if d < short_limit)
+    per_day = count / days
+    span = f"{count} episode{'' if count == 1 else 's'} in {_days(days)}"
+    mostly_short = count >= MIN_SHORT_EPISODES and short * 2 > count
+    if count == 0:
+        reason = f"no ALARM episode in {_days(days)}"
+    elif per_day >= FLAPPING_PER_DAY:
+        reason = f"{span}, {per_day:.1f} a day (3 or more a day is flapping)"
+    elif mostly_short:
+        reason = f"{span}, most shorter than {SHORT_PERIODS} periods ({short} of {count})"
+    else:
+        reason = f"{span}, {per_day:.1f} a day, most lasting {SHORT_PERIODS} periods or more"
+    return NoiseVerdict(
+        episodes=count,
+        time_in_alarm=total,
+        shortest=min(ended) if ended else None,
+        per_day=per_day,
+        flapping=per_day >= FLAPPING_PER_DAY or mostly_short,
+        reason=reason,
+    )
+
+
+def _days(days: float) -> str:
+    return "1 day" if days == 1 else f"{days:g} days"
