@@ -6,10 +6,12 @@ the queries; the detail screen draws the series, the threshold lines and the bre
 
 from __future__ import annotations
 
+from typing import Any
+
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
 from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, is_breaching
 
-__all__ = ["chart_queries", "is_breaching_value", "threshold_lines"]
+__all__ = ["chart_queries", "is_breaching_value", "metric_data_query", "threshold_lines"]
 
 
 def chart_queries(alarm: Alarm, *, period: int | None = None) -> tuple[MetricQuery, ...]:
@@ -82,3 +84,28 @@ def is_breaching_value(alarm: Alarm, value: float) -> bool:
         datapoints_to_alarm=1,
     )
     return is_breaching(value, settings)
+
+
+def metric_data_query(query: MetricQuery) -> dict[str, Any]:
+    """A `MetricQuery` as AWS's MetricDataQuery (MetricStat or Expression), as GetMetricData
+    and PutMetricAlarm's `Metrics` take it. ValueError when it has neither."""
+    data: dict[str, Any] = {"Id": query.id, "ReturnData": query.return_data}
+    if query.expression is not None:
+        data["Expression"] = query.expression
+        if query.period:
+            data["Period"] = query.period
+    elif query.metric is not None:
+        ref = query.metric
+        metric: dict[str, Any] = {"Namespace": ref.namespace, "MetricName": ref.name}
+        if ref.dimensions:
+            metric["Dimensions"] = [{"Name": k, "Value": v} for k, v in ref.dimensions]
+        data["MetricStat"] = {
+            "Metric": metric,
+            "Period": query.period or 60,
+            "Stat": query.stat or "Average",
+        }
+    else:
+        raise ValueError(f"query {query.id!r} has neither a metric nor an expression")
+    if query.label:
+        data["Label"] = query.label
+    return data

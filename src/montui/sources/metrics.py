@@ -6,7 +6,8 @@ call follows NextToken to its last page, oldest datapoint first, and pages are m
 
 Batches are cut at query boundaries: an expression and the queries it references must fall
 in the same 500, so a caller mixing metric math with more than 500 queries orders them so.
-`query_to_api` and `series_from_results` are pure and unit-tested without a server.
+`series_from_results` and `query_to_api` (`model.alarm_queries.metric_data_query`, shared
+with the tune command) are pure and unit-tested without a server.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from montui.model.alarm import MetricQuery
+from montui.model.alarm_queries import metric_data_query as query_to_api
 from montui.model.metrics import MetricSeries, TimeWindow
 from montui.sources.errors import ServiceError, source_errors
 from montui.sources.session import AwsClients
@@ -101,30 +103,6 @@ async def _every_page(
         service="cloudwatch",
         region=region,
     )
-
-
-def query_to_api(query: MetricQuery) -> dict[str, Any]:
-    """A `MetricQuery` as a MetricDataQuery (MetricStat or Expression) for GetMetricData."""
-    data: dict[str, Any] = {"Id": query.id, "ReturnData": query.return_data}
-    if query.expression is not None:
-        data["Expression"] = query.expression
-        if query.period:
-            data["Period"] = query.period
-    elif query.metric is not None:
-        ref = query.metric
-        metric: dict[str, Any] = {"Namespace": ref.namespace, "MetricName": ref.name}
-        if ref.dimensions:
-            metric["Dimensions"] = [{"Name": k, "Value": v} for k, v in ref.dimensions]
-        data["MetricStat"] = {
-            "Metric": metric,
-            "Period": query.period or 60,
-            "Stat": query.stat or "Average",
-        }
-    else:
-        raise ValueError(f"query {query.id!r} has neither a metric nor an expression")
-    if query.label:
-        data["Label"] = query.label
-    return data
 
 
 @dataclass(slots=True)
