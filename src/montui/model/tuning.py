@@ -1,0 +1,172 @@
+"""The threshold back-test ("tune"): replay an alarm's data with edited settings, and the
+`aws cloudwatch put-metric-alarm` command that would apply them.
+
+Pure. The replay is `model.evaluation.replay`, the evaluator the local AWS world moves its
+alarms with: one implementation of CloudWatch's M-of-N semantics. montui changes nothing in
+AWS; it prints the command for the engineer to copy.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, format_threshold
+from montui.model.alarm_queries import metric_data_query
+from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, replay
+
+__all__ = ["BacktestResult", "TuneSettings", "backtest", "put_metric_alarm_command"]
+
+
+@dataclass(frozen=True, slots=True)
+class TuneSettings:
+    """The settings the engineer edits in the tune screen (what decides when the alarm fires)."""
+
+    threshold: float
+    comparison: str
+    period: int
+    evaluation_periods: int
+    datapoints_to_alarm: int
+    treat_missing_data: str = "missing"
+
+    @classmethod
+    def from_alarm(cls, alarm: Alarm) -> TuneSettings | None:
+        """The alarm's current settings; None for composites, band alarms and alarms that
+        lack a period, an evaluation count, a static threshold or a known operator."""
+        if alarm.kind is AlarmKind.COMPOSITE or alarm.threshold is None:
+            return None
+        comparison = alarm.comparison
+        if comparison not in COMPARISONS or comparison in BAND_COMPARISONS:
+            return None
+        period, n = alarm.period_seconds, alarm.evaluation_periods
+        if not period or not n:
+            return None
+        return cls(
+            threshold=alarm.threshold,
+            comparison=comparison,
+            period=period,
+            evaluation_periods=n,
+            datapoints_to_alarm=alarm.datapoints_to_alarm or n,
+            treat_missing_data=alarm.treat_missing_data or "missing",
+        )
+
+    def evaluator_settings(self) -> AlarmSettings:
+        """As `model.evaluation.AlarmSettings` (which validates: ValueError when M > N,
+        a period ≤ 0 or an unknown operator or missing-data treatment)."""
+        return AlarmSettings(
+            threshold=self.threshold,
+            comparison=self.comparison,
+            period=self.period,
+            evaluation_periods=self.evaluation_periods,
+            datapoints_to_alarm=self.datapoints_to_alarm,
+            treat_missing_data=self.treat_missing_data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestResult:
+    """What the settings would have done over the span: how many ALARM episodes, how long in
+    ALARM, when each episode started, and every state change as (time, new state)."""
+
+    episodes: int
+    time_in_alarm: timedelta
+    starts: tuple[datetime, ...]
+    transitions: tuple[tuple[datetime, AlarmState], ...]
+
+
+def backtest(
+    settings: TuneSettings | AlarmSettings,
+    points: Mapping[datetime, float],
+    start: datetime,
+    end: datetime,
+    *,
+    initial: AlarmState = AlarmState.INSUFFICIENT_DATA,
+) -> BacktestResult:
+    """Replay `settings` over `points` from `start` to `end` (evaluating at each period
+    boundary, as CloudWatch does), starting in `initial`.
+
+    `points` are keyed by period start at the period the settings ask for (fetch them with
+    GetMetricData at `settings.period`); a key off that grid raises ValueError. An episode
+    still open at `end` counts up to `end`.
+    """
+    evaluator = settings.evaluator_settings() if isinstance(settings, TuneSettings) else settings
+    result = replay(evaluator, points, start, end, initial)
+    return BacktestResult(
+        episodes=len(result.episodes),
+        time_in_alarm=result.time_in_alarm,
+        starts=tuple(e.start for e in result.episodes),
+        transitions=tuple((at, state) for at, state, _ in result.transitions),
+    )
+
+
+def put_metric_alarm_command(alarm: Alarm, settings: TuneSettings | AlarmSettings) -> str:
+    """A copyable `aws cloudwatch put-metric-alarm …` that recreates `alarm` with `settings`
+    (threshold, operator, period, M of N, missing data) and every other field kept: the
+    metric (namespace, name, dimensions, statistic or extended statistic, unit) or the
+    metric-math `--metrics` JSON, the actions, the description. Quoted with shlex.
+
+    For metric math, the new period replaces the period of each MetricStat in `--metrics`.
+    ValueError for a composite alarm (put-composite-alarm has no such settings).
+    """
+    if alarm.kind is AlarmKind.COMPOSITE:
+        raise ValueError("a composite alarm has no threshold to tune")
+    args = ["aws", "cloudwatch", "put-metric-alarm", "--region", alarm.region]
+    args += ["--alarm-name", alarm.name]
+    if alarm.description:
+        args += ["--alarm-description", alarm.description]
+    args.append("--actions-enabled" if alarm.actions_enabled else "--no-actions-enabled")
+    for flag, actions in (
+        ("--alarm-actions", alarm.alarm_actions),
+        ("--ok-actions", alarm.ok_actions),
+        ("--insufficient-data-actions", alarm.insufficient_data_actions),
+    ):
+        if actions:
+            args += [flag, *actions]
+    args += _metric_args(alarm, settings.period)
+    args += ["--evaluation-periods", str(settings.evaluation_periods)]
+    args += ["--datapoints-to-alarm", str(settings.datapoints_to_alarm)]
+    if alarm.threshold_metric_id:
+        args += ["--threshold-metric-id", alarm.threshold_metric_id]
+    else:
+        args += ["--threshold", format_threshold(settings.threshold)]
+    args += ["--comparison-operator", settings.comparison]
+    args += ["--treat-missing-data", settings.treat_missing_data]
+    return shlex.join(args)
+
+
+def _metric_args(alarm: Alarm, period: int) -> list[str]:
+    """The flags naming what the alarm watches, at `period`."""
+    if alarm.metric is None:
+        queries = [_at_period(q, period) for q in alarm.metrics]
+        metrics = json.dumps([metric_data_query(q) for q in queries], separators=(",", ":"))
+        return ["--metrics", metrics]
+    ref = alarm.metric
+    args = ["--namespace", ref.namespace, "--metric-name", ref.name]
+    if ref.dimensions:
+        dimensions = [{"Name": k, "Value": v} for k, v in ref.dimensions]
+        args += ["--dimensions", json.dumps(dimensions, separators=(",", ":"))]
+    if alarm.extended_statistic:
+        args += ["--extended-statistic", alarm.extended_statistic]
+    else:
+        args += ["--statistic", alarm.statistic or "Average"]
+    args += ["--period", str(period)]
+    if alarm.unit:
+        args += ["--unit", alarm.unit]
+    return args
+
+
+def _at_period(query: MetricQuery, period: int) -> MetricQuery:
+    if query.metric is None:
+        return query
+    return MetricQuery(
+        id=query.id,
+        expression=query.expression,
+        metric=query.metric,
+        stat=query.stat,
+        period=period,
+        label=query.label,
+        return_data=query.return_data,
+    )
