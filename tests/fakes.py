@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from montui.model.account import Identity
-from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricRef
+from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
+from montui.model.history import HistoryItem, HistoryKind
+from montui.model.metrics import MetricSeries, TimeWindow
 from montui.sources.errors import SourceError
 from montui.ui.feed import Connection
 
@@ -72,6 +74,12 @@ class FakeFeed:
         self.delay = delay
         self.closed = False
         self.on_poll: Callable[[str], None] | None = None
+        # The detail screen: per-minute values by query id (a function of the minute's start),
+        # history items by alarm name, and failures by region.
+        self.series: dict[str, Callable[[datetime], float | None]] = {}
+        self.history_items: dict[str, list[HistoryItem]] = {}
+        self.metric_fail: dict[str, Exception] = {}
+        self.metric_calls: list[tuple[str, tuple[MetricQuery, ...], TimeWindow]] = []
 
     async def connect(self) -> Connection:
         if self.connect_error:
@@ -96,8 +104,55 @@ class FakeFeed:
     async def identity(self) -> Identity:
         return Identity("123456789012", "arn:aws:sts::123456789012:assumed-role/OnCall/me", "X")
 
+    async def metric_data(
+        self, region: str, queries: tuple[MetricQuery, ...], window: TimeWindow
+    ) -> tuple[MetricSeries, ...]:
+        self.metric_calls.append((region, queries, window))
+        if region in self.metric_fail:
+            raise self.metric_fail[region]
+        result = []
+        for query in queries:
+            value_at = self.series.get(query.id)
+            if value_at is None:
+                continue
+            period = timedelta(seconds=query.period or 60)
+            moment = window.start - timedelta(seconds=window.start.timestamp() % period.seconds)
+            times: list[datetime] = []
+            values: list[float] = []
+            while moment < window.end:
+                value = value_at(moment)
+                if value is not None and moment >= window.start:
+                    times.append(moment)
+                    values.append(value)
+                moment += period
+            result.append(
+                MetricSeries(query.id, query.label or query.id, tuple(times), tuple(values))
+            )
+        return tuple(result)
+
+    async def history(
+        self, alarm: Alarm, start: datetime, end: datetime
+    ) -> tuple[HistoryItem, ...]:
+        items = self.history_items.get(alarm.name, [])
+        return tuple(i for i in items if start <= i.timestamp < end)
+
     async def close(self) -> None:
         self.closed = True
+
+
+def state_change(
+    alarm: str, minutes_ago: float, old: AlarmState, new: AlarmState, reason: str = ""
+) -> HistoryItem:
+    """A StateUpdate history item `minutes_ago` before NOW."""
+    return HistoryItem(
+        alarm=alarm,
+        timestamp=NOW - timedelta(minutes=minutes_ago),
+        kind=HistoryKind.STATE,
+        summary=f"Alarm updated from {old.value} to {new.value}",
+        old_state=old,
+        new_state=new,
+        reason=reason or f"Threshold Crossed: moved to {new.value}",
+    )
 
 
 def region_error(message: str = "cannot reach monitoring.us-east-1.amazonaws.com") -> SourceError:

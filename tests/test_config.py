@@ -139,6 +139,7 @@ def test_example_shows_every_key_and_every_response_pattern() -> None:
 def test_known_binding_ids() -> None:
     expected = (
         "quit help filter refresh show_all show_alarm show_insufficient show_ok clear_filter sort"
+        " open_detail back zoom_in zoom_out earlier later toggle_utc tune run_backtest"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

@@ -241,10 +241,13 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
     from textual.binding import Binding
 
     from montui.config import DEFAULT_KEYS, KNOWN_BINDING_IDS
+    from montui.ui.screens.alarm_detail import AlarmDetailScreen
+    from montui.ui.screens.tune import TuneScreen
 
+    screens = [BoardScreen, AlarmDetailScreen, TuneScreen]
     declared = {
         b.id: b.key
-        for b in [*MontuiApp.BINDINGS, *BoardScreen.BINDINGS]
+        for b in [*MontuiApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)]
         if isinstance(b, Binding) and b.id
     }
     assert set(declared) == KNOWN_BINDING_IDS

@@ -79,3 +79,38 @@ def test_board_snapshot_failing_region(snap_compare: Any) -> None:
     assert isinstance(feed, FakeFeed)
     feed.fail["us-east-1"] = region_error()
     assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
+
+
+def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Local time is the machine's: the snapshots are taken in UTC wherever they run."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+def test_detail_snapshot(
+    snap_compare: Any, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_ui_detail import detail_feed, open_alarm
+
+    _utc(monkeypatch)
+    app = MontuiApp(detail_feed(), Settings(), clock=frozen_clock)
+
+    async def run_before(pilot: Any) -> None:
+        await open_alarm(pilot, app, "contact-form-error-rate")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_detail_snapshot_composite(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_ui_detail import detail_feed, open_alarm
+
+    _utc(monkeypatch)
+    app = MontuiApp(detail_feed(), Settings(), clock=frozen_clock)
+
+    async def run_before(pilot: Any) -> None:
+        await open_alarm(pilot, app, "contact-form-down")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -10,11 +10,17 @@ from __future__ import annotations
 import asyncio
 import importlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
 from montui.model.account import Identity
-from montui.model.alarm import Alarm
+from montui.model.alarm import Alarm, AlarmKind, MetricQuery
+from montui.model.history import HistoryItem
+from montui.model.metrics import MetricSeries, TimeWindow
+
+CHART_MAX_DATAPOINTS = 100_800
+"""GetMetricData's cap on datapoints per call: two weeks of one-minute points for 10 series."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,12 @@ class AlarmFeed(Protocol):
     async def connect(self) -> Connection: ...
     async def alarms(self, region: str) -> tuple[Alarm, ...]: ...
     async def identity(self) -> Identity: ...
+    async def metric_data(
+        self, region: str, queries: tuple[MetricQuery, ...], window: TimeWindow
+    ) -> tuple[MetricSeries, ...]: ...
+    async def history(
+        self, alarm: Alarm, start: datetime, end: datetime
+    ) -> tuple[HistoryItem, ...]: ...
     async def close(self) -> None: ...
 
 
@@ -86,6 +98,33 @@ class AwsFeed:
 
         region = self._target.regions[0]
         result: Identity = await caller_identity(self._clients, region)
+        return result
+
+    async def metric_data(
+        self, region: str, queries: tuple[MetricQuery, ...], window: TimeWindow
+    ) -> tuple[MetricSeries, ...]:
+        """GetMetricData for a chart or a back-test (sources.metrics)."""
+        from montui.sources.metrics import get_metric_data
+
+        result: tuple[MetricSeries, ...] = await get_metric_data(
+            self._clients, region, queries, window, max_datapoints=CHART_MAX_DATAPOINTS
+        )
+        return result
+
+    async def history(
+        self, alarm: Alarm, start: datetime, end: datetime
+    ) -> tuple[HistoryItem, ...]:
+        """DescribeAlarmHistory for one alarm (sources.history)."""
+        from montui.sources.history import alarm_history
+
+        result: tuple[HistoryItem, ...] = await alarm_history(
+            self._clients,
+            alarm.region,
+            alarm.name,
+            composite=alarm.kind is AlarmKind.COMPOSITE,
+            start=start,
+            end=end,
+        )
         return result
 
     async def close(self) -> None:

@@ -64,6 +64,8 @@ class BoardScreen(Screen[None]):
         Binding("a", "show_all", "All", id="show_all", tooltip="Every state"),
         Binding("s", "cycle_sort", "Sort", id="sort",
                 tooltip="Order: urgency → name → region → most recent"),
+        Binding("enter", "open_detail", "Detail", id="open_detail", show=False,
+                tooltip="Open the selected alarm: chart, condition, history, rule"),
         Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False,
                 tooltip="Clear the filter"),
     ]  # fmt: skip
@@ -241,6 +243,11 @@ class BoardScreen(Screen[None]):
         meta = self.meta(alarm) if alarm else AlarmMeta()
         self.query_one(AlarmSummary).show(alarm, meta, self.clock())
 
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        # The table answers enter itself (select_cursor); the screen's binding covers a remap.
+        self.action_open_detail()
+
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self) -> None:
         self._update_summary()
@@ -266,6 +273,23 @@ class BoardScreen(Screen[None]):
         names = list(SORTS)
         self.sort = names[(names.index(self.sort) + 1) % len(names)]
         self.refresh_view()
+
+    def find_alarm(self, region: str, name: str) -> Alarm | None:
+        """The board's current alarm by (region, name): the detail's composite children."""
+        status = self.statuses.get(region)
+        return next((a for a in status.alarms if a.name == name), None) if status else None
+
+    def action_open_detail(self) -> None:
+        alarm = self.query_one(AlarmTable).selected()
+        if alarm is None:
+            return
+        from montui.ui.screens.alarm_detail import AlarmDetailScreen
+
+        self.app.push_screen(
+            AlarmDetailScreen(
+                alarm, self.feed, clock=self.clock, lookup=self.find_alarm, meta=self.meta
+            )
+        )
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use (it is not needed for the first frame)."""

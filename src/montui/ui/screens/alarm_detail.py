@@ -1,0 +1,420 @@
+"""One alarm, explained: its state and why, its condition in words, its metric around the last
+transition (threshold and breaches drawn), its 14-day history and noise verdict, and for a
+composite alarm the rule as a tree of its children.
+
+The chart and the history load in their own workers (exclusive per pane, errors shown in the
+pane); the composite tree reads the children's live states from the board's alarms.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from montui.model.alarm import Alarm, AlarmKind, AlarmState, format_threshold, operator_symbol
+from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
+from montui.model.composite_rule import RuleSyntaxError, children, parse_rule, render
+from montui.model.duration import format_age, format_period
+from montui.model.history import HistoryItem, HistoryKind, alarm_episodes, noise_verdict
+from montui.model.metadata import AlarmMeta
+from montui.model.metrics import TimeWindow
+from montui.sources.errors import SourceError
+from montui.ui.feed import AlarmFeed
+from montui.ui.widgets.alarm_table import state_cell
+from montui.ui.widgets.composite_tree import CompositeTree
+from montui.ui.widgets.history_timeline import HistoryTimeline
+from montui.ui.widgets.key_bar import KeyBar
+from montui.ui.widgets.metric_chart import ChartData, MetricChart
+
+AlarmLookup = Callable[[str, str], Alarm | None]
+"""(region, name) → the board's current alarm, or None."""
+
+ZOOMS = tuple(
+    timedelta(seconds=s)
+    for s in (3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400)
+)
+DEFAULT_ZOOM = 1  # 3 h
+HISTORY_SPAN = timedelta(days=14)
+MAX_CHART_POINTS = 1440
+"""Beyond this many points per series the chart asks for a coarser period (a multiple of the
+alarm's): a week of minutes would not fit on a terminal anyway."""
+
+_MISSING_WORDS = {
+    "missing": "missing",
+    "notBreaching": "not breaching",
+    "breaching": "breaching",
+    "ignore": "ignored (the state is kept)",
+}
+
+
+def period_words(seconds: int) -> str:
+    """60 → `one-minute`, 300 → `5-minute`, 3600 → `one-hour`, 10 → `10-second`."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{'one' if count == 1 else count}-{unit}"
+    return f"{seconds}-second"
+
+
+def condition_in_words(alarm: Alarm) -> str:
+    """`Sum of Errors > 10 in 3 of the last 5 one-minute periods; missing data: not breaching`."""
+    if alarm.kind is AlarmKind.COMPOSITE:
+        return f"ALARM when {' '.join((alarm.alarm_rule or '?').split())}"
+    stat = alarm.statistic or alarm.extended_statistic
+    if alarm.metric is not None:
+        what = f"{stat or '?'} of {alarm.metric.name}"
+    else:
+        returned = alarm.returned_query
+        if returned is not None and returned.expression:
+            what = f"{returned.label or returned.id} = {returned.expression}"
+        elif returned is not None and returned.metric is not None:
+            what = f"{returned.stat or '?'} of {returned.metric.name}"
+        else:
+            what = "the metric-math result"
+    op = operator_symbol(alarm.comparison)
+    bound = alarm.threshold_metric_id or format_threshold(alarm.threshold)
+    n = alarm.evaluation_periods
+    m = alarm.datapoints_to_alarm or n
+    period = alarm.period_seconds
+    periods = f"{period_words(period)} periods" if period else "periods"
+    missing = _MISSING_WORDS.get(alarm.treat_missing_data or "missing", alarm.treat_missing_data)
+    if alarm.treat_missing_data is None:
+        missing = "missing (the default)"
+    evaluated = f"in {m or '?'} of the last {n or '?'} {periods}"
+    return f"{what} {op} {bound} {evaluated}; missing data: {missing}"
+
+
+def initial_zoom(alarm: Alarm, now: datetime) -> int:
+    """The shortest zoom ending now that shows the last transition (3 h when it is older)."""
+    age = now - alarm.in_state_since
+    for index in range(DEFAULT_ZOOM, len(ZOOMS)):
+        if age < ZOOMS[index] * 0.9:
+            return index
+    return DEFAULT_ZOOM
+
+
+def chart_period(alarm_period: int, window: TimeWindow) -> int:
+    """The alarm's period, or the smallest multiple of it that keeps the points few enough."""
+    points = window.length.total_seconds() / alarm_period
+    factor = max(1, -(-int(points) // MAX_CHART_POINTS))
+    return alarm_period * factor
+
+
+def history_summary(items: Sequence[HistoryItem], alarm: Alarm, now: datetime) -> Text:
+    """ALARM episodes over 14 days, total time in ALARM, shortest episode, flapping verdict."""
+    episodes = alarm_episodes(items, window_start=now - HISTORY_SPAN, now=now, current=alarm.state)
+    verdict = noise_verdict(
+        episodes,
+        period_seconds=alarm.period_seconds or 60,
+        days=HISTORY_SPAN / timedelta(days=1),
+        now=now,
+    )
+    text = Text()
+    if not verdict.episodes:
+        text.append("No ALARM episode in the last 14 days.")
+        return text
+    text.append(f"{verdict.episodes} ALARM episodes", style="bold")
+    text.append(f" · {format_age(verdict.time_in_alarm.total_seconds())} in ALARM in total")
+    if verdict.shortest is not None:
+        text.append(f" · shortest {format_age(verdict.shortest.total_seconds())}")
+    text.append(f" · {verdict.per_day:.1f}/day\n")
+    mono = bool(os.environ.get("NO_COLOR"))
+    if verdict.flapping:
+        text.append("Flapping", style="bold reverse" if mono else "bold red")
+    else:
+        text.append("Not flapping", style="bold")
+    if verdict.reason:
+        text.append(f": {verdict.reason}")
+    return text
+
+
+class AlarmDetailScreen(Screen[None]):
+    """Everything about one alarm; esc goes back to where it was opened from."""
+
+    CSS_PATH = "alarm_detail.tcss"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
+        Binding("i", "zoom(-1)", "Zoom in", id="zoom_in",
+                tooltip="Chart a shorter window (1h 3h 12h 1d 3d 1w 2w)"),
+        Binding("o", "zoom(1)", "Zoom out", id="zoom_out", tooltip="Chart a longer window"),
+        Binding("p", "move(-1)", "Earlier", id="earlier",
+                tooltip="Move the chart's window earlier by half its length"),
+        Binding("n", "move(1)", "Later", id="later",
+                tooltip="Move the chart's window later by half its length"),
+        Binding("u", "toggle_utc", "UTC", id="toggle_utc", tooltip="Times in UTC / local time"),
+        Binding("t", "tune", "Tune", id="tune",
+                tooltip="Back-test the alarm over 14 days with other settings"),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        alarm: Alarm,
+        feed: AlarmFeed,
+        *,
+        clock: Callable[[], datetime],
+        lookup: AlarmLookup,
+        meta: Callable[[Alarm], AlarmMeta] | None = None,
+        utc: bool = False,
+    ) -> None:
+        super().__init__()
+        self.alarm = alarm
+        self.feed = feed
+        self.clock = clock
+        self.lookup = lookup
+        self.meta = meta
+        self.utc = utc
+        now = clock()
+        self.zoom = initial_zoom(alarm, now)
+        self.window = TimeWindow.ending(now, ZOOMS[self.zoom])
+        self.history_items: tuple[HistoryItem, ...] | None = None
+
+    @property
+    def is_composite(self) -> bool:
+        return self.alarm.kind is AlarmKind.COMPOSITE
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A composite alarm has no chart and nothing to tune: those keys are hidden."""
+        return not (self.is_composite and action in ("zoom", "move", "tune"))
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(id="title")
+            yield Static(id="reason")
+            yield Static(id="condition")
+            if self.is_composite:
+                yield Static("Rule (enter on a child opens it)", classes="section")
+                yield CompositeTree(id="tree")
+            else:
+                yield MetricChart(id="chart")
+            yield Static(id="config")
+            yield Static("History, last 14 days", classes="section")
+            yield Static("Loading history…", id="noise")
+            yield HistoryTimeline(id="timeline")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.show_facts()
+        if self.is_composite:
+            self.show_tree()
+            self.set_interval(5, self.show_tree)
+            self.query_one(CompositeTree).focus()
+        else:
+            self.load_chart()
+        self.load_history()
+
+    # -- facts ------------------------------------------------------------------------
+
+    def show_facts(self) -> None:
+        alarm, now, mono = self.alarm, self.clock(), self.app.no_color
+        title = Text()
+        title.append_text(state_cell(alarm.state, mono))
+        title.append("  ")
+        title.append(alarm.name, style="bold")
+        title.append(f"  {alarm.region}\n", style="dim")
+        since = alarm.in_state_since
+        title.append(f"{alarm.state.value} for {format_age((now - since).total_seconds())}")
+        title.append(f", since {self._clock_text(since)}", style="dim")
+        self.query_one("#title", Static).update(title)
+        reason = alarm.state_reason.strip() or "(no reason given)"
+        self.query_one("#reason", Static).update(Text(reason))
+        condition = Text("Condition: ", style="bold")
+        condition.append(condition_in_words(alarm))
+        self.query_one("#condition", Static).update(condition)
+        self.query_one("#config", Static).update(self._config_text())
+
+    def _clock_text(self, moment: datetime) -> str:
+        shown = moment.astimezone(UTC) if self.utc else moment.astimezone()
+        return shown.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+    def _config_text(self) -> Text:
+        alarm = self.alarm
+        text = Text()
+
+        def row(label: str, value: str) -> None:
+            text.append(f"{label:<12}", style="bold")
+            text.append(value + "\n")
+
+        if alarm.metric is not None:
+            row("Metric", f"{alarm.metric.namespace} {alarm.metric.name}")
+            for key, value in alarm.metric.dimensions:
+                row("  dimension", f"{key} = {value}")
+        if alarm.statistic:
+            row("Statistic", alarm.statistic)
+        if alarm.extended_statistic:
+            row("Statistic", f"{alarm.extended_statistic} (extended)")
+        for query in alarm.metrics:
+            compared = " ◀ compared" if query is alarm.returned_query else ""
+            if query.expression:
+                row(f"  {query.id}", f"= {query.expression}{compared}")
+            elif query.metric is not None:
+                period = f" every {format_period(query.period)}" if query.period else ""
+                row(f"  {query.id}", f"{query.stat} of {query.metric.describe()}{period}{compared}")
+        if alarm.kind is AlarmKind.METRIC:
+            row("Unit", alarm.unit or "(any)")
+        if alarm.description:
+            row("Description", alarm.description)
+        row("Actions", "enabled" if alarm.actions_enabled else "DISABLED")
+        for label, actions in (
+            ("  on ALARM", alarm.alarm_actions),
+            ("  on OK", alarm.ok_actions),
+            ("  on NODATA", alarm.insufficient_data_actions),
+        ):
+            row(label, ", ".join(actions) if actions else "none")
+        if alarm.actions_suppressor:
+            row("Suppressed", f"by {alarm.actions_suppressor}")
+        meta = self.meta(alarm) if self.meta else AlarmMeta()
+        row("Response", meta.response.label if meta.response else "(not set in config)")
+        row("Owner", meta.owner or "(not set in config)")
+        row("Runbook", meta.runbook or "(not set in config)")
+        text.rstrip()
+        return text
+
+    # -- chart ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="chart", exit_on_error=False)
+    async def load_chart(self) -> None:
+        """GetMetricData for the window; the outcome lands in the chart pane, never a crash."""
+        chart = self.query_one(MetricChart)
+        alarm, window = self.alarm, self.window
+        chart.border_title = f"Metric · {format_period(int(window.length.total_seconds()))}"
+        queries = chart_queries(alarm, period=chart_period(alarm.period_seconds or 60, window))
+        if not queries:
+            chart.show_text("", "This alarm has no metric to chart.")
+            return
+        chart.show_loading(window, utc=self.utc)
+        try:
+            series = await self.feed.metric_data(alarm.region, queries, window)
+        except SourceError as exc:
+            chart.show_error(window, f"{exc.message} {exc.hint}".strip(), utc=self.utc)
+            return
+        except Exception as exc:  # never into Textual's crash screen
+            chart.show_error(window, f"{type(exc).__name__}: {exc}", utc=self.utc)
+            return
+        returned = alarm.returned_query
+        chart.show(
+            ChartData(
+                series=series,
+                window=window,
+                period=queries[0].period or alarm.period_seconds or 60,
+                thresholds=threshold_lines(alarm),
+                breaching=lambda value: is_breaching_value(alarm, value),
+                compared_id=returned.id if returned else queries[0].id,
+                transition=alarm.in_state_since,
+                unit=alarm.unit,
+                utc=self.utc,
+            )
+        )
+
+    def action_zoom(self, step: int) -> None:
+        if self.is_composite:
+            return
+        self.zoom = max(0, min(len(ZOOMS) - 1, self.zoom + step))
+        end = min(self.window.end, self.clock())
+        self.window = TimeWindow.ending(end, ZOOMS[self.zoom])
+        self.load_chart()
+
+    def action_move(self, direction: int) -> None:
+        if self.is_composite:
+            return
+        shifted = self.window.shifted(self.window.length / 2 * direction)
+        now = self.clock()
+        if shifted.end > now:
+            shifted = TimeWindow.ending(now, self.window.length)
+        self.window = shifted
+        self.load_chart()
+
+    def action_toggle_utc(self) -> None:
+        self.utc = not self.utc
+        self.show_facts()
+        if not self.is_composite:
+            self.load_chart()
+        self._show_history()
+
+    # -- history ----------------------------------------------------------------------
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def load_history(self) -> None:
+        now = self.clock()
+        noise = self.query_one("#noise", Static)
+        try:
+            self.history_items = await self.feed.history(self.alarm, now - HISTORY_SPAN, now)
+        except SourceError as exc:
+            noise.update(Text(f"Could not load the history: {exc.message}", style="bold"))
+            return
+        except Exception as exc:
+            noise.update(Text(f"Could not load the history: {type(exc).__name__}: {exc}"))
+            return
+        self._show_history()
+
+    def _show_history(self) -> None:
+        if self.history_items is None:
+            return
+        now = self.clock()
+        states = [i for i in self.history_items if i.kind is HistoryKind.STATE]
+        self.query_one("#noise", Static).update(history_summary(states, self.alarm, now))
+        self.query_one(HistoryTimeline).show(self.history_items, now=now, utc=self.utc)
+
+    # -- composite --------------------------------------------------------------------
+
+    def child_states(self) -> dict[str, AlarmState]:
+        states: dict[str, AlarmState] = {}
+        if not self.alarm.alarm_rule:
+            return states
+        try:
+            rule = parse_rule(self.alarm.alarm_rule)
+        except RuleSyntaxError:
+            return states
+        for name in children(rule):
+            child = self.lookup(self.alarm.region, name)
+            if child is not None:
+                states[name] = child.state
+        return states
+
+    def show_tree(self) -> None:
+        tree = self.query_one(CompositeTree)
+        try:
+            rule = parse_rule(self.alarm.alarm_rule or "")
+        except RuleSyntaxError as exc:
+            tree.display = False
+            self.query_one("#condition", Static).update(f"Rule does not parse: {exc}")
+            return
+        line = tree.cursor_line
+        tree.show(rule, self.child_states())
+        tree.cursor_line = line
+        tree.border_title = render(rule)
+
+    @on(CompositeTree.ChildChosen)
+    def _open_child(self, event: CompositeTree.ChildChosen) -> None:
+        child = self.lookup(self.alarm.region, event.name)
+        if child is None:
+            self.notify(f"{event.name} is not on the board (another region or account?)")
+            return
+        self.app.push_screen(
+            AlarmDetailScreen(
+                child, self.feed, clock=self.clock, lookup=self.lookup, meta=self.meta,
+                utc=self.utc,
+            )
+        )  # fmt: skip
+
+    # -- keys -------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_tune(self) -> None:
+        if self.is_composite:
+            self.notify("A composite alarm has no threshold to tune: open a child (enter).")
+            return
+        from montui.ui.screens.tune import TuneScreen
+
+        self.app.push_screen(TuneScreen(self.alarm, self.feed, clock=self.clock))

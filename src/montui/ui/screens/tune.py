@@ -1,0 +1,192 @@
+"""Tune: replay an alarm over its last 14 days of metric data, as it is and as edited.
+
+The replay is `model.tuning.backtest` (over `model.evaluation.replay`, the same evaluator the
+local AWS world moves its alarms with). Nothing is changed in AWS: the screen prints the
+`aws cloudwatch put-metric-alarm` command for the proposed settings, to copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static
+
+from montui.model.alarm import Alarm, operator_symbol
+from montui.model.alarm_queries import chart_queries
+from montui.model.duration import format_age, format_period
+from montui.model.evaluation import COMPARISONS, TREAT_MISSING_DATA, AlarmSettings
+from montui.model.metrics import TimeWindow
+from montui.model.tuning import backtest, put_metric_alarm_command
+from montui.sources.errors import SourceError
+from montui.ui.feed import AlarmFeed
+from montui.ui.widgets.key_bar import KeyBar
+
+SPAN = timedelta(days=14)
+MAX_STARTS = 12
+
+Points = dict[datetime, float]
+
+
+def outcome_text(title: str, settings: AlarmSettings, points: Points, end: datetime) -> Text:
+    """Episodes, time in ALARM and when each episode started, for one set of settings."""
+    result = backtest(settings, points, end - SPAN, end)
+    text = Text()
+    text.append(f"{title}\n", style="bold")
+    m, n = settings.datapoints_to_alarm, settings.evaluation_periods
+    text.append(
+        f"{operator_symbol(settings.comparison)} {settings.threshold:g} · {m} of {n}"
+        f" × {format_period(settings.period)} · missing: {settings.treat_missing_data}\n",
+        style="dim",
+    )
+    text.append(f"{result.episodes} ALARM episodes", style="bold")
+    text.append(f", {format_age(result.time_in_alarm.total_seconds())} in ALARM\n")
+    if result.starts:
+        text.append("started (newest first):\n", style="dim")
+    for start in result.starts[-MAX_STARTS:][::-1]:
+        text.append(f"  {start.astimezone(UTC):%a %m-%d %H:%M} UTC\n")
+    if len(result.starts) > MAX_STARTS:
+        text.append(f"  … {len(result.starts) - MAX_STARTS} earlier\n", style="dim")
+    text.rstrip()
+    return text
+
+
+class TuneScreen(Screen[None]):
+    """Current settings and edited ones, replayed side by side over 14 days."""
+
+    CSS_PATH = "tune.tcss"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
+        Binding("ctrl+r", "run", "Replay", id="run_backtest",
+                tooltip="Replay the 14 days again with the edited settings"),
+    ]  # fmt: skip
+
+    def __init__(self, alarm: Alarm, feed: AlarmFeed, *, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.alarm = alarm
+        self.feed = feed
+        self.clock = clock
+        self.current = AlarmSettings.from_alarm(alarm)
+        self.points: dict[int, Points] = {}
+        self.end = clock()
+
+    def compose(self) -> ComposeResult:
+        current = self.current
+        with VerticalScroll(id="tune"):
+            yield Static(Text(f"Tune {self.alarm.name}: replay of the last 14 days", "bold"))
+            if current is None:
+                yield Static("This alarm has no threshold settings montui can replay.")
+            else:
+                with Horizontal(id="form"):
+                    yield Input(f"{current.threshold:g}", id="threshold", type="number")
+                    yield Select(
+                        [(f"{operator_symbol(c)} {c}", c) for c in sorted(COMPARISONS)],
+                        value=current.comparison, allow_blank=False, id="comparison",
+                    )  # fmt: skip
+                with Horizontal(id="form2"):
+                    yield Input(str(current.period), id="period", type="integer")
+                    yield Input(str(current.datapoints_to_alarm), id="m", type="integer")
+                    yield Input(str(current.evaluation_periods), id="n", type="integer")
+                    yield Select(
+                        [(t, t) for t in sorted(TREAT_MISSING_DATA)],
+                        value=current.treat_missing_data, allow_blank=False, id="missing",
+                    )  # fmt: skip
+                yield Static("", id="problem")
+                with Horizontal(id="results"):
+                    yield Static("Loading 14 days of metric data…", id="current")
+                    yield Static("", id="proposed")
+                yield Static("Command for the proposed settings (montui changes nothing):")
+                yield Static("", id="command")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        for box, title in (
+            ("#threshold", "threshold"), ("#comparison", "comparison"), ("#period", "period s"),
+            ("#m", "M (to alarm)"), ("#n", "N (evaluated)"), ("#missing", "missing data"),
+        ):  # fmt: skip
+            for widget in self.query(box):
+                widget.border_title = title
+        if self.current is not None:
+            self.run_backtest()
+
+    def proposed(self) -> AlarmSettings:
+        """The edited settings; raises ValueError naming the problem."""
+        assert self.current is not None
+        try:
+            threshold = float(self.query_one("#threshold", Input).value)
+            period = int(self.query_one("#period", Input).value)
+            m = int(self.query_one("#m", Input).value)
+            n = int(self.query_one("#n", Input).value)
+        except ValueError:
+            raise ValueError("threshold, period, M and N must be numbers") from None
+        if period % 60 and period not in (10, 20, 30):
+            raise ValueError("the period must be 10, 20, 30 or a multiple of 60 seconds")
+        return replace(
+            self.current,
+            threshold=threshold,
+            comparison=str(self.query_one("#comparison", Select).value),
+            period=period,
+            evaluation_periods=n,
+            datapoints_to_alarm=m,
+            treat_missing_data=str(self.query_one("#missing", Select).value),
+        )
+
+    async def _points(self, period: int) -> Points:
+        """The compared series over the 14 days at `period`, fetched once per period."""
+        if period not in self.points:
+            queries = chart_queries(self.alarm, period=period)
+            window = TimeWindow.ending(self.end, SPAN)
+            series = await self.feed.metric_data(self.alarm.region, queries, window)
+            returned = self.alarm.returned_query
+            wanted = returned.id if returned else (queries[0].id if queries else "")
+            chosen = next((s for s in series if s.id == wanted), None)
+            self.points[period] = dict(chosen.points()) if chosen else {}
+        return self.points[period]
+
+    @work(exclusive=True, group="backtest", exit_on_error=False)
+    async def run_backtest(self) -> None:
+        assert self.current is not None
+        problem = self.query_one("#problem", Static)
+        try:
+            proposed = self.proposed()
+        except ValueError as exc:
+            problem.update(Text(str(exc), style="bold"))
+            return
+        problem.update("")
+        try:
+            current_points = await self._points(self.current.period)
+            proposed_points = await self._points(proposed.period)
+        except SourceError as exc:
+            problem.update(Text(f"Could not load the metric: {exc.message}", style="bold"))
+            return
+        except Exception as exc:
+            problem.update(Text(f"Could not load the metric: {type(exc).__name__}: {exc}"))
+            return
+        self.query_one("#current", Static).update(
+            outcome_text("Current settings", self.current, current_points, self.end)
+        )
+        self.query_one("#proposed", Static).update(
+            outcome_text("Proposed settings", proposed, proposed_points, self.end)
+        )
+        self.query_one("#command", Static).update(put_metric_alarm_command(self.alarm, proposed))
+
+    @on(Input.Submitted)
+    @on(Select.Changed)
+    def _edited(self) -> None:
+        if self.current is not None and self.is_mounted:
+            self.run_backtest()
+
+    def action_run(self) -> None:
+        if self.current is not None:
+            self.run_backtest()
+
+    def action_back(self) -> None:
+        self.dismiss()

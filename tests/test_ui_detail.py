@@ -1,0 +1,246 @@
+"""The alarm detail screen driven by Textual's pilot: facts, chart, history, composite tree."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from montui.config import Settings
+from montui.model.alarm import Alarm, AlarmState, MetricQuery, MetricRef
+from montui.ui.app import MontuiApp
+from montui.ui.screens.alarm_detail import AlarmDetailScreen, condition_in_words
+from montui.ui.screens.board import BoardScreen
+from montui.ui.widgets.alarm_table import AlarmTable
+from montui.ui.widgets.composite_tree import CompositeTree
+from montui.ui.widgets.metric_chart import MetricChart
+from tests.fakes import NOW, FakeFeed, frozen_clock, make_alarm, region_error, state_change
+
+A, NODATA, OK = AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA, AlarmState.OK
+
+
+def errors(moment: datetime) -> float:
+    """14 errors a minute during the last 12 minutes, 2 before."""
+    return 14.0 if moment >= NOW - timedelta(minutes=12) else 2.0
+
+
+def detail_feed(*extra: Alarm) -> FakeFeed:
+    alarms = [
+        make_alarm("contact-form-error-rate", A, minutes_ago=12),
+        make_alarm("contact-form-api-5xx", OK, minutes_ago=300),
+        make_alarm(
+            "contact-form-down",
+            A,
+            minutes_ago=10,
+            rule='ALARM("contact-form-error-rate") OR ALARM("contact-form-api-5xx")',
+        ),
+        *extra,
+    ]
+    feed = FakeFeed({"ap-northeast-1": alarms})
+    feed.series["m1"] = errors
+    feed.history_items["contact-form-error-rate"] = [
+        state_change("contact-form-error-rate", 60 * 24 * 3, OK, A),
+        state_change("contact-form-error-rate", 60 * 24 * 3 - 30, A, OK),
+        state_change("contact-form-error-rate", 12, OK, A, "Threshold Crossed: 3 of 5"),
+    ]
+    return feed
+
+
+CHART_IDS = {"m1", "errors", "invocations", "pct"}
+
+
+def chart_calls(feed: FakeFeed) -> list[Any]:
+    """The detail's GetMetricData calls (the board's sparklines call the feed too)."""
+    return [c for c in feed.metric_calls if {q.id for q in c[1]} <= CHART_IDS]
+
+
+def make_app(feed: FakeFeed) -> MontuiApp:
+    return MontuiApp(feed, Settings(), clock=frozen_clock)
+
+
+async def settle(pilot: Any, rounds: int = 6) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+
+
+async def idle(pilot: Any, screen: Any) -> None:
+    """Until the screen's own workers (chart, history) are done; the board's poll loops never
+    finish, so app.workers.wait_for_complete() cannot be used."""
+    for _ in range(100):
+        await pilot.pause(0.01)
+        if all(w.is_finished for w in pilot.app.workers if w.node is screen):
+            break
+    await settle(pilot, 2)
+
+
+async def open_alarm(pilot: Any, app: MontuiApp, name: str) -> AlarmDetailScreen:
+    await settle(pilot)
+    table = app.screen.query_one(AlarmTable)
+    for _ in range(table.row_count):
+        selected = table.selected()
+        if selected is not None and selected.name == name:
+            break
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, AlarmDetailScreen)
+    assert screen.alarm.name == name
+    await idle(pilot, screen)
+    return screen
+
+
+def text_of(screen: AlarmDetailScreen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def test_metric_alarm_detail_shows_state_condition_chart_and_history() -> None:
+    feed = detail_feed()
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-rate")
+        assert "✖ ALARM" in text_of(screen, "#title")
+        assert "for 12m" in text_of(screen, "#title")
+        condition = text_of(screen, "#condition")
+        assert "Sum of Errors > 10 in 3 of the last 5 one-minute periods" in condition
+        config = text_of(screen, "#config")
+        assert "FunctionName = contact-form" in config and "Statistic" in config
+        chart = screen.query_one(MetricChart)
+        assert chart.message == ""  # the plot is shown
+        region, queries, window = chart_calls(feed)[-1]
+        assert region == "ap-northeast-1" and queries[0].stat == "Sum"
+        assert window.length == timedelta(hours=3) and window.end == NOW
+        noise = text_of(screen, "#noise")
+        assert "2 ALARM episodes" in noise and "Not flapping" in noise
+        assert "OK → ✖ ALARM" in text_of(screen, "#timeline")
+
+
+async def test_zoom_and_move_refetch_the_window() -> None:
+    feed = detail_feed()
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_alarm(pilot, app, "contact-form-error-rate")
+        await pilot.press("o")
+        await idle(pilot, app.screen)
+        assert chart_calls(feed)[-1][2].length == timedelta(hours=12)
+        await pilot.press("p")
+        await idle(pilot, app.screen)
+        assert chart_calls(feed)[-1][2].end == NOW - timedelta(hours=6)
+        await pilot.press("n", "i", "i", "i")
+        await idle(pilot, app.screen)
+        assert chart_calls(feed)[-1][2].length == timedelta(hours=1)
+        assert chart_calls(feed)[-1][2].end == NOW
+
+
+async def test_percentile_alarm_asks_for_the_extended_statistic() -> None:
+    p95 = replace(
+        make_alarm("contact-form-duration-p95", A, minutes_ago=5, metric="Duration"),
+        statistic=None,
+        extended_statistic="p95",
+        unit="Milliseconds",
+    )
+    feed = detail_feed(p95)
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-duration-p95")
+        assert chart_calls(feed)[-1][1][0].stat == "p95"
+        assert "p95 of Duration > 10" in text_of(screen, "#condition")
+        assert "p95 (extended)" in text_of(screen, "#config")
+        assert "Milliseconds" in text_of(screen, "#config")
+
+
+async def test_metric_math_alarm_charts_every_series() -> None:
+    ref = MetricRef("AWS/Lambda", "Errors", (("FunctionName", "contact-form"),))
+    inv = MetricRef("AWS/Lambda", "Invocations", (("FunctionName", "contact-form"),))
+    math = replace(
+        make_alarm("contact-form-error-pct", A, minutes_ago=5),
+        metric=None,
+        statistic=None,
+        period=None,
+        metrics=(
+            MetricQuery("errors", metric=ref, stat="Sum", period=60),
+            MetricQuery("invocations", metric=inv, stat="Sum", period=60),
+            MetricQuery("pct", expression="100*errors/invocations", label="Error %",
+                        return_data=True),
+        ),
+    )  # fmt: skip
+    feed = detail_feed(math)
+    feed.series["errors"] = errors
+    feed.series["invocations"] = lambda _m: 100.0
+    feed.series["pct"] = errors
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-pct")
+        ids = [q.id for q in chart_calls(feed)[-1][1]]
+        assert ids == ["errors", "invocations", "pct"]
+        assert "Error % = 100*errors/invocations > 10" in text_of(screen, "#condition")
+        assert "◀ compared" in text_of(screen, "#config")
+        assert screen.query_one(MetricChart).message == ""
+
+
+async def test_no_datapoints_says_so() -> None:
+    feed = detail_feed()
+    del feed.series["m1"]
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-rate")
+        assert "No datapoints in this window" in screen.query_one(MetricChart).message
+
+
+async def test_region_error_is_shown_in_the_chart_pane() -> None:
+    feed = detail_feed()
+    feed.metric_fail["ap-northeast-1"] = region_error("cannot reach monitoring")
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-rate")
+        assert "cannot reach monitoring" in screen.query_one(MetricChart).message
+        assert app.is_running
+        assert "Condition" in text_of(screen, "#condition")
+
+
+async def test_composite_tree_blames_the_child_and_drills_into_it() -> None:
+    app = make_app(detail_feed())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-down")
+        tree = screen.query_one(CompositeTree)
+        leaves = [str(n.label) for n in tree.root.children[0].children]
+        assert any("contact-form-error-rate" in t and "blamed" in t for t in leaves)
+        assert any("contact-form-api-5xx" in t and "blamed" not in t for t in leaves)
+        assert app.focused is tree
+        await pilot.press("down")  # the first child under OR
+        await pilot.press("enter")
+        await settle(pilot)
+        child = app.screen
+        assert isinstance(child, AlarmDetailScreen)
+        assert child.alarm.name == "contact-form-error-rate"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_escape_back_keeps_the_board_cursor_and_filter() -> None:
+    app = make_app(detail_feed())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"contact", "enter")
+        await settle(pilot)
+        await pilot.press("down")
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        chosen = board.query_one(AlarmTable).selected()
+        assert chosen is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AlarmDetailScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is board
+        assert board.filter_text == "contact"
+        assert board.query_one(AlarmTable).selected() == chosen
+
+
+def test_condition_in_words_for_missing_data() -> None:
+    alarm = replace(make_alarm("x"), treat_missing_data="notBreaching")
+    assert condition_in_words(alarm) == (
+        "Sum of Errors > 10 in 3 of the last 5 one-minute periods; missing data: not breaching"
+    )
