@@ -151,12 +151,11 @@ async def scenario_verdict(
     return found, noise_verdict(found, period_seconds=60, now=SCENARIO_START)
 
 
-async def test_the_noisy_alarm_fires_nightly_but_is_not_flapping_by_the_rule(
+async def test_the_noisy_alarm_fires_nightly_and_is_called_flapping(
     scenario_world: ScenarioWorld,
 ) -> None:
     """What the scenario shows: one 2-4 minute episode every night (1/1 of one minute), so
-    1.0 a day and none shorter than two periods. By issue 4's example rule that is *not*
-    flapping; the noise shows in the back-test (an episode every day) instead."""
+    1.0 a day and none shorter than two periods; the daily-pattern rule calls it flapping."""
     scenario_world.ready()
     found, verdict = await scenario_verdict(
         scenario_world, "shop-aurora-writer-write-iops", "ap-northeast-1"
@@ -167,8 +166,11 @@ async def test_the_noisy_alarm_fires_nightly_but_is_not_flapping_by_the_rule(
     assert (
         timedelta(minutes=2) <= max(e.end - e.start for e in found if e.end) <= timedelta(minutes=4)
     )
-    assert not verdict.flapping
-    assert verdict.reason == "14 episodes in 14 days, 1.0 a day, most lasting 2 periods or more"
+    assert verdict.flapping
+    assert verdict.reason == (
+        "14 episodes in 14 days, on 14 different days, most clearing by themselves within an"
+        " hour: a daily pattern, not an incident"
+    )
 
 
 async def test_the_alarm_that_never_fired(scenario_world: ScenarioWorld) -> None:
@@ -177,3 +179,13 @@ async def test_the_alarm_that_never_fired(scenario_world: ScenarioWorld) -> None
         scenario_world, "hitori-web-health-latency", "us-east-1"
     )
     assert found == () and verdict.episodes == 0 and not verdict.flapping
+
+
+def test_an_episode_most_days_that_clears_by_itself_is_a_daily_pattern() -> None:
+    nightly = spaced(10, 3, timedelta(days=1))  # 10 nights, 3 minutes each
+    verdict = noise_verdict(nightly, period_seconds=60)
+    assert verdict.flapping and "daily pattern" in verdict.reason
+    long_ones = spaced(10, 120, timedelta(days=1))  # 10 days, 2 hours each: real trouble
+    assert not noise_verdict(long_ones, period_seconds=60).flapping
+    few_days = spaced(6, 3, timedelta(days=1))  # 6 of 14 days: not most days
+    assert not noise_verdict(few_days, period_seconds=60).flapping

@@ -83,6 +83,11 @@ SHORT_PERIODS = 2
 """An episode shorter than this many periods is "short"; most episodes short is flapping."""
 MIN_SHORT_EPISODES = 3
 """Fewer episodes than this are never called flapping for being short."""
+DAILY_SHARE = 0.7
+"""Episodes starting on at least this share of the days, most of them clearing by themselves
+within `SELF_CLEARING`, are a daily pattern (a nightly batch, a backup): flapping too."""
+SELF_CLEARING = timedelta(hours=1)
+MIN_DAILY_DAYS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +115,9 @@ def noise_verdict(
 ) -> NoiseVerdict:
     """The flapping verdict over `days` of episodes: flapping when there are at least 3
     episodes a day on average, or at least 3 episodes of which most (more than half) ended
-    within two periods of starting. `reason` says which, in plain words."""
+    within two periods of starting, or episodes starting on most days (70 %, at least 5 days)
+    that mostly cleared on their own within an hour — the alarm that "fires every night".
+    `reason` says which, in plain words."""
     if days <= 0:
         raise ValueError("days must be positive")
     count = len(episodes)
@@ -123,12 +130,20 @@ def noise_verdict(
     per_day = count / days
     span = f"{count} episode{'' if count == 1 else 's'} in {_days(days)}"
     mostly_short = count >= MIN_SHORT_EPISODES and short * 2 > count
+    days_with = len({e.start.date() for e in episodes})
+    quick = sum(1 for d in ended if d <= SELF_CLEARING)
+    daily = days_with >= max(MIN_DAILY_DAYS, DAILY_SHARE * days) and quick * 2 > count
     if count == 0:
         reason = f"no ALARM episode in {_days(days)}"
     elif per_day >= FLAPPING_PER_DAY:
         reason = f"{span}, {per_day:.1f} a day (3 or more a day is flapping)"
     elif mostly_short:
         reason = f"{span}, most shorter than {SHORT_PERIODS} periods ({short} of {count})"
+    elif daily:
+        reason = (
+            f"{span}, on {days_with} different days, most clearing by themselves within an"
+            " hour: a daily pattern, not an incident"
+        )
     else:
         reason = f"{span}, {per_day:.1f} a day, most lasting {SHORT_PERIODS} periods or more"
     return NoiseVerdict(
@@ -136,7 +151,7 @@ def noise_verdict(
         time_in_alarm=total,
         shortest=min(ended) if ended else None,
         per_day=per_day,
-        flapping=per_day >= FLAPPING_PER_DAY or mostly_short,
+        flapping=per_day >= FLAPPING_PER_DAY or mostly_short or daily,
         reason=reason,
     )
 
