@@ -140,6 +140,7 @@ def test_known_binding_ids() -> None:
     expected = (
         "quit help filter refresh show_all show_alarm show_insufficient show_ok clear_filter sort"
         " open_detail back zoom_in zoom_out earlier later toggle_utc tune run_backtest"
+        " sparklines copy_url copy_arn"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

@@ -29,8 +29,10 @@ from montui.model.board import (
     retry_delay,
     state_counts,
 )
+from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.sources.errors import SourceError
+from montui.ui.clipboard import copy_and_tell
 from montui.ui.feed import AlarmFeed, Connection
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
@@ -38,6 +40,7 @@ from montui.ui.widgets.board_header import BoardHeader, header_text
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
+from montui.ui.widgets.sparkline import BoardSparklines, relabel
 
 SORTS: dict[str, Callable[[list[Alarm]], list[Alarm]]] = {
     "urgency": board_order,
@@ -66,6 +69,12 @@ class BoardScreen(Screen[None]):
                 tooltip="Order: urgency → name → region → most recent"),
         Binding("enter", "open_detail", "Detail", id="open_detail", show=False,
                 tooltip="Open the selected alarm: chart, condition, history, rule"),
+        Binding("g", "toggle_sparklines", "Trend", id="sparklines",
+                tooltip="Sparklines on/off (GetMetricData, billed per metric requested)"),
+        Binding("o", "copy_url", "Copy URL", id="copy_url", show=False,
+                tooltip="Copy the selected alarm's console URL (OSC 52; tmux, screen)"),
+        Binding("y", "copy_arn", "Copy ARN", id="copy_arn", show=False,
+                tooltip="Copy the selected alarm's ARN"),
         Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False,
                 tooltip="Clear the filter"),
     ]  # fmt: skip
@@ -95,6 +104,7 @@ class BoardScreen(Screen[None]):
         self._wake: dict[str, asyncio.Event] = {}
         self._first_poll_done = asyncio.Event()
         self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
+        self.sparklines = BoardSparklines(feed, clock)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -109,6 +119,7 @@ class BoardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(Freshness).set_fetched(None, busy=True)
         self.refresh_view()
+        self.watch(self.query_one(AlarmTable), "scroll_y", self._sparklines_changed, init=False)
         # Importing aiobotocore in a thread still holds the GIL most of the time: start it
         # only once the first frame is on screen.
         self.call_after_refresh(self.connect)
@@ -128,6 +139,8 @@ class BoardScreen(Screen[None]):
             self.statuses[region] = RegionStatus(region)
             self._wake[region] = asyncio.Event()
             self.run_worker(self._poll_region(region), group=f"poll-{region}", exit_on_error=False)
+            spark = self.sparklines.run(region, self._rows_on_screen, self.refresh_view)
+            self.run_worker(spark, group=f"spark-{region}", exit_on_error=False)
         self.run_worker(self._load_identity(), group="identity", exit_on_error=False)
         self.refresh_view()
 
@@ -144,6 +157,7 @@ class BoardScreen(Screen[None]):
             else:
                 self.statuses[region] = self.statuses[region].succeeded(alarms, self.clock())
                 self.hints.pop(region, None)
+                self.sparklines.polled(region)
             self.refresh_view()
             self._first_poll_done.set()
             wake.clear()
@@ -195,7 +209,9 @@ class BoardScreen(Screen[None]):
         visible = self.visible_alarms()
         stale = frozenset(r for r, s in self.statuses.items() if s.error)
         table = self.query_one(AlarmTable)
-        table.show(visible, now=now, meta=self.meta, stale_regions=stale)
+        trend = self.sparklines.cell if self.sparklines.enabled else None
+        table.show(visible, now=now, meta=self.meta, stale_regions=stale, trend=trend)
+        self._sparklines_changed()
         self._update_header(everything)
         self.query_one(RegionBanner).show(list(self.statuses.values()), now, self.hints)
         fetched = [s.fetched_at for s in self.statuses.values() if s.fetched_at is not None]
@@ -248,6 +264,14 @@ class BoardScreen(Screen[None]):
         # The table answers enter itself (select_cursor); the screen's binding covers a remap.
         self.action_open_detail()
 
+    def _rows_on_screen(self) -> list[Alarm]:
+        return self.query_one(AlarmTable).rows_on_screen()
+
+    def _sparklines_changed(self) -> None:
+        """Rows may have come on screen; the key bar and help say what a refresh costs."""
+        self.sparklines.view_changed()
+        relabel(self, "sparklines", *self.sparklines.describe(self._rows_on_screen()))
+
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self) -> None:
         self._update_summary()
@@ -259,6 +283,24 @@ class BoardScreen(Screen[None]):
         for event in self._wake.values():
             event.set()
         self.notify("Refreshing…", timeout=1.5)
+
+    def action_toggle_sparklines(self) -> None:
+        on = self.sparklines.toggle()
+        self.notify("Sparklines on" if on else "Sparklines off: no GetMetricData", timeout=2)
+        self.refresh_view()
+
+    def action_copy_url(self) -> None:
+        """Copy the console URL of the selected alarm, and show it (a link where possible)."""
+        if (alarm := self.query_one(AlarmTable).selected()) is not None:
+            copy_and_tell(self, console_url(alarm), "console URL")
+
+    def action_copy_arn(self) -> None:
+        if (alarm := self.query_one(AlarmTable).selected()) is not None:
+            account = self.identity.account if self.identity else None
+            try:
+                copy_and_tell(self, alarm_arn(alarm, account), "ARN")
+            except ValueError as exc:  # no ARN from AWS and the account not known yet
+                self.notify(str(exc), severity="warning")
 
     def action_only(self, state: str) -> None:
         chosen = AlarmState(state)

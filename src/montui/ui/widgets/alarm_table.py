@@ -15,6 +15,7 @@ from montui.model.alarm import Alarm, AlarmState, condition_summary
 from montui.model.duration import format_age
 from montui.model.metadata import AlarmMeta
 from montui.model.region import region_code
+from montui.ui.widgets.sparkline import SPARK_WIDTH
 
 STATE_STYLE = {
     AlarmState.ALARM: "bold red",
@@ -55,13 +56,14 @@ COLUMNS = (
     Column("name", "Name", 44),
     Column("age", "For", 4),
     Column("condition", "Condition", 26),
+    Column("trend", "Trend", SPARK_WIDTH),
     Column("region", "Rgn", 6),
     Column("response", "Response", 8),
     Column("owner", "Owner", 14),
     Column("watches", "Watches", 48),
     Column("reason", "Reason", 90),
 )
-_FIXED = {"state", "age", "condition", "region"}
+_FIXED = {"state", "age", "condition", "trend", "region"}
 
 
 class AlarmTable(DataTable[Text | str]):
@@ -85,6 +87,15 @@ class AlarmTable(DataTable[Text | str]):
     def row_key(alarm: Alarm) -> str:
         return f"{alarm.region}\x1f{alarm.name}"
 
+    def rows_on_screen(self) -> list[Alarm]:
+        """The alarms of the rows the viewport shows now (rows are one line high)."""
+        height = self.scrollable_content_region.height
+        if self.show_header:
+            height -= self.header_height
+        first = round(self.scroll_y)
+        rows = self.ordered_rows[first : first + max(0, height)]
+        return [a for row in rows if (a := self.alarms_by_key.get(str(row.key.value)))]
+
     def selected(self) -> Alarm | None:
         """The alarm under the cursor, if any."""
         if self.row_count == 0:
@@ -99,14 +110,18 @@ class AlarmTable(DataTable[Text | str]):
         now: datetime,
         meta: Callable[[Alarm], AlarmMeta],
         stale_regions: frozenset[str] = frozenset(),
+        trend: Callable[[Alarm], str] | None = None,
     ) -> None:
-        """Replace the rows with `alarms` (already filtered and ordered)."""
+        """Replace the rows with `alarms` (already filtered and ordered). `trend` draws the
+        Trend column (a sparkline, "" while unknown); None: sparklines off, column narrow."""
         current = self.selected()
         keep_key = self.row_key(current) if current else None
         keep_row = self.cursor_row
         scroll_x, scroll_y = self.scroll_x, self.scroll_y
         mono = self.app.no_color
-        rows = [self._cells(a, now, meta(a), a.region in stale_regions, mono) for a in alarms]
+        rows = [
+            self._cells(a, now, meta(a), a.region in stale_regions, mono, trend) for a in alarms
+        ]
         keys = [self.row_key(a) for a in alarms]
         columns_changed = self._ensure_columns(rows)
         if not columns_changed and keys == list(self._shown):
@@ -174,7 +189,12 @@ class AlarmTable(DataTable[Text | str]):
 
     @staticmethod
     def _cells(
-        alarm: Alarm, now: datetime, meta: AlarmMeta, stale: bool, mono: bool
+        alarm: Alarm,
+        now: datetime,
+        meta: AlarmMeta,
+        stale: bool,
+        mono: bool,
+        trend: Callable[[Alarm], str] | None,
     ) -> list[Text | str]:
         age = format_age((now - alarm.in_state_since).total_seconds())
         region = region_code(alarm.region)
@@ -184,6 +204,7 @@ class AlarmTable(DataTable[Text | str]):
             Text(alarm.name, style="bold" if alarm.state is AlarmState.ALARM else ""),
             age,
             condition_summary(alarm) if alarm.metric or alarm.metrics else "composite",
+            trend(alarm).rjust(SPARK_WIDTH) if trend else "",
             Text(f"{region}⚠", style="bold" if mono else "yellow") if stale else region,
             meta.response.label if meta.response else "",
             meta.owner or "",
