@@ -170,3 +170,21 @@ async def test_help_says_how_many_metrics_a_refresh_requests() -> None:
         await wait_for(pilot, lambda: False)
         text = str(app.screen.query_one("Static").render())
         assert "sparklines: 23 metrics/refresh" in text and "[sparklines]" in text
+
+
+async def test_sparklines_start_off_below_100_columns_and_g_turns_them_on() -> None:
+    from montui.config import Settings
+    from montui.ui.app import MontuiApp
+    from montui.ui.screens.board import BoardScreen
+    from tests.fakes import FakeFeed, frozen_clock, make_alarm
+
+    feed = FakeFeed({"ap-northeast-1": [make_alarm(f"a{i}") for i in range(5)]})
+    app = MontuiApp(feed, Settings(), clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        assert not screen.sparklines.enabled
+        await pilot.press("g")
+        assert screen.sparklines.enabled

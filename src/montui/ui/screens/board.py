@@ -42,6 +42,8 @@ from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
 from montui.ui.widgets.sparkline import BoardSparklines, relabel
 
+SPARKLINES_MIN_WIDTH = 100
+
 SORTS: dict[str, Callable[[list[Alarm]], list[Alarm]]] = {
     "urgency": board_order,
     "name": lambda alarms: sorted(alarms, key=lambda a: (a.name, a.region)),
@@ -117,6 +119,10 @@ class BoardScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        # Below 100 columns the names need the room more than the trend: sparklines start
+        # off there (and cost no GetMetricData); `g` turns them on.
+        if self.app.size.width < SPARKLINES_MIN_WIDTH:
+            self.sparklines.enabled = False
         self.query_one(Freshness).set_fetched(None, busy=True)
         self.refresh_view()
         self.watch(self.query_one(AlarmTable), "scroll_y", self._sparklines_changed, init=False)

@@ -81,6 +81,7 @@ class AlarmTable(DataTable[Text | str]):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.alarms_by_key: dict[str, Alarm] = {}
         self._shown: dict[str, list[Text | str]] = {}
+        self._trend_on = True
         self._widths: tuple[int, ...] = ()
 
     @staticmethod
@@ -113,7 +114,9 @@ class AlarmTable(DataTable[Text | str]):
         trend: Callable[[Alarm], str] | None = None,
     ) -> None:
         """Replace the rows with `alarms` (already filtered and ordered). `trend` draws the
-        Trend column (a sparkline, "" while unknown); None: sparklines off, column narrow."""
+        Trend column (a sparkline, "" while unknown); None: sparklines off, column folded
+        away (zero width, no label) so the names get the room."""
+        self._trend_on = trend is not None
         current = self.selected()
         keep_key = self.row_key(current) if current else None
         keep_row = self.cursor_row
@@ -167,10 +170,16 @@ class AlarmTable(DataTable[Text | str]):
     def _ensure_columns(self, rows: list[list[Text | str]]) -> bool:
         """Set the columns for these rows; True when they changed (the rows are then gone)."""
         available = max(self.size.width, 80) - 1 - 2 * len(_FIXED | {"name"})
-        fixed = sum(self._width(c, rows, i) for i, c in enumerate(COLUMNS) if c.key in _FIXED)
+        fixed = sum(
+            self._width(c, rows, i)
+            for i, c in enumerate(COLUMNS)
+            if c.key in _FIXED and (c.key != "trend" or self._trend_on)
+        )
         widths = []
         for i, column in enumerate(COLUMNS):
             width = self._width(column, rows, i)
+            if column.key == "trend" and not self._trend_on:
+                width = 0
             if column.key == "name":
                 width = max(16, min(width, available - fixed))
             widths.append(width)
@@ -179,7 +188,8 @@ class AlarmTable(DataTable[Text | str]):
         self._widths = tuple(widths)
         self.clear(columns=True)
         for column, width in zip(COLUMNS, widths, strict=True):
-            self.add_column(column.label, width=width, key=column.key)
+            label = "" if column.key == "trend" and not width else column.label
+            self.add_column(label, width=width, key=column.key)
         return True
 
     @staticmethod
