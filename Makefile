@@ -42,6 +42,8 @@ screenshots: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/idle_bytes.py
+	$(BIN)/python benchmarks/drilldown.py
+	$(BIN)/python benchmarks/sparklines.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -24,6 +24,10 @@ SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
     ("board-filter-80x24", (80, 24), ("slash", *"hitori", "enter")),
     ("board-alarm-only-80x24", (80, 24), ("1",)),
     ("help-80x24", (80, 24), ("question_mark",)),
+    ("detail-80x24", (80, 24), ("slash", *"hitori math", "enter", "enter")),
+    ("detail-160x50", (160, 50), ("slash", *"hitori math", "enter", "enter")),
+    ("detail-composite-80x24", (80, 24), ("slash", *"contact-form-down", "enter", "enter")),
+    ("tune-160x50", (160, 50), ("slash", *"write-iops", "enter", "enter", "t")),
 ]
 
 
@@ -67,7 +71,7 @@ async def shoot(world: Any, name: str, size: tuple[int, int], keys: tuple[str, .
         else:
             raise SystemExit(f"{name}: the board did not get data from the demo world")
         await pilot.press(*keys)
-        await pilot.pause(0.3)
+        await pilot.pause(2.5 if "enter" in keys else 0.3)  # the detail loads its chart
         path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT)))
         await pilot.press("escape", "q")
     return path

@@ -32,6 +32,8 @@ def test_composite_alarm_from_api() -> None:
         "ActionsSuppressor": "maintenance-window",
         "ActionsSuppressorWaitPeriod": 120,
         "ActionsSuppressorExtensionPeriod": 60,
+        "ActionsSuppressedBy": "Alarm",
+        "ActionsSuppressedReason": "Alarm maintenance-window is in ALARM state",
     }
     alarm = alarm_from_api(data, REGION, AlarmKind.COMPOSITE)
     assert alarm == Alarm(
@@ -49,6 +51,8 @@ def test_composite_alarm_from_api() -> None:
         configuration_updated=datetime(2026, 2, 1, tzinfo=UTC),
         alarm_rule='ALARM("checkout-5xx") OR\n  ALARM("checkout-latency-p99")',
         actions_suppressor="maintenance-window",
+        actions_suppressed_by="Alarm",
+        actions_suppressed_reason="Alarm maintenance-window is in ALARM state",
     )
     assert alarm.state_transitioned == datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
     assert alarm.state_transitioned is not None and alarm.state_transitioned.tzinfo is UTC

@@ -114,6 +114,8 @@ class Alarm:
     # Composite alarms.
     alarm_rule: str | None = None
     actions_suppressor: str | None = None
+    actions_suppressed_by: str | None = None  # "WaitPeriod" | "ExtensionPeriod" | "Alarm"
+    actions_suppressed_reason: str = ""
     state_transitioned: datetime | None = field(default=None, compare=False)
 
     @property

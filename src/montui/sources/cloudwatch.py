@@ -116,6 +116,8 @@ def alarm_from_api(data: Mapping[str, Any], region: str, kind: AlarmKind) -> Ala
         treat_missing_data=_str_or_none(data.get("TreatMissingData")),
         alarm_rule=_str_or_none(data.get("AlarmRule")),
         actions_suppressor=_str_or_none(data.get("ActionsSuppressor")),
+        actions_suppressed_by=_str_or_none(data.get("ActionsSuppressedBy")),
+        actions_suppressed_reason=str(data.get("ActionsSuppressedReason") or ""),
         state_transitioned=_timestamp(data.get("StateTransitionedTimestamp")),
     )
 

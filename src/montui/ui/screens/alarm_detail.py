@@ -271,7 +271,10 @@ class AlarmDetailScreen(Screen[None]):
         ):
             row(label, ", ".join(actions) if actions else "none")
         if alarm.actions_suppressor:
-            row("Suppressed", f"by {alarm.actions_suppressor}")
+            row("Suppressor", alarm.actions_suppressor)
+        if alarm.actions_suppressed_by:
+            why = f" — {alarm.actions_suppressed_reason}" if alarm.actions_suppressed_reason else ""
+            row("Actions now", f"suppressed ({alarm.actions_suppressed_by}){why}")
         meta = self.meta(alarm) if self.meta else AlarmMeta()
         row("Response", meta.response.label if meta.response else "(not set in config)")
         row("Owner", meta.owner or "(not set in config)")
