@@ -23,6 +23,7 @@ from montui.config import (
     user_config_file,
     user_data_dir,
 )
+from montui.model.drilldown import DrilldownRule
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern, meta_for
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "montui.toml"
@@ -121,6 +122,14 @@ def test_example_loads_as_is_and_with_every_setting_switched_on(tmp_path: Path) 
         ResponsePattern.ACT_NOW, "web-team", "https://wiki.example.com/runbooks/contact-form"
     )
     assert meta_for("contact-form-5xx", "us-east-1", s.alarm_rules).owner == "platform"
+    sqs, contact = s.drilldown_rules
+    assert sqs == DrilldownRule(
+        log_groups=("/ecs/orders-worker", "/ecs/orders-api*"),
+        namespace="AWS/SQS",
+        dimension=("QueueName", "orders-*"),
+    )
+    assert (contact.match, contact.replace) == ("contact-form-*", False)
+    assert contact.query is not None and contact.query.startswith("fields @timestamp")
 
 
 def test_example_shows_every_key_and_every_response_pattern() -> None:
@@ -289,6 +298,95 @@ def test_unknown_key_in_second_alarm_table(tmp_path: Path) -> None:
     ],
 )
 def test_schema_errors(tmp_path: Path, text: str, message: str) -> None:
+    e = error_of(tmp_path, text)
+    assert message in str(e)
+    assert str(e).startswith(str(tmp_path / "config.toml"))
+
+
+def test_drilldown_rules(tmp_path: Path) -> None:
+    text = """
+[[drilldown]]
+match = "orders-*"
+log_groups = ["/ecs/orders"]
+replace = true
+
+[[drilldown]]
+dimension = " QueueName = orders-* "
+query = "fields @message"
+"""
+    s = load_settings(write(tmp_path, text), env={})
+    assert s.drilldown_rules == (
+        DrilldownRule(log_groups=("/ecs/orders",), match="orders-*", replace=True),
+        DrilldownRule(dimension=("QueueName", "orders-*"), query="fields @message"),
+    )
+    assert load_settings(env={}).drilldown_rules == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[drilldown]\nmatch = 'x'",
+            "drilldown: expected [[drilldown]] tables (an array of tables), got a table",
+        ),
+        (
+            "[[drilldown]]\nlog_groups = ['/a']",
+            "config.toml:1: drilldown[1]: needs at least one of match, namespace, dimension",
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\n[[drilldown]]\nmatch = 'y'\nlog_group = ['/a']",
+            "config.toml:5: drilldown[2].log_group: unknown key (expected one of: match, "
+            "namespace, dimension, log_groups, query, replace)",
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'",
+            "drilldown[1]: needs log_groups or a query",
+        ),
+        (
+            "[[drilldown]]\nmatch = ''\nlog_groups = ['/a']",
+            "config.toml:2: drilldown[1].match: must not be empty",
+        ),
+        (
+            "[[drilldown]]\nnamespace = 3\nlog_groups = ['/a']",
+            'drilldown[1].namespace: expected a glob over metric namespaces like "AWS/SQS", got 3',
+        ),
+        (
+            "[[drilldown]]\ndimension = 'QueueName'\nlog_groups = ['/a']",
+            "config.toml:2: drilldown[1].dimension: expected a dimension name=value glob like "
+            '"QueueName=orders-*", got "QueueName"',
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\nlog_groups = '/a'",
+            "drilldown[1].log_groups: expected an array of log group names or prefixes",
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\nlog_groups = ['/a', '/b*c']",
+            "config.toml:3: drilldown[1].log_groups[2]: expected a log group name or a prefix "
+            'ending with * like "/ecs/orders*", got "/b*c"',
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\nlog_groups = ['/a', 7]",
+            "drilldown[1].log_groups[2]: expected a log group name or a prefix ending with *",
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\nlog_groups = ['*']",
+            "drilldown[1].log_groups[1]: expected a log group name or a prefix",
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\nquery = ' '",
+            "drilldown[1].query: must not be empty (expected a Logs Insights query (a string))",
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\nquery = 'q'\nreplace = true",
+            "config.toml:4: drilldown[1].replace: replace = true needs log_groups",
+        ),
+        (
+            "[[drilldown]]\nmatch = 'x'\nlog_groups = ['/a']\nreplace = 'yes'",
+            'drilldown[1].replace: expected true or false, got "yes"',
+        ),
+    ],
+)
+def test_drilldown_errors(tmp_path: Path, text: str, message: str) -> None:
     e = error_of(tmp_path, text)
     assert message in str(e)
     assert str(e).startswith(str(tmp_path / "config.toml"))

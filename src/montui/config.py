@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import msgspec
 import platformdirs
 
+from montui.model.drilldown import DrilldownRule
 from montui.model.duration import parse_duration
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 
@@ -86,6 +87,8 @@ class Settings:
     """One endpoint for every service (local emulators); None means AWS."""
     alarm_rules: tuple[MetaRule, ...] = ()
     """Team metadata by alarm-name glob, in file order (see `model.metadata.meta_for`)."""
+    drilldown_rules: tuple[DrilldownRule, ...] = ()
+    """Log groups and queries for the drill-down, in file order (see `model.drilldown`)."""
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Overrides only: binding id → "key1,key2", ready for Textual's `App.set_keymap`."""
     source: Path | None = None
@@ -146,6 +149,15 @@ class _AlarmTable(msgspec.Struct, forbid_unknown_fields=True):
     runbook: str | None = None
 
 
+class _DrilldownTable(msgspec.Struct, forbid_unknown_fields=True):
+    match: str | None = None
+    namespace: str | None = None
+    dimension: str | None = None
+    log_groups: list[str] = []
+    query: str | None = None
+    replace: bool = False
+
+
 class _Document(msgspec.Struct, forbid_unknown_fields=True):
     profile: str | None = None
     regions: list[str] | None = None
@@ -153,13 +165,18 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True):
     stale_after: int | str | None = None
     endpoint_url: str | None = None
     alarm: list[_AlarmTable] = []
+    drilldown: list[_DrilldownTable] = []
     keys: dict[str, Any] = {}
 
 
 SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"": _Document.__struct_fields__, "alarm[]": _AlarmTable.__struct_fields__}
+    {
+        "": _Document.__struct_fields__,
+        "alarm[]": _AlarmTable.__struct_fields__,
+        "drilldown[]": _DrilldownTable.__struct_fields__,
+    }
 )
-"""The keys each table accepts (top level, and each `[[alarm]]`), for errors and docs tests."""
+"""The keys each table accepts (top level, `[[alarm]]`, `[[drilldown]]`), for errors and docs."""
 
 _RESPONSES = ", ".join(p.value for p in ResponsePattern)
 _EXPECTED = {
@@ -176,6 +193,15 @@ _EXPECTED = {
     "alarm[].response": f"one of: {_RESPONSES}",
     "alarm[].owner": "a team or person (a string)",
     "alarm[].runbook": "a URL or a note (a string)",
+    "drilldown": "[[drilldown]] tables (an array of tables)",
+    "drilldown[]": "a table",
+    "drilldown[].match": 'a glob over alarm names like "contact-form-*"',
+    "drilldown[].namespace": 'a glob over metric namespaces like "AWS/SQS"',
+    "drilldown[].dimension": 'a dimension name=value glob like "QueueName=orders-*"',
+    "drilldown[].log_groups": 'an array of log group names or prefixes like ["/ecs/orders*"]',
+    "drilldown[].log_groups[]": 'a log group name or a prefix ending with * like "/ecs/orders*"',
+    "drilldown[].query": "a Logs Insights query (a string)",
+    "drilldown[].replace": "true or false",
     "keys": 'a table of binding id = "key" lines',
 }
 
@@ -265,6 +291,9 @@ def _settings_from(doc: _Document, src: _Source) -> Settings:
         stale_after=float(stale_after),
         endpoint_url=doc.endpoint_url,
         alarm_rules=tuple(_rule(t, f"alarm[{i}]", src) for i, t in enumerate(doc.alarm, 1)),
+        drilldown_rules=tuple(
+            _drilldown(t, f"drilldown[{i}]", src) for i, t in enumerate(doc.drilldown, 1)
+        ),
         keymap=MappingProxyType({k: _keys(k, v, src) for k, v in doc.keys.items()}),
         source=src.path,
     )
@@ -318,6 +347,44 @@ def _rule(table: _AlarmTable, key: str, src: _Source) -> MetaRule:
             raise src.error(f"{key}.response", problem) from None
     meta = AlarmMeta(response=response, owner=table.owner or None, runbook=table.runbook or None)
     return MetaRule(match=table.match, meta=meta, region=table.region)
+
+
+def _drilldown(table: _DrilldownTable, key: str, src: _Source) -> DrilldownRule:
+    if table.match is None and table.namespace is None and table.dimension is None:
+        problem = "needs at least one of match, namespace, dimension (which alarms it is for)"
+        raise src.error(key, problem)
+    for name in ("match", "namespace", "dimension", "query"):
+        value = getattr(table, name)
+        if value is not None and not value.strip():
+            raise src.error(
+                f"{key}.{name}", f"must not be empty (expected {_EXPECTED[f'drilldown[].{name}']})"
+            )
+    dimension = None
+    if table.dimension is not None:
+        dim_name, eq, glob = table.dimension.partition("=")
+        if not eq or not dim_name.strip() or not glob.strip():
+            expected = _EXPECTED["drilldown[].dimension"]
+            raise src.error(
+                f"{key}.dimension", f"expected {expected}, got {_show(table.dimension)}"
+            )
+        dimension = (dim_name.strip(), glob.strip())
+    for i, group in enumerate(table.log_groups, 1):
+        if not group.strip() or "*" in group[:-1] or group == "*":
+            expected = _EXPECTED["drilldown[].log_groups[]"]
+            raise src.error(f"{key}.log_groups[{i}]", f"expected {expected}, got {_show(group)}")
+    if not table.log_groups and table.query is None:
+        raise src.error(key, "needs log_groups or a query (what the drill-down should use)")
+    if table.replace and not table.log_groups:
+        problem = "replace = true needs log_groups (it replaces the derived groups with them)"
+        raise src.error(f"{key}.replace", problem)
+    return DrilldownRule(
+        log_groups=tuple(table.log_groups),
+        match=table.match,
+        namespace=table.namespace,
+        dimension=dimension,
+        query=table.query,
+        replace=table.replace,
+    )
 
 
 def _keys(binding_id: str, value: object, src: _Source) -> str:

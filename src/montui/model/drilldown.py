@@ -1,0 +1,468 @@
+"""The drill-down plan: from an alarm to the log groups, the window and the Logs Insights query
+that should explain it. Pure: the UI / CLI fetch the facts (existing log groups,
+DescribeMetricFilters, the children of a composite) and pass them in.
+
+Where the log groups come from, first match wins per metric (each MetricStat of metric math):
+
+- a metric produced by a log metric filter (namespace and name equal a `MetricFilterInfo`'s):
+  the filter's log group, and its filter pattern becomes the query's filter
+  (`filter_pattern_to_insights` documents the forms translated);
+- `AWS/Lambda` with `FunctionName` → `/aws/lambda/<name>` (a `Resource` of `name:alias` keeps
+  the function name);
+- `AWS/ApiGateway` with `ApiId` (HTTP/WebSocket APIs) or `ApiName` (REST APIs, the id looked up
+  in `api_ids`, which the caller fills from GetRestApis) → the execution log group
+  `API-Gateway-Execution-Logs_<apiId>/<stage>` (every stage's when there is no `Stage`), and as
+  access log groups every existing group whose name contains the API's name or id
+  (case-insensitive) and is not an execution log group. Access log group names are free-form;
+  containing the name or id is a heuristic, and each such group is listed in `reasons`;
+- `AWS/RDS` with `DBInstanceIdentifier` → existing groups under `/aws/rds/instance/<id>/`
+  (`DBClusterIdentifier` → `/aws/rds/cluster/<id>/`);
+- composite alarms → the union of the plans of the children currently in ALARM.
+
+Then `[[drilldown]]` rules (config, file order): every rule that matches the alarm adds its log
+groups; a rule with `replace = true` drops the derived groups first; the first matching rule
+with a `query` sets the query. Only groups in `existing_groups` are kept (a rule's `prefix*`
+expands over them); the missing ones are named in `reasons`. No group left → `problem` is set
+and the UI opens the log-group picker: never a silent guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fnmatch import fnmatchcase
+
+from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricRef
+from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
+from montui.model.evaluation import Episode
+from montui.model.metrics import TimeWindow
+
+MAX_LOG_GROUPS = 50
+"""StartQuery takes at most 50 log groups."""
+
+_TAIL = "| sort @timestamp desc | limit 200"
+LAMBDA_ERRORS = (
+    "fields @timestamp, @requestId, @message "
+    "| filter @message like /(?i)(error|exception|timeout|task timed out)/ " + _TAIL
+)
+LAMBDA_REPORT = (
+    'filter @type = "REPORT" '
+    "| stats count(*) as invocations, avg(@duration) as avg_ms, max(@duration) as max_ms, "
+    "max(@maxMemoryUsed / 1000 / 1000) as max_mem_mb by bin(1m)"
+)
+APIGATEWAY_5XX = (
+    "fields @timestamp, status, responseLatency, integrationLatency, @message "
+    "| filter status >= 500 or @message like /(?i)(status: 5\\d\\d|error|timeout)/ " + _TAIL
+)
+RDS_ERRORS = (
+    "fields @timestamp, @logStream, @message "
+    "| filter @message like /(?i)(error|fatal|panic|deadlock|timeout)/ " + _TAIL
+)
+DEFAULT_QUERY = (
+    "fields @timestamp, @message | filter @message like /(?i)(error|exception|fail|timeout)/ "
+    + _TAIL
+)
+TEMPLATES: Mapping[str, tuple[str, ...]] = {
+    "lambda": (LAMBDA_ERRORS, LAMBDA_REPORT),
+    "apigateway": (APIGATEWAY_5XX,),
+    "rds": (RDS_ERRORS,),
+    "default": (DEFAULT_QUERY,),
+}
+"""The query templates per kind, the first is the plan's query, the others its alternatives."""
+
+_EXECUTION_PREFIX = "API-Gateway-Execution-Logs_"
+
+
+@dataclass(frozen=True, slots=True)
+class DrilldownRule:
+    """A `[[drilldown]]` table: which alarms (every matcher given must match) get which log
+    groups (names, or prefixes ending with `*`) and, optionally, which query."""
+
+    log_groups: tuple[str, ...] = ()
+    match: str | None = None
+    """A glob over the alarm name (case-sensitive)."""
+    namespace: str | None = None
+    """A glob over the namespace of any of the alarm's metrics."""
+    dimension: tuple[str, str] | None = None
+    """(name, value glob): any of the alarm's metrics has this dimension with a matching value."""
+    query: str | None = None
+    replace: bool = False
+    """True: the rule's groups replace the derived ones instead of adding to them."""
+
+    def applies_to(self, alarm: Alarm) -> bool:
+        """Whether every matcher the rule has matches `alarm` (a rule without any never does)."""
+        if self.match is None and self.namespace is None and self.dimension is None:
+            return False
+        refs = _metric_refs(alarm)
+        if self.match is not None and not fnmatchcase(alarm.name, self.match):
+            return False
+        if self.namespace is not None:
+            ns = self.namespace
+            if not any(fnmatchcase(r.namespace, ns) for r in refs):
+                return False
+        if self.dimension is not None:
+            name, glob = self.dimension
+            if not any(k == name and fnmatchcase(v, glob) for r in refs for k, v in r.dimensions):
+                return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFilterInfo:
+    """One metric transformation of a log metric filter, as DescribeMetricFilters returns it."""
+
+    log_group: str
+    filter_name: str
+    filter_pattern: str
+    metric_namespace: str
+    metric_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrilldownPlan:
+    """What `l` would run: shown to the engineer, editable, before it runs."""
+
+    log_groups: tuple[str, ...]
+    window: TimeWindow
+    query: str
+    kind: str
+    """lambda | apigateway | rds | metric-filter | config-rule | composite | default"""
+    reasons: tuple[str, ...] = ()
+    """Why each group was chosen, and which were looked for but do not exist."""
+    problem: str | None = None
+    """Set when no log group was found: the UI opens the log-group picker."""
+    alternatives: tuple[str, ...] = ()
+    """Other templates for this kind (Lambda: the REPORT statistics)."""
+
+
+@dataclass
+class _Found:
+    """Log groups for one alarm before rules and existence checks."""
+
+    kind: str = "default"
+    wanted: list[tuple[str, str]] | None = None  # (group or prefix*, reason)
+    filter: str | None = None
+    unmatched: list[str] | None = None  # metrics with no known log group
+    notes: list[str] | None = None
+
+    def add(self, group: str, why: str) -> None:
+        self.wanted = [*(self.wanted or []), (group, why)]
+
+    def note(self, text: str) -> None:
+        self.notes = [*(self.notes or []), text]
+
+
+def plan_drilldown(
+    alarm: Alarm,
+    *,
+    now: datetime,
+    episode: Episode | None,
+    rules: Sequence[DrilldownRule],
+    metric_filters: Sequence[MetricFilterInfo],
+    existing_groups: Collection[str],
+    children: Mapping[str, Alarm] | None = None,
+    api_ids: Mapping[str, str] | None = None,
+    lookback: timedelta = timedelta(minutes=15),
+    margin: timedelta = timedelta(minutes=5),
+) -> DrilldownPlan:
+    """The plan for `alarm`'s `episode` (None: the current state's). See the module."""
+    existing = set(existing_groups)
+    found = _derive(alarm, metric_filters, existing, children or {}, api_ids or {}, ())
+    matched = [r for r in rules if r.applies_to(alarm)]
+    kind = found.kind
+    wanted = list(found.wanted or [])
+    if matched:
+        kind = "config-rule"
+        if any(r.replace for r in matched):
+            wanted = []
+        for rule in matched:
+            label = _rule_label(rule)
+            wanted += [(g, f"the [[drilldown]] rule {label}") for g in rule.log_groups]
+    groups, reasons = _existing(wanted, existing)
+    reasons += found.notes or []
+    rule_query = next((r.query for r in matched if r.query), None)
+    templates = TEMPLATES.get(found.kind, TEMPLATES["default"])
+    if rule_query is not None:
+        query, alternatives = rule_query, templates
+    elif found.filter is not None:
+        query, alternatives = f"fields @timestamp, @message | {found.filter} {_TAIL}", ()
+    else:
+        query, alternatives = templates[0], templates[1:]
+    problem = None
+    if not groups:
+        what = "; ".join(found.unmatched or []) or alarm.watches()
+        problem = f"no log group found for {what} — pick log groups"
+    if len(groups) > MAX_LOG_GROUPS:
+        reasons.append(f"{len(groups)} groups found, the first {MAX_LOG_GROUPS} kept")
+        groups = groups[:MAX_LOG_GROUPS]
+    return DrilldownPlan(
+        log_groups=tuple(groups),
+        window=drilldown_window(alarm, now=now, episode=episode, lookback=lookback, margin=margin),
+        query=query,
+        kind=kind,
+        reasons=tuple(reasons),
+        problem=problem,
+        alternatives=alternatives,
+    )
+
+
+def drilldown_window(
+    alarm: Alarm,
+    *,
+    now: datetime,
+    episode: Episode | None,
+    lookback: timedelta = timedelta(minutes=15),
+    margin: timedelta = timedelta(minutes=5),
+) -> TimeWindow:
+    """From the first breaching datapoint minus `lookback` to now, or for an ended episode to
+    its end plus `margin` (never past now).
+
+    The episode's start (or, without one, the alarm's StateTransitionedTimestamp) is when the
+    alarm went into ALARM; its first breaching datapoint is at most EvaluationPeriods × Period
+    earlier, so the window starts that much earlier again. An alarm not in ALARM without an
+    episode gets the last `lookback`.
+    """
+    if episode is not None:
+        start, end = episode.start, episode.end
+    elif alarm.state is AlarmState.ALARM:
+        start, end = alarm.in_state_since, None
+    else:
+        return TimeWindow(now - lookback, now)
+    period = alarm.period_seconds or 0
+    evaluation = timedelta(seconds=period * (alarm.evaluation_periods or 1))
+    start = start - evaluation - lookback
+    stop = now if end is None else min(end + margin, now)
+    return TimeWindow(min(start, stop), stop)
+
+
+def _derive(
+    alarm: Alarm,
+    filters: Sequence[MetricFilterInfo],
+    existing: set[str],
+    kids: Mapping[str, Alarm],
+    api_ids: Mapping[str, str],
+    seen: tuple[str, ...],
+) -> _Found:
+    if alarm.kind is AlarmKind.COMPOSITE:
+        return _composite(alarm, filters, existing, kids, api_ids, seen)
+    found = _Found(wanted=[], unmatched=[])
+    kinds: list[str] = []
+    for ref in _metric_refs(alarm):
+        kind = _from_metric(ref, filters, existing, api_ids, found)
+        if kind is None:
+            found.unmatched = [*(found.unmatched or []), ref.describe()]
+        else:
+            kinds.append(kind)
+    found.kind = kinds[0] if kinds and len(set(kinds)) == 1 else "default"
+    return found
+
+
+def _from_metric(
+    ref: MetricRef,
+    filters: Sequence[MetricFilterInfo],
+    existing: set[str],
+    api_ids: Mapping[str, str],
+    found: _Found,
+) -> str | None:
+    dims = dict(ref.dimensions)
+    by_filter = [
+        f for f in filters if (f.metric_namespace, f.metric_name) == (ref.namespace, ref.name)
+    ]
+    if by_filter:
+        for f in by_filter:
+            found.add(f.log_group, f"its metric filter {f.filter_name!r} makes {ref.name}")
+            translated = filter_pattern_to_insights(f.filter_pattern)
+            if translated is None:
+                found.note(f"filter pattern {f.filter_pattern!r} not translated: default query")
+            elif translated and found.filter is None:
+                found.filter = translated
+        return "metric-filter"
+    if ref.namespace == "AWS/Lambda" and (fn := dims.get("FunctionName")):
+        group = f"/aws/lambda/{fn}"
+        found.add(group, f"Lambda function {fn}")
+        return "lambda"
+    if ref.namespace == "AWS/ApiGateway":
+        return _apigateway(dims, existing, api_ids, found)
+    if ref.namespace == "AWS/RDS":
+        for dim, path in (("DBInstanceIdentifier", "instance"), ("DBClusterIdentifier", "cluster")):
+            if ident := dims.get(dim):
+                found.add(f"/aws/rds/{path}/{ident}/*", f"RDS {path} {ident}")
+                return "rds"
+    return None
+
+
+def _apigateway(
+    dims: Mapping[str, str], existing: set[str], api_ids: Mapping[str, str], found: _Found
+) -> str | None:
+    name = dims.get("ApiName")
+    api_id = dims.get("ApiId") or (api_ids.get(name) if name else None)
+    if name is None and api_id is None:
+        return None
+    stage = dims.get("Stage")
+    if api_id is not None:
+        execution = f"{_EXECUTION_PREFIX}{api_id}/{stage or '*'}"
+        found.add(execution, f"API Gateway execution logs of {api_id}")
+    else:
+        found.note(f"no id known for API {name}: execution logs not looked for")
+    needles = [n.lower() for n in (name, api_id) if n]
+    for group in sorted(existing):
+        lowered = group.lower()
+        if not group.startswith(_EXECUTION_PREFIX) and any(n in lowered for n in needles):
+            found.add(group, f"access logs? (the name contains {' or '.join(needles)})")
+    return "apigateway"
+
+
+def _composite(
+    alarm: Alarm,
+    filters: Sequence[MetricFilterInfo],
+    existing: set[str],
+    kids: Mapping[str, Alarm],
+    api_ids: Mapping[str, str],
+    seen: tuple[str, ...],
+) -> _Found:
+    found = _Found(kind="composite", wanted=[], unmatched=[])
+    try:
+        names = children(parse_rule(alarm.alarm_rule or ""))
+    except RuleSyntaxError:
+        found.unmatched = [f"composite {alarm.name} (its rule does not parse)"]
+        return found
+    firing = [kids[n] for n in names if n in kids and kids[n].state is AlarmState.ALARM]
+    for child in firing:
+        if child.name in seen:
+            continue
+        sub = _derive(child, filters, existing, kids, api_ids, (*seen, alarm.name))
+        for group, reason in sub.wanted or []:
+            found.add(group, f"{reason} (child {child.name} in ALARM)")
+        found.unmatched = [*(found.unmatched or []), *(sub.unmatched or [])]
+        for text in sub.notes or []:
+            found.note(text)
+        if sub.filter and found.filter is None:
+            found.filter = sub.filter
+    if not firing:
+        found.unmatched = [f"composite {alarm.name}: no child in ALARM"]
+    return found
+
+
+def _existing(wanted: Sequence[tuple[str, str]], existing: set[str]) -> tuple[list[str], list[str]]:
+    """Expand `prefix*`, keep groups that exist, name the missing ones."""
+    groups: dict[str, None] = {}
+    reasons: list[str] = []
+    for group, why in wanted:
+        if group.endswith("*"):
+            hits = sorted(g for g in existing if g.startswith(group[:-1]))
+            if not hits:
+                reasons.append(f"{group}: {why}, but no log group starts with {group[:-1]}")
+        else:
+            hits = [group] if group in existing else []
+            if not hits:
+                reasons.append(f"{group}: {why}, but it does not exist")
+        for hit in hits:
+            if hit not in groups:
+                groups[hit] = None
+                reasons.append(f"{hit}: {why}")
+    return list(groups), reasons
+
+
+def _rule_label(rule: DrilldownRule) -> str:
+    parts = []
+    if rule.match is not None:
+        parts.append(f"match={rule.match!r}")
+    if rule.namespace is not None:
+        parts.append(f"namespace={rule.namespace!r}")
+    if rule.dimension is not None:
+        parts.append(f"dimension='{rule.dimension[0]}={rule.dimension[1]}'")
+    return " ".join(parts)
+
+
+def _metric_refs(alarm: Alarm) -> list[MetricRef]:
+    refs = [alarm.metric] if alarm.metric is not None else []
+    refs.extend(q.metric for q in alarm.metrics if q.metric is not None)
+    return refs
+
+
+# --- CloudWatch filter patterns → Logs Insights ---------------------------------------------------
+
+_JSON_TERM = re.compile(
+    r"\s*\(?\s*\$\.([A-Za-z0-9_.\[\]]+)\s*(=|!=|>=|<=|>|<)\s*"
+    r'("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)\s*\)?\s*(&&|\|\||$)'
+)
+_TEXT_TERM = re.compile(r'\s*([?-]?)("(?:[^"\\]|\\.)*"|[^\s"]+)')
+
+
+def filter_pattern_to_insights(pattern: str) -> str | None:
+    """A CloudWatch Logs filter pattern as a Logs Insights `filter` command, "" for the empty
+    pattern (every event), None for the forms not translated.
+
+    Translated: terms (`ERROR`, `"Task timed out"`; all must appear) → `filter @message like
+    /ERROR/ and …`; `?A ?B` (any of) → `… or …`; `-term` → `not @message like /term/`; JSON
+    `{ $.level = "ERROR" && $.status >= 500 }` → `filter level = "ERROR" and status >= 500`
+    (`||` → `or`, one level of parentheses around single comparisons). Not translated:
+    space-delimited `[ip, user, …]` patterns, JSON values with `*` wildcards, `IS NULL`,
+    `NOT EXISTS`, regular-expression patterns (`%…%`) and anything nested deeper.
+    """
+    text = pattern.strip()
+    if not text:
+        return ""
+    if text.startswith("{"):
+        return _json_pattern(text)
+    if text.startswith(("[", "%")):
+        return None
+    return _text_pattern(text)
+
+
+def _json_pattern(text: str) -> str | None:
+    if not text.endswith("}"):
+        return None
+    body = text[1:-1].strip()
+    parts: list[str] = []
+    pos = 0
+    while pos < len(body):
+        term = _JSON_TERM.match(body, pos)
+        if term is None or term.end() == pos:
+            return None
+        field, op, value, joiner = term.groups()
+        if value.startswith('"') and "*" in value:
+            return None
+        parts.append(f"{field} {op} {value}")
+        if joiner:
+            parts.append("and" if joiner == "&&" else "or")
+        elif term.end() < len(body):
+            return None
+        pos = term.end()
+    if not parts or parts[-1] in ("and", "or"):
+        return None
+    return "filter " + " ".join(parts)
+
+
+def _text_pattern(text: str) -> str | None:
+    required: list[str] = []
+    optional: list[str] = []
+    pos = 0
+    while pos < len(text):
+        term = _TEXT_TERM.match(text, pos)
+        if term is None:
+            if text[pos:].strip():
+                return None
+            break
+        sign, word = term.groups()
+        if word.startswith('"'):
+            word = json.loads(word)
+        like = f"@message like /{_regex(word)}/"
+        if sign == "-":
+            required.append(f"not {like}")
+        elif sign == "?":
+            optional.append(like)
+        else:
+            required.append(like)
+        pos = term.end()
+    clauses = [*required]
+    if optional:
+        clauses.append(optional[0] if len(optional) == 1 else f"({' or '.join(optional)})")
+    return "filter " + " and ".join(clauses) if clauses else ""
+
+
+def _regex(term: str) -> str:
+    return re.sub(r"([\\/.^$|?*+()\[\]{}])", r"\\\1", term)
