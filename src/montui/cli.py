@@ -11,11 +11,14 @@ import argparse
 import dataclasses
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from montui import __version__
 from montui.config import STALE_FACTOR, ConfigError, Settings, load_settings
 from montui.launch import AwsRequest
 from montui.model.duration import parse_duration
+from montui.model.logs import QueryRun
 
 EXIT_USAGE = 2
 
@@ -96,12 +99,94 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit with status 3 when any listed alarm is in ALARM",
     )
 
+    _query_parser(commands)
+
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
     # `montui demo serve …` is handed to the world's own parser before this one runs (see
     # main); it is declared here so that --help lists it.
     demo_commands.add_parser("serve", help="run the local AWS world alone, until Ctrl-C")
     return parser
+
+
+def _since(text: str) -> int:
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("--since must be longer than 0 seconds")
+    return seconds
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO-8601 time: {text!r} (e.g. 2026-11-21T03:30:00Z)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("--limit must be between 1 and 10000")
+    return value
+
+
+def _query_parser(commands: Any) -> None:
+    query = commands.add_parser(
+        "query",
+        help="run a Logs Insights query (for scripts and pipes)",
+        description="Run a CloudWatch Logs Insights query in the first region and print its "
+        "rows. Times without a zone are UTC. Ctrl+C stops the query on AWS.",
+    )
+    _aws_options(query, suppress=True)
+    query.add_argument("query", metavar="QUERY", help="the Logs Insights query text")
+    query.add_argument(
+        "-g",
+        "--log-group",
+        dest="groups",
+        action="append",
+        metavar="GROUP",
+        help="log group to query (repeat for several, at most 50)",
+    )
+    query.add_argument(
+        "--since", type=_since, metavar="DURATION", help="from this long ago to now (default 1h)"
+    )
+    query.add_argument("--start", type=_instant, metavar="ISO", help="start time (with --end)")
+    query.add_argument("--end", type=_instant, metavar="ISO", help="end time (with --start)")
+    query.add_argument("--output", choices=["table", "json", "jsonl", "csv"], default="table")
+    query.add_argument("--limit", type=_positive, metavar="N", help="at most N rows")
+
+
+def _query_run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> QueryRun:
+    """The QueryRun the arguments describe; exits with status 2 (parser.error) when they
+    do not describe one."""
+    groups = tuple(dict.fromkeys(g for g in args.groups or () if g))
+    if not groups:
+        parser.error("query: name at least one log group with -g GROUP")
+    if len(groups) > 50:
+        parser.error("query: at most 50 log groups per query")
+    if args.since is not None and (args.start or args.end):
+        parser.error("query: use either --since or --start/--end, not both")
+    if (args.start is None) != (args.end is None):
+        parser.error("query: --start and --end go together")
+    if args.start is not None and args.end is not None:
+        if args.end < args.start:
+            parser.error("query: --end is before --start")
+        start, end = args.start, args.end
+    else:
+        end = datetime.now(UTC)
+        start = end - timedelta(seconds=args.since or 3600)
+    if not args.query.strip():
+        parser.error("query: the query is empty")
+    return QueryRun(query=args.query, groups=groups, start=start, end=end, limit=args.limit)
 
 
 def _request(args: argparse.Namespace, settings: Settings) -> AwsRequest:
@@ -131,7 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from montui.demo.serve import main as serve_main
 
         return serve_main(raw[2:])
-    args = build_parser().parse_args(raw)
+    parser = build_parser()
+    args = parser.parse_args(raw)
+    run = _query_run(parser, args) if args.command == "query" else None
     for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo"):
         if not hasattr(args, name):
             setattr(args, name, None)
@@ -151,6 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             output=args.output,
             fail_on_alarm=args.fail_on_alarm,
         )
+    if run is not None:
+        from montui.commands.query import run_query_command
+
+        return run_query_command(request, run, output=args.output)
     return _run_app(request, settings)
 
 

@@ -1,0 +1,189 @@
+"""`montui query`: a Logs Insights query for scripts and pipes, on the workbench's engine.
+
+Rows go to stdout: `jsonl` streams rows as GetQueryResults returns them (queries whose rows
+carry `@ptr`, i.e. without `stats`; a row streamed early may fall out of a final
+`sort … | limit N`), `table`, `json` and `csv` print once the query is complete. Progress and
+statistics go to stderr, only when stderr is a terminal. Ctrl+C stops the query on AWS
+(StopQuery) before exiting with 130.
+
+Exit status: 0 success; 1 the query failed (malformed, unknown log group, AWS error, or it
+ended Failed/Cancelled/Timeout); 2 bad arguments or credential/profile/region problems.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack, aclosing
+from typing import Any, TextIO
+
+from montui.launch import AwsRequest, DemoWorldError, DemoWorldSync, WorldEndpoint, resolve
+from montui.model.logs import QueryResult, QueryRun, QueryStatus
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+OUTPUTS = ("table", "json", "jsonl", "csv")
+
+
+def caret_lines(text: str, start: int, end: int | None = None) -> list[str]:
+    """The line of `text` holding offset `start`, and a line of carets under [start, end)."""
+    start = max(0, min(start, len(text)))
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    stop = line_end if end is None else max(start + 1, min(end, line_end))
+    column = start - line_start
+    return [text[line_start:line_end], " " * column + "^" * max(1, stop - start)]
+
+
+def visible(row: Mapping[str, str]) -> dict[str, str]:
+    """A row without Logs Insights' internal `@ptr`."""
+    return {k: v for k, v in row.items() if k != "@ptr"}
+
+
+def write_table(result: QueryResult, out: TextIO) -> None:
+    """Aligned columns, one line per row (newlines inside values folded to spaces)."""
+    columns = list(result.fields)
+    if not columns:
+        return
+    rows = [[" ".join(str(r.get(c, "")).split()) for c in columns] for r in result.rows]
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    for row in [columns, *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+def write_result(result: QueryResult, output: str, out: TextIO) -> None:
+    """The final result in `output` format (jsonl: every row)."""
+    rows = [visible(r) for r in result.rows]
+    if output == "json":
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif output == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif output == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(result.fields), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        write_table(result, out)
+
+
+def progress_line(result: QueryResult) -> str:
+    """`Running: 1,234 records scanned, 12 matched, 3.4 MB scanned (~$0.00002)`."""
+    s = result.statistics
+    return (
+        f"{result.status.value}: {s.records_scanned:,.0f} records scanned, "
+        f"{s.records_matched:,.0f} matched, {s.bytes_scanned / 1e6:,.1f} MB scanned "
+        f"(~${s.cost_usd:.5f})"
+    )
+
+
+class _Printer:
+    """Writes snapshots as they come: streamed jsonl rows, progress on a terminal."""
+
+    def __init__(self, output: str, out: TextIO, err: TextIO) -> None:
+        self.output = output
+        self.out = out
+        self.err = err
+        self.tty = err.isatty()
+        self.streamed: set[str] = set()
+
+    def snapshot(self, result: QueryResult) -> None:
+        if self.output == "jsonl" and result.rows and all("@ptr" in r for r in result.rows):
+            fresh = [r for r in result.rows if r["@ptr"] not in self.streamed]
+            if result.status is not QueryStatus.COMPLETE:
+                fresh.reverse()  # partial rows arrive newest first; print oldest first
+            for row in fresh:
+                self.streamed.add(row["@ptr"])
+                self.out.write(json.dumps(visible(row), ensure_ascii=False) + "\n")
+            self.out.flush()
+        if self.tty:
+            self.err.write("\r\x1b[K" + progress_line(result))
+            self.err.flush()
+
+    def final(self, result: QueryResult) -> None:
+        if self.tty:
+            self.err.write("\n")
+            self.err.flush()
+        if self.output == "jsonl" and self.streamed:
+            return  # every row went out as it arrived
+        write_result(result, self.output, self.out)
+
+
+async def _run(target: Any, run: QueryRun, printer: _Printer) -> QueryResult | None:
+    from montui.sources.logs import run_query
+    from montui.sources.session import AwsClients
+
+    last: QueryResult | None = None
+    async with AwsClients(target) as clients:
+        snapshots = run_query(
+            clients, target.regions[0], run.query, run.groups, run.start, run.end, limit=run.limit
+        )
+        async with aclosing(snapshots) as results:
+            async for snapshot in results:
+                printer.snapshot(snapshot)
+                last = snapshot
+    return last
+
+
+def run_query_command(
+    request: AwsRequest,
+    run: QueryRun,
+    *,
+    output: str,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the query, print its rows, return the exit status."""
+    from montui.sources.errors import SourceError
+    from montui.sources.logs import MalformedQuery
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    printer = _Printer(output, out, err)
+    try:
+        with ExitStack() as stack:
+            world: WorldEndpoint | None = None
+            if request.demo:
+                world = stack.enter_context(DemoWorldSync())
+            target = resolve(request, world)
+            result = asyncio.run(_run(target, run, printer))
+    except KeyboardInterrupt:
+        err.write("\nmontui: interrupted; the query was stopped\n")
+        return EXIT_INTERRUPTED
+    except MalformedQuery as exc:
+        _report(exc, err)
+        if exc.start is not None:
+            for line in caret_lines(run.query, exc.start, exc.end):
+                err.write(f"  {line}\n")
+        return EXIT_FAILED
+    except DemoWorldError as exc:
+        _report(exc, err)
+        return EXIT_USAGE
+    except SourceError as exc:
+        _report(exc, err)
+        return EXIT_USAGE if exc.fatal else EXIT_FAILED
+    if result is None or result.status is not QueryStatus.COMPLETE:
+        status = result.status.value if result else "no answer"
+        err.write(f"montui: the query ended {status}\n")
+        return EXIT_FAILED
+    printer.final(result)
+    return EXIT_OK
+
+
+def _report(exc: Exception, err: TextIO) -> None:
+    err.write(f"montui: {exc}\n")
+    hint = getattr(exc, "hint", "")
+    if hint:
+        err.write(f"  {hint}\n")
+
+
+def check_groups(groups: Sequence[str] | None) -> tuple[str, ...]:
+    """The -g values, duplicates dropped; ValueError when there are none."""
+    names = tuple(dict.fromkeys(g for g in groups or () if g))
+    if not names:
+        raise ValueError("name at least one log group with -g GROUP")
+    return names

@@ -1,0 +1,238 @@
+"""CloudWatch Logs Insights: start, poll, stop queries; list log groups by prefix.
+
+`run_query` is the engine both the workbench and `montui query` use: it starts a query,
+yields a `QueryResult` snapshot per GetQueryResults call (partial rows while Running), and
+stops the query on AWS (StopQuery) when its consumer leaves early, fails or is cancelled.
+Consumers that may leave early should close it deterministically:
+`async with contextlib.aclosing(run_query(...)) as results: async for snapshot in results: …`
+
+Polling backs off from 0.2 s to 2 s per query, so even several queries open at once stay
+well under GetQueryResults' quota of 10 requests per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from montui.model.logs import QueryResult, QueryStatistics, QueryStatus
+from montui.sources.errors import BadRequest, SourceError, map_error
+from montui.sources.session import AwsClients
+
+log = logging.getLogger(__name__)
+
+FIRST_POLL = 0.2
+MAX_POLL = 2.0
+POLL_GROWTH = 1.5
+MAX_GROUPS = 50
+"""StartQuery's limit on log groups per query."""
+MAX_PAGES = 1000
+
+
+class MalformedQuery(BadRequest):
+    """Logs Insights could not parse the query. `start`/`end` are character offsets into the
+    query text where AWS located the problem (None when it did not say)."""
+
+    def __init__(
+        self, message: str, *, start: int | None = None, end: int | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, "fix the query and run it again", **kwargs)
+        self.start = start
+        self.end = end
+
+
+class QueryLimitExceeded(SourceError):
+    """The account runs as many Logs Insights queries as its quota allows."""
+
+    retryable = True
+
+
+class LogGroupNotFound(BadRequest):
+    """A log group named in the query does not exist (or is not visible to these credentials)."""
+
+
+@contextlib.contextmanager
+def _logs_errors(
+    clients: AwsClients, region: str, action: str, groups: Sequence[str] = ()
+) -> Iterator[None]:
+    """Like `source_errors`, with Logs' own codes turned into words an engineer can act on."""
+    where: dict[str, Any] = {"service": "logs", "region": region}
+    try:
+        yield
+    except SourceError:
+        raise
+    except Exception as exc:
+        response: Mapping[str, Any] = getattr(exc, "response", None) or {}
+        error: Mapping[str, Any] = response.get("Error", {})
+        code = str(error.get("Code", ""))
+        aws_message = str(error.get("Message", "")) or str(exc)
+        if code == "MalformedQueryException":
+            compile_error: Mapping[str, Any] = response.get("queryCompileError") or {}
+            location: Mapping[str, Any] = compile_error.get("location") or {}
+            message = str(compile_error.get("message") or aws_message)
+            raise MalformedQuery(
+                message,
+                start=_int_or_none(location.get("startCharOffset")),
+                end=_int_or_none(location.get("endCharOffset")),
+                detail=aws_message,
+                **where,
+            ) from exc
+        if code == "LimitExceededException":
+            raise QueryLimitExceeded(
+                "the account's limit of concurrent Logs Insights queries is reached",
+                "wait for running queries to finish, or stop some "
+                "(aws logs describe-queries --status Running)",
+                detail=aws_message,
+                **where,
+            ) from exc
+        if code == "ResourceNotFoundException" and groups:
+            named = re.findall(r"'([^']+)'", aws_message)
+            missing = [g for g in named if g in groups] or list(groups)
+            which = ", ".join(missing)
+            noun = "log group" if len(missing) == 1 else "one of the log groups"
+            raise LogGroupNotFound(
+                f"{noun} {which} does not exist",
+                "check the name and the region (montui lists groups by prefix)",
+                detail=aws_message,
+                **where,
+            ) from exc
+        raise map_error(
+            exc, service="logs", region=region, profile=clients.target.profile, action=action
+        ) from exc
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+async def start_query(
+    clients: AwsClients,
+    region: str,
+    query: str,
+    groups: Sequence[str],
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int | None = None,
+) -> str:
+    """Start `query` over `groups` between `start` and `end` (both included, to the
+    second); returns the query id."""
+    if not groups:
+        raise BadRequest("no log group to query", "name at least one log group")
+    if len(groups) > MAX_GROUPS:
+        raise BadRequest(f"at most {MAX_GROUPS} log groups per query ({len(groups)} given)")
+    request: dict[str, Any] = {
+        "logGroupNames": list(groups),
+        "startTime": int(start.timestamp()),
+        "endTime": int(end.timestamp()),
+        "queryString": query,
+    }
+    if limit is not None:
+        request["limit"] = limit
+    with _logs_errors(clients, region, "logs:StartQuery", groups):
+        logs = await clients.client("logs", region)
+        answer = await logs.start_query(**request)
+    return str(answer["queryId"])
+
+
+async def query_results(clients: AwsClients, region: str, query_id: str) -> QueryResult:
+    """One GetQueryResults snapshot of the query."""
+    with _logs_errors(clients, region, "logs:GetQueryResults"):
+        logs = await clients.client("logs", region)
+        answer = await logs.get_query_results(queryId=query_id)
+    return result_from_answer(query_id, answer)
+
+
+def result_from_answer(query_id: str, answer: Mapping[str, Any]) -> QueryResult:
+    """A GetQueryResults response as a `QueryResult`."""
+    rows = tuple(
+        {str(cell.get("field", "")): str(cell.get("value", "")) for cell in row}
+        for row in answer.get("results", [])
+    )
+    stats: Mapping[str, Any] = answer.get("statistics") or {}
+    return QueryResult(
+        query_id=query_id,
+        status=QueryStatus.parse(str(answer.get("status", "Unknown"))),
+        rows=rows,
+        statistics=QueryStatistics(
+            records_matched=float(stats.get("recordsMatched", 0.0)),
+            records_scanned=float(stats.get("recordsScanned", 0.0)),
+            bytes_scanned=float(stats.get("bytesScanned", 0.0)),
+        ),
+    )
+
+
+async def stop_query(clients: AwsClients, region: str, query_id: str) -> bool:
+    """Stop a query; True if it was stopped, False if it was no longer running."""
+    with _logs_errors(clients, region, "logs:StopQuery"):
+        logs = await clients.client("logs", region)
+        try:
+            answer = await logs.stop_query(queryId=query_id)
+        except Exception as exc:
+            response: Mapping[str, Any] = getattr(exc, "response", None) or {}
+            if response.get("Error", {}).get("Code") == "InvalidParameterException":
+                return False  # "the specified query is not running"
+            raise
+    return bool(answer.get("success", False))
+
+
+async def run_query(
+    clients: AwsClients,
+    region: str,
+    query: str,
+    groups: Sequence[str],
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int | None = None,
+    first_poll: float = FIRST_POLL,
+    max_poll: float = MAX_POLL,
+) -> AsyncGenerator[QueryResult, None]:
+    """Start the query and yield a snapshot per poll until it has finished (the last one
+    yielded is final). A query still running when the iteration ends early, raises or is
+    cancelled is stopped on AWS."""
+    query_id = await start_query(clients, region, query, groups, start, end, limit=limit)
+    finished = False
+    delay = first_poll
+    try:
+        while True:
+            result = await query_results(clients, region, query_id)
+            finished = result.status.finished
+            yield result
+            if finished:
+                return
+            await asyncio.sleep(delay)
+            delay = min(max_poll, delay * POLL_GROWTH)
+    finally:
+        if not finished:
+            await _stop_quietly(clients, region, query_id)
+
+
+async def _stop_quietly(clients: AwsClients, region: str, query_id: str) -> None:
+    try:
+        await asyncio.shield(stop_query(clients, region, query_id))
+    except SourceError as exc:
+        log.warning("could not stop query %s: %s", query_id, exc)
+
+
+async def log_groups(clients: AwsClients, region: str, prefix: str = "") -> tuple[str, ...]:
+    """Names of the log groups starting with `prefix` (every page), in AWS's order."""
+    names: list[str] = []
+    request: dict[str, Any] = {}
+    if prefix:
+        request["logGroupNamePrefix"] = prefix
+    with _logs_errors(clients, region, "logs:DescribeLogGroups"):
+        logs = await clients.client("logs", region)
+        for _ in range(MAX_PAGES):
+            answer = await logs.describe_log_groups(**request)
+            names.extend(str(g["logGroupName"]) for g in answer.get("logGroups", []))
+            token = answer.get("nextToken")
+            if not token:
+                break
+            request["nextToken"] = token
+    return tuple(names)
