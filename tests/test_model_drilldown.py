@@ -17,9 +17,11 @@ from montui.model.drilldown import (
     RDS_ERRORS,
     DrilldownPlan,
     DrilldownRule,
+    LogGroupLookup,
     MetricFilterInfo,
     drilldown_window,
     filter_pattern_to_insights,
+    log_group_lookups,
     plan_drilldown,
 )
 from montui.model.evaluation import Episode
@@ -276,6 +278,23 @@ def test_at_most_fifty_groups() -> None:
     p = plan(SQS, groups, rules=[DrilldownRule(log_groups=("/app/*",), namespace="AWS/SQS")])
     assert len(p.log_groups) == 50
     assert "first 50 kept" in p.reasons[-1]
+
+
+def test_lookups_name_the_describe_log_groups_calls_the_plan_needs() -> None:
+    kids = {
+        "api": metric_alarm("AWS/ApiGateway", "5xx", ("ApiId", "abc"), ("Stage", "p")),
+        "fn": metric_alarm("AWS/Lambda", "Errors", ("FunctionName", "f")),
+    }
+    parent = composite("site", "ALARM(api) OR ALARM(fn)")
+    rule = DrilldownRule(log_groups=("/ecs/site*",), match="site")
+    lookups = log_group_lookups(parent, rules=[rule], metric_filters=(), children=kids)
+    assert lookups == (
+        LogGroupLookup(prefix="API-Gateway-Execution-Logs_abc/p"),
+        LogGroupLookup(prefix="/aws/lambda/f"),
+        LogGroupLookup(prefix="/ecs/site"),
+        LogGroupLookup(pattern="abc"),
+    )
+    assert log_group_lookups(SQS, rules=(), metric_filters=()) == ()
 
 
 # --- windows ------------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ class _Found:
     filter: str | None = None
     unmatched: list[str] | None = None  # metrics with no known log group
     notes: list[str] | None = None
+    patterns: list[str] | None = None  # substrings to search group names for (access logs)
 
     def add(self, group: str, why: str) -> None:
         self.wanted = [*(self.wanted or []), (group, why)]
@@ -207,6 +208,36 @@ def plan_drilldown(
         problem=problem,
         alternatives=alternatives,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LogGroupLookup:
+    """One DescribeLogGroups call the plan needs: by `prefix` (logGroupNamePrefix) or by
+    `pattern` (logGroupNamePattern, a case-insensitive substring); AWS takes one or the other."""
+
+    prefix: str | None = None
+    pattern: str | None = None
+
+
+def log_group_lookups(
+    alarm: Alarm,
+    *,
+    rules: Sequence[DrilldownRule],
+    metric_filters: Sequence[MetricFilterInfo],
+    children: Mapping[str, Alarm] | None = None,
+    api_ids: Mapping[str, str] | None = None,
+) -> tuple[LogGroupLookup, ...]:
+    """The DescribeLogGroups calls whose results, as `existing_groups`, are all that
+    `plan_drilldown` needs for `alarm`: the candidate names and prefixes, and the substring
+    searches for API Gateway access logs. Saves listing every group of the account."""
+    found = _derive(alarm, metric_filters, set(), children or {}, api_ids or {}, ())
+    wanted = [group for group, _ in found.wanted or []]
+    for rule in rules:
+        if rule.applies_to(alarm):
+            wanted += rule.log_groups
+    prefixes = [LogGroupLookup(prefix=g.removesuffix("*")) for g in wanted]
+    patterns = [LogGroupLookup(pattern=n) for n in found.patterns or []]
+    return tuple(dict.fromkeys([*prefixes, *patterns]))
 
 
 def drilldown_window(
@@ -308,6 +339,7 @@ def _apigateway(
     else:
         found.note(f"no id known for API {name}: execution logs not looked for")
     needles = [n.lower() for n in (name, api_id) if n]
+    found.patterns = [*(found.patterns or []), *needles]
     for group in sorted(existing):
         lowered = group.lower()
         if not group.startswith(_EXECUTION_PREFIX) and any(n in lowered for n in needles):
@@ -339,6 +371,7 @@ def _composite(
         found.unmatched = [*(found.unmatched or []), *(sub.unmatched or [])]
         for text in sub.notes or []:
             found.note(text)
+        found.patterns = [*(found.patterns or []), *(sub.patterns or [])]
         if sub.filter and found.filter is None:
             found.filter = sub.filter
     if not firing:
