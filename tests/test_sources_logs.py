@@ -18,6 +18,7 @@ from montui.model.logs import QueryResult, QueryStatus
 from montui.sources.logs import (
     LogGroupNotFound,
     MalformedQuery,
+    PollPacer,
     QueryLimitExceeded,
     log_groups,
     query_results,
@@ -209,3 +210,14 @@ def test_log_groups_by_prefix_every_page(world: World) -> None:
             return await log_groups(clients, REGION, "/aws/lambda/")
 
     assert sorted(asyncio.run(main())) == names
+
+
+def test_pacer_spaces_calls_across_tasks() -> None:
+    async def main() -> float:
+        pacer = PollPacer(rate=100)
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        await asyncio.gather(*(pacer.wait() for _ in range(11)))
+        return loop.time() - began
+
+    assert asyncio.run(main()) >= 0.099

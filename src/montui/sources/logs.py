@@ -6,8 +6,9 @@ stops the query on AWS (StopQuery) when its consumer leaves early, fails or is c
 Consumers that may leave early should close it deterministically:
 `async with contextlib.aclosing(run_query(...)) as results: async for snapshot in results: …`
 
-Polling backs off from 0.2 s to 2 s per query, so even several queries open at once stay
-well under GetQueryResults' quota of 10 requests per second.
+Polling backs off from 0.2 s to 2 s per query, and every query of the event loop shares one
+pacer of 8 calls a second, so any number of open queries stays under GetQueryResults' quota
+of 10 requests per second.
 """
 
 from __future__ import annotations
@@ -32,6 +33,39 @@ POLL_GROWTH = 1.5
 MAX_GROUPS = 50
 """StartQuery's limit on log groups per query."""
 MAX_PAGES = 1000
+
+
+MAX_POLLS_PER_SECOND = 8.0
+"""Every query of the process together: under GetQueryResults' quota of 10 per second."""
+
+
+class PollPacer:
+    """Spaces calls at least 1/`rate` seconds apart, across every task that shares it."""
+
+    def __init__(self, rate: float = MAX_POLLS_PER_SECOND) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        at = max(now, self._next)
+        self._next = at + self.interval
+        if at > now:
+            await asyncio.sleep(at - now)
+
+
+_PACERS: dict[int, PollPacer] = {}
+
+
+def _pacer() -> PollPacer:
+    """The event loop's shared pacer (one per loop: `montui query` and tests run several)."""
+    loop = asyncio.get_running_loop()
+    pacer = _PACERS.get(id(loop))
+    if pacer is None:
+        _PACERS.clear()  # an earlier loop has ended
+        pacer = _PACERS[id(loop)] = PollPacer()
+    return pacer
 
 
 class MalformedQuery(BadRequest):
@@ -201,6 +235,7 @@ async def run_query(
     delay = first_poll
     try:
         while True:
+            await _pacer().wait()
             result = await query_results(clients, region, query_id)
             finished = result.status.finished
             yield result
