@@ -11,14 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
-from montui.sources.errors import ServiceError, source_errors
+from montui.sources.errors import source_errors
+from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
 
 ACTION = "cloudwatch:DescribeAlarms"
 PAGE_SIZE = 100
 # 100 alarms a page: 2,000 pages is far beyond any account's alarm quota, and bounds a server
 # that keeps handing out fresh tokens for empty pages.
-MAX_PAGES = 2000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -40,28 +40,16 @@ async def describe_alarms(
         if state is not None:
             request["StateValue"] = state.value
         alarms: list[Alarm] = []
-        seen_tokens: set[str] = set()
-        for _ in range(MAX_PAGES):
-            page = await cloudwatch.describe_alarms(**request)
-            alarms.extend(_alarms_in_page(page, region))
-            token = page.get("NextToken")
-            if not token:
-                return tuple(alarms)
-            if token in seen_tokens:
-                raise ServiceError(
-                    "DescribeAlarms returned the same NextToken twice",
-                    "montui retries",
-                    service="cloudwatch",
-                    region=region,
-                )
-            seen_tokens.add(token)
-            request["NextToken"] = token
-        raise ServiceError(
-            f"DescribeAlarms did not finish after {MAX_PAGES} pages",
-            "montui retries",
+        pages = every_page(
+            cloudwatch.describe_alarms,
+            request,
+            action="DescribeAlarms",
             service="cloudwatch",
             region=region,
         )
+        async for page in pages:
+            alarms.extend(_alarms_in_page(page, region))
+        return tuple(alarms)
 
 
 def _alarms_in_page(page: Mapping[str, Any], region: str) -> Iterable[Alarm]:

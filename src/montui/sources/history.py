@@ -14,12 +14,12 @@ from typing import Any
 
 from montui.model.alarm import AlarmKind, AlarmState
 from montui.model.history import HistoryItem, HistoryKind
-from montui.sources.errors import ServiceError, source_errors
+from montui.sources.errors import source_errors
+from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
 
 ACTION = "cloudwatch:DescribeAlarmHistory"
 PAGE_SIZE = 100
-MAX_PAGES = 2000
 """100 items a page: 200,000 items is far beyond 14 days of any alarm; bounds a bad server."""
 
 __all__ = ["ACTION", "alarm_history", "history_item_from_api"]
@@ -57,32 +57,20 @@ async def alarm_history(
     items: list[HistoryItem] = []
     with source_errors(service="cloudwatch", region=region, profile=profile, action=ACTION):
         cloudwatch = await clients.client("cloudwatch", region)
-        seen: set[str] = set()
-        for _ in range(MAX_PAGES):
-            page = await cloudwatch.describe_alarm_history(**request)
+        pages = every_page(
+            cloudwatch.describe_alarm_history,
+            request,
+            action="DescribeAlarmHistory",
+            service="cloudwatch",
+            region=region,
+        )
+        async for page in pages:
             for data in page.get("AlarmHistoryItems") or ():
                 item = history_item_from_api(data)
                 if item is not None and item.kind in wanted:
                     items.append(item)
-            token = page.get("NextToken")
-            if not token:
-                items.sort(key=lambda i: i.timestamp, reverse=True)
-                return tuple(items)
-            if token in seen:
-                raise ServiceError(
-                    "DescribeAlarmHistory returned the same NextToken twice",
-                    "montui retries",
-                    service="cloudwatch",
-                    region=region,
-                )
-            seen.add(token)
-            request["NextToken"] = token
-    raise ServiceError(
-        f"DescribeAlarmHistory did not finish after {MAX_PAGES} pages",
-        "montui retries",
-        service="cloudwatch",
-        region=region,
-    )
+    items.sort(key=lambda i: i.timestamp, reverse=True)
+    return tuple(items)
 
 
 def history_item_from_api(data: Mapping[str, Any]) -> HistoryItem | None:

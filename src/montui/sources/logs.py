@@ -23,6 +23,7 @@ from typing import Any
 
 from montui.model.logs import QueryResult, QueryStatistics, QueryStatus
 from montui.sources.errors import BadRequest, SourceError, map_error
+from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ MAX_POLL = 2.0
 POLL_GROWTH = 1.5
 MAX_GROUPS = 50
 """StartQuery's limit on log groups per query."""
-MAX_PAGES = 1000
 
 
 MAX_POLLS_PER_SECOND = 8.0
@@ -263,11 +263,14 @@ async def log_groups(clients: AwsClients, region: str, prefix: str = "") -> tupl
         request["logGroupNamePrefix"] = prefix
     with _logs_errors(clients, region, "logs:DescribeLogGroups"):
         logs = await clients.client("logs", region)
-        for _ in range(MAX_PAGES):
-            answer = await logs.describe_log_groups(**request)
+        pages = every_page(
+            logs.describe_log_groups,
+            request,
+            action="DescribeLogGroups",
+            service="logs",
+            region=region,
+            token_key="nextToken",
+        )
+        async for answer in pages:
             names.extend(str(g["logGroupName"]) for g in answer.get("logGroups", []))
-            token = answer.get("nextToken")
-            if not token:
-                break
-            request["nextToken"] = token
     return tuple(names)

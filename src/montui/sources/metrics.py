@@ -20,13 +20,13 @@ from typing import Any
 from montui.model.alarm import MetricQuery
 from montui.model.alarm_queries import metric_data_query as query_to_api
 from montui.model.metrics import MetricSeries, TimeWindow
-from montui.sources.errors import ServiceError, source_errors
+from montui.sources.errors import source_errors
+from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
 
 ACTION = "cloudwatch:GetMetricData"
 MAX_QUERIES = 500
 """GetMetricData's limit on MetricDataQueries per call."""
-MAX_PAGES = 1000
 """Bounds a server that keeps handing out fresh tokens."""
 
 __all__ = [
@@ -81,28 +81,16 @@ async def _every_page(
 ) -> list[Mapping[str, Any]]:
     """The MetricDataResults of every page of one call, in page order."""
     results: list[Mapping[str, Any]] = []
-    seen: set[str] = set()
-    for _ in range(MAX_PAGES):
-        page = await cloudwatch.get_metric_data(**request)
-        results.extend(page.get("MetricDataResults") or ())
-        token = page.get("NextToken")
-        if not token:
-            return results
-        if token in seen:
-            raise ServiceError(
-                "GetMetricData returned the same NextToken twice",
-                "montui retries",
-                service="cloudwatch",
-                region=region,
-            )
-        seen.add(token)
-        request = {**request, "NextToken": token}
-    raise ServiceError(
-        f"GetMetricData did not finish after {MAX_PAGES} pages",
-        "montui retries",
+    pages = every_page(
+        cloudwatch.get_metric_data,
+        request,
+        action="GetMetricData",
         service="cloudwatch",
         region=region,
     )
+    async for page in pages:
+        results.extend(page.get("MetricDataResults") or ())
+    return results
 
 
 @dataclass(slots=True)
