@@ -83,3 +83,13 @@ class QueryRun:
     start: datetime
     end: datetime
     limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryDefinition:
+    """A query saved in the account (DescribeQueryDefinitions): listed read-only."""
+
+    name: str
+    query: str
+    groups: tuple[str, ...] = ()
+    definition_id: str = ""

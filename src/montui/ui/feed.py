@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -16,7 +17,10 @@ from typing import Any, Protocol
 from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
 from montui.model.account import Identity
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
+from montui.model.drilldown import DrilldownPlan, DrilldownRule
+from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem
+from montui.model.logs import QueryDefinition, QueryResult, QueryRun
 from montui.model.metrics import MetricSeries, TimeWindow
 
 CHART_MAX_DATAPOINTS = 100_800
@@ -46,6 +50,39 @@ class AlarmFeed(Protocol):
         self, alarm: Alarm, start: datetime, end: datetime
     ) -> tuple[HistoryItem, ...]: ...
     async def close(self) -> None: ...
+
+    # Logs Insights (the drill-down and the workbench)
+    async def drilldown_plan(
+        self,
+        alarm: Alarm,
+        *,
+        children: Mapping[str, Alarm],
+        episode: Episode | None,
+        rules: Sequence[DrilldownRule],
+        now: datetime,
+    ) -> DrilldownPlan:
+        """The plan for `alarm` (sources.drilldown.gather_plan): the facts it needs are
+        fetched here (metric filters, REST API ids, log groups by prefix)."""
+        ...
+
+    async def log_groups(
+        self, region: str, prefix: str = "", *, limit: int = 1000
+    ) -> tuple[str, ...]:
+        """Log group names starting with `prefix`, at most `limit`."""
+        ...
+
+    def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
+        """sources.logs.run_query, with every query id remembered until it has finished,
+        so that `stop_queries` and `close` can stop the ones still running."""
+        ...
+
+    async def stop_queries(self) -> int:
+        """StopQuery for every query this feed started that is still running; how many."""
+        ...
+
+    async def query_definitions(self, region: str) -> tuple[QueryDefinition, ...]:
+        """The account's saved queries (DescribeQueryDefinitions), read-only."""
+        ...
 
 
 def _load_sources() -> None:
