@@ -13,15 +13,15 @@ ended Failed/Cancelled/Timeout); 2 bad arguments or credential/profile/region pr
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack, aclosing
 from typing import Any, TextIO
 
 from montui.launch import AwsRequest, DemoWorldError, DemoWorldSync, WorldEndpoint, resolve
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
+from montui.model.result_format import result_text, visible
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUTS = ("table", "json", "jsonl", "csv")
@@ -38,37 +38,9 @@ def caret_lines(text: str, start: int, end: int | None = None) -> list[str]:
     return [text[line_start:line_end], " " * column + "^" * max(1, stop - start)]
 
 
-def visible(row: Mapping[str, str]) -> dict[str, str]:
-    """A row without Logs Insights' internal `@ptr`."""
-    return {k: v for k, v in row.items() if k != "@ptr"}
-
-
-def write_table(result: QueryResult, out: TextIO) -> None:
-    """Aligned columns, one line per row (newlines inside values folded to spaces)."""
-    columns = list(result.fields)
-    if not columns:
-        return
-    rows = [[" ".join(str(r.get(c, "")).split()) for c in columns] for r in result.rows]
-    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    for row in [columns, *rows]:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
-
-
 def write_result(result: QueryResult, output: str, out: TextIO) -> None:
     """The final result in `output` format (jsonl: every row)."""
-    rows = [visible(r) for r in result.rows]
-    if output == "json":
-        json.dump(rows, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif output == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif output == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(result.fields), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        write_table(result, out)
+    out.write(result_text(result, output))
 
 
 def progress_line(result: QueryResult) -> str:
