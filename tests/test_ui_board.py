@@ -242,9 +242,25 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
 
     from montui.config import DEFAULT_KEYS, KNOWN_BINDING_IDS
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
+    from montui.ui.screens.log_groups import LogGroupPicker
+    from montui.ui.screens.log_record import LogRecordScreen
+    from montui.ui.screens.prompt import Prompt
+    from montui.ui.screens.query_library import QueryLibrary
     from montui.ui.screens.tune import TuneScreen
+    from montui.ui.screens.workbench import QueryWorkbench
+    from montui.ui.widgets.query_editor import QueryEditor
 
-    screens = [BoardScreen, AlarmDetailScreen, TuneScreen]
+    screens = [
+        BoardScreen,
+        AlarmDetailScreen,
+        TuneScreen,
+        QueryWorkbench,
+        QueryEditor,
+        Prompt,
+        LogRecordScreen,
+        LogGroupPicker,
+        QueryLibrary,
+    ]
     declared = {
         b.id: b.key
         for b in [*MontuiApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)]

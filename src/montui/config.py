@@ -42,6 +42,18 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "sparklines": "g", "copy_url": "o", "copy_arn": "y",
     "open_detail": "enter", "back": "escape", "zoom_in": "i", "zoom_out": "o", "earlier": "p",
     "later": "n", "toggle_utc": "u", "tune": "t", "run_backtest": "ctrl+r",
+    # Logs Insights: the drill-down, the workbench and its editor
+    "drilldown_logs": "l", "workbench": "w", "run_query": "ctrl+r", "stop_query": "ctrl+c",
+    "run_plan": "enter", "edit_query": "e", "pick_groups": "g", "time_range": "t",
+    "highlight": "/", "next_match": "n", "previous_match": "N", "query_library": "h",
+    "save_query": "S", "next_template": "T", "export_results": "x", "copy_row": "y",
+    "copy_cell": "c", "copy_insights_url": "o", "next_region": "R",
+    "editor_recall_older": "ctrl+up", "editor_recall_newer": "ctrl+down",
+    # the workbench's boxes: prompt, row detail, log-group picker, query library
+    "prompt_cancel": "escape", "record_close": "escape,q", "record_copy_message": "c",
+    "record_copy_row": "y", "picker_confirm": "enter", "picker_cancel": "escape",
+    "picker_into_list": "down", "library_cancel": "escape", "library_delete": "d",
+    "library_next": "down", "library_previous": "up",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

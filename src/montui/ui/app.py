@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
-from montui.config import Settings
+from montui.config import Settings, user_data_dir
+from montui.querybook import QueryBook
 from montui.ui.feed import AlarmFeed
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.help import HelpScreen
@@ -35,11 +38,14 @@ class MontuiApp(App[None]):
         settings: Settings,
         *,
         clock: Callable[[], datetime] = utc_now,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.feed = feed
         self.settings = settings
         self.clock = clock
+        self.query_book = QueryBook(data_dir or user_data_dir())
+        """Query history and saved queries (the workbench), loaded after the first frame."""
 
     def on_mount(self) -> None:
         if self.settings.keymap:
@@ -53,6 +59,13 @@ class MontuiApp(App[None]):
                 clock=self.clock,
             )
         )
+
+        self.run_worker(self._load_book(), group="query-book", exit_on_error=False)
+
+    async def _load_book(self) -> None:
+        warnings = await asyncio.to_thread(self.query_book.load)
+        for warning in warnings:
+            self.notify(warning, title="Query history", severity="warning", timeout=15)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -154,6 +154,8 @@ class AlarmDetailScreen(Screen[None]):
         Binding("u", "toggle_utc", "UTC", id="toggle_utc", tooltip="Times in UTC / local time"),
         Binding("t", "tune", "Tune", id="tune",
                 tooltip="Back-test the alarm over 14 days with other settings"),
+        Binding("l", "logs", "Logs", id="drilldown_logs",
+                tooltip="Logs Insights for this alarm: its log groups, its window"),
     ]  # fmt: skip
 
     def __init__(
@@ -177,6 +179,11 @@ class AlarmDetailScreen(Screen[None]):
         self.zoom = initial_zoom(alarm, now)
         self.window = TimeWindow.ending(now, ZOOMS[self.zoom])
         self.history_items: tuple[HistoryItem, ...] | None = None
+
+    def action_logs(self) -> None:
+        from montui.ui.screens.logs_entry import drilldown
+
+        drilldown(self, self.alarm, self.feed, clock=self.clock, lookup=self.lookup, utc=self.utc)
 
     @property
     def is_composite(self) -> bool:

@@ -71,6 +71,10 @@ class BoardScreen(Screen[None]):
                 tooltip="Order: urgency → name → region → most recent"),
         Binding("enter", "open_detail", "Detail", id="open_detail", show=False,
                 tooltip="Open the selected alarm: chart, condition, history, rule"),
+        Binding("l", "logs", "Logs", id="drilldown_logs",
+                tooltip="Logs Insights for the selected alarm: its log groups, its window"),
+        Binding("w", "workbench", "Workbench", id="workbench", show=False,
+                tooltip="The Logs Insights workbench, without an alarm"),
         Binding("g", "toggle_sparklines", "Trend", id="sparklines",
                 tooltip="Sparklines on/off (GetMetricData, billed per metric requested)"),
         Binding("o", "copy_url", "Copy URL", id="copy_url", show=False,
@@ -338,6 +342,24 @@ class BoardScreen(Screen[None]):
                 alarm, self.feed, clock=self.clock, lookup=self.find_alarm, meta=self.meta
             )
         )
+
+    def action_logs(self) -> None:
+        alarm = self.query_one(AlarmTable).selected()
+        if alarm is None:
+            self.notify("No alarm selected")
+            return
+        from montui.ui.screens.logs_entry import drilldown
+
+        regions = self.connection.regions if self.connection else ()
+        drilldown(self, alarm, self.feed, clock=self.clock, lookup=self.find_alarm, regions=regions)
+
+    def action_workbench(self) -> None:
+        if self.connection is None or not self.connection.regions:
+            self.notify("Not connected yet")
+            return
+        from montui.ui.screens.logs_entry import workbench
+
+        workbench(self, self.feed, clock=self.clock, regions=self.connection.regions)
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use (it is not needed for the first frame)."""

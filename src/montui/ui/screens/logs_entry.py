@@ -1,0 +1,105 @@
+"""Ways into the Logs Insights workbench: `l` on an alarm (board or detail) opens it with the
+drill-down plan for that alarm; `w` on the board opens it empty.
+
+The drill-down rules come from the app's settings and the query history from the app's
+`QueryBook`; a test app without them gets none (duck-typed on purpose: screens only know
+`App`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from textual.screen import Screen
+
+from montui.model.alarm import Alarm, AlarmKind
+from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
+from montui.model.drilldown import DrilldownRule
+from montui.querybook import QueryBook
+from montui.ui.feed import AlarmFeed
+from montui.ui.screens.workbench import QueryWorkbench
+
+AlarmLookup = Callable[[str, str], Alarm | None]
+
+
+def alarm_family(alarm: Alarm, lookup: AlarmLookup) -> dict[str, Alarm]:
+    """Every alarm under a composite (children, their children, …) by name, as the board
+    knows them now; {} for a metric alarm."""
+    family: dict[str, Alarm] = {}
+    pending = [alarm]
+    while pending:
+        parent = pending.pop()
+        if parent.kind is not AlarmKind.COMPOSITE:
+            continue
+        try:
+            names = children(parse_rule(parent.alarm_rule or ""))
+        except RuleSyntaxError:
+            continue
+        for name in names:
+            child = lookup(parent.region, name)
+            if child is not None and name not in family:
+                family[name] = child
+                pending.append(child)
+    return family
+
+
+def _rules(screen: Screen[Any]) -> tuple[DrilldownRule, ...]:
+    settings = getattr(screen.app, "settings", None)
+    return tuple(getattr(settings, "drilldown_rules", ()))
+
+
+def _book(screen: Screen[Any]) -> QueryBook | None:
+    book = getattr(screen.app, "query_book", None)
+    return book if isinstance(book, QueryBook) else None
+
+
+def drilldown(
+    screen: Screen[Any],
+    alarm: Alarm,
+    feed: AlarmFeed,
+    *,
+    clock: Callable[[], datetime],
+    lookup: AlarmLookup,
+    regions: Sequence[str] = (),
+    utc: bool = False,
+) -> None:
+    """Push the workbench with `alarm`'s drill-down plan (worked out on the new screen)."""
+    screen.app.push_screen(
+        QueryWorkbench(
+            feed,
+            region=alarm.region,
+            regions=tuple(regions) or (alarm.region,),
+            clock=clock,
+            book=_book(screen),
+            alarm=alarm,
+            children=alarm_family(alarm, lookup),
+            rules=_rules(screen),
+            utc=utc,
+        )
+    )
+
+
+def workbench(
+    screen: Screen[Any],
+    feed: AlarmFeed,
+    *,
+    clock: Callable[[], datetime],
+    regions: Sequence[str],
+) -> None:
+    """Push an empty workbench on the first region, with the last query of the history."""
+    book = _book(screen)
+    last = book.history[0] if book is not None and book.history else None
+    region = last.region if last is not None and last.region in regions else regions[0]
+    screen.app.push_screen(
+        QueryWorkbench(
+            feed,
+            region=region,
+            regions=regions,
+            clock=clock,
+            book=book,
+            query=last.query if last is not None else None,
+            groups=last.groups if last is not None and last.region == region else (),
+        )
+    )

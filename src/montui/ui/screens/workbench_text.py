@@ -1,0 +1,157 @@
+"""The workbench's lines of text: title, log groups, status, and the drill-down plan.
+
+Plain functions of values, so that each wording is tested without a running app. Every
+state has a symbol as well as a colour (◐ running, ✔ complete, ■ stopped, ✖ failed).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.text import Text
+
+from montui.model.alarm import Alarm, AlarmState
+from montui.model.drilldown import DrilldownPlan
+from montui.model.duration import format_age
+from montui.model.logs import QueryResult, QueryStatus
+from montui.model.metrics import TimeWindow
+from montui.model.time_range import TimeRange
+
+_KIND_WORDS = {
+    "lambda": "Lambda function logs",
+    "apigateway": "API Gateway execution and access logs",
+    "rds": "RDS logs",
+    "metric-filter": "the log group behind the metric filter",
+    "config-rule": "a [[drilldown]] rule in your config",
+    "composite": "the children in ALARM",
+    "default": "no known source",
+}
+
+
+def zone_name(tz: tzinfo, moment: datetime) -> str:
+    name = moment.astimezone(tz).tzname() or "local"
+    return "UTC" if name in ("UTC", "UTC+00:00") else name
+
+
+def clock_range(window: TimeWindow, tz: tzinfo) -> str:
+    """`11-21 03:02 → 03:27 JST (25m)`: the date once when both ends share it."""
+    start, end = window.start.astimezone(tz), window.end.astimezone(tz)
+    first = start.strftime("%m-%d %H:%M")
+    last = end.strftime("%H:%M" if start.date() == end.date() else "%m-%d %H:%M")
+    span = format_age((window.end - window.start).total_seconds())
+    return f"{first} → {last} {zone_name(tz, window.end)} ({span})"
+
+
+def title_text(
+    region: str, alarm: Alarm | None, time_range: TimeRange, window: TimeWindow, tz: tzinfo
+) -> Text:
+    """`Logs · ap-northeast-1 · last 1h: 11-21 02:30 → 03:30 UTC (1h) · for hitori-…`."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("Logs Insights", style="bold")
+    text.append(f" · {region} · ")
+    if time_range.relative is not None:
+        text.append(f"last {format_age(time_range.relative)}: ")
+    text.append(clock_range(window, tz))
+    if alarm is not None:
+        text.append(" · for ")
+        text.append(alarm.name, style="bold")
+    return text
+
+
+def range_text(groups: tuple[str, ...]) -> Text:
+    """`Groups (2): /aws/lambda/a, /aws/lambda/b` or a warning when there is none."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if not groups:
+        text.append("Groups: none picked (g)", style="yellow")
+        return text
+    text.append(f"Groups ({len(groups)}): ", style="dim")
+    text.append(", ".join(groups))
+    return text
+
+
+def _numbers(result: QueryResult) -> str:
+    s = result.statistics
+    mb = s.bytes_scanned / 1e6
+    return (
+        f"{s.records_scanned:,.0f} scanned · {s.records_matched:,.0f} matched · "
+        f"{mb:,.1f} MB · ~${s.cost_usd:.5f}"
+    )
+
+
+def status_text(
+    *,
+    result: QueryResult | None,
+    running: bool,
+    stopped: bool,
+    failure: tuple[str, str] | None,
+    elapsed: float,
+    planned: bool,
+    term: str = "",
+    matches: int = 0,
+) -> Text:
+    """The status line of the query."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if failure is not None:
+        message, hint = failure
+        text.append(f"✖ {message}", style="bold red")
+        if hint:
+            text.append(f" — {hint}", style="red")
+        return text
+    if running:
+        status = result.status.value if result is not None else "Starting"
+        text.append(f"◐ {status}", style="bold yellow")
+        if result is not None:
+            text.append(f" · {len(result.rows):,} rows so far · {_numbers(result)}")
+        text.append(f" · {elapsed:.0f}s · esc stops", style="dim")
+    elif stopped:
+        text.append("■ Stopped", style="bold")
+        rows = len(result.rows) if result is not None else 0
+        text.append(f" (StopQuery sent) · {rows:,} rows received")
+        if result is not None:
+            text.append(f" · {_numbers(result)}")
+    elif result is not None:
+        ok = result.status is QueryStatus.COMPLETE
+        text.append(
+            f"{'✔' if ok else '✖'} {result.status.value}", style="bold green" if ok else "bold red"
+        )
+        text.append(f" · {len(result.rows):,} rows · {_numbers(result)} · {elapsed:.1f}s")
+    elif planned:
+        text.append("Plan ready", style="bold")
+        text.append(" · ⏎ run · e edit the query · g groups · t window", style="dim")
+    else:
+        text.append("Ready · ctrl+r runs the query", style="dim")
+    if term:
+        text.append(f" · {matches} rows match {term!r} (n/N)", style="cyan")
+    return text
+
+
+def plan_text(plan: DrilldownPlan, alarm: Alarm | None, tz: tzinfo) -> Text:
+    """The drill-down plan, before it runs: why these groups, this window, this query."""
+    text = Text()
+    text.append("Drill-down plan", style="bold")
+    if alarm is not None:
+        mark = "✖ " if alarm.state is AlarmState.ALARM else ""
+        text.append(f" for {mark}{alarm.name}")
+    text.append(f"  ({_KIND_WORDS.get(plan.kind, plan.kind)})\n", style="dim")
+    text.append("Window  ", style="bold")
+    text.append(clock_range(plan.window, tz) + "\n")
+    text.append(
+        "        first breaching datapoint − 15 min lookback → now (or the recovery + 5 min)\n",
+        style="dim",
+    )
+    if plan.problem is not None:
+        text.append(f"✖ {plan.problem}\n", style="bold red")
+    text.append(f"Groups  ({len(plan.log_groups)})\n", style="bold")
+    for group in plan.log_groups:
+        text.append(f"  ✔ {group}\n")
+    if plan.reasons:
+        text.append("Why\n", style="bold")
+        for reason in plan.reasons:
+            missing = "does not exist" in reason or "no log group starts" in reason
+            text.append(
+                f"  {'✖' if missing else '·'} {reason}\n", style="dim" if not missing else ""
+            )
+    if plan.alternatives:
+        text.append(f"T  cycles {len(plan.alternatives) + 1} query templates\n", style="dim")
+    text.append("\n⏎ run   e edit the query   g groups   t window   esc back", style="bold")
+    return text
