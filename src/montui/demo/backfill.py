@@ -217,10 +217,15 @@ def apply_history(
 
 
 def minute_logs(
-    plan: Plan, series: Mapping[str, AlarmSeries], minute: int, *, access: bool = True
+    plan: Plan,
+    series: Mapping[str, AlarmSeries],
+    minute: int,
+    *,
+    access: bool = True,
+    execution: bool = True,
 ) -> Iterable[tuple[str, str, int, str]]:
     """(log group, stream, timestamp ms, message) of every log line of one epoch minute
-    (`access`: the API Gateway access log too)."""
+    (`access`: the API Gateway access log too; `execution`: and its execution log)."""
     for function in scenario_logs.FUNCTIONS:
         calls, failures = invocation_counts(plan, series, function, minute)
         group = f"/aws/lambda/{function.name}"
@@ -235,11 +240,13 @@ def minute_logs(
     if access:
         requests = count_at(series[scenario_logs.API_REQUESTS_ALARM], minute)
         failures = count_at(series[scenario_logs.API_5XX_ALARM], minute)
-        group = scenario_logs.API_ACCESS
-        for stream, ms, message in scenario_logs.api_access_minute(
-            minute, requests, min(failures, requests), plan.seed
-        ):
-            yield group, stream, ms, message
+        failures = min(failures, requests)
+        logs = [(scenario_logs.API_ACCESS, scenario_logs.api_access_minute)]
+        if execution:
+            logs.append((scenario_logs.API_EXECUTION, scenario_logs.api_execution_minute))
+        for group, lines in logs:
+            for stream, ms, message in lines(minute, requests, failures, plan.seed):
+                yield group, stream, ms, message
 
 
 def count_at(source: AlarmSeries, minute: int) -> int:
@@ -268,15 +275,28 @@ def invocation_counts(
 
 
 def write_logs(
-    plan: Plan, series: Mapping[str, AlarmSeries], start: int, end: int, access_from: int
+    plan: Plan,
+    series: Mapping[str, AlarmSeries],
+    start: int,
+    end: int,
+    access_from: int,
+    execution_from: int | None = None,
 ) -> int:
     """Every log line of the epoch minutes [start, end), the API access log from minute
-    `access_from`; returns the events stored."""
+    `access_from`, its execution log from `execution_from` (default: the same); returns the
+    events stored."""
+    execution_from = access_from if execution_from is None else execution_from
     from montui.demo.ext.logs import put_events
 
     batches: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for minute in range(start, end):
-        lines = minute_logs(plan, series, minute, access=minute >= access_from)
+        lines = minute_logs(
+            plan,
+            series,
+            minute,
+            access=minute >= access_from,
+            execution=minute >= execution_from,
+        )
         for group, stream, ms, message in lines:
             batches[group, stream].append((ms, message))
     region = scenario_logs.REGION

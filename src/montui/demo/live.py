@@ -35,6 +35,8 @@ from montui.demo.world import DEMO_REGIONS
 
 LOG_HISTORY = timedelta(days=1)
 ACCESS_LOG_HISTORY = timedelta(hours=3)
+EXECUTION_LOG_HISTORY = timedelta(hours=1)
+"""API Gateway's execution log is kept shorter: about 1.2 KB of world memory per line."""
 MAX_LEAD = timedelta(days=1)
 FAST_SECONDS = 80
 
@@ -108,6 +110,7 @@ class Scenario:
             end - int(LOG_HISTORY.total_seconds()) // 60,
             end,
             end - int(ACCESS_LOG_HISTORY.total_seconds()) // 60,
+            end - int(EXECUTION_LOG_HISTORY.total_seconds()) // 60,
         )
         return SeedSummary(
             endpoint=endpoint,

@@ -4,9 +4,11 @@ What goes over the wire, dated on the demo clock (`montui.demo.ext.cloudwatch.CL
 so the world records when each alarm was configured:
 
 1. SNS topics for each application's paging and ticket actions;
-2. CloudWatch Logs groups and the metric filters that publish `Shop/Application` metrics;
-3. metric alarms (PutMetricAlarm);
-4. composite alarms (PutCompositeAlarm), once the metric alarms hold their states.
+2. CloudWatch Logs groups and the metric filters that publish `Shop/Application` metrics,
+   and the saved Logs Insights queries (PutQueryDefinition);
+3. the contact form's REST API in API Gateway, with its fixed id and its `prod` stage;
+4. metric alarms (PutMetricAlarm);
+5. composite alarms (PutCompositeAlarm), once the metric alarms hold their states.
 
 The data and the history behind them are written in-process (`montui.demo.backfill`), and
 `montui.demo.live.Scenario` puts the two together; `seed_world` is the one-call version.
@@ -25,7 +27,7 @@ import boto3
 from botocore.config import Config
 
 from montui.demo.ext import CLOCK_HEADER
-from montui.demo.scenario import LOG_FILTERS
+from montui.demo.scenario import LOG_FILTERS, hitori
 from montui.demo.scenario.plan import Plan, PlannedComposite
 from montui.demo.scenario.spec import AlarmSpec, CompositeSpec, Ratio, Response
 from montui.demo.world import DEMO_ACCOUNT, DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
@@ -95,10 +97,12 @@ def seed_world(endpoint: str, *, now: datetime | None = None, seed: int = 7) -> 
 
 
 def configure_alarms(clients: Clients, scenario: Plan) -> tuple[int, int]:
-    """Topics, log groups and metric filters, then the metric alarms; returns (topics,
-    metric filters)."""
+    """Topics, log groups, metric filters, saved queries and the REST API, then the metric
+    alarms; returns (topics, metric filters)."""
     topics = _create_topics(clients, scenario)
     filters = _create_log_filters(clients)
+    _create_saved_queries(clients)
+    _create_rest_api(clients)
     for alarm in scenario.alarms:
         clients.clock = alarm.configured_at
         clients("cloudwatch", alarm.spec.region).put_metric_alarm(
@@ -246,6 +250,58 @@ def _create_log_filters(clients: Clients) -> int:
             ],
         )
     return len(LOG_FILTERS)
+
+
+def _create_saved_queries(clients: Clients) -> None:
+    logs = clients("logs", hitori.TOKYO)
+    for saved in hitori.SAVED_QUERIES:
+        logs.put_query_definition(
+            name=saved.name, queryString=saved.query, logGroupNames=list(saved.log_groups)
+        )
+
+
+_CUSTOM_ID_TAG = "_custom_id_"
+"""moto creates a REST API with the id this tag gives (the tag stays: moto's server has no
+route for UntagResource on REST APIs)."""
+
+
+def _create_rest_api(clients: Clients) -> None:
+    """`hitori-contact-api`: POST /contact (Lambda proxy) and GET /health (mock), deployed
+    to `prod`, with the scenario's fixed id."""
+    region = hitori.TOKYO
+    apigateway = clients("apigateway", region)
+    api_id = apigateway.create_rest_api(
+        name=hitori.API_NAME,
+        description="The contact form's API: POST /contact sends the mail",
+        endpointConfiguration={"types": ["REGIONAL"]},
+        tags={_CUSTOM_ID_TAG: hitori.API_ID},
+    )["id"]
+    root = apigateway.get_resources(restApiId=api_id)["items"][0]["id"]
+    function = f"arn:aws:lambda:{region}:{DEMO_ACCOUNT}:function:{hitori.FUNCTION_NAME}"
+    for path, method, integration in (
+        (
+            "contact",
+            "POST",
+            {
+                "type": "AWS_PROXY",
+                "integrationHttpMethod": "POST",
+                "uri": f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/"
+                f"{function}/invocations",
+            },
+        ),
+        ("health", "GET", {"type": "MOCK"}),
+    ):
+        resource = apigateway.create_resource(restApiId=api_id, parentId=root, pathPart=path)
+        apigateway.put_method(
+            restApiId=api_id,
+            resourceId=resource["id"],
+            httpMethod=method,
+            authorizationType="NONE",
+        )
+        apigateway.put_integration(
+            restApiId=api_id, resourceId=resource["id"], httpMethod=method, **integration
+        )
+    apigateway.create_deployment(restApiId=api_id, stageName=hitori.API_STAGE)
 
 
 def final_states(clients: Clients) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""CloudWatch Logs Insights: start, poll, stop queries; list log groups by prefix.
+"""CloudWatch Logs Insights: start, poll, stop queries; list log groups (by prefix or
+substring), the metric filters that publish a metric, and the account's saved queries.
 
 `run_query` is the engine both the workbench and `montui query` use: it starts a query,
 yields a `QueryResult` snapshot per GetQueryResults call (partial rows while Running), and
@@ -17,11 +18,12 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from montui.model.logs import QueryResult, QueryStatistics, QueryStatus
+from montui.model.drilldown import MetricFilterInfo
+from montui.model.logs import QueryDefinition, QueryResult, QueryStatistics, QueryStatus
 from montui.sources.errors import BadRequest, SourceError, map_error
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
@@ -226,14 +228,18 @@ async def run_query(
     limit: int | None = None,
     first_poll: float = FIRST_POLL,
     max_poll: float = MAX_POLL,
+    on_start: Callable[[str], None] | None = None,
 ) -> AsyncGenerator[QueryResult, None]:
     """Start the query and yield a snapshot per poll until it has finished (the last one
     yielded is final). A query still running when the iteration ends early, raises or is
-    cancelled is stopped on AWS."""
+    cancelled is stopped on AWS. `on_start` is called with the query id right after
+    StartQuery (before the first poll)."""
     query_id = await start_query(clients, region, query, groups, start, end, limit=limit)
     finished = False
     delay = first_poll
     try:
+        if on_start is not None:
+            on_start(query_id)
         while True:
             await _pacer().wait()
             result = await query_results(clients, region, query_id)
@@ -255,12 +261,30 @@ async def _stop_quietly(clients: AwsClients, region: str, query_id: str) -> None
         log.warning("could not stop query %s: %s", query_id, exc)
 
 
-async def log_groups(clients: AwsClients, region: str, prefix: str = "") -> tuple[str, ...]:
-    """Names of the log groups starting with `prefix` (every page), in AWS's order."""
+async def log_groups(
+    clients: AwsClients,
+    region: str,
+    prefix: str = "",
+    *,
+    pattern: str | None = None,
+    limit: int | None = None,
+) -> tuple[str, ...]:
+    """Names of the log groups starting with `prefix`, or (`pattern`) containing that
+    substring (logGroupNamePattern: botocore's model documents the match as case-sensitive);
+    in AWS's order, every page or the first `limit` names.
+    AWS takes a prefix or a pattern, not both: both given is a `BadRequest`."""
+    if prefix and pattern:
+        raise BadRequest("a log group prefix or a pattern, not both", service="logs", region=region)
+    if limit is not None and limit <= 0:
+        return ()
     names: list[str] = []
     request: dict[str, Any] = {}
     if prefix:
         request["logGroupNamePrefix"] = prefix
+    elif pattern:
+        request["logGroupNamePattern"] = pattern
+    if limit is not None:
+        request["limit"] = min(limit, DESCRIBE_LOG_GROUPS_PAGE)
     with _logs_errors(clients, region, "logs:DescribeLogGroups"):
         logs = await clients.client("logs", region)
         pages = every_page(
@@ -273,4 +297,77 @@ async def log_groups(clients: AwsClients, region: str, prefix: str = "") -> tupl
         )
         async for answer in pages:
             names.extend(str(g["logGroupName"]) for g in answer.get("logGroups", []))
+            if limit is not None and len(names) >= limit:
+                return tuple(names[:limit])
     return tuple(names)
+
+
+DESCRIBE_LOG_GROUPS_PAGE = 50
+"""DescribeLogGroups' largest page."""
+
+
+async def metric_filters(
+    clients: AwsClients, region: str, *, namespace: str, metric_name: str
+) -> tuple[MetricFilterInfo, ...]:
+    """The metric filters (every page) with a transformation publishing `namespace` /
+    `metric_name`, one `MetricFilterInfo` per such transformation."""
+    request = {"metricNamespace": namespace, "metricName": metric_name}
+    found: list[MetricFilterInfo] = []
+    with _logs_errors(clients, region, "logs:DescribeMetricFilters"):
+        logs = await clients.client("logs", region)
+        pages = every_page(
+            logs.describe_metric_filters,
+            request,
+            action="DescribeMetricFilters",
+            service="logs",
+            region=region,
+            token_key="nextToken",
+        )
+        async for answer in pages:
+            for item in answer.get("metricFilters", []):
+                found.extend(_filter_infos(item, namespace, metric_name))
+    return tuple(found)
+
+
+def _filter_infos(
+    item: Mapping[str, Any], namespace: str, metric_name: str
+) -> list[MetricFilterInfo]:
+    """The transformations of one DescribeMetricFilters item that publish exactly the metric
+    (the API matches name and namespace on any transformation, not on the same one)."""
+    return [
+        MetricFilterInfo(
+            log_group=str(item.get("logGroupName", "")),
+            filter_name=str(item.get("filterName", "")),
+            filter_pattern=str(item.get("filterPattern", "")),
+            metric_namespace=namespace,
+            metric_name=metric_name,
+        )
+        for t in item.get("metricTransformations", [])
+        if t.get("metricNamespace") == namespace and t.get("metricName") == metric_name
+    ]
+
+
+async def query_definitions(clients: AwsClients, region: str) -> tuple[QueryDefinition, ...]:
+    """The account's saved Logs Insights queries in `region` (every page), in AWS's order."""
+    found: list[QueryDefinition] = []
+    with _logs_errors(clients, region, "logs:DescribeQueryDefinitions"):
+        logs = await clients.client("logs", region)
+        pages = every_page(
+            logs.describe_query_definitions,
+            {"maxResults": 1000},
+            action="DescribeQueryDefinitions",
+            service="logs",
+            region=region,
+            token_key="nextToken",
+        )
+        async for answer in pages:
+            found.extend(
+                QueryDefinition(
+                    name=str(item.get("name", "")),
+                    query=str(item.get("queryString", "")),
+                    groups=tuple(str(g) for g in item.get("logGroupNames", []) or []),
+                    definition_id=str(item.get("queryDefinitionId", "")),
+                )
+                for item in answer.get("queryDefinitions", [])
+            )
+    return tuple(found)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -22,6 +24,8 @@ from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem
 from montui.model.logs import QueryDefinition, QueryResult, QueryRun
 from montui.model.metrics import MetricSeries, TimeWindow
+
+log = logging.getLogger(__name__)
 
 CHART_MAX_DATAPOINTS = 100_800
 """GetMetricData's cap on datapoints per call: two weeks of one-minute points for 10 series."""
@@ -106,6 +110,8 @@ class AwsFeed:
         self._world: DemoWorld | None = None
         self._clients: Any = None
         self._target: Any = None
+        self._running: dict[str, str] = {}
+        """Logs Insights queries started by `run_query` and not finished: id → region."""
 
     async def connect(self) -> Connection:
         world_info = self._shared_world
@@ -164,7 +170,91 @@ class AwsFeed:
         )
         return result
 
+    async def drilldown_plan(
+        self,
+        alarm: Alarm,
+        *,
+        children: Mapping[str, Alarm],
+        episode: Episode | None,
+        rules: Sequence[DrilldownRule],
+        now: datetime,
+    ) -> DrilldownPlan:
+        """sources.drilldown.gather_plan, in the alarm's region."""
+        from montui.sources.drilldown import gather_plan
+
+        plan: DrilldownPlan = await gather_plan(
+            self._clients, alarm, children=children, episode=episode, rules=rules, now=now
+        )
+        return plan
+
+    async def log_groups(
+        self, region: str, prefix: str = "", *, limit: int = 1000
+    ) -> tuple[str, ...]:
+        """Log group names starting with `prefix`, at most `limit` (sources.logs)."""
+        from montui.sources.logs import log_groups
+
+        names: tuple[str, ...] = await log_groups(self._clients, region, prefix, limit=limit)
+        return names
+
+    async def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
+        """sources.logs.run_query; the query id is in `_running` from StartQuery until the
+        generator ends (finished, closed, failed or cancelled)."""
+        from montui.sources.logs import run_query
+
+        started: list[str] = []
+
+        def remember(query_id: str) -> None:
+            started.append(query_id)
+            self._running[query_id] = region
+
+        results = run_query(
+            self._clients,
+            region,
+            run.query,
+            run.groups,
+            run.start,
+            run.end,
+            limit=run.limit,
+            on_start=remember,
+        )
+        try:
+            async with aclosing(results):
+                async for snapshot in results:
+                    yield snapshot
+        finally:
+            for query_id in started:
+                self._running.pop(query_id, None)
+
+    async def stop_queries(self) -> int:
+        """StopQuery for every query `run_query` started that has not finished,
+        concurrently; failures are logged. Returns how many were stopped."""
+        if not self._running or self._clients is None:
+            return 0
+        from montui.sources.logs import stop_query
+
+        running, self._running = self._running, {}
+        outcomes = await asyncio.gather(
+            *(stop_query(self._clients, region, qid) for qid, region in running.items()),
+            return_exceptions=True,
+        )
+        stopped = 0
+        for query_id, outcome in zip(running, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                log.warning("could not stop query %s: %s", query_id, outcome)
+            elif outcome:
+                stopped += 1
+        return stopped
+
+    async def query_definitions(self, region: str) -> tuple[QueryDefinition, ...]:
+        """DescribeQueryDefinitions (sources.logs), read-only."""
+        from montui.sources.logs import query_definitions
+
+        found: tuple[QueryDefinition, ...] = await query_definitions(self._clients, region)
+        return found
+
     async def close(self) -> None:
+        """Stop the queries still running, then close the clients and the world."""
+        await self.stop_queries()
         if self._clients is not None:
             await self._clients.close()
             self._clients = None

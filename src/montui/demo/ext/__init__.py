@@ -9,6 +9,8 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   metric store (`montui.demo.metricstore`), with metric math (`metric_math`);
 - `history`: DescribeAlarmHistory, and history items for deletions (`alarm_state` records
   the rest); `evaluation` moves metric alarms with CloudWatch's M-of-N semantics;
+- `logs`: Logs Insights (StartQuery and friends); `logs_definitions`: saved queries
+  (Put/Describe/DeleteQueryDefinition) and DescribeLogGroups' `logGroupNamePattern`;
 - `quiet`: no request logging on stderr;
 - `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
 """
@@ -21,11 +23,20 @@ CLOCK_HEADER = "X-Montui-Demo-Clock"
 
 def install() -> None:
     """Apply every extension to moto (safe to call more than once)."""
-    from montui.demo.ext import cloudwatch, history, logs, metrics, quiet, speed
+    from montui.demo.ext import (
+        cloudwatch,
+        history,
+        logs,
+        logs_definitions,
+        metrics,
+        quiet,
+        speed,
+    )
 
     quiet.install()
     speed.install()
     cloudwatch.install()
     history.install()
     logs.install()
+    logs_definitions.install()
     metrics.install()

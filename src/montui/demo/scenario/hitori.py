@@ -37,6 +37,10 @@ the first of them. Ten minutes later SES accepts mail again and everything retur
 ids and a stack trace, at exactly those minutes. `hitori-web-health-latency` has never
 fired in its 14 days of history. SES has sent too little this week to publish a complaint
 rate, so that alarm has no data.
+
+The REST API `hitori-contact-api` (stage `prod`) has the fixed id `API_ID`, so its execution
+log group is `API-Gateway-Execution-Logs_k7q2x9hitori/prod`; `SAVED_QUERIES` are the team's
+saved Logs Insights queries (query definitions).
 """
 
 from __future__ import annotations
@@ -286,5 +290,43 @@ COMPOSITES: tuple[CompositeSpec, ...] = (
         " AND NOT ALARM(hitori-contact-form-down)",
         Response.NEXT_DAY,
         TOPICS,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuery:
+    """A Logs Insights query saved in the account (PutQueryDefinition), in Tokyo."""
+
+    name: str
+    query: str
+    log_groups: tuple[str, ...]
+
+
+API_ID = "k7q2x9hitori"
+"""The REST API's id: fixed, so its execution log group has a stable name."""
+API_STAGE = "prod"
+
+SAVED_QUERIES: tuple[SavedQuery, ...] = (
+    SavedQuery(
+        "hitori/errors by request",
+        "fields @timestamp, function_request_id, exception_name, message\n"
+        '| filter level = "ERROR"\n'
+        "| sort @timestamp desc\n"
+        "| limit 100",
+        (f"/aws/lambda/{FUNCTION_NAME}",),
+    ),
+    SavedQuery(
+        "hitori/slow invocations (REPORT)",
+        'filter @type = "REPORT" and @duration > 1000\n'
+        "| fields @timestamp, @requestId, @duration, @maxMemoryUsed / 1000 / 1000 as max_mem_mb\n"
+        "| sort @duration desc\n"
+        "| limit 50",
+        (f"/aws/lambda/{FUNCTION_NAME}",),
+    ),
+    SavedQuery(
+        "api 5xx by minute",
+        "filter status >= 500\n| stats count(*) as errors by bin(1m)",
+        (f"/aws/apigateway/{API_NAME}/access",),
     ),
 )

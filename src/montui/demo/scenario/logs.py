@@ -22,8 +22,9 @@ execution environments are recycled; each stream's first invocation reports an I
 `/aws/rds/cluster/shop-prod-aurora/slowquery` and `/error` get a slow query every few minutes
 (more during the nightly export) and the odd warning. The contact API's access log
 (`/aws/apigateway/hitori-contact-api/access`, JSON) has a line per request counted by its
-`Count` metric, 502 for as many posts as its `5XXError` metric counts. Deterministic per
-(seed, minute).
+`Count` metric, 502 for as many posts as its `5XXError` metric counts; its execution log
+(`API-Gateway-Execution-Logs_<id>/prod`) tells the same requests' story in API Gateway's
+words. Deterministic per (seed, minute).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from montui.demo.scenario import hitori
 
 Event = tuple[str, int, str]  # (log stream, timestamp ms, message)
 
@@ -253,14 +256,33 @@ def rds_minute(minute: int, seed: int, busy: bool) -> Iterator[tuple[str, int, s
 API_ACCESS = "/aws/apigateway/hitori-contact-api/access"
 API_REQUESTS_ALARM = "hitori-api-requests"
 API_5XX_ALARM = "hitori-api-5xx"
-_API_ID = "k7q2x9hitori"
+API_ID = hitori.API_ID
+API_STAGE = hitori.API_STAGE
+API_EXECUTION = f"API-Gateway-Execution-Logs_{API_ID}/{API_STAGE}"
 
 
-def api_access_minute(minute: int, requests: int, failures: int, seed: int) -> Iterator[Event]:
-    """The contact API's access log for one minute: `requests` lines (Route 53 health checks
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    """One request to the contact API, as both of its logs see it."""
+
+    ms: int
+    request_id: str
+    ip: str
+    method: str
+    path: str
+    status: int
+    latency_ms: int
+
+    @property
+    def failed(self) -> bool:
+        """Answered 5xx (the Lambda failed)."""
+        return self.status >= 500
+
+
+def api_requests(minute: int, requests: int, failures: int, seed: int) -> Iterator[ApiRequest]:
+    """The contact API's requests in one minute: `requests` of them (Route 53 health checks
     and form posts), `failures` of the posts answered 502 (the Lambda failed)."""
     draw = random.Random(f"{seed}|api|{minute}")
-    clock = datetime.fromtimestamp(minute * 60, UTC).strftime("%d/%b/%Y:%H:%M:")
     checks = max(0, min(requests - failures, requests * 2 // 3))
     for number in range(requests):
         ms = minute * 60000 + number * (60000 // max(requests, 1)) + draw.randrange(900)
@@ -270,16 +292,58 @@ def api_access_minute(minute: int, requests: int, failures: int, seed: int) -> I
         first = 54 if check else draw.choice((126, 133, 153, 180, 219))
         ip = f"{first}.{draw.randint(0, 255)}.{draw.randint(0, 255)}.{draw.randint(1, 254)}"
         method, path = ("GET", "/health") if check else ("POST", "/contact")
-        status = 502 if failed else 200
         latency = draw.randint(4, 30) if check else draw.randint(240, 2400)
-        seconds = (ms // 1000) % 60
+        yield ApiRequest(ms, rid, ip, method, path, 502 if failed else 200, latency)
+
+
+def api_access_minute(minute: int, requests: int, failures: int, seed: int) -> Iterator[Event]:
+    """The contact API's access log (JSON, stream `prod`) for one minute's requests."""
+    clock = datetime.fromtimestamp(minute * 60, UTC).strftime("%d/%b/%Y:%H:%M:")
+    for request in api_requests(minute, requests, failures, seed):
+        seconds = (request.ms // 1000) % 60
         yield (
-            "prod",
-            ms,
-            f'{{"requestId":"{rid}","ip":"{ip}","requestTime":"{clock}{seconds:02d} +0000",'
-            f'"httpMethod":"{method}","resourcePath":"{path}","status":"{status}",'
-            f'"protocol":"HTTP/1.1","responseLength":"{36 if failed else 21}",'
-            f'"integrationLatency":"{latency}","apiId":"{_API_ID}"'
-            + (',"integrationError":"Internal server error"' if failed else "")
+            API_STAGE,
+            request.ms,
+            f'{{"requestId":"{request.request_id}","ip":"{request.ip}",'
+            f'"requestTime":"{clock}{seconds:02d} +0000",'
+            f'"httpMethod":"{request.method}","resourcePath":"{request.path}",'
+            f'"status":"{request.status}","protocol":"HTTP/1.1",'
+            f'"responseLength":"{36 if request.failed else 21}",'
+            f'"integrationLatency":"{request.latency_ms}","apiId":"{API_ID}"'
+            + (',"integrationError":"Internal server error"' if request.failed else "")
             + "}",
         )
+
+
+def api_execution_minute(minute: int, requests: int, failures: int, seed: int) -> Iterator[Event]:
+    """The contact API's execution log (INFO level, `(<request id>) <what happened>`, as API
+    Gateway writes it) for the same requests as `api_access_minute`: a health check is
+    mocked, a form post goes to the Lambda, and a failed one is a customer function error
+    answered 502. The stream changes every three hours, like the Lambda's."""
+    life = 180
+    born = minute - minute % life
+    stream = f"{random.Random(f'{seed}|api-exec|{born}').getrandbits(128):032x}"
+    for request in api_requests(minute, requests, failures, seed):
+        rid, ms, took = request.request_id, request.ms, request.latency_ms
+        # (offset ms, text): a millisecond apart, so their order survives sorting by time,
+        # and the integration's latency before the answer.
+        lines = [
+            (0, f"Starting execution for request: {rid}"),
+            (1, f"HTTP Method: {request.method}, Resource Path: {request.path}"),
+        ]
+        if request.method == "POST":
+            body = '{"name":"…","email":"…","message":"…"}'
+            lines.append((2, f"Method request body before transformations: {body}"))
+            lines.append((took, f"Received response. Status: 200, Integration latency: {took} ms"))
+        if request.failed:
+            lambda_rid = _request_id(random.Random(rid).getrandbits(128))
+            lines.append(
+                (
+                    took + 1,
+                    "Lambda execution failed with status 200 due to customer function error: "
+                    f"{_SES_ERROR}. Lambda request id: {lambda_rid}",
+                )
+            )
+        lines.append((took + 2, f"Method completed with status: {request.status}"))
+        for offset, line in lines:
+            yield stream, ms + offset, f"({rid}) {line}"
