@@ -212,7 +212,7 @@ def plan_drilldown(
 @dataclass(frozen=True, slots=True)
 class LogGroupLookup:
     """One DescribeLogGroups call the plan needs: by `prefix` (logGroupNamePrefix) or by
-    `pattern` (logGroupNamePattern, a case-insensitive substring); AWS takes one or the other."""
+    `pattern` (logGroupNamePattern, a case-sensitive substring); AWS takes one or the other."""
 
     prefix: str | None = None
     pattern: str | None = None
@@ -337,8 +337,10 @@ def _apigateway(
         found.add(execution, f"API Gateway execution logs of {api_id}")
     else:
         found.note(f"no id known for API {name}: execution logs not looked for")
+    # DescribeLogGroups' logGroupNamePattern is a case-sensitive substring: look up the name
+    # and id as written; matching the groups found is then case-insensitive.
+    found.patterns = [*(found.patterns or []), *(n for n in (name, api_id) if n)]
     needles = [n.lower() for n in (name, api_id) if n]
-    found.patterns = [*(found.patterns or []), *needles]
     for group in sorted(existing):
         lowered = group.lower()
         if not group.startswith(_EXECUTION_PREFIX) and any(n in lowered for n in needles):

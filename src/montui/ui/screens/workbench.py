@@ -40,6 +40,7 @@ from montui.sources.errors import SourceError
 from montui.ui.feed import AlarmFeed
 from montui.ui.screens.workbench_actions import WorkbenchActions
 from montui.ui.screens.workbench_text import (
+    one_command_per_line,
     plan_text,
     range_text,
     status_text,
@@ -205,8 +206,8 @@ class QueryWorkbench(WorkbenchActions):
         self.plan = plan
         self.groups = plan.log_groups
         self.time_range = TimeRange.absolute(plan.window)
-        self.templates = (plan.query, *plan.alternatives)
-        self._editor().set_query(plan.query)
+        self.templates = tuple(one_command_per_line(q) for q in (plan.query, *plan.alternatives))
+        self._editor().set_query(self.templates[0])
         self._show_plan()
         self._refresh_texts()
         if plan.problem is not None:
@@ -308,7 +309,9 @@ class QueryWorkbench(WorkbenchActions):
         seconds = parse_duration(label)
         histogram.note("matches: counting…")
         try:
-            async with aclosing(self.feed.run_query(self.aws_region, replace(run, query=query))) as rs:
+            async with aclosing(
+                self.feed.run_query(self.aws_region, replace(run, query=query))
+            ) as rs:
                 async for snapshot in rs:
                     histogram.show(histogram_counts(snapshot, window, seconds), label)
         except SourceError as exc:

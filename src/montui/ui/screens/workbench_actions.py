@@ -272,7 +272,9 @@ class WorkbenchActions(Screen[None]):
                 self._show_plan()
             self._refresh_texts()
 
-        self.app.push_screen(LogGroupPicker(self.feed, self.aws_region, self.groups, note=note), picked)
+        self.app.push_screen(
+            LogGroupPicker(self.feed, self.aws_region, self.groups, note=note), picked
+        )
 
     def action_groups(self) -> None:
         self._open_picker(None)

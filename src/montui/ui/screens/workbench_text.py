@@ -13,6 +13,7 @@ from rich.text import Text
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import DrilldownPlan
 from montui.model.duration import format_age
+from montui.model.insights_syntax import commands
 from montui.model.logs import QueryResult, QueryStatus
 from montui.model.metrics import TimeWindow
 from montui.model.time_range import TimeRange
@@ -47,13 +48,13 @@ def title_text(
 ) -> Text:
     """`Logs · ap-northeast-1 · last 1h: 11-21 02:30 → 03:30 UTC (1h) · for hitori-…`."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append("Logs Insights", style="bold")
-    text.append(f" · {region} · ")
+    text.append("Logs", style="bold")
+    text.append(f" {region} · ")
     if time_range.relative is not None:
         text.append(f"last {format_age(time_range.relative)}: ")
     text.append(clock_range(window, tz))
     if alarm is not None:
-        text.append(" · for ")
+        text.append(" · ")
         text.append(alarm.name, style="bold")
     return text
 
@@ -69,12 +70,26 @@ def range_text(groups: tuple[str, ...]) -> Text:
     return text
 
 
+def cost_text(usd: float) -> str:
+    """`~$0.00042`; below a hundred-thousandth of a dollar, `<$0.00001` rather than `$0.00000`."""
+    return "<$0.00001" if 0 < usd < 0.000005 else f"~${usd:.5f}"
+
+
+def one_command_per_line(query: str) -> str:
+    """A one-line query with each command on its own line (`| ` first), for the editor;
+    a query already on several lines is left as written."""
+    if "\n" in query:
+        return query
+    parts = [query[start:end].strip() for _, start, end in commands(query)]
+    return "\n| ".join(p for p in parts if p)
+
+
 def _numbers(result: QueryResult) -> str:
     s = result.statistics
     mb = s.bytes_scanned / 1e6
     return (
-        f"{s.records_scanned:,.0f} scanned · {s.records_matched:,.0f} matched · "
-        f"{mb:,.1f} MB · ~${s.cost_usd:.5f}"
+        f"{s.records_matched:,.0f}/{s.records_scanned:,.0f} matched/scanned · "
+        f"{mb:,.1f} MB {cost_text(s.cost_usd)}"
     )
 
 
@@ -112,9 +127,10 @@ def status_text(
     elif result is not None:
         ok = result.status is QueryStatus.COMPLETE
         text.append(
-            f"{'✔' if ok else '✖'} {result.status.value}", style="bold green" if ok else "bold red"
+            f"{'✔' if ok else '✖'} {result.status.value} {elapsed:.1f}s",
+            style="bold green" if ok else "bold red",
         )
-        text.append(f" · {len(result.rows):,} rows · {_numbers(result)} · {elapsed:.1f}s")
+        text.append(f" · {len(result.rows):,} rows · {_numbers(result)}")
     elif planned:
         text.append("Plan ready", style="bold")
         text.append(" · ⏎ run · e edit the query · g groups · t window", style="dim")

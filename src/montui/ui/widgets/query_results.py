@@ -219,7 +219,10 @@ class MatchHistogram(Static):
         peak = max((c or 0.0) for c in self._counts)
         tail = f"  max {peak:,.0f} per {self._label}"
         width = max(8, self.size.width - len(tail) - 9)
-        bars = render_sparkline(self._counts, width) if peak else "▁" * min(width, 8)
+        # Fewer bins than cells: each bin gets as many cells as fit, so the bars span the line.
+        repeat = max(1, width // len(self._counts))
+        stretched = [c for c in self._counts for _ in range(repeat)]
+        bars = render_sparkline(stretched, width) if peak else "▁" * min(width, len(stretched))
         text = Text("matches ", style="dim")
         text.append(bars)
         text.append(tail, style="dim")
