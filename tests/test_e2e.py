@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
 
+from tests.conftest import ScenarioWorld
 from tests.terminal import Terminal, clean_env
+from tests.test_ui_workbench import running_queries
 
 pytestmark = pytest.mark.e2e
 
@@ -40,3 +43,35 @@ def test_unknown_profile_exits_2_with_a_message() -> None:
         term.child.expect(pexpect.EOF, timeout=15)
         term.child.close()
     assert term.child.exitstatus == 2
+
+
+def test_quitting_in_the_middle_of_a_long_query_leaves_no_query_running(
+    scenario_world: ScenarioWorld, tmp_path: Path
+) -> None:
+    """`l` on the top alarm, `enter` runs the plan; `q` while the query is still running
+    (the world keeps it Running for a minute): the world reports no running query after."""
+    from montui.demo.ext.logs_queries import QueryPacing, configure, restore
+
+    previous = configure(
+        pacing=QueryPacing(scheduled_seconds=0.2, min_running_seconds=60, max_running_seconds=60)
+    )
+    command = [
+        *(sys.executable, "-m", "montui"),
+        *("--endpoint-url", scenario_world.endpoint, "--region", "ap-northeast-1"),
+    ]
+    term = Terminal(command, env=clean_env(XDG_DATA_HOME=str(tmp_path), MONTUI_CONFIG=""))
+    try:
+        assert term.wait_for(lambda s: "✖ ALARM" in s, timeout=60), term.text()
+        term.send("l")
+        assert term.wait_for(lambda s: "Plan ready" in s, timeout=30), term.text()
+        term.send("\r")
+        assert term.wait_for(lambda s: "◐ Running" in s, timeout=30), term.text()
+        assert running_queries(scenario_world.endpoint)
+        term.send("q")
+        term.child.expect(pexpect.EOF, timeout=20)
+    finally:
+        status = term.close()
+        restore(previous)
+    assert status == 0
+    assert running_queries(scenario_world.endpoint) == []
+    assert "Traceback" not in term.text()

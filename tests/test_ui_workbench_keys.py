@@ -1,0 +1,144 @@
+"""The workbench's keys with a scripted feed: time range, groups, history, save, template,
+find, copy, stop, and what a failing feed shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, timedelta
+from pathlib import Path
+from typing import Any
+
+from montui.config import Settings
+from montui.model.logs import QueryResult, QueryStatus
+from montui.model.time_range import TimeRange
+from montui.querybook import HistoryEntry, QueryBook, SavedQuery
+from montui.sources.errors import AccessDenied
+from montui.ui.app import MontuiApp
+from montui.ui.screens.log_groups import LogGroupPicker
+from montui.ui.screens.prompt import Prompt
+from montui.ui.screens.query_library import QueryLibrary
+from montui.ui.screens.workbench import QueryWorkbench
+from montui.ui.widgets.query_editor import QueryEditor
+from tests.fakes import NOW, FakeFeed, frozen_clock
+
+REGION = "ap-northeast-1"
+ROWS = tuple(
+    {"@timestamp": f"2026-11-21 03:2{i}:00.000", "@message": m, "@ptr": str(i)}
+    for i, m in enumerate(["ok", "timeout here", "fine", "another timeout"])
+)
+
+
+async def until(pilot: Any, check: Callable[[], bool]) -> None:
+    for _ in range(300):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("timed out")
+
+
+def setup(tmp_path: Path, **bench: Any) -> tuple[MontuiApp, FakeFeed, QueryWorkbench]:
+    feed = FakeFeed({REGION: []})
+    feed.groups = ["/aws/lambda/a", "/aws/lambda/b", "/ecs/c"]
+    feed.query_script = [QueryResult("q", QueryStatus.COMPLETE, ROWS)]
+    app = MontuiApp(feed, Settings(), clock=frozen_clock, data_dir=tmp_path)
+    book = QueryBook(tmp_path)
+    book.load()
+    screen = QueryWorkbench(feed, region=REGION, clock=frozen_clock, book=book, zone=UTC, **bench)
+    return app, feed, screen
+
+
+async def test_time_range_groups_and_run(tmp_path: Path) -> None:
+    app, feed, bench = setup(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, Prompt))
+        await pilot.press("ctrl+u", *"2h", "enter")  # the box is prefilled: clear it first
+        await until(pilot, lambda: app.screen is bench)
+        assert bench.time_range == TimeRange(relative=7200)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, Prompt))
+        await pilot.press("ctrl+u", *"soon", "enter")
+        assert isinstance(app.screen, Prompt) and app.screen.error  # refused, kept open
+        await pilot.press("escape")
+        await pilot.press("ctrl+r")  # no group yet: the picker opens
+        await until(pilot, lambda: isinstance(app.screen, LogGroupPicker))
+        await pilot.press(*"/aws/lambda/a")
+        await pilot.pause(0.5)
+        await pilot.press("down", "space", "enter")
+        await until(pilot, lambda: app.screen is bench)
+        assert bench.groups == ("/aws/lambda/a",)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: bench.result is not None)
+        (run,) = [r for r in feed.runs if "by bin(" not in r.query]
+        assert run.groups == ("/aws/lambda/a",)
+        assert (run.start, run.end) == (NOW - timedelta(hours=2), NOW)
+        assert any("by bin(" in r.query for r in feed.runs)  # the histogram ran alongside
+        # find: two rows contain "timeout"
+        await pilot.press("slash", *"timeout", "enter")
+        await until(pilot, lambda: app.screen is bench)
+        assert bench.term == "timeout"
+        assert "2 rows match 'timeout'" in str(bench.query_one("#wb-status").render())
+
+
+async def test_history_recall_library_and_save(tmp_path: Path) -> None:
+    book = QueryBook(tmp_path)
+    book.load()
+    book.add_history(
+        HistoryEntry(
+            query="fields @message | limit 7",
+            groups=("/ecs/c",),
+            region=REGION,
+            start=NOW - timedelta(hours=5),
+            end=NOW - timedelta(hours=4),
+            ran_at=NOW - timedelta(hours=4),
+        )
+    )
+    book.save_query(SavedQuery("mine", "stats count(*) by bin(5m)", ()))
+    app, _feed, bench = setup(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        editor = bench.query_one(QueryEditor)
+        editor.focus()
+        await pilot.press("ctrl+up")
+        assert editor.text == "fields @message | limit 7"
+        await pilot.press("ctrl+down")
+        assert "sort @timestamp desc" in editor.text  # the draft is back
+        await pilot.press("escape")  # leave the editor
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, QueryLibrary))
+        await pilot.press(*"limit 7", "enter")
+        await until(pilot, lambda: app.screen is bench)
+        assert editor.text == "fields @message | limit 7"
+        assert bench.groups == ("/ecs/c",)
+        assert bench.time_range.window(NOW).start == NOW - timedelta(hours=5)
+        bench.query_one("#wb-plan").focus()
+        await pilot.press("S")
+        await until(pilot, lambda: isinstance(app.screen, Prompt))
+        await pilot.press(*"seven", "enter")
+        await until(pilot, lambda: _saved(tmp_path) == {"mine", "seven"})
+
+
+def _saved(path: Path) -> set[str]:
+    book = QueryBook(path)
+    book.load()
+    return {s.name for s in book.saved}
+
+
+async def test_a_failing_query_and_a_failing_plan_are_shown_not_raised(tmp_path: Path) -> None:
+    from tests.fakes import make_alarm
+
+    alarm = make_alarm("x")
+    app, feed, bench = setup(tmp_path, alarm=alarm)
+    feed.plans["x"] = AccessDenied(
+        "not allowed to call logs:DescribeLogGroups", "ask for logs:DescribeLogGroups"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        await until(pilot, lambda: bench.failure is not None)
+        assert "logs:DescribeLogGroups" in str(bench.query_one("#wb-status").render())
+        bench.groups = ("/aws/lambda/a",)
+        feed.query_script = AccessDenied("not allowed to call logs:StartQuery", "ask for it")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "StartQuery" in str(bench.query_one("#wb-status").render()))
+        assert app.screen is bench
