@@ -5,8 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
+
+_TIME_LAYOUTS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
+
+
+def parse_insights_time(value: str) -> datetime | None:
+    """`2026-11-21 03:12:45.123` (UTC, as Logs Insights returns `@timestamp` and `bin(…)`)
+    → an aware datetime; None for other text."""
+    for layout in _TIME_LAYOUTS:
+        try:
+            return datetime.strptime(value.strip(), layout).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
 
 BYTES_PER_GB = 1024**3
 PRICE_PER_GB = 0.005

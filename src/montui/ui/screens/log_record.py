@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from rich.json import JSON
@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from montui.model.logs import parse_insights_time
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.widgets.key_bar import KeyBar
 
@@ -27,16 +28,6 @@ TIME_FIELDS = ("@timestamp", "@ingestionTime")
 """Fields Logs Insights returns as `2026-11-21 03:12:45.123` in UTC."""
 MAX_PREFIX_FIELDS = 4
 """How many tab-separated fields a log line may carry before its JSON (Lambda uses 3)."""
-
-
-def parse_insights_time(value: str) -> datetime | None:
-    """`2026-11-21 03:12:45.123` (UTC, as Logs Insights returns times) → an aware datetime."""
-    for layout in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(value.strip(), layout).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
 
 
 def format_time(value: str, tz: tzinfo) -> str:

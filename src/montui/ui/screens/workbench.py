@@ -35,7 +35,7 @@ from montui.model.history import alarm_episodes
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
 from montui.model.metrics import TimeWindow
 from montui.model.time_range import TimeRange
-from montui.querybook import HistoryEntry, QueryBook, QueryBookError
+from montui.querybook import QueryBook
 from montui.sources.errors import SourceError
 from montui.ui.feed import AlarmFeed
 from montui.ui.screens.workbench_actions import WorkbenchActions
@@ -45,6 +45,7 @@ from montui.ui.screens.workbench_text import (
     range_text,
     status_text,
     title_text,
+    welcome_text,
 )
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.query_editor import QueryEditor
@@ -170,7 +171,7 @@ class QueryWorkbench(WorkbenchActions):
             self._show_plan_text(Text("Working out the drill-down plan…", style="dim"))
             self._make_plan()
         else:
-            self._show_plan_text(self._no_plan_text())
+            self._show_plan_text(welcome_text(bool(self.groups)))
         self._refresh_texts()
 
     # -- the plan -----------------------------------------------------------------------
@@ -215,16 +216,6 @@ class QueryWorkbench(WorkbenchActions):
         self._refresh_texts()
         if plan.problem is not None:
             self._open_picker(plan.problem)
-
-    def _no_plan_text(self) -> Text:
-        text = Text()
-        text.append("Logs Insights workbench\n\n", style="bold")
-        text.append("e  edit the query (ctrl+↑ earlier queries)\n")
-        text.append("g  pick log groups    t  time range    h  history and saved queries\n")
-        text.append("ctrl+r or ⏎  run      esc  stop a running query / back\n")
-        if not self.groups:
-            text.append("\nNo log group picked yet: g to pick.", style="yellow")
-        return text
 
     # -- running ------------------------------------------------------------------------
 
@@ -396,36 +387,6 @@ class QueryWorkbench(WorkbenchActions):
         if self.query_one(ContentSwitcher).current == "wb-results":
             return self.query_one(ResultsTable)
         return self.query_one("#wb-plan", VerticalScroll)
-
-    def _recall_list(self) -> tuple[str, ...]:
-        if self.book is None:
-            return ()
-        return tuple(dict.fromkeys(entry.query for entry in self.book.history))
-
-    def _remember(self, run: QueryRun) -> None:
-        if self.book is None:
-            return
-        entry = HistoryEntry(
-            query=run.query,
-            groups=run.groups,
-            region=self.aws_region,
-            start=run.start,
-            end=run.end,
-            ran_at=self.clock(),
-            relative=self.time_range.relative,
-        )
-        self._write_history(entry)
-
-    @work(group="history", exit_on_error=False)
-    async def _write_history(self, entry: HistoryEntry) -> None:
-        book = self.book
-        assert book is not None
-        try:
-            await asyncio.to_thread(book.add_history, entry)
-        except QueryBookError as exc:
-            self.notify(f"The query history was not saved: {exc}", severity="warning")
-            return
-        self._editor().recall_list = self._recall_list()
 
     # -- keys: editing and picking (time, find, library, save, export, copy: the mixin) --
 

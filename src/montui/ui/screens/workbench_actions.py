@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from textual import work
 from textual.screen import Screen
 
 from montui.model.alarm import Alarm
@@ -22,8 +23,7 @@ from montui.model.links import logs_insights_url
 from montui.model.logs import QueryDefinition, QueryResult, QueryRun
 from montui.model.result_format import export_format, rows_as_csv, rows_as_json, rows_as_jsonl
 from montui.model.time_range import TimeRange, format_time_range_input, parse_time_range
-from montui.querybook import QueryBook, QueryBookError, SavedQuery
-from montui.sources.errors import SourceError
+from montui.querybook import HistoryEntry, QueryBook, QueryBookError, SavedQuery
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.feed import AlarmFeed
 from montui.ui.widgets.query_editor import QueryEditor
@@ -61,6 +61,38 @@ class WorkbenchActions(Screen[None]):
 
     def _editor(self) -> QueryEditor:
         return self.query_one(QueryEditor)
+
+    # -- the query history --------------------------------------------------------------
+
+    def _recall_list(self) -> tuple[str, ...]:
+        if self.book is None:
+            return ()
+        return tuple(dict.fromkeys(entry.query for entry in self.book.history))
+
+    def _remember(self, run: QueryRun) -> None:
+        if self.book is None:
+            return
+        entry = HistoryEntry(
+            query=run.query,
+            groups=run.groups,
+            region=self.aws_region,
+            start=run.start,
+            end=run.end,
+            ran_at=self.clock(),
+            relative=self.time_range.relative,
+        )
+        self._write_history(entry)
+
+    @work(group="history", exit_on_error=False)
+    async def _write_history(self, entry: HistoryEntry) -> None:
+        book = self.book
+        assert book is not None
+        try:
+            await asyncio.to_thread(book.add_history, entry)
+        except QueryBookError as exc:
+            self.notify(f"The query history was not saved: {exc}", severity="warning")
+            return
+        self._editor().recall_list = self._recall_list()
 
     # -- time range -----------------------------------------------------------------
 
@@ -303,6 +335,3 @@ class WorkbenchActions(Screen[None]):
         self.groups = ()
         self.notify(f"Querying {self.aws_region}: pick its log groups (g)")
         self._refresh_texts()
-
-    def _source_error(self, exc: SourceError) -> str:
-        return f"{exc.message} — {exc.hint}" if exc.hint else exc.message

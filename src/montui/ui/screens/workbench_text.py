@@ -171,3 +171,15 @@ def plan_text(plan: DrilldownPlan, alarm: Alarm | None, tz: tzinfo) -> Text:
         text.append(f"T  cycles {len(plan.alternatives) + 1} query templates\n", style="dim")
     text.append("\n⏎ run   e edit the query   g groups   t window   esc back", style="bold")
     return text
+
+
+def welcome_text(has_groups: bool) -> Text:
+    """The workbench opened without an alarm: what to do first."""
+    text = Text()
+    text.append("Logs Insights workbench\n\n", style="bold")
+    text.append("e  edit the query (ctrl+↑ earlier queries)\n")
+    text.append("g  pick log groups    t  time range    h  history and saved queries\n")
+    text.append("ctrl+r or ⏎  run      esc  stop a running query / back\n")
+    if not has_groups:
+        text.append("\nNo log group picked yet: g to pick.", style="yellow")
+    return text

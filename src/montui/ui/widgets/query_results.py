@@ -14,24 +14,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from montui.model.logs import QueryResult
+from montui.model.logs import QueryResult, parse_insights_time
 from montui.model.metrics import TimeWindow
 from montui.model.sparkline import render_sparkline
 
 CELL_MAX = 240
 """Characters of a value shown in a cell (the row detail has the whole value)."""
-
-_TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
-
-
-def parse_insights_time(text: str) -> datetime | None:
-    """`@timestamp` / `bin(…)` values: "2026-11-21 03:12:45.123", in UTC."""
-    for fmt in _TIMESTAMP_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
 
 
 def show_time(text: str, tz: tzinfo) -> str:
