@@ -2,37 +2,145 @@
 
 Starts the local AWS world once (as `montui --demo` does, at 10x speed), waits until the
 scenario's contact-form incident is on (its composite alarm in ALARM), then runs the real app
-against it for each shot, presses the keys the shot needs, and saves an SVG.
+against it for each shot, presses the keys the shot needs, waits for what the shot shows (a
+condition, or a fixed pause for the simple ones), and saves an SVG.
+
+The app's query history goes to a temporary directory, not your own (`user_data_dir()`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
+import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
 INCIDENT = "hitori-contact-form-down"
+SELECT_INCIDENT = ("slash", *"contact-form-down", "enter")
+"""Filter the board down to the composite (its first row) and go back to the table."""
 
-SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
-    ("board-80x24", (80, 24), ()),
-    ("board-160x50", (160, 50), ()),
-    ("board-filter-80x24", (80, 24), ("slash", *"hitori", "enter")),
-    ("board-alarm-only-80x24", (80, 24), ("1",)),
-    ("help-80x24", (80, 24), ("question_mark",)),
-    ("detail-80x24", (80, 24), ("slash", *"hitori math", "enter", "enter")),
-    ("detail-160x50", (160, 50), ("slash", *"hitori math", "enter", "enter")),
-    ("detail-composite-80x24", (80, 24), ("slash", *"contact-form-down", "enter", "enter")),
-    ("tune-160x50", (160, 50), ("slash", *"write-iops", "enter", "enter", "t")),
+Step = Callable[[Any, Any], Awaitable[None]]
+"""After the keys: (pilot, app) → wait for what the shot shows, maybe press more keys."""
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    size: tuple[int, int]
+    keys: tuple[str, ...] = ()
+    then: Step | None = None
+    """None: a fixed pause (2.5 s after `enter`, the detail loads its chart; else 0.3 s)."""
+
+
+async def wait_until(pilot: Any, what: str, ready: Callable[[], bool], within: float = 60) -> None:
+    """Pause the pilot until `ready()` is true; stop the script after `within` seconds."""
+    deadline = time.monotonic() + within
+    while not ready():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up after {within:.0f} s waiting for {what}")
+        await pilot.pause(0.1)
+
+
+def _workbench(app: Any) -> Any:
+    from montui.ui.screens.workbench import QueryWorkbench
+
+    screen = app.screen
+    return screen if isinstance(screen, QueryWorkbench) else None
+
+
+async def logs_plan(pilot: Any, app: Any) -> None:
+    """`l` was pressed: wait for the drill-down plan."""
+    from montui.model.alarm import AlarmState
+
+    def planned() -> bool:
+        return getattr(_workbench(app), "plan", None) is not None
+
+    await wait_until(pilot, "the drill-down plan", planned)
+    alarm = _workbench(app).alarm
+    if alarm is None or alarm.name != INCIDENT or alarm.state is not AlarmState.ALARM:
+        raise SystemExit(f"the drill-down is not of {INCIDENT} in ALARM (it recovered?): run again")
+    await pilot.pause(0.3)
+
+
+async def logs_results(pilot: Any, app: Any) -> None:
+    """The plan, then `enter`: wait for the query to complete and the histogram to be drawn."""
+    await logs_plan(pilot, app)
+    await pilot.press("enter")
+
+    def complete() -> bool:
+        screen = _workbench(app)
+        result = getattr(screen, "result", None)
+        if screen is None or result is None or not result.status.finished or screen.running:
+            return False
+        return not any(w.group == "histogram" and not w.is_finished for w in screen.workers)
+
+    await wait_until(pilot, "the query's results and its histogram", complete)
+    await pilot.pause(1.0)
+
+
+def _telling(row: dict[str, str]) -> int:
+    """How well a row shows the incident when opened: 3 a JSON log line at ERROR, 2 an ERROR
+    line, 1 JSON, 0 neither (JSON may follow a Lambda-style tab-separated prefix)."""
+    message = row.get("@message", "")
+    try:
+        is_json = isinstance(json.loads(message.split("\t")[-1].strip()), dict)
+    except ValueError:
+        is_json = False
+    error = "ERROR" in message
+    return 3 if is_json and error else 2 if error else 1 if is_json else 0
+
+
+async def logs_record(pilot: Any, app: Any) -> None:
+    """The results, then `enter` on the first row whose @message is JSON or an ERROR line."""
+    from montui.ui.screens.log_record import LogRecordScreen
+    from montui.ui.widgets.query_results import ResultsTable
+
+    await logs_results(pilot, app)
+    table = app.screen.query_one(ResultsTable)
+    scores = [_telling(dict(row)) for row in table.records]
+    if not scores or max(scores) == 0:
+        raise SystemExit("logs-record: no result row is JSON or an ERROR line")
+    found = scores.index(max(scores))
+    table.focus()
+    table.move_cursor(row=found, column=0)
+    await pilot.pause(0.2)
+    await pilot.press("enter")
+    await wait_until(pilot, "the log record", lambda: isinstance(app.screen, LogRecordScreen))
+    await pilot.pause(0.5)
+
+
+SHOTS: list[Shot] = [
+    # The incident lasts about a minute of real time at 10x: the shots that need it come first.
+    Shot("board-80x24", (80, 24)),
+    Shot("board-160x50", (160, 50)),
+    Shot("detail-composite-80x24", (80, 24), (*SELECT_INCIDENT, "enter")),
+    Shot("logs-plan", (80, 24), (*SELECT_INCIDENT, "l"), logs_plan),
+    Shot("logs-results", (80, 24), (*SELECT_INCIDENT, "l"), logs_results),
+    Shot("logs-record", (80, 24), (*SELECT_INCIDENT, "l"), logs_record),
+    Shot("detail-80x24", (80, 24), ("slash", *"hitori math", "enter", "enter")),
+    Shot("detail-160x50", (160, 50), ("slash", *"hitori math", "enter", "enter")),
+    Shot("board-filter-80x24", (80, 24), ("slash", *"hitori", "enter")),
+    Shot("board-alarm-only-80x24", (80, 24), ("1",)),
+    Shot("help-80x24", (80, 24), ("question_mark",)),
+    Shot("tune-160x50", (160, 50), ("slash", *"write-iops", "enter", "enter", "t")),
 ]
 
 
 def wait_for_incident(world: Any, timeout: float = 240) -> None:
+    """Until the composite is in ALARM and, so that the drill-down plan shows both the Lambda
+    and the API Gateway log groups, its children too (if they do not all fire together
+    before `timeout`, the shots go on with the composite alone)."""
     import boto3
+
+    from montui.model.composite_rule import children, parse_rule
 
     client = boto3.client(
         "cloudwatch",
@@ -42,38 +150,52 @@ def wait_for_incident(world: Any, timeout: float = 240) -> None:
         aws_secret_access_key=world.secret_key,
     )
     deadline = time.monotonic() + timeout
+    fired = False
     while time.monotonic() < deadline:
         found = client.describe_alarms(AlarmNames=[INCIDENT], AlarmTypes=["CompositeAlarm"])
-        if any(a["StateValue"] == "ALARM" for a in found["CompositeAlarms"]):
-            return
-        time.sleep(2)
-    raise SystemExit(f"{INCIDENT} did not fire within {timeout:.0f} s")
+        composite = next(iter(found["CompositeAlarms"]), None)
+        if composite is not None and composite["StateValue"] == "ALARM":
+            fired = True
+            names = sorted(children(parse_rule(composite["AlarmRule"])))
+            kids = client.describe_alarms(AlarmNames=names)
+            states = [a["StateValue"] for a in [*kids["MetricAlarms"], *kids["CompositeAlarms"]]]
+            if states and all(state == "ALARM" for state in states):
+                return
+        elif fired:
+            raise SystemExit(f"{INCIDENT} recovered before its children were all in ALARM")
+        time.sleep(1)
+    if not fired:
+        raise SystemExit(f"{INCIDENT} did not fire within {timeout:.0f} s")
+    print(f"{INCIDENT}: its children were not all in ALARM; going on", file=sys.stderr)
 
 
-async def shoot(world: Any, name: str, size: tuple[int, int], keys: tuple[str, ...]) -> Path:
+async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
     from montui.config import Settings
     from montui.launch import AwsRequest
     from montui.ui.app import MontuiApp
     from montui.ui.feed import AwsFeed
     from montui.ui.screens.board import BoardScreen
 
-    app = MontuiApp(AwsFeed(AwsRequest(demo=True), world=world), Settings())
-    async with app.run_test(size=size) as pilot:
-        for _ in range(600):
-            await pilot.pause(0.05)
+    feed = AwsFeed(AwsRequest(demo=True), world=world)
+    app = MontuiApp(feed, Settings(), data_dir=data_dir)
+    async with app.run_test(size=shot.size) as pilot:
+
+        def board_ready() -> bool:
             screen: Any = app.screen
-            if (
+            return (
                 isinstance(screen, BoardScreen)
-                and screen.identity
+                and bool(screen.identity)
                 and all(s.fetched_at for s in screen.statuses.values())
-            ):
-                break
+            )
+
+        await wait_until(pilot, f"{shot.name}: the board's data from the demo world", board_ready)
+        await pilot.press(*shot.keys)
+        if shot.then is not None:
+            await shot.then(pilot, app)
         else:
-            raise SystemExit(f"{name}: the board did not get data from the demo world")
-        await pilot.press(*keys)
-        await pilot.pause(2.5 if "enter" in keys else 0.3)  # the detail loads its chart
-        path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT)))
-        await pilot.press("escape", "q")
+            await pilot.pause(2.5 if "enter" in shot.keys else 0.3)
+        path = Path(app.save_screenshot(filename=f"{shot.name}.svg", path=str(OUT)))
+        await pilot.press("escape", "escape", "q")
     return path
 
 
@@ -82,11 +204,17 @@ def main() -> int:
 
     os.environ.setdefault("MONTUI_CONFIG", os.devnull)
     OUT.mkdir(exist_ok=True)
-    with DemoWorldSync() as world:
+    only = set(sys.argv[1:])  # shot names: only those (default: all)
+    with DemoWorldSync() as world, tempfile.TemporaryDirectory() as data:
         print(f"waiting for the demo incident ({INCIDENT})…", file=sys.stderr)
         wait_for_incident(world)
-        for name, size, keys in SHOTS:
-            print(asyncio.run(shoot(world, name, size, keys)).relative_to(ROOT), file=sys.stderr)
+        fired = time.monotonic()
+        for shot in SHOTS:
+            if only and shot.name not in only:
+                continue
+            path = asyncio.run(shoot(world, shot, Path(data)))
+            since = time.monotonic() - fired
+            print(f"{path.relative_to(ROOT)}  (+{since:.0f} s)", file=sys.stderr)
     return 0
 
 
