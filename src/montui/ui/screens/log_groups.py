@@ -130,7 +130,7 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         event.stop()
         if self._debounce is not None:
             self._debounce.stop()
-        prefix = event.value
+        prefix = event.value.strip()  # log group names hold no spaces
         self._debounce = self.set_timer(DEBOUNCE, lambda: self.lookup(prefix))
 
     @on(Input.Submitted, "#groups-prefix")

@@ -85,6 +85,12 @@ def message_text(message: str, *, mono: bool) -> Text:
         text.append(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         text.append_text(JSON.from_data(data, indent=2, ensure_ascii=False).text)
+    # A traceback inside a JSON string reads as one line of "\n"s: show it again as lines.
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and "\n" in value.strip():
+                text.append(f"\n\n{key}:\n", style="bold")
+                text.append(value.rstrip("\n"))
     return text
 
 

@@ -151,6 +151,7 @@ class QueryWorkbench(WorkbenchActions):
         self.failure: tuple[str, str] | None = None
         self.stopped = False
         self.term = ""
+        self.histogram_bytes = 0.0
 
     def compose(self) -> ComposeResult:
         yield Static(id="wb-title")
@@ -238,6 +239,7 @@ class QueryWorkbench(WorkbenchActions):
         self.failure = None
         self.stopped = False
         self.result = None
+        self.histogram_bytes = 0.0
         self.running = True
         self.started_at = self.timer()
         self.query_one(ResultsTable).reset()
@@ -308,6 +310,8 @@ class QueryWorkbench(WorkbenchActions):
             ) as rs:
                 async for snapshot in rs:
                     histogram.show(histogram_counts(snapshot, window, seconds), label)
+                    self.histogram_bytes = snapshot.statistics.bytes_scanned
+                    self._refresh_texts()
         except SourceError as exc:
             if type(exc).__name__ != "MalformedQuery":
                 histogram.note(f"no histogram: {exc.message}")
@@ -355,8 +359,8 @@ class QueryWorkbench(WorkbenchActions):
     # -- texts ----------------------------------------------------------------------------
 
     def _refresh_texts(self) -> None:
-        if not self.is_mounted:
-            return
+        if not self.query("#wb-title"):
+            return  # not composed yet
         window = self.time_range.window(self.clock())
         self.query_one("#wb-title", Static).update(
             title_text(self.aws_region, self.alarm, self.time_range, window, self.tz)
@@ -372,6 +376,7 @@ class QueryWorkbench(WorkbenchActions):
                 planned=self.plan is not None and self.last_run is None,
                 term=self.term,
                 matches=len(self.query_one(ResultsTable).matching()) if self.term else 0,
+                histogram_bytes=self.histogram_bytes,
             )
         )
 

@@ -14,7 +14,7 @@ from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import DrilldownPlan
 from montui.model.duration import format_age
 from montui.model.insights_syntax import commands
-from montui.model.logs import QueryResult, QueryStatus
+from montui.model.logs import BYTES_PER_GB, PRICE_PER_GB, QueryResult, QueryStatus
 from montui.model.metrics import TimeWindow
 from montui.model.time_range import TimeRange
 
@@ -84,12 +84,16 @@ def one_command_per_line(query: str) -> str:
     return "\n| ".join(p for p in parts if p)
 
 
-def _numbers(result: QueryResult) -> str:
+def _numbers(result: QueryResult, extra_bytes: float) -> str:
+    """Records and bytes of the query; the cost also counts `extra_bytes` (the histogram's
+    query scans the same groups and window again)."""
     s = result.statistics
     mb = s.bytes_scanned / 1e6
+    cost = cost_text((s.bytes_scanned + extra_bytes) / BYTES_PER_GB * PRICE_PER_GB)
+    also = " incl. histogram" if extra_bytes else ""
     return (
         f"{s.records_matched:,.0f}/{s.records_scanned:,.0f} matched/scanned · "
-        f"{mb:,.1f} MB {cost_text(s.cost_usd)}"
+        f"{mb:,.1f} MB {cost}{also}"
     )
 
 
@@ -103,6 +107,7 @@ def status_text(
     planned: bool,
     term: str = "",
     matches: int = 0,
+    histogram_bytes: float = 0.0,
 ) -> Text:
     """The status line of the query."""
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -116,21 +121,23 @@ def status_text(
         status = result.status.value if result is not None else "Starting"
         text.append(f"◐ {status}", style="bold yellow")
         if result is not None:
-            text.append(f" · {len(result.rows):,} rows so far · {_numbers(result)}")
+            text.append(
+                f" · {len(result.rows):,} rows so far · {_numbers(result, histogram_bytes)}"
+            )
         text.append(f" · {elapsed:.0f}s · esc stops", style="dim")
     elif stopped:
         text.append("■ Stopped", style="bold")
         rows = len(result.rows) if result is not None else 0
         text.append(f" (StopQuery sent) · {rows:,} rows received")
         if result is not None:
-            text.append(f" · {_numbers(result)}")
+            text.append(f" · {_numbers(result, histogram_bytes)}")
     elif result is not None:
         ok = result.status is QueryStatus.COMPLETE
         text.append(
             f"{'✔' if ok else '✖'} {result.status.value} {elapsed:.1f}s",
             style="bold green" if ok else "bold red",
         )
-        text.append(f" · {len(result.rows):,} rows · {_numbers(result)}")
+        text.append(f" · {len(result.rows):,} rows · {_numbers(result, histogram_bytes)}")
     elif planned:
         text.append("Plan ready", style="bold")
         text.append(" · ⏎ run · e edit the query · g groups · t window", style="dim")

@@ -37,7 +37,8 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="crop")
-        if isinstance(self.app.focused, Input):
+        focused = self.app.focused
+        if isinstance(focused, Input) and focused.id == "filter":
             text.append(" type to filter ", style="bold")
             text.append(" ⏎ ", style="bold")
             text.append("back to the list ")
