@@ -249,3 +249,46 @@ async def test_no_log_group_found_opens_the_picker(
         assert isinstance(picker, LogGroupPicker)
         assert picker.note is not None and "no log group found" in picker.note
         assert "no log group found" in str(picker.query_one("#groups-note").render())
+
+
+async def test_running_another_query_stops_the_previous_one(
+    scenario_world: ScenarioWorld, tmp_path: Path, slow_queries: None
+) -> None:
+    now = scenario_world.at(timedelta(minutes=8)).reached
+    app = make_app(scenario_world, tmp_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        bench = await open_workbench(app, pilot, "fields @timestamp, @message")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: len(running_queries(scenario_world.endpoint)) == 2)
+        first = set(running_queries(scenario_world.endpoint))
+        bench.query_one(QueryEditor).set_query("fields @message | limit 3")
+        await pilot.press("ctrl+r")
+        await until(
+            pilot,
+            lambda: (
+                len(running_queries(scenario_world.endpoint)) == 2
+                and not first & set(running_queries(scenario_world.endpoint))
+            ),
+        )
+        await pilot.press("escape")
+        await until(pilot, lambda: not running_queries(scenario_world.endpoint))
+
+
+async def test_the_concurrent_query_limit_is_a_message(
+    scenario_world: ScenarioWorld, tmp_path: Path, slow_queries: None
+) -> None:
+    from montui.demo.ext.logs_queries import configure
+
+    now = scenario_world.at(timedelta(minutes=8)).reached
+    app = make_app(scenario_world, tmp_path, now)
+    previous = configure(max_concurrent_queries=0)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            bench = await open_workbench(app, pilot, "fields @message | limit 3")
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: bench.failure is not None)
+            status = str(bench.query_one("#wb-status").render())
+            assert "concurrent Logs Insights queries" in status
+            assert app.screen is bench
+    finally:
+        configure(max_concurrent_queries=previous.max_concurrent_queries)

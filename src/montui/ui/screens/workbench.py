@@ -221,11 +221,6 @@ class QueryWorkbench(WorkbenchActions):
     # -- running ------------------------------------------------------------------------
 
     def action_run(self) -> None:
-        if self.query_one(ContentSwitcher).current == "wb-results" and self.result is not None:
-            focused = self.app.focused
-            if isinstance(focused, DataTable):
-                self._open_record()
-                return
         query = self._editor().text.strip()
         if not query:
             self._fail("The query is empty", "write a query (e) or pick one from the history (h)")
