@@ -153,7 +153,8 @@ def test_known_binding_ids() -> None:
         " drilldown_logs workbench run_query stop_query run_plan edit_query pick_groups"
         " time_range highlight next_match previous_match query_library save_query next_template"
         " export_results copy_row copy_cell copy_insights_url next_region editor_recall_older"
-        " editor_recall_newer prompt_cancel record_close record_copy_message record_copy_row"
+        " editor_recall_newer editor_clear prompt_cancel record_close record_copy_message"
+        " record_copy_row"
         " picker_confirm picker_cancel picker_into_list library_cancel library_delete"
         " library_next library_previous"
     )

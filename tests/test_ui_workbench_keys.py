@@ -142,3 +142,18 @@ async def test_a_failing_query_and_a_failing_plan_are_shown_not_raised(tmp_path:
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "StartQuery" in str(bench.query_one("#wb-status").render()))
         assert app.screen is bench
+
+
+async def test_ctrl_l_clears_the_editor_and_undo_restores(tmp_path: Path) -> None:
+    app, _feed, bench = setup(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        editor = bench.query_one(QueryEditor)
+        before = editor.text
+        editor.focus()
+        await pilot.press("ctrl+l")
+        assert editor.text == ""
+        await pilot.press(*"fields @message")
+        assert editor.text == "fields @message"
+        await pilot.press("ctrl+z", "ctrl+z")
+        assert editor.text == before

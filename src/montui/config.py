@@ -48,7 +48,7 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "highlight": "/", "next_match": "n", "previous_match": "N", "query_library": "h",
     "save_query": "S", "next_template": "T", "export_results": "x", "copy_row": "y",
     "copy_cell": "c", "copy_insights_url": "o", "next_region": "R",
-    "editor_recall_older": "ctrl+up", "editor_recall_newer": "ctrl+down",
+    "editor_recall_older": "ctrl+up", "editor_recall_newer": "ctrl+down", "editor_clear": "ctrl+l",
     # the workbench's boxes: prompt, row detail, log-group picker, query library
     "prompt_cancel": "escape", "record_close": "escape,q", "record_copy_message": "c",
     "record_copy_row": "y", "picker_confirm": "enter", "picker_cancel": "escape",

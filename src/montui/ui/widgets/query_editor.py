@@ -54,6 +54,8 @@ class QueryEditor(TextArea):
                 tooltip="In the editor: the previous query from the history"),
         Binding("ctrl+down", "recall(-1)", "Later query", id="editor_recall_newer", show=False,
                 tooltip="In the editor: the next query from the history"),
+        Binding("ctrl+l", "clear_query", "Clear", id="editor_clear", show=False,
+                tooltip="In the editor: clear the query (ctrl+z brings it back)"),
     ]  # fmt: skip
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
@@ -83,6 +85,10 @@ class QueryEditor(TextArea):
         self.error_span = None
         self.load_text(text)
         self.move_cursor(self.document.end)
+
+    def action_clear_query(self) -> None:
+        """Delete the whole text as one edit (undo restores it)."""
+        self.delete((0, 0), self.document.end)
 
     def action_recall(self, step: int) -> None:
         """Walk the history: 1 = older, -1 = newer; past the newest, the draft comes back."""
