@@ -45,6 +45,7 @@ class QueryEditor(TextArea):
         background: $boost;
     }
     QueryEditor:focus {
+        border: none;  /* TextArea's focus border would take two of the four lines */
         background: $panel;
     }
     """
