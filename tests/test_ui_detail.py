@@ -9,7 +9,8 @@ from typing import Any
 from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState, MetricQuery, MetricRef
 from montui.ui.app import MontuiApp
-from montui.ui.screens.alarm_detail import AlarmDetailScreen, condition_in_words
+from montui.ui.screens.alarm_detail import AlarmDetailScreen
+from montui.ui.screens.alarm_detail_text import condition_in_words
 from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.composite_tree import CompositeTree
@@ -244,3 +245,38 @@ def test_condition_in_words_for_missing_data() -> None:
     assert condition_in_words(alarm) == (
         "Sum of Errors > 10 in 3 of the last 5 one-minute periods; missing data: not breaching"
     )
+
+
+async def test_brackets_pick_the_episode_that_l_drills_into() -> None:
+    from montui.model.drilldown import DrilldownPlan
+    from montui.model.metrics import TimeWindow
+    from montui.ui.screens.workbench import QueryWorkbench
+
+    feed = detail_feed()
+    name = "contact-form-error-rate"
+    feed.plans[name] = DrilldownPlan(
+        ("/aws/lambda/contact-form",), TimeWindow(NOW - timedelta(hours=1), NOW), "x", "lambda"
+    )
+    app = make_app(feed)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        alarm = next(a for a in feed.data["ap-northeast-1"] if a.name == name)
+        detail = AlarmDetailScreen(alarm, feed, clock=frozen_clock, lookup=lambda r, n: None)
+        await app.push_screen(detail)
+        await idle(pilot, detail)
+        line = detail.query_one("#episode")
+        assert "current state's window" in str(line.render())
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert "episode 1 of 2" in str(line.render())  # the one three days ago
+        await pilot.press("right_square_bracket")
+        assert "episode 2 of 2" in str(line.render())
+        await pilot.press("left_square_bracket", "l")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, QueryWorkbench):
+                break
+        bench = app.screen
+        assert isinstance(bench, QueryWorkbench)
+        assert bench.episode is not None
+        assert bench.episode.start == NOW - timedelta(days=3)
+        assert bench.episode.end == NOW - timedelta(days=3) + timedelta(minutes=30)

@@ -248,7 +248,8 @@ async def test_no_log_group_found_opens_the_picker(
         picker = app.screen
         assert isinstance(picker, LogGroupPicker)
         assert picker.note is not None and "no log group found" in picker.note
-        assert "no log group found" in str(picker.query_one("#groups-note").render())
+        note = picker.query_one("#groups-note")
+        await until(pilot, lambda: "no log group found" in str(note.render()))
 
 
 async def test_running_another_query_stops_the_previous_one(

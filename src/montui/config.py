@@ -43,7 +43,8 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "open_detail": "enter", "back": "escape", "zoom_in": "i", "zoom_out": "o", "earlier": "p",
     "later": "n", "toggle_utc": "u", "tune": "t", "run_backtest": "ctrl+r",
     # Logs Insights: the drill-down, the workbench and its editor
-    "drilldown_logs": "l", "workbench": "w", "run_query": "ctrl+r", "stop_query": "ctrl+c",
+    "drilldown_logs": "l", "workbench": "w", "episode_earlier": "left_square_bracket",
+    "episode_later": "right_square_bracket", "run_query": "ctrl+r", "stop_query": "ctrl+c",
     "run_plan": "enter", "edit_query": "e", "pick_groups": "g", "time_range": "t",
     "highlight": "/", "next_match": "n", "previous_match": "N", "query_library": "h",
     "save_query": "S", "next_template": "T", "export_results": "x", "copy_row": "y",

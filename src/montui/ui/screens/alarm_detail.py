@@ -8,9 +8,8 @@ pane); the composite tree reads the children's live states from the board's alar
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from rich.text import Text
 from textual import on, work
@@ -20,15 +19,22 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from montui.model.alarm import Alarm, AlarmKind, AlarmState, format_threshold, operator_symbol
+from montui.model.alarm import Alarm, AlarmKind, AlarmState
 from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
 from montui.model.composite_rule import RuleSyntaxError, children, parse_rule, render
 from montui.model.duration import format_age, format_period
-from montui.model.history import HistoryItem, HistoryKind, alarm_episodes, noise_verdict
+from montui.model.evaluation import Episode
+from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
 from montui.model.metrics import TimeWindow
 from montui.sources.errors import SourceError
 from montui.ui.feed import AlarmFeed
+from montui.ui.screens.alarm_detail_text import (
+    HISTORY_SPAN,
+    condition_in_words,
+    history_summary,
+)
+from montui.ui.screens.workbench_text import episode_line
 from montui.ui.widgets.alarm_table import state_cell
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
@@ -43,54 +49,10 @@ ZOOMS = tuple(
     for s in (3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400)
 )
 DEFAULT_ZOOM = 1  # 3 h
-HISTORY_SPAN = timedelta(days=14)
+
 MAX_CHART_POINTS = 1440
 """Beyond this many points per series the chart asks for a coarser period (a multiple of the
 alarm's): a week of minutes would not fit on a terminal anyway."""
-
-_MISSING_WORDS = {
-    "missing": "missing",
-    "notBreaching": "not breaching",
-    "breaching": "breaching",
-    "ignore": "ignored (the state is kept)",
-}
-
-
-def period_words(seconds: int) -> str:
-    """60 → `one-minute`, 300 → `5-minute`, 3600 → `one-hour`, 10 → `10-second`."""
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{'one' if count == 1 else count}-{unit}"
-    return f"{seconds}-second"
-
-
-def condition_in_words(alarm: Alarm) -> str:
-    """`Sum of Errors > 10 in 3 of the last 5 one-minute periods; missing data: not breaching`."""
-    if alarm.kind is AlarmKind.COMPOSITE:
-        return f"ALARM when {' '.join((alarm.alarm_rule or '?').split())}"
-    stat = alarm.statistic or alarm.extended_statistic
-    if alarm.metric is not None:
-        what = f"{stat or '?'} of {alarm.metric.name}"
-    else:
-        returned = alarm.returned_query
-        if returned is not None and returned.expression:
-            what = f"{returned.label or returned.id} = {returned.expression}"
-        elif returned is not None and returned.metric is not None:
-            what = f"{returned.stat or '?'} of {returned.metric.name}"
-        else:
-            what = "the metric-math result"
-    op = operator_symbol(alarm.comparison)
-    bound = alarm.threshold_metric_id or format_threshold(alarm.threshold)
-    n = alarm.evaluation_periods
-    m = alarm.datapoints_to_alarm or n
-    period = alarm.period_seconds
-    periods = f"{period_words(period)} periods" if period else "periods"
-    missing = _MISSING_WORDS.get(alarm.treat_missing_data or "missing", alarm.treat_missing_data)
-    if alarm.treat_missing_data is None:
-        missing = "missing (the default)"
-    evaluated = f"in {m or '?'} of the last {n or '?'} {periods}"
-    return f"{what} {op} {bound} {evaluated}; missing data: {missing}"
 
 
 def initial_zoom(alarm: Alarm, now: datetime) -> int:
@@ -107,34 +69,6 @@ def chart_period(alarm_period: int, window: TimeWindow) -> int:
     points = window.length.total_seconds() / alarm_period
     factor = max(1, -(-int(points) // MAX_CHART_POINTS))
     return alarm_period * factor
-
-
-def history_summary(items: Sequence[HistoryItem], alarm: Alarm, now: datetime) -> Text:
-    """ALARM episodes over 14 days, total time in ALARM, shortest episode, flapping verdict."""
-    episodes = alarm_episodes(items, window_start=now - HISTORY_SPAN, now=now, current=alarm.state)
-    verdict = noise_verdict(
-        episodes,
-        period_seconds=alarm.period_seconds or 60,
-        days=HISTORY_SPAN / timedelta(days=1),
-        now=now,
-    )
-    text = Text()
-    if not verdict.episodes:
-        text.append("No ALARM episode in the last 14 days.")
-        return text
-    text.append(f"{verdict.episodes} ALARM episodes", style="bold")
-    text.append(f" · {format_age(verdict.time_in_alarm.total_seconds())} in ALARM in total")
-    if verdict.shortest is not None:
-        text.append(f" · shortest {format_age(verdict.shortest.total_seconds())}")
-    text.append(f" · {verdict.per_day:.1f}/day\n")
-    mono = bool(os.environ.get("NO_COLOR"))
-    if verdict.flapping:
-        text.append("Flapping", style="bold reverse" if mono else "bold red")
-    else:
-        text.append("Not flapping", style="bold")
-    if verdict.reason:
-        text.append(f": {verdict.reason}")
-    return text
 
 
 class AlarmDetailScreen(Screen[None]):
@@ -156,6 +90,10 @@ class AlarmDetailScreen(Screen[None]):
                 tooltip="Back-test the alarm over 14 days with other settings"),
         Binding("l", "logs", "Logs", id="drilldown_logs",
                 tooltip="Logs Insights for this alarm: its log groups, its window"),
+        Binding("left_square_bracket", "episode(1)", "Earlier episode", id="episode_earlier",
+                show=False, tooltip="Pick an earlier ALARM episode for l (the drill-down)"),
+        Binding("right_square_bracket", "episode(-1)", "Later episode", id="episode_later",
+                show=False, tooltip="Pick a later ALARM episode for l; past the last: the current"),
     ]  # fmt: skip
 
     def __init__(
@@ -179,11 +117,45 @@ class AlarmDetailScreen(Screen[None]):
         self.zoom = initial_zoom(alarm, now)
         self.window = TimeWindow.ending(now, ZOOMS[self.zoom])
         self.history_items: tuple[HistoryItem, ...] | None = None
+        self.episode_back: int | None = None
+        """The episode `l` drills into, counted back from the latest (None: the current)."""
 
     def action_logs(self) -> None:
         from montui.ui.screens.logs_entry import drilldown
 
-        drilldown(self, self.alarm, self.feed, clock=self.clock, lookup=self.lookup, utc=self.utc)
+        drilldown(
+            self, self.alarm, self.feed, clock=self.clock, lookup=self.lookup, utc=self.utc,
+            episode=self._chosen_episode(),
+        )  # fmt: skip
+
+    def _episodes(self) -> tuple[Episode, ...]:
+        if self.history_items is None:
+            return ()
+        now = self.clock()
+        states = [i for i in self.history_items if i.kind is HistoryKind.STATE]
+        return alarm_episodes(
+            states, window_start=now - HISTORY_SPAN, now=now, current=self.alarm.state
+        )
+
+    def _chosen_episode(self) -> Episode | None:
+        episodes = self._episodes()
+        if self.episode_back is None or not episodes:
+            return None
+        return episodes[-1 - min(self.episode_back, len(episodes) - 1)]
+
+    def action_episode(self, step: int) -> None:
+        count = len(self._episodes())
+        if not count:
+            self.notify("No ALARM episode in the history to pick")
+            return
+        back = (-1 if self.episode_back is None else self.episode_back) + step
+        self.episode_back = None if back < 0 else min(back, count - 1)
+        self.query_one("#episode", Static).update(
+            episode_line(self._chosen_episode(), self.episode_back, count, self._tz())
+        )
+
+    def _tz(self) -> tzinfo:
+        return UTC if self.utc else (datetime.now().astimezone().tzinfo or UTC)
 
     @property
     def is_composite(self) -> bool:
@@ -206,6 +178,7 @@ class AlarmDetailScreen(Screen[None]):
             yield Static(id="config")
             yield Static("History, last 14 days", classes="section")
             yield Static("Loading history…", id="noise")
+            yield Static(id="episode")
             yield HistoryTimeline(id="timeline")
         yield KeyBar()
 
@@ -372,6 +345,10 @@ class AlarmDetailScreen(Screen[None]):
         now = self.clock()
         states = [i for i in self.history_items if i.kind is HistoryKind.STATE]
         self.query_one("#noise", Static).update(history_summary(states, self.alarm, now))
+        count = len(self._episodes())
+        self.query_one("#episode", Static).update(
+            episode_line(self._chosen_episode(), self.episode_back, count, self._tz())
+        )
         self.query_one(HistoryTimeline).show(self.history_items, now=now, utc=self.utc)
 
     # -- composite --------------------------------------------------------------------

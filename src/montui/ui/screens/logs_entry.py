@@ -17,6 +17,7 @@ from textual.screen import Screen
 from montui.model.alarm import Alarm, AlarmKind
 from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
 from montui.model.drilldown import DrilldownRule
+from montui.model.evaluation import Episode
 from montui.querybook import QueryBook
 from montui.ui.feed import AlarmFeed
 from montui.ui.screens.workbench import QueryWorkbench
@@ -64,8 +65,10 @@ def drilldown(
     lookup: AlarmLookup,
     regions: Sequence[str] = (),
     utc: bool = False,
+    episode: Episode | None = None,
 ) -> None:
-    """Push the workbench with `alarm`'s drill-down plan (worked out on the new screen)."""
+    """Push the workbench with `alarm`'s drill-down plan (worked out on the new screen) for
+    `episode` (None: the current one, or the last of the past day)."""
     screen.app.push_screen(
         QueryWorkbench(
             feed,
@@ -77,6 +80,7 @@ def drilldown(
             children=alarm_family(alarm, lookup),
             rules=_rules(screen),
             utc=utc,
+            episode=episode,
         )
     )
 

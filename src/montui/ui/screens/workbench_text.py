@@ -13,6 +13,7 @@ from rich.text import Text
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import DrilldownPlan
 from montui.model.duration import format_age
+from montui.model.evaluation import Episode
 from montui.model.insights_syntax import commands
 from montui.model.logs import BYTES_PER_GB, PRICE_PER_GB, QueryResult, QueryStatus
 from montui.model.metrics import TimeWindow
@@ -189,4 +190,21 @@ def welcome_text(has_groups: bool) -> Text:
     text.append("ctrl+r or ⏎  run      esc  stop a running query / back\n")
     if not has_groups:
         text.append("\nNo log group picked yet: g to pick.", style="yellow")
+    return text
+
+
+def episode_line(episode: Episode | None, back: int | None, count: int, tz: tzinfo) -> Text:
+    """Which ALARM episode `l` on the detail drills into, and the keys to pick another."""
+    text = Text(style="dim")
+    if not count:
+        return text
+    if episode is None or back is None:
+        text.append("l drills into the current state's window")
+    else:
+        end = episode.end
+        window = TimeWindow(episode.start, end or episode.start)
+        span = clock_range(window, tz) if end else f"{episode.start.astimezone(tz):%m-%d %H:%M} →"
+        text.append(f"l drills into episode {count - back} of {count}: ", style="")
+        text.append(span, style="bold")
+    text.append("   [ ] pick an episode")
     return text

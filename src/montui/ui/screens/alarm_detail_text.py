@@ -1,0 +1,87 @@
+"""The alarm detail's sentences: the condition in words and the 14-day history summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from montui.model.alarm import Alarm, AlarmKind, format_threshold, operator_symbol
+from montui.model.duration import format_age
+from montui.model.history import HistoryItem, alarm_episodes, noise_verdict
+
+HISTORY_SPAN = timedelta(days=14)
+
+_MISSING_WORDS = {
+    "missing": "missing",
+    "notBreaching": "not breaching",
+    "breaching": "breaching",
+    "ignore": "ignored (the state is kept)",
+}
+
+
+def period_words(seconds: int) -> str:
+    """60 → `one-minute`, 300 → `5-minute`, 3600 → `one-hour`, 10 → `10-second`."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{'one' if count == 1 else count}-{unit}"
+    return f"{seconds}-second"
+
+
+def condition_in_words(alarm: Alarm) -> str:
+    """`Sum of Errors > 10 in 3 of the last 5 one-minute periods; missing data: not breaching`."""
+    if alarm.kind is AlarmKind.COMPOSITE:
+        return f"ALARM when {' '.join((alarm.alarm_rule or '?').split())}"
+    stat = alarm.statistic or alarm.extended_statistic
+    if alarm.metric is not None:
+        what = f"{stat or '?'} of {alarm.metric.name}"
+    else:
+        returned = alarm.returned_query
+        if returned is not None and returned.expression:
+            what = f"{returned.label or returned.id} = {returned.expression}"
+        elif returned is not None and returned.metric is not None:
+            what = f"{returned.stat or '?'} of {returned.metric.name}"
+        else:
+            what = "the metric-math result"
+    op = operator_symbol(alarm.comparison)
+    bound = alarm.threshold_metric_id or format_threshold(alarm.threshold)
+    n = alarm.evaluation_periods
+    m = alarm.datapoints_to_alarm or n
+    period = alarm.period_seconds
+    periods = f"{period_words(period)} periods" if period else "periods"
+    missing = _MISSING_WORDS.get(alarm.treat_missing_data or "missing", alarm.treat_missing_data)
+    if alarm.treat_missing_data is None:
+        missing = "missing (the default)"
+    evaluated = f"in {m or '?'} of the last {n or '?'} {periods}"
+    return f"{what} {op} {bound} {evaluated}; missing data: {missing}"
+
+
+def history_summary(items: Sequence[HistoryItem], alarm: Alarm, now: datetime) -> Text:
+    """ALARM episodes over 14 days, total time in ALARM, shortest episode, flapping verdict."""
+    episodes = alarm_episodes(items, window_start=now - HISTORY_SPAN, now=now, current=alarm.state)
+    verdict = noise_verdict(
+        episodes,
+        period_seconds=alarm.period_seconds or 60,
+        days=HISTORY_SPAN / timedelta(days=1),
+        now=now,
+    )
+    text = Text()
+    if not verdict.episodes:
+        text.append("No ALARM episode in the last 14 days.")
+        return text
+    text.append(f"{verdict.episodes} ALARM episodes", style="bold")
+    text.append(f" · {format_age(verdict.time_in_alarm.total_seconds())} in ALARM in total")
+    if verdict.shortest is not None:
+        text.append(f" · shortest {format_age(verdict.shortest.total_seconds())}")
+    text.append(f" · {verdict.per_day:.1f}/day\n")
+    mono = bool(os.environ.get("NO_COLOR"))
+    if verdict.flapping:
+        text.append("Flapping", style="bold reverse" if mono else "bold red")
+    else:
+        text.append("Not flapping", style="bold")
+    if verdict.reason:
+        text.append(f": {verdict.reason}")
+    return text
