@@ -79,9 +79,11 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
             out["plan"].append(time.perf_counter() - start)
             await pilot.press("enter")
             results = bench.query_one(ResultsTable)
+            seen_row = False
             while time.perf_counter() - start < 60:
                 await pilot.pause(0.005)
-                if results.row_count and not out["first_row"][len(out["plan"]) - 1 :]:
+                if results.row_count and not seen_row:
+                    seen_row = True
                     out["first_row"].append(time.perf_counter() - start)
                 if bench.result is not None and bench.result.status.finished:
                     out["complete"].append(time.perf_counter() - start)

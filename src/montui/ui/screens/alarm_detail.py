@@ -34,7 +34,7 @@ from montui.ui.screens.alarm_detail_text import (
     condition_in_words,
     history_summary,
 )
-from montui.ui.screens.workbench_text import episode_line
+from montui.ui.screens.workbench_text import episode_line, local_zone
 from montui.ui.widgets.alarm_table import state_cell
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
@@ -155,7 +155,7 @@ class AlarmDetailScreen(Screen[None]):
         )
 
     def _tz(self) -> tzinfo:
-        return UTC if self.utc else (datetime.now().astimezone().tzinfo or UTC)
+        return UTC if self.utc else local_zone()
 
     @property
     def is_composite(self) -> bool:

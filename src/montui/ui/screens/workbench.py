@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from rich.text import Text
 from textual import on, work
@@ -40,6 +40,7 @@ from montui.sources.errors import SourceError
 from montui.ui.feed import AlarmFeed
 from montui.ui.screens.workbench_actions import WorkbenchActions
 from montui.ui.screens.workbench_text import (
+    local_zone,
     one_command_per_line,
     plan_text,
     range_text,
@@ -55,10 +56,6 @@ DEFAULT_QUERY = "fields @timestamp, @message, @logStream\n| sort @timestamp desc
 DEFAULT_RANGE = TimeRange(relative=3600)
 EPISODE_LOOKUP = timedelta(days=1)
 """How far back `l` on an alarm not in ALARM looks for its last episode."""
-
-
-def local_zone() -> tzinfo:
-    return datetime.now().astimezone().tzinfo or UTC
 
 
 class QueryWorkbench(WorkbenchActions):

@@ -99,8 +99,6 @@ class WorkbenchActions(Screen[None]):
     def action_time_range(self) -> None:
         from montui.ui.screens.prompt import Prompt
 
-        now = self.clock()
-
         def check(text: str) -> str | None:
             try:
                 parse_time_range(text, now=self.clock(), tz=self.tz)
@@ -118,7 +116,7 @@ class WorkbenchActions(Screen[None]):
         self.app.push_screen(
             Prompt(
                 "Time range",
-                format_time_range_input(self.time_range, self.tz) if now else "",
+                format_time_range_input(self.time_range, self.tz),
                 placeholder="15m, 3h, 2d or 2026-11-21T03:00/2026-11-21T04:00",
                 check=check,
                 hint=f"relative: 15m 3h 2d · absolute: START/END in ISO-8601, {zone}",

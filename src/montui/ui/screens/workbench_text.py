@@ -6,7 +6,7 @@ state has a symbol as well as a colour (◐ running, ✔ complete, ■ stopped, 
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from rich.text import Text
 
@@ -28,6 +28,11 @@ _KIND_WORDS = {
     "composite": "the children in ALARM",
     "default": "no known source",
 }
+
+
+def local_zone() -> tzinfo:
+    """This machine's time zone (UTC when it cannot be told)."""
+    return datetime.now().astimezone().tzinfo or UTC
 
 
 def zone_name(tz: tzinfo, moment: datetime) -> str:
