@@ -246,9 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_app(request: AwsRequest, settings: Settings) -> int:
-    from montui.ui.app import MontuiApp
-    from montui.ui.feed import AwsFeed
+    from montui.ui.app import MontuiApp, aws_feeds
 
-    app = MontuiApp(AwsFeed(request), settings)
+    app = MontuiApp(aws_feeds(request), settings)
     app.run()
     return app.return_code or 0

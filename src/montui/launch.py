@@ -16,8 +16,12 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from montui.sources.session import AwsTarget
 
 READY_TIMEOUT = 30.0
 DEMO_SPEED = 10  # simulated seconds per real second: the demo's incident unfolds in a minute
@@ -162,7 +166,7 @@ class AwsRequest:
     demo: bool = False
 
 
-def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> Any:
+def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> AwsTarget:
     """The `sources.session.AwsTarget` for a request (blocking: botocore reads the AWS config
     files). With a demo world, its endpoint and fake credentials win over everything else,
     so `--demo` can never reach a real account."""
@@ -184,3 +188,12 @@ def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> Any:
         config_regions=request.config_regions,
         config_endpoint_url=request.config_endpoint_url,
     )
+
+
+@contextlib.contextmanager
+def resolved_target(request: AwsRequest) -> Iterator[AwsTarget]:
+    """The target for a subcommand: with `request.demo` a local AWS world runs until the
+    block ends. Raises `DemoWorldError` or a fatal `SourceError`."""
+    with contextlib.ExitStack() as stack:
+        world = stack.enter_context(DemoWorldSync()) if request.demo else None
+        yield resolve(request, world)

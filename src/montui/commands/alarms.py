@@ -11,14 +11,17 @@ import asyncio
 import csv
 import json
 import sys
-from contextlib import ExitStack
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from montui.config import Settings
-from montui.launch import AwsRequest, DemoWorldError, DemoWorldSync, WorldEndpoint, resolve
+from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.alarm import Alarm, AlarmState, condition_summary
 from montui.model.board import board_order
 from montui.model.metadata import meta_for
+from montui.model.place import Place
+
+if TYPE_CHECKING:
+    from montui.sources.session import AwsTarget
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_IN_ALARM = 0, 1, 2, 3
 
@@ -82,14 +85,14 @@ def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> No
         write_table(records, out)
 
 
-async def _fetch(target: Any, state: AlarmState | None) -> tuple[list[Alarm], list[Any]]:
+async def _fetch(target: AwsTarget, state: AlarmState | None) -> tuple[list[Alarm], list[Any]]:
     from montui.sources.cloudwatch import describe_alarms
     from montui.sources.errors import SourceError
     from montui.sources.session import AwsClients
 
     async with AwsClients(target) as clients:
         results = await asyncio.gather(
-            *(describe_alarms(clients, r, state=state) for r in target.regions),
+            *(describe_alarms(clients, Place("", r), state=state) for r in target.regions),
             return_exceptions=True,
         )
     alarms: list[Alarm] = []
@@ -119,11 +122,7 @@ def run_alarms(
     out = out or sys.stdout
     wanted = AlarmState(state) if state else None
     try:
-        with ExitStack() as stack:
-            world: WorldEndpoint | None = None
-            if request.demo:
-                world = stack.enter_context(DemoWorldSync())
-            target = resolve(request, world)
+        with resolved_target(request) as target:
             alarms, errors = asyncio.run(_fetch(target, wanted))
     except (SourceError, DemoWorldError) as exc:
         _report(exc)

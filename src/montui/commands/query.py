@@ -16,12 +16,16 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack, aclosing
-from typing import Any, TextIO
+from contextlib import aclosing
+from typing import TYPE_CHECKING, TextIO
 
-from montui.launch import AwsRequest, DemoWorldError, DemoWorldSync, WorldEndpoint, resolve
+from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
+from montui.model.place import Place
 from montui.model.result_format import result_text, visible
+
+if TYPE_CHECKING:
+    from montui.sources.session import AwsTarget
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUTS = ("table", "json", "jsonl", "csv")
@@ -85,14 +89,20 @@ class _Printer:
         write_result(result, self.output, self.out)
 
 
-async def _run(target: Any, run: QueryRun, printer: _Printer) -> QueryResult | None:
+async def _run(target: AwsTarget, run: QueryRun, printer: _Printer) -> QueryResult | None:
     from montui.sources.logs import run_query
     from montui.sources.session import AwsClients
 
     last: QueryResult | None = None
     async with AwsClients(target) as clients:
         snapshots = run_query(
-            clients, target.regions[0], run.query, run.groups, run.start, run.end, limit=run.limit
+            clients,
+            Place("", target.regions[0]),
+            run.query,
+            run.groups,
+            run.start,
+            run.end,
+            limit=run.limit,
         )
         async with aclosing(snapshots) as results:
             async for snapshot in results:
@@ -117,11 +127,7 @@ def run_query_command(
     err = err or sys.stderr
     printer = _Printer(output, out, err)
     try:
-        with ExitStack() as stack:
-            world: WorldEndpoint | None = None
-            if request.demo:
-                world = stack.enter_context(DemoWorldSync())
-            target = resolve(request, world)
+        with resolved_target(request) as target:
             result = asyncio.run(_run(target, run, printer))
     except KeyboardInterrupt:
         err.write("\nmontui: interrupted; the query was stopped\n")

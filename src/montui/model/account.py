@@ -12,6 +12,8 @@ class Identity:
     account: str
     arn: str
     user_id: str
+    region: str = ""
+    """The region STS was asked in."""
 
     @property
     def short(self) -> str:

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from montui.model.duration import format_period
+from montui.model.place import Place, account_of_arn
 
 
 class AlarmState(StrEnum):
@@ -117,6 +118,13 @@ class Alarm:
     actions_suppressed_by: str | None = None  # "WaitPeriod" | "ExtensionPeriod" | "Alarm"
     actions_suppressed_reason: str = ""
     state_transitioned: datetime | None = field(default=None, compare=False)
+    account: str = ""
+    """The account id (from the ARN); "" only in hand-made alarms."""
+
+    @property
+    def place(self) -> Place:
+        """Where the alarm lives: its account and region."""
+        return Place(self.account or account_of_arn(self.arn), self.region)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -135,6 +135,10 @@ class DrilldownPlan:
     """Set when no log group was found: the UI opens the log-group picker."""
     alternatives: tuple[str, ...] = ()
     """Other templates for this kind (Lambda: the REPORT statistics)."""
+    account: str = ""
+    """The account it came from ("" in hand-made data)."""
+    region: str = ""
+    """The region it came from ("" in hand-made data)."""
 
 
 @dataclass

@@ -36,6 +36,10 @@ class HistoryItem:
     new_state: AlarmState | None = None
     reason: str = ""
     data: str = ""
+    account: str = ""
+    """The account it came from ("" in hand-made data)."""
+    region: str = ""
+    """The region it came from ("" in hand-made data)."""
 
 
 def alarm_episodes(

@@ -76,6 +76,10 @@ class QueryResult:
     status: QueryStatus
     rows: tuple[Mapping[str, str], ...] = ()
     statistics: QueryStatistics = field(default_factory=QueryStatistics)
+    account: str = ""
+    """The account it came from ("" in hand-made data)."""
+    region: str = ""
+    """The region it came from ("" in hand-made data)."""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -107,3 +111,7 @@ class QueryDefinition:
     query: str
     groups: tuple[str, ...] = ()
     definition_id: str = ""
+    account: str = ""
+    """The account it came from ("" in hand-made data)."""
+    region: str = ""
+    """The region it came from ("" in hand-made data)."""

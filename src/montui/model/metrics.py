@@ -40,6 +40,10 @@ class MetricSeries:
     values: tuple[float, ...] = ()
     status: str = "Complete"
     messages: tuple[str, ...] = ()
+    account: str = ""
+    """The account it came from ("" in hand-made data)."""
+    region: str = ""
+    """The region it came from ("" in hand-made data)."""
 
     def points(self) -> list[tuple[datetime, float]]:
         return list(zip(self.timestamps, self.values, strict=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from montui.model.place import Place
 from montui.sources.errors import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
@@ -20,7 +21,7 @@ PAGE_SIZE = 500
 __all__ = ["ACTION", "rest_api_ids"]
 
 
-async def rest_api_ids(clients: AwsClients, region: str) -> dict[str, str]:
+async def rest_api_ids(clients: AwsClients, place: Place) -> dict[str, str]:
     """The REST APIs of `region`, name → id.
 
     API names need not be unique. When several APIs share a name, the one with the smallest
@@ -31,15 +32,15 @@ async def rest_api_ids(clients: AwsClients, region: str) -> dict[str, str]:
     ids: dict[str, str] = {}
     request: dict[str, Any] = {"limit": PAGE_SIZE}
     with source_errors(
-        service="apigateway", region=region, profile=clients.target.profile, action=ACTION
+        service="apigateway", region=place.region, profile=clients.target.profile, action=ACTION
     ):
-        apigateway = await clients.client("apigateway", region)
+        apigateway = await clients.client("apigateway", place)
         pages = every_page(
             apigateway.get_rest_apis,
             request,
             action="GetRestApis",
             service="apigateway",
-            region=region,
+            region=place.region,
             token_key="position",
         )
         async for answer in pages:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
+from montui.model.place import Place, account_of_arn
 from montui.sources.errors import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
@@ -23,7 +24,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def describe_alarms(
-    clients: AwsClients, region: str, *, state: AlarmState | None = None
+    clients: AwsClients, place: Place, *, state: AlarmState | None = None
 ) -> tuple[Alarm, ...]:
     """Every metric and composite alarm in `region` (only those in `state` when given).
 
@@ -31,8 +32,8 @@ async def describe_alarms(
     repeats a token is reported as a `ServiceError` rather than looping forever.
     """
     profile = clients.target.profile
-    with source_errors(service="cloudwatch", region=region, profile=profile, action=ACTION):
-        cloudwatch = await clients.client("cloudwatch", region)
+    with source_errors(service="cloudwatch", region=place.region, profile=profile, action=ACTION):
+        cloudwatch = await clients.client("cloudwatch", place)
         request: dict[str, Any] = {
             "AlarmTypes": [AlarmKind.METRIC.value, AlarmKind.COMPOSITE.value],
             "MaxRecords": PAGE_SIZE,
@@ -45,21 +46,23 @@ async def describe_alarms(
             request,
             action="DescribeAlarms",
             service="cloudwatch",
-            region=region,
+            region=place.region,
         )
         async for page in pages:
-            alarms.extend(_alarms_in_page(page, region))
+            alarms.extend(_alarms_in_page(page, place))
         return tuple(alarms)
 
 
-def _alarms_in_page(page: Mapping[str, Any], region: str) -> Iterable[Alarm]:
+def _alarms_in_page(page: Mapping[str, Any], place: Place) -> Iterable[Alarm]:
     for data in page.get("MetricAlarms") or ():
-        yield alarm_from_api(data, region, AlarmKind.METRIC)
+        yield alarm_from_api(data, place.region, AlarmKind.METRIC, account=place.account)
     for data in page.get("CompositeAlarms") or ():
-        yield alarm_from_api(data, region, AlarmKind.COMPOSITE)
+        yield alarm_from_api(data, place.region, AlarmKind.COMPOSITE, account=place.account)
 
 
-def alarm_from_api(data: Mapping[str, Any], region: str, kind: AlarmKind) -> Alarm:
+def alarm_from_api(
+    data: Mapping[str, Any], region: str, kind: AlarmKind, *, account: str = ""
+) -> Alarm:
     """One entry of DescribeAlarms' `MetricAlarms` or `CompositeAlarms` as an `Alarm`.
 
     Pure. Timestamps become timezone-aware UTC (naive ones are taken as UTC; ISO strings and
@@ -75,15 +78,17 @@ def alarm_from_api(data: Mapping[str, Any], region: str, kind: AlarmKind) -> Ala
             name=str(data["MetricName"]),
             dimensions=_dimensions(data.get("Dimensions")),
         )
+    arn = str(data.get("AlarmArn") or "")
     return Alarm(
         name=str(data["AlarmName"]),
         region=region,
+        account=account_of_arn(arn) or account,
         kind=kind,
         state=_state(data.get("StateValue")),
         state_updated=state_updated or configuration_updated or _EPOCH,
         state_reason=str(data.get("StateReason") or ""),
         state_reason_data=str(data.get("StateReasonData") or ""),
-        arn=str(data.get("AlarmArn") or ""),
+        arn=arn,
         description=str(data.get("AlarmDescription") or ""),
         actions_enabled=bool(data.get("ActionsEnabled", True)),
         alarm_actions=_strings(data.get("AlarmActions")),

@@ -35,6 +35,7 @@ from montui.model.drilldown import (
     plan_drilldown,
 )
 from montui.model.evaluation import Episode
+from montui.model.place import Place
 from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import AccessDenied
 from montui.sources.logs import log_groups, metric_filters
@@ -66,21 +67,21 @@ async def gather_plan(
     """The drill-down plan for `alarm` (see the module); `children` are the alarms a
     composite's rule names, by name. Raises a `SourceError` when log groups cannot be listed
     (or a lookup other than a denied optional one fails)."""
-    region = alarm.region
+    place = alarm.place
     gate = asyncio.Semaphore(LOOKUP_CONCURRENCY)
     refs = metric_refs(alarm, children)
     notes: list[str] = []
-    filters = await _metric_filters(clients, region, refs, gate, notes)
+    filters = await _metric_filters(clients, place, refs, gate, notes)
     api_ids: dict[str, str] = {}
     if _needs_rest_apis(refs):
         try:
-            api_ids = await rest_api_ids(clients, region)
+            api_ids = await rest_api_ids(clients, place)
         except AccessDenied:
             notes.append(NO_REST_APIS)
     lookups = log_group_lookups(
         alarm, rules=rules, metric_filters=filters, children=children, api_ids=api_ids
     )
-    found = await _all(_bounded(gate, _lookup(clients, region, lookup)) for lookup in lookups)
+    found = await _all(_bounded(gate, _lookup(clients, place, lookup)) for lookup in lookups)
     existing = dict.fromkeys(name for names in found for name in names)
     plan = plan_drilldown(
         alarm,
@@ -92,9 +93,8 @@ async def gather_plan(
         children=children,
         api_ids=api_ids,
     )
-    if notes:
-        plan = dataclasses.replace(plan, reasons=(*plan.reasons, *notes))
-    return plan
+    reasons = (*plan.reasons, *notes)
+    return dataclasses.replace(plan, reasons=reasons, account=place.account, region=place.region)
 
 
 def metric_refs(alarm: Alarm, children: Mapping[str, Alarm]) -> tuple[MetricRef, ...]:
@@ -138,7 +138,7 @@ def _needs_rest_apis(refs: Iterable[MetricRef]) -> bool:
 
 async def _metric_filters(
     clients: AwsClients,
-    region: str,
+    place: Place,
     refs: Iterable[MetricRef],
     gate: asyncio.Semaphore,
     notes: list[str],
@@ -148,7 +148,7 @@ async def _metric_filters(
         (r.namespace, r.name) for r in refs if not r.namespace.startswith("AWS/")
     )
     calls = (
-        _bounded(gate, metric_filters(clients, region, namespace=ns, metric_name=name))
+        _bounded(gate, metric_filters(clients, place, namespace=ns, metric_name=name))
         for ns, name in wanted
     )
     try:
@@ -159,10 +159,10 @@ async def _metric_filters(
     return tuple(info for infos in found for info in infos)
 
 
-async def _lookup(clients: AwsClients, region: str, lookup: LogGroupLookup) -> tuple[str, ...]:
+async def _lookup(clients: AwsClients, place: Place, lookup: LogGroupLookup) -> tuple[str, ...]:
     if lookup.pattern is not None:
-        return await log_groups(clients, region, pattern=lookup.pattern, limit=LOOKUP_LIMIT)
-    return await log_groups(clients, region, lookup.prefix or "", limit=LOOKUP_LIMIT)
+        return await log_groups(clients, place, pattern=lookup.pattern, limit=LOOKUP_LIMIT)
+    return await log_groups(clients, place, lookup.prefix or "", limit=LOOKUP_LIMIT)
 
 
 async def _bounded(gate: asyncio.Semaphore, call: Awaitable[_T]) -> _T:

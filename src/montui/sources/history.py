@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from montui.model.alarm import AlarmKind, AlarmState
 from montui.model.history import HistoryItem, HistoryKind
+from montui.model.place import Place
 from montui.sources.errors import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
@@ -27,7 +29,7 @@ __all__ = ["ACTION", "alarm_history", "history_item_from_api"]
 
 async def alarm_history(
     clients: AwsClients,
-    region: str,
+    place: Place,
     alarm_name: str,
     *,
     composite: bool = False,
@@ -55,20 +57,20 @@ async def alarm_history(
         (only,) = wanted
         request["HistoryItemType"] = only.value
     items: list[HistoryItem] = []
-    with source_errors(service="cloudwatch", region=region, profile=profile, action=ACTION):
-        cloudwatch = await clients.client("cloudwatch", region)
+    with source_errors(service="cloudwatch", region=place.region, profile=profile, action=ACTION):
+        cloudwatch = await clients.client("cloudwatch", place)
         pages = every_page(
             cloudwatch.describe_alarm_history,
             request,
             action="DescribeAlarmHistory",
             service="cloudwatch",
-            region=region,
+            region=place.region,
         )
         async for page in pages:
             for data in page.get("AlarmHistoryItems") or ():
                 item = history_item_from_api(data)
                 if item is not None and item.kind in wanted:
-                    items.append(item)
+                    items.append(replace(item, account=place.account, region=place.region))
     items.sort(key=lambda i: i.timestamp, reverse=True)
     return tuple(items)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from typing import Any
 
 from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition, QueryResult, QueryStatistics, QueryStatus
+from montui.model.place import Place
 from montui.sources.errors import BadRequest, SourceError, map_error
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
@@ -148,7 +150,7 @@ def _int_or_none(value: Any) -> int | None:
 
 async def start_query(
     clients: AwsClients,
-    region: str,
+    place: Place,
     query: str,
     groups: Sequence[str],
     start: datetime,
@@ -170,18 +172,19 @@ async def start_query(
     }
     if limit is not None:
         request["limit"] = limit
-    with _logs_errors(clients, region, "logs:StartQuery", groups):
-        logs = await clients.client("logs", region)
+    with _logs_errors(clients, place.region, "logs:StartQuery", groups):
+        logs = await clients.client("logs", place)
         answer = await logs.start_query(**request)
     return str(answer["queryId"])
 
 
-async def query_results(clients: AwsClients, region: str, query_id: str) -> QueryResult:
+async def query_results(clients: AwsClients, place: Place, query_id: str) -> QueryResult:
     """One GetQueryResults snapshot of the query."""
-    with _logs_errors(clients, region, "logs:GetQueryResults"):
-        logs = await clients.client("logs", region)
+    with _logs_errors(clients, place.region, "logs:GetQueryResults"):
+        logs = await clients.client("logs", place)
         answer = await logs.get_query_results(queryId=query_id)
-    return result_from_answer(query_id, answer)
+    result = result_from_answer(query_id, answer)
+    return dataclasses.replace(result, account=place.account, region=place.region)
 
 
 def result_from_answer(query_id: str, answer: Mapping[str, Any]) -> QueryResult:
@@ -203,10 +206,10 @@ def result_from_answer(query_id: str, answer: Mapping[str, Any]) -> QueryResult:
     )
 
 
-async def stop_query(clients: AwsClients, region: str, query_id: str) -> bool:
+async def stop_query(clients: AwsClients, place: Place, query_id: str) -> bool:
     """Stop a query; True if it was stopped, False if it was no longer running."""
-    with _logs_errors(clients, region, "logs:StopQuery"):
-        logs = await clients.client("logs", region)
+    with _logs_errors(clients, place.region, "logs:StopQuery"):
+        logs = await clients.client("logs", place)
         try:
             answer = await logs.stop_query(queryId=query_id)
         except Exception as exc:
@@ -219,7 +222,7 @@ async def stop_query(clients: AwsClients, region: str, query_id: str) -> bool:
 
 async def run_query(
     clients: AwsClients,
-    region: str,
+    place: Place,
     query: str,
     groups: Sequence[str],
     start: datetime,
@@ -234,7 +237,7 @@ async def run_query(
     yielded is final). A query still running when the iteration ends early, raises or is
     cancelled is stopped on AWS. `on_start` is called with the query id right after
     StartQuery (before the first poll)."""
-    query_id = await start_query(clients, region, query, groups, start, end, limit=limit)
+    query_id = await start_query(clients, place, query, groups, start, end, limit=limit)
     finished = False
     delay = first_poll
     try:
@@ -242,7 +245,7 @@ async def run_query(
             on_start(query_id)
         while True:
             await _pacer().wait()
-            result = await query_results(clients, region, query_id)
+            result = await query_results(clients, place, query_id)
             finished = result.status.finished
             yield result
             if finished:
@@ -251,19 +254,19 @@ async def run_query(
             delay = min(max_poll, delay * POLL_GROWTH)
     finally:
         if not finished:
-            await _stop_quietly(clients, region, query_id)
+            await _stop_quietly(clients, place, query_id)
 
 
-async def _stop_quietly(clients: AwsClients, region: str, query_id: str) -> None:
+async def _stop_quietly(clients: AwsClients, place: Place, query_id: str) -> None:
     try:
-        await asyncio.shield(stop_query(clients, region, query_id))
+        await asyncio.shield(stop_query(clients, place, query_id))
     except SourceError as exc:
         log.warning("could not stop query %s: %s", query_id, exc)
 
 
 async def log_groups(
     clients: AwsClients,
-    region: str,
+    place: Place,
     prefix: str = "",
     *,
     pattern: str | None = None,
@@ -274,7 +277,9 @@ async def log_groups(
     in AWS's order, every page or the first `limit` names.
     AWS takes a prefix or a pattern, not both: both given is a `BadRequest`."""
     if prefix and pattern:
-        raise BadRequest("a log group prefix or a pattern, not both", service="logs", region=region)
+        raise BadRequest(
+            "a log group prefix or a pattern, not both", service="logs", region=place.region
+        )
     if limit is not None and limit <= 0:
         return ()
     names: list[str] = []
@@ -285,14 +290,14 @@ async def log_groups(
         request["logGroupNamePattern"] = pattern
     if limit is not None:
         request["limit"] = min(limit, DESCRIBE_LOG_GROUPS_PAGE)
-    with _logs_errors(clients, region, "logs:DescribeLogGroups"):
-        logs = await clients.client("logs", region)
+    with _logs_errors(clients, place.region, "logs:DescribeLogGroups"):
+        logs = await clients.client("logs", place)
         pages = every_page(
             logs.describe_log_groups,
             request,
             action="DescribeLogGroups",
             service="logs",
-            region=region,
+            region=place.region,
             token_key="nextToken",
         )
         async for answer in pages:
@@ -307,20 +312,20 @@ DESCRIBE_LOG_GROUPS_PAGE = 50
 
 
 async def metric_filters(
-    clients: AwsClients, region: str, *, namespace: str, metric_name: str
+    clients: AwsClients, place: Place, *, namespace: str, metric_name: str
 ) -> tuple[MetricFilterInfo, ...]:
     """The metric filters (every page) with a transformation publishing `namespace` /
     `metric_name`, one `MetricFilterInfo` per such transformation."""
     request = {"metricNamespace": namespace, "metricName": metric_name}
     found: list[MetricFilterInfo] = []
-    with _logs_errors(clients, region, "logs:DescribeMetricFilters"):
-        logs = await clients.client("logs", region)
+    with _logs_errors(clients, place.region, "logs:DescribeMetricFilters"):
+        logs = await clients.client("logs", place)
         pages = every_page(
             logs.describe_metric_filters,
             request,
             action="DescribeMetricFilters",
             service="logs",
-            region=region,
+            region=place.region,
             token_key="nextToken",
         )
         async for answer in pages:
@@ -347,17 +352,17 @@ def _filter_infos(
     ]
 
 
-async def query_definitions(clients: AwsClients, region: str) -> tuple[QueryDefinition, ...]:
+async def query_definitions(clients: AwsClients, place: Place) -> tuple[QueryDefinition, ...]:
     """The account's saved Logs Insights queries in `region` (every page), in AWS's order."""
     found: list[QueryDefinition] = []
-    with _logs_errors(clients, region, "logs:DescribeQueryDefinitions"):
-        logs = await clients.client("logs", region)
+    with _logs_errors(clients, place.region, "logs:DescribeQueryDefinitions"):
+        logs = await clients.client("logs", place)
         pages = every_page(
             logs.describe_query_definitions,
             {"maxResults": 1000},
             action="DescribeQueryDefinitions",
             service="logs",
-            region=region,
+            region=place.region,
             token_key="nextToken",
         )
         async for answer in pages:
@@ -367,6 +372,8 @@ async def query_definitions(clients: AwsClients, region: str) -> tuple[QueryDefi
                     query=str(item.get("queryString", "")),
                     groups=tuple(str(g) for g in item.get("logGroupNames", []) or []),
                     definition_id=str(item.get("queryDefinitionId", "")),
+                    account=place.account,
+                    region=place.region,
                 )
                 for item in answer.get("queryDefinitions", [])
             )

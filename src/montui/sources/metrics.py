@@ -13,13 +13,14 @@ with the tune command) are pure and unit-tested without a server.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from montui.model.alarm import MetricQuery
 from montui.model.alarm_queries import metric_data_query as query_to_api
 from montui.model.metrics import MetricSeries, TimeWindow
+from montui.model.place import Place
 from montui.sources.errors import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
@@ -41,7 +42,7 @@ __all__ = [
 
 async def get_metric_data(
     clients: AwsClients,
-    region: str,
+    place: Place,
     queries: Sequence[MetricQuery],
     window: TimeWindow,
     *,
@@ -57,8 +58,8 @@ async def get_metric_data(
         return ()
     profile = clients.target.profile
     results: list[Mapping[str, Any]] = []
-    with source_errors(service="cloudwatch", region=region, profile=profile, action=ACTION):
-        cloudwatch = await clients.client("cloudwatch", region)
+    with source_errors(service="cloudwatch", region=place.region, profile=profile, action=ACTION):
+        cloudwatch = await clients.client("cloudwatch", place)
         for batch in batches(queries):
             request: dict[str, Any] = {
                 "MetricDataQueries": [query_to_api(q) for q in batch],
@@ -67,8 +68,9 @@ async def get_metric_data(
                 "ScanBy": "TimestampAscending",
                 "MaxDatapoints": max_datapoints,
             }
-            results.extend(await _every_page(cloudwatch, request, region))
-    return series_from_results(results, order=[q.id for q in queries])
+            results.extend(await _every_page(cloudwatch, request, place.region))
+    found = series_from_results(results, order=[q.id for q in queries])
+    return tuple(replace(s, account=place.account, region=place.region) for s in found)
 
 
 def batches(queries: Sequence[MetricQuery], size: int = MAX_QUERIES) -> list[list[MetricQuery]]:

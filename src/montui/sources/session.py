@@ -2,7 +2,7 @@
 
 `resolve_target` is synchronous and reads only config files and the environment (the UI runs it
 in a thread, CLI subcommands call it directly). `AwsClients` keeps one aiobotocore session and
-one long-lived client per (service, region), closed together on exit.
+one long-lived client per (account, region, service), closed together on exit.
 
 aiobotocore is imported lazily inside `AwsClients`: importing this module must stay cheap.
 """
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from montui.model.place import Place
 from montui.sources.errors import NoRegion, SourceError, UnknownProfile, source_errors
 from montui.sources.regions import check_region
 
@@ -125,8 +126,11 @@ def _profile_config(profile: str | None, environ: Mapping[str, str]) -> Mapping[
 
 
 class AwsClients:
-    """One aiobotocore session per profile; one long-lived client per (service, region),
-    created on first use, reused, closed by close().
+    """One aiobotocore session per profile; one long-lived client per (account, region,
+    service), created on first use, reused, closed by close().
+
+    Its credentials reach one account: a `Place` whose account is "" means that account
+    before its id is known; `name_account` gives it its id (the clients keep their keys).
 
     Use as `async with AwsClients(target) as clients:`; `client()` raises only `SourceError`.
     """
@@ -135,13 +139,26 @@ class AwsClients:
         self.target = target
         self._session: Any = None
         self._config: Any = None
-        self._clients: dict[tuple[str, str], Any] = {}
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._stack = AsyncExitStack()
+        self.account = ""
+        """The credentials' account id, once named (`name_account`)."""
 
-    async def client(self, service: str, region: str) -> Any:
-        """The client for `service` in `region`, created once even under concurrent calls."""
-        key = (service, region)
+    def name_account(self, account: str) -> None:
+        """The credentials' account is `account`: clients made before under "" are its."""
+        if self.account:
+            return
+        self.account = account
+        for key in [k for k in self._clients if not k[0]]:
+            self._clients[(account, key[1], key[2])] = self._clients.pop(key)
+        for key in [k for k in self._locks if not k[0]]:
+            self._locks[(account, key[1], key[2])] = self._locks.pop(key)
+
+    async def client(self, service: str, place: Place) -> Any:
+        """The client for `service` at `place`, created once even under concurrent calls."""
+        region = place.region
+        key = (place.account or self.account, region, service)
         existing = self._clients.get(key)
         if existing is not None:
             return existing

@@ -11,9 +11,16 @@ from textual.app import App
 from textual.binding import Binding
 
 from montui.config import Settings, user_data_dir
+from montui.feeds.alarms import AwsAlarms
+from montui.feeds.history import AwsAlarmHistory
+from montui.feeds.identity import AwsCallerIdentity
+from montui.feeds.insights import AwsLogsInsights
+from montui.feeds.metric_data import AwsMetricData
+from montui.feeds.session import AwsSession
+from montui.launch import AwsRequest, WorldEndpoint
 from montui.querybook import QueryBook
-from montui.ui.feed import AlarmFeed
 from montui.ui.screens.board import BoardScreen
+from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.help import HelpScreen
 
 
@@ -21,8 +28,22 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def aws_feeds(request: AwsRequest, *, world: WorldEndpoint | None = None) -> BoardFeeds:
+    """The AWS feeds over one session (the composition root: a new feed is wired here).
+    `world`: an already running local AWS world to use instead of starting one."""
+    session = AwsSession(request, world=world)
+    return BoardFeeds(
+        session=session,
+        alarms=AwsAlarms(session),
+        identity=AwsCallerIdentity(session),
+        metrics=AwsMetricData(session),
+        history=AwsAlarmHistory(session),
+        insights=AwsLogsInsights(session),
+    )
+
+
 class MontuiApp(App[None]):
-    """montui's interactive console. The feed is closed (clients, demo world) on exit."""
+    """montui's interactive console. The session is closed (queries, clients, demo world) on exit."""
 
     TITLE = "montui"
     ENABLE_COMMAND_PALETTE = False
@@ -34,14 +55,14 @@ class MontuiApp(App[None]):
 
     def __init__(
         self,
-        feed: AlarmFeed,
+        feeds: BoardFeeds,
         settings: Settings,
         *,
         clock: Callable[[], datetime] = utc_now,
         data_dir: Path | None = None,
     ) -> None:
         super().__init__()
-        self.feed = feed
+        self.feeds = feeds
         self.settings = settings
         self.clock = clock
         self.query_book = QueryBook(data_dir or user_data_dir())
@@ -52,7 +73,7 @@ class MontuiApp(App[None]):
             self.set_keymap(dict(self.settings.keymap))
         self.push_screen(
             BoardScreen(
-                self.feed,
+                self.feeds,
                 refresh_every=self.settings.refresh,
                 stale_after=self.settings.stale_after,
                 rules=self.settings.alarm_rules,
@@ -72,4 +93,4 @@ class MontuiApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     async def on_unmount(self) -> None:
-        await self.feed.close()
+        await self.feeds.session.close()

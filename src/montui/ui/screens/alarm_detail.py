@@ -19,16 +19,19 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from montui.feeds.history import AlarmHistory
+from montui.feeds.insights import LogsInsights
+from montui.feeds.metric_data import MetricData
 from montui.model.alarm import Alarm, AlarmKind, AlarmState
+from montui.model.alarm_family import AlarmLookup, direct_children
 from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
-from montui.model.composite_rule import RuleSyntaxError, children, parse_rule, render
+from montui.model.composite_rule import RuleSyntaxError, parse_rule, render
 from montui.model.duration import format_age, format_period
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
 from montui.model.metrics import TimeWindow
 from montui.sources.errors import SourceError
-from montui.ui.feed import AlarmFeed
 from montui.ui.screens.alarm_detail_text import (
     HISTORY_SPAN,
     condition_in_words,
@@ -40,9 +43,6 @@ from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.metric_chart import ChartData, MetricChart
-
-AlarmLookup = Callable[[str, str], Alarm | None]
-"""(region, name) → the board's current alarm, or None."""
 
 ZOOMS = tuple(
     timedelta(seconds=s)
@@ -99,8 +99,10 @@ class AlarmDetailScreen(Screen[None]):
     def __init__(
         self,
         alarm: Alarm,
-        feed: AlarmFeed,
         *,
+        metrics: MetricData,
+        history: AlarmHistory,
+        insights: LogsInsights,
         clock: Callable[[], datetime],
         lookup: AlarmLookup,
         meta: Callable[[Alarm], AlarmMeta] | None = None,
@@ -108,7 +110,9 @@ class AlarmDetailScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.alarm = alarm
-        self.feed = feed
+        self.metrics = metrics
+        self.history = history
+        self.insights = insights
         self.clock = clock
         self.lookup = lookup
         self.meta = meta
@@ -124,7 +128,7 @@ class AlarmDetailScreen(Screen[None]):
         from montui.ui.screens.logs_entry import drilldown
 
         drilldown(
-            self, self.alarm, self.feed, clock=self.clock, lookup=self.lookup, utc=self.utc,
+            self, self.alarm, self.insights, self.history, clock=self.clock, lookup=self.lookup, utc=self.utc,
             episode=self._chosen_episode(),
         )  # fmt: skip
 
@@ -276,7 +280,7 @@ class AlarmDetailScreen(Screen[None]):
             return
         chart.show_loading(window, utc=self.utc)
         try:
-            series = await self.feed.metric_data(alarm.region, queries, window)
+            series = await self.metrics.metric_data(alarm.region, queries, window)
         except SourceError as exc:
             chart.show_error(window, f"{exc.message} {exc.hint}".strip(), utc=self.utc)
             return
@@ -330,7 +334,7 @@ class AlarmDetailScreen(Screen[None]):
         now = self.clock()
         noise = self.query_one("#noise", Static)
         try:
-            self.history_items = await self.feed.history(self.alarm, now - HISTORY_SPAN, now)
+            self.history_items = await self.history.history(self.alarm, now - HISTORY_SPAN, now)
         except SourceError as exc:
             noise.update(Text(f"Could not load the history: {exc.message}", style="bold"))
             return
@@ -354,18 +358,8 @@ class AlarmDetailScreen(Screen[None]):
     # -- composite --------------------------------------------------------------------
 
     def child_states(self) -> dict[str, AlarmState]:
-        states: dict[str, AlarmState] = {}
-        if not self.alarm.alarm_rule:
-            return states
-        try:
-            rule = parse_rule(self.alarm.alarm_rule)
-        except RuleSyntaxError:
-            return states
-        for name in children(rule):
-            child = self.lookup(self.alarm.region, name)
-            if child is not None:
-                states[name] = child.state
-        return states
+        found = direct_children(self.alarm, self.lookup)
+        return {name: child.state for name, child in found.items()}
 
     def show_tree(self) -> None:
         tree = self.query_one(CompositeTree)
@@ -388,8 +382,8 @@ class AlarmDetailScreen(Screen[None]):
             return
         self.app.push_screen(
             AlarmDetailScreen(
-                child, self.feed, clock=self.clock, lookup=self.lookup, meta=self.meta,
-                utc=self.utc,
+                child, metrics=self.metrics, history=self.history, insights=self.insights,
+                clock=self.clock, lookup=self.lookup, meta=self.meta, utc=self.utc,
             )
         )  # fmt: skip
 
@@ -404,4 +398,4 @@ class AlarmDetailScreen(Screen[None]):
             return
         from montui.ui.screens.tune import TuneScreen
 
-        self.app.push_screen(TuneScreen(self.alarm, self.feed, clock=self.clock))
+        self.app.push_screen(TuneScreen(self.alarm, self.metrics, clock=self.clock))

@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from montui.feeds.session import Connection
 from montui.launch import DemoWorldError
 from montui.model.account import Identity
 from montui.model.alarm import Alarm, AlarmState
@@ -33,14 +34,15 @@ from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.sources.errors import SourceError
 from montui.ui.clipboard import copy_and_tell
-from montui.ui.feed import AlarmFeed, Connection
+from montui.ui.screens.board_feeds import BoardFeeds
+from montui.ui.screens.board_sparklines import BoardSparklines
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader, header_text
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
-from montui.ui.widgets.sparkline import BoardSparklines, relabel
+from montui.ui.widgets.sparkline import relabel
 
 SPARKLINES_MIN_WIDTH = 100
 
@@ -87,7 +89,7 @@ class BoardScreen(Screen[None]):
 
     def __init__(
         self,
-        feed: AlarmFeed,
+        feeds: BoardFeeds,
         *,
         refresh_every: float,
         stale_after: float,
@@ -95,7 +97,7 @@ class BoardScreen(Screen[None]):
         clock: Callable[[], datetime],
     ) -> None:
         super().__init__()
-        self.feed = feed
+        self.feeds = feeds
         self.refresh_every = refresh_every
         self.stale_after = stale_after
         self.rules = rules
@@ -110,7 +112,7 @@ class BoardScreen(Screen[None]):
         self._wake: dict[str, asyncio.Event] = {}
         self._first_poll_done = asyncio.Event()
         self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
-        self.sparklines = BoardSparklines(feed, clock)
+        self.sparklines = BoardSparklines(feeds.metrics, clock)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -140,7 +142,7 @@ class BoardScreen(Screen[None]):
     async def connect(self) -> None:
         """Resolve profile and regions (off the event loop), then start the poll loops."""
         try:
-            connection = await self.feed.connect()
+            connection = await self.feeds.session.connect()
         except (SourceError, DemoWorldError) as exc:
             self.app.exit(return_code=2, message=_fatal_message(exc))
             return
@@ -159,7 +161,7 @@ class BoardScreen(Screen[None]):
         wake = self._wake[region]
         while True:
             try:
-                alarms = await self.feed.alarms(region)
+                alarms = await self.feeds.alarms.alarms(region)
             except SourceError as exc:
                 self._region_failed(region, exc)
             except Exception as exc:  # never into Textual's crash screen
@@ -190,7 +192,7 @@ class BoardScreen(Screen[None]):
         await self._first_poll_done.wait()
         for attempt in range(6):
             try:
-                self.identity = await self.feed.identity()
+                self.identity = await self.feeds.identity.identity()
             except Exception:
                 await asyncio.sleep(retry_delay(self.refresh_every, attempt + 1))
             else:
@@ -339,7 +341,13 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(
             AlarmDetailScreen(
-                alarm, self.feed, clock=self.clock, lookup=self.find_alarm, meta=self.meta
+                alarm,
+                metrics=self.feeds.metrics,
+                history=self.feeds.history,
+                insights=self.feeds.insights,
+                clock=self.clock,
+                lookup=self.find_alarm,
+                meta=self.meta,
             )
         )
 
@@ -351,7 +359,11 @@ class BoardScreen(Screen[None]):
         from montui.ui.screens.logs_entry import drilldown
 
         regions = self.connection.regions if self.connection else ()
-        drilldown(self, alarm, self.feed, clock=self.clock, lookup=self.find_alarm, regions=regions)
+        feeds = self.feeds
+        drilldown(
+            self, alarm, feeds.insights, feeds.history,
+            clock=self.clock, lookup=self.find_alarm, regions=regions,
+        )  # fmt: skip
 
     def action_workbench(self) -> None:
         if self.connection is None or not self.connection.regions:
@@ -359,7 +371,10 @@ class BoardScreen(Screen[None]):
             return
         from montui.ui.screens.logs_entry import workbench
 
-        workbench(self, self.feed, clock=self.clock, regions=self.connection.regions)
+        workbench(
+            self, self.feeds.insights, self.feeds.history,
+            clock=self.clock, regions=self.connection.regions,
+        )  # fmt: skip
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use (it is not needed for the first frame)."""

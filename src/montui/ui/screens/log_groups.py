@@ -19,8 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from montui.feeds.insights import LogsInsights
 from montui.sources.errors import SourceError
-from montui.ui.feed import AlarmFeed
 
 MAX_SELECTED = 50
 """Logs Insights reads at most 50 log groups per query."""
@@ -87,7 +87,7 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
 
     def __init__(
         self,
-        feed: AlarmFeed,
+        insights: LogsInsights,
         region: str,
         selected: Sequence[str],
         *,
@@ -96,7 +96,7 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         """`selected`: the groups chosen so far (kept, listed first); `note`: why the
         engineer is asked (shown as a warning at the top)."""
         super().__init__()
-        self.feed = feed
+        self.insights = insights
         self.aws_region = region
         self.chosen: list[str] = list(dict.fromkeys(selected))
         self.note = note
@@ -142,7 +142,7 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         """Names starting with `prefix` (the latest lookup wins; older ones are cancelled)."""
         self._status(f"searching {prefix or 'every log group'}…")
         try:
-            names = await self.feed.log_groups(self.aws_region, prefix, limit=MAX_SHOWN + 1)
+            names = await self.insights.log_groups(self.aws_region, prefix, limit=MAX_SHOWN + 1)
         except SourceError as error:
             self._status(f"✖ {error.message}" + (f" — {error.hint}" if error.hint else ""), True)
             return

@@ -14,36 +14,14 @@ from typing import Any
 
 from textual.screen import Screen
 
-from montui.model.alarm import Alarm, AlarmKind
-from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
+from montui.feeds.history import AlarmHistory
+from montui.feeds.insights import LogsInsights
+from montui.model.alarm import Alarm
+from montui.model.alarm_family import AlarmLookup, alarm_family
 from montui.model.drilldown import DrilldownRule
 from montui.model.evaluation import Episode
 from montui.querybook import QueryBook
-from montui.ui.feed import AlarmFeed
 from montui.ui.screens.workbench import QueryWorkbench
-
-AlarmLookup = Callable[[str, str], Alarm | None]
-
-
-def alarm_family(alarm: Alarm, lookup: AlarmLookup) -> dict[str, Alarm]:
-    """Every alarm under a composite (children, their children, …) by name, as the board
-    knows them now; {} for a metric alarm."""
-    family: dict[str, Alarm] = {}
-    pending = [alarm]
-    while pending:
-        parent = pending.pop()
-        if parent.kind is not AlarmKind.COMPOSITE:
-            continue
-        try:
-            names = children(parse_rule(parent.alarm_rule or ""))
-        except RuleSyntaxError:
-            continue
-        for name in names:
-            child = lookup(parent.region, name)
-            if child is not None and name not in family:
-                family[name] = child
-                pending.append(child)
-    return family
 
 
 def _rules(screen: Screen[Any]) -> tuple[DrilldownRule, ...]:
@@ -59,7 +37,8 @@ def _book(screen: Screen[Any]) -> QueryBook | None:
 def drilldown(
     screen: Screen[Any],
     alarm: Alarm,
-    feed: AlarmFeed,
+    insights: LogsInsights,
+    history: AlarmHistory,
     *,
     clock: Callable[[], datetime],
     lookup: AlarmLookup,
@@ -71,7 +50,8 @@ def drilldown(
     `episode` (None: the current one, or the last of the past day)."""
     screen.app.push_screen(
         QueryWorkbench(
-            feed,
+            insights,
+            history=history,
             region=alarm.region,
             regions=tuple(regions) or (alarm.region,),
             clock=clock,
@@ -87,7 +67,8 @@ def drilldown(
 
 def workbench(
     screen: Screen[Any],
-    feed: AlarmFeed,
+    insights: LogsInsights,
+    history: AlarmHistory,
     *,
     clock: Callable[[], datetime],
     regions: Sequence[str],
@@ -98,7 +79,8 @@ def workbench(
     region = last.region if last is not None and last.region in regions else regions[0]
     screen.app.push_screen(
         QueryWorkbench(
-            feed,
+            insights,
+            history=history,
             region=region,
             regions=regions,
             clock=clock,

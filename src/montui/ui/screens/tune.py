@@ -19,6 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
+from montui.feeds.metric_data import MetricData
 from montui.model.alarm import Alarm, operator_symbol
 from montui.model.alarm_queries import chart_queries
 from montui.model.duration import format_age, format_period
@@ -26,7 +27,6 @@ from montui.model.evaluation import COMPARISONS, TREAT_MISSING_DATA, AlarmSettin
 from montui.model.metrics import TimeWindow
 from montui.model.tuning import backtest, put_metric_alarm_command
 from montui.sources.errors import SourceError
-from montui.ui.feed import AlarmFeed
 from montui.ui.widgets.key_bar import KeyBar
 
 SPAN = timedelta(days=14)
@@ -69,10 +69,10 @@ class TuneScreen(Screen[None]):
                 tooltip="Replay the 14 days again with the edited settings"),
     ]  # fmt: skip
 
-    def __init__(self, alarm: Alarm, feed: AlarmFeed, *, clock: Callable[[], datetime]) -> None:
+    def __init__(self, alarm: Alarm, metrics: MetricData, *, clock: Callable[[], datetime]) -> None:
         super().__init__()
         self.alarm = alarm
-        self.feed = feed
+        self.metrics = metrics
         self.clock = clock
         self.current = AlarmSettings.from_alarm(alarm)
         self.points: dict[int, Points] = {}
@@ -144,7 +144,7 @@ class TuneScreen(Screen[None]):
         if period not in self.points:
             queries = chart_queries(self.alarm, period=period)
             window = TimeWindow.ending(self.end, SPAN)
-            series = await self.feed.metric_data(self.alarm.region, queries, window)
+            series = await self.metrics.metric_data(self.alarm.region, queries, window)
             returned = self.alarm.returned_query
             wanted = returned.id if returned else (queries[0].id if queries else "")
             chosen = next((s for s in series if s.id == wanted), None)

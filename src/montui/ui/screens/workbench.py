@@ -7,7 +7,7 @@ in as GetQueryResults returns them. Before the first run the results area shows 
 which log groups and window were chosen, and why.
 
 No orphaned queries: a new run, `esc`/`ctrl+c`, leaving the screen and quitting montui all stop
-what this screen started (the feed remembers every query id until it has finished).
+what this screen started (LogsInsights remembers every query id until it has finished).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
+from montui.feeds.history import AlarmHistory
+from montui.feeds.insights import LogsInsights
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import DrilldownPlan, DrilldownRule
 from montui.model.duration import parse_duration
@@ -37,7 +39,6 @@ from montui.model.metrics import TimeWindow
 from montui.model.time_range import TimeRange
 from montui.querybook import QueryBook
 from montui.sources.errors import SourceError
-from montui.ui.feed import AlarmFeed
 from montui.ui.screens.workbench_actions import WorkbenchActions
 from montui.ui.screens.workbench_text import (
     local_zone,
@@ -104,8 +105,9 @@ class QueryWorkbench(WorkbenchActions):
 
     def __init__(
         self,
-        feed: AlarmFeed,
+        insights: LogsInsights,
         *,
+        history: AlarmHistory | None = None,
         region: str,
         regions: Sequence[str] = (),
         clock: Callable[[], datetime],
@@ -122,7 +124,8 @@ class QueryWorkbench(WorkbenchActions):
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
-        self.feed = feed
+        self.insights = insights
+        self.history = history
         self.aws_region = region
         self.regions = tuple(regions) or (region,)
         self.clock = clock
@@ -183,7 +186,7 @@ class QueryWorkbench(WorkbenchActions):
         if episode is None and alarm.state is not AlarmState.ALARM:
             episode = await self._last_episode(alarm, now)
         try:
-            plan = await self.feed.drilldown_plan(
+            plan = await self.insights.drilldown_plan(
                 alarm, children=self.family, episode=episode, rules=self.rules, now=now
             )
         except SourceError as exc:
@@ -195,8 +198,10 @@ class QueryWorkbench(WorkbenchActions):
 
     async def _last_episode(self, alarm: Alarm, now: datetime) -> Episode | None:
         """The last ALARM episode of the past day (None: none, or the history failed)."""
+        if self.history is None:
+            return None
         try:
-            items = await self.feed.history(alarm, now - EPISODE_LOOKUP, now)
+            items = await self.history.history(alarm, now - EPISODE_LOOKUP, now)
         except SourceError:
             return None
         episodes = alarm_episodes(
@@ -245,7 +250,7 @@ class QueryWorkbench(WorkbenchActions):
     @work(exclusive=True, group="query", exit_on_error=False)
     async def _run_query(self, run: QueryRun) -> None:
         try:
-            async with aclosing(self.feed.run_query(self.aws_region, run)) as results:
+            async with aclosing(self.insights.run_query(self.aws_region, run)) as results:
                 async for snapshot in results:
                     self._take(snapshot)
         except SourceError as exc:
@@ -298,7 +303,7 @@ class QueryWorkbench(WorkbenchActions):
         histogram.note("matches: counting…")
         try:
             async with aclosing(
-                self.feed.run_query(self.aws_region, replace(run, query=query))
+                self.insights.run_query(self.aws_region, replace(run, query=query))
             ) as rs:
                 async for snapshot in rs:
                     histogram.show(histogram_counts(snapshot, window, seconds), label)
@@ -324,7 +329,7 @@ class QueryWorkbench(WorkbenchActions):
         for worker in workers:
             worker.cancel()  # each worker's generator stops its own query on the way out
         try:
-            await self.feed.stop_queries()
+            await self.insights.stop_queries()
         except SourceError as exc:
             self.notify(f"Could not stop a query: {exc.message}", severity="error")
         if was_running:
@@ -346,7 +351,7 @@ class QueryWorkbench(WorkbenchActions):
         self.dismiss()
 
     async def on_unmount(self) -> None:
-        await self.feed.stop_queries()
+        await self.insights.stop_queries()
 
     # -- texts ----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from textual import work
 from textual.screen import Screen
 
+from montui.feeds.insights import LogsInsights
 from montui.model.alarm import Alarm
 from montui.model.drilldown import DrilldownPlan
 from montui.model.links import logs_insights_url
@@ -25,7 +26,6 @@ from montui.model.result_format import export_format, rows_as_csv, rows_as_json,
 from montui.model.time_range import TimeRange, format_time_range_input, parse_time_range
 from montui.querybook import HistoryEntry, QueryBook, QueryBookError, SavedQuery
 from montui.ui.clipboard import copy_and_tell
-from montui.ui.feed import AlarmFeed
 from montui.ui.widgets.query_editor import QueryEditor
 from montui.ui.widgets.query_results import ResultsTable
 
@@ -33,7 +33,7 @@ from montui.ui.widgets.query_results import ResultsTable
 class WorkbenchActions(Screen[None]):
     """State the actions read; `QueryWorkbench` sets it and implements the hooks."""
 
-    feed: AlarmFeed
+    insights: LogsInsights
     aws_region: str
     regions: tuple[str, ...]
     clock: Callable[[], datetime]
@@ -153,7 +153,7 @@ class WorkbenchActions(Screen[None]):
         region = self.aws_region
 
         async def definitions() -> tuple[QueryDefinition, ...]:
-            return await self.feed.query_definitions(region)
+            return await self.insights.query_definitions(region)
 
         def delete(name: str) -> None:
             if book is not None:
@@ -303,7 +303,7 @@ class WorkbenchActions(Screen[None]):
             self._refresh_texts()
 
         self.app.push_screen(
-            LogGroupPicker(self.feed, self.aws_region, self.groups, note=note), picked
+            LogGroupPicker(self.insights, self.aws_region, self.groups, note=note), picked
         )
 
     def action_groups(self) -> None:

@@ -1,0 +1,154 @@
+"""CloudWatch Logs Insights: the drill-down plan, log groups, queries, saved queries.
+
+`AwsLogsInsights` remembers every query id it started until the query has finished, so that
+`stop_queries` (and the session's close) leave no query running on AWS, even one whose
+results generator was abandoned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import aclosing
+from datetime import datetime
+from typing import Protocol
+
+from montui.feeds.session import AwsSession
+from montui.model.alarm import Alarm
+from montui.model.drilldown import DrilldownPlan, DrilldownRule
+from montui.model.evaluation import Episode
+from montui.model.logs import QueryDefinition, QueryResult, QueryRun
+from montui.model.place import Place
+
+log = logging.getLogger(__name__)
+
+
+class LogsInsights(Protocol):
+    """What the drill-down and the query workbench read from CloudWatch Logs."""
+
+    async def drilldown_plan(
+        self,
+        alarm: Alarm,
+        *,
+        children: Mapping[str, Alarm],
+        episode: Episode | None,
+        rules: Sequence[DrilldownRule],
+        now: datetime,
+    ) -> DrilldownPlan:
+        """The plan for `alarm` (sources.drilldown.gather_plan): the facts it needs are
+        fetched here (metric filters, REST API ids, log groups by prefix)."""
+        ...
+
+    async def log_groups(
+        self, region: str, prefix: str = "", *, limit: int = 1000
+    ) -> tuple[str, ...]:
+        """Log group names starting with `prefix`, at most `limit`."""
+        ...
+
+    def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
+        """sources.logs.run_query, with every query id remembered until it has finished,
+        so that `stop_queries` can stop the ones still running."""
+        ...
+
+    async def stop_queries(self) -> int:
+        """StopQuery for every query started here that is still running; how many."""
+        ...
+
+    async def query_definitions(self, region: str) -> tuple[QueryDefinition, ...]:
+        """The account's saved queries (DescribeQueryDefinitions), read-only."""
+        ...
+
+
+class AwsLogsInsights:
+    """Logs Insights (sources.logs, sources.drilldown) through the session's clients; its
+    running queries are stopped when the session closes."""
+
+    def __init__(self, session: AwsSession) -> None:
+        self.session = session
+        self._running: dict[str, Place] = {}
+        """Queries started by `run_query` and not finished: id → where."""
+        session.on_close(self.stop_queries)
+
+    async def drilldown_plan(
+        self,
+        alarm: Alarm,
+        *,
+        children: Mapping[str, Alarm],
+        episode: Episode | None,
+        rules: Sequence[DrilldownRule],
+        now: datetime,
+    ) -> DrilldownPlan:
+        """sources.drilldown.gather_plan, where the alarm lives."""
+        from montui.sources.drilldown import gather_plan
+
+        return await gather_plan(
+            self.session.clients, alarm, children=children, episode=episode, rules=rules, now=now
+        )
+
+    async def log_groups(
+        self, region: str, prefix: str = "", *, limit: int = 1000
+    ) -> tuple[str, ...]:
+        """Log group names starting with `prefix`, at most `limit` (sources.logs)."""
+        from montui.sources.logs import log_groups
+
+        place = await self.session.place(region)
+        return await log_groups(self.session.clients, place, prefix, limit=limit)
+
+    async def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
+        """sources.logs.run_query; the query id is in `_running` from StartQuery until the
+        generator ends (finished, closed, failed or cancelled)."""
+        from montui.sources.logs import run_query
+
+        place = await self.session.place(region)
+        started: list[str] = []
+
+        def remember(query_id: str) -> None:
+            started.append(query_id)
+            self._running[query_id] = place
+
+        results = run_query(
+            self.session.clients,
+            place,
+            run.query,
+            run.groups,
+            run.start,
+            run.end,
+            limit=run.limit,
+            on_start=remember,
+        )
+        try:
+            async with aclosing(results):
+                async for snapshot in results:
+                    yield snapshot
+        finally:
+            for query_id in started:
+                self._running.pop(query_id, None)
+
+    async def stop_queries(self) -> int:
+        """StopQuery for every query `run_query` started that has not finished,
+        concurrently; failures are logged. Returns how many were stopped."""
+        if not self._running:
+            return 0
+        from montui.sources.logs import stop_query
+
+        clients = self.session.clients
+        running, self._running = self._running, {}
+        outcomes = await asyncio.gather(
+            *(stop_query(clients, place, qid) for qid, place in running.items()),
+            return_exceptions=True,
+        )
+        stopped = 0
+        for query_id, outcome in zip(running, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                log.warning("could not stop query %s: %s", query_id, outcome)
+            elif outcome:
+                stopped += 1
+        return stopped
+
+    async def query_definitions(self, region: str) -> tuple[QueryDefinition, ...]:
+        """DescribeQueryDefinitions (sources.logs), read-only."""
+        from montui.sources.logs import query_definitions
+
+        place = await self.session.place(region)
+        return await query_definitions(self.session.clients, place)

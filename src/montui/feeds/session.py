@@ -1,0 +1,156 @@
+"""The session: where AWS is, the clients montui talks through, and the demo world.
+
+`AwsSession.connect()` starts the local AWS world for `--demo`, imports the AWS stack and
+resolves profile and regions in a thread (after the first frame is painted), then creates
+the long-lived clients. The feeds (`feeds.alarms`, `feeds.insights`, …) are built from the
+session and reach AWS only through it. `close()` runs the feeds' closing hooks (Logs Insights
+stops its running queries), closes the clients and stops the world.
+
+aiobotocore stays off the first frame's import path: the source modules are imported in a
+thread by `connect()` and only named here under `TYPE_CHECKING`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
+from montui.model.place import Place
+
+if TYPE_CHECKING:
+    from montui.model.account import Identity
+    from montui.sources.session import AwsClients, AwsTarget
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """What the session connected to: shown in the board's header."""
+
+    profile: str | None
+    regions: tuple[str, ...]
+    endpoint: str | None
+    demo: bool = False
+
+
+class Session(Protocol):
+    """Connecting to AWS and letting go of it: what the app and the board need."""
+
+    async def connect(self) -> Connection: ...
+    async def close(self) -> None: ...
+
+
+def _load_sources() -> None:
+    """Import the AWS stack (about 0.3 s of module loading) off the event loop."""
+    for name in (
+        "aiobotocore.session",
+        "montui.sources.session",
+        "montui.sources.cloudwatch",
+        "montui.sources.identity",
+    ):
+        importlib.import_module(name)
+
+
+class NotConnected(RuntimeError):
+    """A feed was used before `AwsSession.connect()` finished."""
+
+
+class AwsSession:
+    """A real AWS account (or the local AWS world with `request.demo`): target, clients, world."""
+
+    def __init__(self, request: AwsRequest, *, world: WorldEndpoint | None = None) -> None:
+        """`world`: an already running local AWS world to use instead of starting one."""
+        self.request = request
+        self._shared_world = world
+        self._world: DemoWorld | None = None
+        self._target: AwsTarget | None = None
+        self._clients: AwsClients | None = None
+        self._account: str | None = None
+        self._identity: asyncio.Task[Identity] | None = None
+        self._on_close: list[Callable[[], Awaitable[object]]] = []
+
+    async def connect(self) -> Connection:
+        world_info = self._shared_world
+        if self.request.demo and world_info is None:
+            self._world = DemoWorld()
+            world_info = await self._world.start()
+        await asyncio.to_thread(_load_sources)
+        target = await asyncio.to_thread(resolve, self.request, world_info)
+        from montui.sources.session import AwsClients
+
+        self._target = target
+        self._clients = AwsClients(target)
+        return Connection(
+            profile=target.profile,
+            regions=target.regions,
+            endpoint=target.endpoint_url,
+            demo=self.request.demo or world_info is not None,
+        )
+
+    @property
+    def clients(self) -> AwsClients:
+        """The long-lived clients (one per account, region and service)."""
+        if self._clients is None:
+            raise NotConnected("the AWS session is not connected")
+        return self._clients
+
+    @property
+    def target(self) -> AwsTarget:
+        """The resolved profile, regions and endpoint."""
+        if self._target is None:
+            raise NotConnected("the AWS session is not connected")
+        return self._target
+
+    @property
+    def account(self) -> str | None:
+        """The account the credentials belong to, once known (an ARN or GetCallerIdentity)."""
+        return self._account
+
+    def learn_account(self, account: str) -> None:
+        """Record the credentials' account (from an ARN in a response); idempotent."""
+        if account and self._account is None:
+            self._account = account
+            self.clients.name_account(account)
+
+    def place_now(self, region: str) -> Place:
+        """`region` of the credentials' account, without waiting for the account's id: the
+        first DescribeAlarms must not wait for GetCallerIdentity (the alarms' ARNs name it)."""
+        return Place(self._account or "", region)
+
+    async def place(self, region: str) -> Place:
+        """`region` of the credentials' account, asking GetCallerIdentity once if needed."""
+        if self._account is None:
+            self.learn_account((await self.identity()).account)
+        return Place(self._account or "", region)
+
+    async def identity(self) -> Identity:
+        """GetCallerIdentity, asked once and shared (a failed ask is asked again)."""
+        task = self._identity
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            from montui.sources.identity import caller_identity
+
+            place = self.place_now(self.target.regions[0])
+            task = self._identity = asyncio.ensure_future(caller_identity(self.clients, place))
+        found = await asyncio.shield(task)
+        self.learn_account(found.account)
+        return found
+
+    def on_close(self, hook: Callable[[], Awaitable[object]]) -> None:
+        """Run `hook` first when the session closes (a feed letting go of what it started)."""
+        self._on_close.append(hook)
+
+    async def close(self) -> None:
+        """The closing hooks, then the clients, then the world."""
+        for hook in self._on_close:
+            await hook()
+        if self._identity is not None and not self._identity.done():
+            self._identity.cancel()
+        if self._clients is not None:
+            await self._clients.close()
+            self._clients = None
+        if self._world is not None:
+            await self._world.stop()
+            self._world = None
