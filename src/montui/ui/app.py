@@ -43,7 +43,7 @@ def aws_feeds(request: AwsRequest, *, world: WorldEndpoint | None = None) -> Boa
 
 
 class MontuiApp(App[None]):
-    """montui's interactive console. The session is closed (queries, clients, demo world) on exit."""
+    """montui's interactive console. The session closes (queries, clients, world) on exit."""
 
     TITLE = "montui"
     ENABLE_COMMAND_PALETTE = False

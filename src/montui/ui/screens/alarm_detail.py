@@ -128,8 +128,8 @@ class AlarmDetailScreen(Screen[None]):
         from montui.ui.screens.logs_entry import drilldown
 
         drilldown(
-            self, self.alarm, self.insights, self.history, clock=self.clock, lookup=self.lookup, utc=self.utc,
-            episode=self._chosen_episode(),
+            self, self.alarm, self.insights, self.history, clock=self.clock, lookup=self.lookup,
+            utc=self.utc, episode=self._chosen_episode(),
         )  # fmt: skip
 
     def _episodes(self) -> tuple[Episode, ...]:
