@@ -23,14 +23,13 @@ async def measure(world: Any, alarm_name: str, runs: int) -> list[float]:
 
     from montui.config import Settings
     from montui.launch import AwsRequest
-    from montui.ui.app import MontuiApp
-    from montui.ui.feed import AwsFeed
+    from montui.ui.app import MontuiApp, aws_feeds
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
     from montui.ui.screens.board import BoardScreen
     from montui.ui.widgets.alarm_table import AlarmTable
 
     timings: list[float] = []
-    app = MontuiApp(AwsFeed(AwsRequest(demo=True), world=world), Settings())
+    app = MontuiApp(aws_feeds(AwsRequest(demo=True), world=world), Settings())
     async with app.run_test(size=(80, 24)) as pilot:
         board: Any = None
         for _ in range(600):

@@ -28,8 +28,7 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
     from montui.config import Settings
     from montui.launch import AwsRequest
     from montui.model.alarm import AlarmState
-    from montui.ui.app import MontuiApp
-    from montui.ui.feed import AwsFeed
+    from montui.ui.app import MontuiApp, aws_feeds
     from montui.ui.screens.board import BoardScreen
     from montui.ui.screens.workbench import QueryWorkbench
     from montui.ui.widgets.alarm_table import AlarmTable
@@ -44,7 +43,7 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
 
     logs_source.query_results = counted  # type: ignore[assignment]
     out: dict[str, Any] = {"plan": [], "first_row": [], "complete": []}
-    app = MontuiApp(AwsFeed(AwsRequest(demo=True), world=world), Settings())
+    app = MontuiApp(aws_feeds(AwsRequest(demo=True), world=world), Settings())
     async with app.run_test(size=(80, 24)) as pilot:
         table: Any = None
         waited = time.perf_counter()

@@ -172,11 +172,10 @@ def wait_for_incident(world: Any, timeout: float = 240) -> None:
 async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
     from montui.config import Settings
     from montui.launch import AwsRequest
-    from montui.ui.app import MontuiApp
-    from montui.ui.feed import AwsFeed
+    from montui.ui.app import MontuiApp, aws_feeds
     from montui.ui.screens.board import BoardScreen
 
-    feed = AwsFeed(AwsRequest(demo=True), world=world)
+    feed = aws_feeds(AwsRequest(demo=True), world=world)
     app = MontuiApp(feed, Settings(), data_dir=data_dir)
     async with app.run_test(size=shot.size) as pilot:
 

@@ -19,8 +19,7 @@ import pytest
 from montui.cli import main
 from montui.config import Settings
 from montui.launch import AwsRequest
-from montui.ui.app import MontuiApp
-from montui.ui.feed import AwsFeed
+from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.board import BoardScreen
 
 REGION = "us-east-1"
@@ -96,7 +95,7 @@ def test_montui_alarms_json_agrees_alarm_for_alarm(
 
 
 async def test_board_shows_exactly_the_listed_alarms(plain_moto: str) -> None:
-    feed = AwsFeed(AwsRequest(endpoint_url=plain_moto, regions=(REGION,)))
+    feed = aws_feeds(AwsRequest(endpoint_url=plain_moto, regions=(REGION,)))
     app = MontuiApp(feed, Settings())
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(200):

@@ -40,7 +40,7 @@ def board_feed() -> FakeFeed:
 
 
 def make_app(feed: FakeFeed, **settings: object) -> MontuiApp:
-    return MontuiApp(feed, Settings(**settings), clock=frozen_clock)  # type: ignore[arg-type]
+    return MontuiApp(feed.feeds, Settings(**settings), clock=frozen_clock)  # type: ignore[arg-type]
 
 
 def names(app: MontuiApp) -> list[str]:
@@ -279,7 +279,7 @@ async def test_refresh_with_same_alarms_updates_changed_cells_in_place() -> None
 
     now = [NOW]
     feed = board_feed()
-    app = MontuiApp(feed, Settings(), clock=lambda: now[0])
+    app = MontuiApp(feed.feeds, Settings(), clock=lambda: now[0])
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(AlarmTable)

@@ -61,7 +61,7 @@ async def test_board_o_copies_console_url_and_y_the_arn(monkeypatch: pytest.Monk
     monkeypatch.delenv("TMUX", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     alarm = make_alarm("contact-form-error-rate")
-    app = MontuiApp(FakeFeed({"ap-northeast-1": [alarm]}), Settings(), clock=frozen_clock)
+    app = MontuiApp(FakeFeed({"ap-northeast-1": [alarm]}).feeds, Settings(), clock=frozen_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(3):
             await pilot.pause()
@@ -86,7 +86,7 @@ async def test_copy_url_notification_is_a_link_where_supported(
     monkeypatch.setattr(clipboard, "write_to_terminal", lambda app, data: True)
     monkeypatch.setenv("TERM_PROGRAM", "WezTerm")
     alarm = make_alarm("contact-form-error-rate")
-    app = MontuiApp(FakeFeed({"ap-northeast-1": [alarm]}), Settings(), clock=frozen_clock)
+    app = MontuiApp(FakeFeed({"ap-northeast-1": [alarm]}).feeds, Settings(), clock=frozen_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(3):
             await pilot.pause()

@@ -56,7 +56,7 @@ def chart_calls(feed: FakeFeed) -> list[Any]:
 
 
 def make_app(feed: FakeFeed) -> MontuiApp:
-    return MontuiApp(feed, Settings(), clock=frozen_clock)
+    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock)
 
 
 async def settle(pilot: Any, rounds: int = 6) -> None:
@@ -261,7 +261,10 @@ async def test_brackets_pick_the_episode_that_l_drills_into() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         alarm = next(a for a in feed.data["ap-northeast-1"] if a.name == name)
-        detail = AlarmDetailScreen(alarm, feed, clock=frozen_clock, lookup=lambda r, n: None)
+        detail = AlarmDetailScreen(
+            alarm, metrics=feed.metrics, history=feed.history, insights=feed.insights,
+            clock=frozen_clock, lookup=lambda r, n: None,
+        )  # fmt: skip
         await app.push_screen(detail)
         await idle(pilot, detail)
         line = detail.query_one("#episode")

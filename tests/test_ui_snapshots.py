@@ -13,7 +13,7 @@ from montui.config import Settings
 from montui.model.alarm import AlarmState
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 from montui.ui.app import MontuiApp
-from tests.fakes import FakeFeed, frozen_clock, make_alarm, region_error
+from tests.fakes import FakeAlarms, FakeFeed, frozen_clock, make_alarm, region_error
 
 A, NODATA, OK = AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA, AlarmState.OK
 REASON = (
@@ -57,7 +57,7 @@ def snapshot_app() -> MontuiApp:
     ]
     rules = (MetaRule("contact-form-*", AlarmMeta(ResponsePattern.ACT_NOW, "web-team", None)),)
     return MontuiApp(
-        FakeFeed({"ap-northeast-1": apne1, "us-east-1": use1}),
+        FakeFeed({"ap-northeast-1": apne1, "us-east-1": use1}).feeds,
         Settings(alarm_rules=rules),
         clock=frozen_clock,
     )
@@ -75,9 +75,9 @@ def test_board_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
 
 def test_board_snapshot_failing_region(snap_compare: Any) -> None:
     app = snapshot_app()
-    feed = app.feed
-    assert isinstance(feed, FakeFeed)
-    feed.fail["us-east-1"] = region_error()
+    alarms = app.feeds.alarms
+    assert isinstance(alarms, FakeAlarms)
+    alarms.fail["us-east-1"] = region_error()
     assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
 
 
@@ -96,7 +96,7 @@ def test_detail_snapshot(
     from tests.test_ui_detail import detail_feed, open_alarm
 
     _utc(monkeypatch)
-    app = MontuiApp(detail_feed(), Settings(), clock=frozen_clock)
+    app = MontuiApp(detail_feed().feeds, Settings(), clock=frozen_clock)
 
     async def run_before(pilot: Any) -> None:
         await open_alarm(pilot, app, "contact-form-error-rate")
@@ -108,7 +108,7 @@ def test_detail_snapshot_composite(snap_compare: Any, monkeypatch: pytest.Monkey
     from tests.test_ui_detail import detail_feed, open_alarm
 
     _utc(monkeypatch)
-    app = MontuiApp(detail_feed(), Settings(), clock=frozen_clock)
+    app = MontuiApp(detail_feed().feeds, Settings(), clock=frozen_clock)
 
     async def run_before(pilot: Any) -> None:
         await open_alarm(pilot, app, "contact-form-down")

@@ -19,8 +19,7 @@ from montui.model.alarm import AlarmState
 from montui.model.logs import QueryStatus
 from montui.model.time_range import TimeRange
 from montui.querybook import QueryBook
-from montui.ui.app import MontuiApp
-from montui.ui.feed import AwsFeed
+from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.log_groups import LogGroupPicker
 from montui.ui.screens.log_record import LogRecordScreen
 from montui.ui.screens.workbench import QueryWorkbench
@@ -66,7 +65,7 @@ def slow_queries() -> Iterator[None]:
 
 
 def make_app(world: ScenarioWorld, tmp_path: Path, now: datetime) -> MontuiApp:
-    feed = AwsFeed(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
+    feed = aws_feeds(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
     return MontuiApp(feed, Settings(regions=(REGION,)), clock=lambda: now, data_dir=tmp_path)
 
 
@@ -243,7 +242,15 @@ async def test_no_log_group_found_opens_the_picker(
     lonely = make_alarm("nobody-knows", namespace="Custom/Nothing", region=REGION)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.screen.query(AlarmTable).first().row_count > 0)
-        app.push_screen(QueryWorkbench(app.feed, region=REGION, clock=lambda: now, alarm=lonely))
+        app.push_screen(
+            QueryWorkbench(
+                app.feeds.insights,
+                history=app.feeds.history,
+                region=REGION,
+                clock=lambda: now,
+                alarm=lonely,
+            )
+        )
         await until(pilot, lambda: isinstance(app.screen, LogGroupPicker))
         picker = app.screen
         assert isinstance(picker, LogGroupPicker)

@@ -40,10 +40,18 @@ def setup(tmp_path: Path, **bench: Any) -> tuple[MontuiApp, FakeFeed, QueryWorkb
     feed = FakeFeed({REGION: []})
     feed.groups = ["/aws/lambda/a", "/aws/lambda/b", "/ecs/c"]
     feed.query_script = [QueryResult("q", QueryStatus.COMPLETE, ROWS)]
-    app = MontuiApp(feed, Settings(), clock=frozen_clock, data_dir=tmp_path)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path)
     book = QueryBook(tmp_path)
     book.load()
-    screen = QueryWorkbench(feed, region=REGION, clock=frozen_clock, book=book, zone=UTC, **bench)
+    screen = QueryWorkbench(
+        feed.insights,
+        history=feed.history,
+        region=REGION,
+        clock=frozen_clock,
+        book=book,
+        zone=UTC,
+        **bench,
+    )
     return app, feed, screen
 
 

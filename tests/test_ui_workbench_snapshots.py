@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator
+from dataclasses import replace
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from montui.model.metrics import TimeWindow
 from montui.ui.app import MontuiApp
 from montui.ui.screens.workbench import QueryWorkbench
 from montui.ui.widgets.query_results import ResultsTable
-from tests.fakes import NOW, FakeFeed, frozen_clock, make_alarm
+from tests.fakes import NOW, FakeFeed, FakeInsights, frozen_clock, make_alarm
 
 GROUP = "/aws/lambda/hitori-contact-form"
 ALARM = make_alarm(
@@ -78,11 +79,11 @@ HISTOGRAM = QueryResult(
 )
 
 
-class ScriptedFeed(FakeFeed):
+class ScriptedInsights(FakeInsights):
     """run_query yields the snapshots of `script`, then (when `hold`) waits until stopped."""
 
     def __init__(self, script: list[QueryResult], *, hold: bool = False) -> None:
-        super().__init__({"ap-northeast-1": [ALARM]})
+        super().__init__()
         self.plans[ALARM.name] = PLAN
         self.script = script
         self.hold = hold
@@ -98,11 +99,16 @@ class ScriptedFeed(FakeFeed):
             await asyncio.Event().wait()
 
 
-def _app(feed: ScriptedFeed) -> MontuiApp:
-    return MontuiApp(feed, Settings(), clock=frozen_clock)
+def ScriptedFeed(script: list[QueryResult], *, hold: bool = False) -> ScriptedInsights:
+    return ScriptedInsights(script, hold=hold)
 
 
-def _bench(app: MontuiApp, feed: ScriptedFeed) -> QueryWorkbench:
+def _app(feed: ScriptedInsights) -> MontuiApp:
+    fake = FakeFeed({"ap-northeast-1": [ALARM]})
+    return MontuiApp(replace(fake.feeds, insights=feed), Settings(), clock=frozen_clock)
+
+
+def _bench(app: MontuiApp, feed: ScriptedInsights) -> QueryWorkbench:
     return QueryWorkbench(
         feed,
         region="ap-northeast-1",
@@ -122,7 +128,7 @@ async def _until(pilot: Any, check: Any) -> None:
         await pilot.pause()
 
 
-async def _open(pilot: Any, feed: ScriptedFeed) -> QueryWorkbench:
+async def _open(pilot: Any, feed: ScriptedInsights) -> QueryWorkbench:
     app = pilot.app
     bench = _bench(app, feed)
     await app.push_screen(bench)

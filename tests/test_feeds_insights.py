@@ -1,6 +1,6 @@
-"""AwsFeed's Logs Insights methods against the local AWS world: no query is left running on
-AWS after stop_queries() or close(), even one whose generator was abandoned; and FakeFeed
-behaves as the Protocol says."""
+"""AwsLogsInsights against the local AWS world: no query is left running on AWS after
+stop_queries() or the session's close(), even one whose generator was abandoned; and
+FakeInsights behaves as the Protocol says."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ import pytest
 
 from montui.demo.ext import logs as logs_ext
 from montui.demo.world import World
+from montui.feeds.insights import AwsLogsInsights, LogsInsights
+from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.alarm import AlarmState
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
-from montui.ui.feed import AlarmFeed, AwsFeed
-from tests.fakes import FakeFeed, make_alarm
+from montui.model.place import Place
+from tests.fakes import FakeInsights, make_alarm
 
 REGION = "ap-northeast-1"
 GROUP = "/aws/lambda/contact-form"
@@ -43,36 +45,39 @@ def a_run() -> QueryRun:
     return QueryRun("fields @message", (GROUP,), end - timedelta(hours=1), end)
 
 
-async def connected(world: World) -> AwsFeed:
-    feed = AwsFeed(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
-    await feed.connect()
-    return feed
+async def connected(world: World) -> AwsLogsInsights:
+    session = AwsSession(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
+    await session.connect()
+    return AwsLogsInsights(session)
+
+
+HERE = Place("123456789012", REGION)
 
 
 async def test_stop_queries_stops_an_abandoned_query(slow_world: World) -> None:
     feed = await connected(slow_world)
-    clients = feed._clients
+    clients = feed.session.clients
     results = feed.run_query(REGION, a_run())
     first = await anext(results)  # started, then left without closing the generator
     assert first.status is QueryStatus.RUNNING
-    assert feed._running == {first.query_id: REGION}
+    assert feed._running == {first.query_id: HERE}
     assert running(slow_world) == 1
     assert await feed.stop_queries() == 1
     assert running(slow_world) == 0 and feed._running == {}
     assert await feed.stop_queries() == 0
     await results.aclose()
-    await feed.close()
+    await feed.session.close()
     await clients.close()  # the abandoned generator's own StopQuery reopened a client
 
 
 async def test_close_stops_the_running_queries_first(slow_world: World) -> None:
     feed = await connected(slow_world)
-    clients = feed._clients
+    clients = feed.session.clients
     abandoned = [feed.run_query(REGION, a_run()) for _ in range(2)]
     for results in abandoned:
         await anext(results)
     assert running(slow_world) == 2
-    await feed.close()
+    await feed.session.close()
     assert running(slow_world) == 0
     for results in abandoned:
         await results.aclose()
@@ -95,12 +100,12 @@ async def test_a_finished_query_is_forgotten(world: World) -> None:
         (definition,) = await feed.query_definitions(REGION)
         assert (definition.name, definition.query) == ("mine", "fields @message")
     finally:
-        await feed.close()
+        await feed.session.close()
 
 
 async def test_fake_feed_scripts_queries_and_stops_them() -> None:
-    fake = FakeFeed({REGION: []})
-    feed: AlarmFeed = fake
+    fake = FakeInsights()
+    feed: LogsInsights = fake
     fake.groups = ["/aws/lambda/a", "/aws/lambda/b", "/ecs/c"]
     assert await feed.log_groups(REGION, "/aws/", limit=1) == ("/aws/lambda/a",)
     fake.query_script = [

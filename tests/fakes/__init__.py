@@ -1,0 +1,82 @@
+"""Fakes of the feeds, one per protocol (each checked against it by mypy), the shared test
+data, and `FakeFeed`: a scripted AWS for UI tests that wires one of each into `BoardFeeds`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from montui.model.alarm import Alarm
+from montui.ui.screens.board_feeds import BoardFeeds
+from tests.fakes.alarms import FakeAlarms
+from tests.fakes.data import NOW, frozen_clock, make_alarm, region_error, state_change
+from tests.fakes.history import FakeHistory
+from tests.fakes.identity import FakeIdentity
+from tests.fakes.insights import FakeInsights
+from tests.fakes.metric_data import FakeMetricData
+from tests.fakes.session import FakeSession
+
+__all__ = [
+    "NOW",
+    "FakeAlarms",
+    "FakeFeed",
+    "FakeHistory",
+    "FakeIdentity",
+    "FakeInsights",
+    "FakeMetricData",
+    "FakeSession",
+    "frozen_clock",
+    "make_alarm",
+    "region_error",
+    "state_change",
+]
+
+# Script names tests use → (part, attribute of that part).
+_ROUTES: dict[str, tuple[str, str]] = {
+    **{a: ("alarms", a) for a in ("data", "fail", "polls", "in_flight", "max_in_flight")},
+    **{a: ("alarms", a) for a in ("on_poll", "delay")},
+    "series": ("metrics", "series"),
+    "metric_calls": ("metrics", "calls"),
+    "metric_fail": ("metrics", "fail"),
+    "history_items": ("history", "items"),
+    **{a: ("insights", a) for a in ("plans", "plan_calls", "groups", "query_script")},
+    **{a: ("insights", a) for a in ("query_delay", "started", "stopped", "running", "runs")},
+    "definitions": ("insights", "definitions"),
+    **{a: ("session", a) for a in ("closed", "profile", "connect_error")},
+}
+
+
+class FakeFeed:
+    """One fake per protocol over the same regions; `feeds` is what the app is given.
+    The fakes' script attributes are reachable here by their old names (`feed.data`,
+    `feed.series`, `feed.plans`, …) so that a test reads as one scripted AWS."""
+
+    def __init__(
+        self,
+        alarms: dict[str, list[Alarm]],
+        *,
+        profile: str | None = "prod",
+        connect_error: Exception | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        parts = {
+            "session": FakeSession(tuple(alarms), profile=profile, connect_error=connect_error),
+            "alarms": FakeAlarms(alarms, delay=delay),
+            "identity": FakeIdentity(),
+            "metrics": FakeMetricData(),
+            "history": FakeHistory(),
+            "insights": FakeInsights(),
+        }
+        object.__setattr__(self, "_parts", parts)
+        parts["session"].hooks.append(parts["insights"].stop_queries)  # type: ignore[attr-defined]
+        object.__setattr__(self, "feeds", BoardFeeds(**parts))  # type: ignore[arg-type]
+
+    def __getattr__(self, name: str) -> Any:
+        parts = object.__getattribute__(self, "_parts")
+        if name in parts:
+            return parts[name]
+        part, attribute = _ROUTES[name]
+        return getattr(parts[part], attribute)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        part, attribute = _ROUTES[name]
+        setattr(self._parts[part], attribute, value)

@@ -1,0 +1,41 @@
+"""A scripted `Alarms`: alarms per region, failures on demand, polls counted."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from montui.feeds.alarms import Alarms
+from montui.model.alarm import Alarm
+
+
+class FakeAlarms:
+    """`data[region]` is returned by each poll; `fail[region]` (an exception) is raised
+    instead while set. `polls` counts calls per region; `in_flight` tracks overlap."""
+
+    def __init__(self, data: dict[str, list[Alarm]], *, delay: float = 0.0) -> None:
+        self.data = data
+        self.fail: dict[str, Exception] = {}
+        self.polls: dict[str, int] = dict.fromkeys(data, 0)
+        self.in_flight: dict[str, int] = dict.fromkeys(data, 0)
+        self.max_in_flight = 0
+        self.delay = delay
+        self.on_poll: Callable[[str], None] | None = None
+
+    async def alarms(self, region: str) -> tuple[Alarm, ...]:
+        self.polls[region] += 1
+        self.in_flight[region] += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight[region])
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            if self.on_poll:
+                self.on_poll(region)
+            if region in self.fail:
+                raise self.fail[region]
+            return tuple(self.data[region])
+        finally:
+            self.in_flight[region] -= 1
+
+
+_check: Alarms = FakeAlarms({})
