@@ -11,6 +11,7 @@ import pytest
 
 from montui.demo.world import World
 from montui.model.alarm import AlarmKind, AlarmState, MetricQuery, MetricRef
+from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import AccessDenied, ServiceError
 from montui.sources.session import AwsClients, AwsTarget
@@ -54,7 +55,7 @@ async def test_more_than_a_page_of_alarms(world: World, clients: AwsClients) -> 
     names = {f"alarm-{i:03d}" for i in range(250)}
     for name in names:
         put_simple(cw, name)
-    alarms = await describe_alarms(clients, REGION)
+    alarms = await describe_alarms(clients, Place("", REGION))
     assert len(alarms) == 250
     assert {a.name for a in alarms} == names
     assert all(a.region == REGION and a.kind is AlarmKind.METRIC for a in alarms)
@@ -70,7 +71,7 @@ async def test_simple_metric_alarm_fields(world: World, clients: AwsClients) -> 
         TreatMissingData="notBreaching",
         Unit="Count",
     )
-    (alarm,) = await describe_alarms(clients, REGION)
+    (alarm,) = await describe_alarms(clients, Place("", REGION))
     assert alarm.metric == MetricRef("AWS/Lambda", "Errors", (("FunctionName", "contact-form"),))
     assert alarm.statistic == "Sum" and alarm.extended_statistic is None
     assert (alarm.period, alarm.evaluation_periods, alarm.datapoints_to_alarm) == (60, 5, 3)
@@ -92,8 +93,8 @@ async def test_simple_metric_alarm_fields(world: World, clients: AwsClients) -> 
 async def test_regions_are_kept_separate(world: World, clients: AwsClients) -> None:
     put_simple(cloudwatch(world, REGION), "tokyo-only")
     put_simple(cloudwatch(world, OTHER), "virginia-only")
-    tokyo = await describe_alarms(clients, REGION)
-    virginia = await describe_alarms(clients, OTHER)
+    tokyo = await describe_alarms(clients, Place("", REGION))
+    virginia = await describe_alarms(clients, Place("", OTHER))
     assert [(a.name, a.region) for a in tokyo] == [("tokyo-only", REGION)]
     assert [(a.name, a.region) for a in virginia] == [("virginia-only", OTHER)]
 
@@ -105,12 +106,12 @@ async def test_state_filter(world: World, clients: AwsClients) -> None:
     cw.set_alarm_state(AlarmName="firing", StateValue="ALARM", StateReason="3 of 5 above 10")
     cw.set_alarm_state(AlarmName="quiet", StateValue="OK", StateReason="fine")
     cw.set_alarm_state(AlarmName="unknown", StateValue="INSUFFICIENT_DATA", StateReason="gap")
-    firing = await describe_alarms(clients, REGION, state=AlarmState.ALARM)
+    firing = await describe_alarms(clients, Place("", REGION), state=AlarmState.ALARM)
     assert [a.name for a in firing] == ["firing"]
     assert firing[0].state_reason == "3 of 5 above 10"
-    nodata = await describe_alarms(clients, REGION, state=AlarmState.INSUFFICIENT_DATA)
+    nodata = await describe_alarms(clients, Place("", REGION), state=AlarmState.INSUFFICIENT_DATA)
     assert [a.name for a in nodata] == ["unknown"]
-    assert {a.name for a in await describe_alarms(clients, REGION)} == {
+    assert {a.name for a in await describe_alarms(clients, Place("", REGION))} == {
         "firing",
         "quiet",
         "unknown",
@@ -154,7 +155,7 @@ async def test_metric_math_alarm(world: World, clients: AwsClients) -> None:
             },
         ],
     )
-    (alarm,) = await describe_alarms(clients, REGION)
+    (alarm,) = await describe_alarms(clients, Place("", REGION))
     assert alarm.metric is None and alarm.statistic is None
     assert [q.id for q in alarm.metrics] == ["rate", "errors", "calls"]
     rate, errors, calls = alarm.metrics
@@ -181,7 +182,7 @@ async def test_percentile_alarm(world: World, clients: AwsClients) -> None:
         Threshold=1500,
         ComparisonOperator="GreaterThanOrEqualToThreshold",
     )
-    (alarm,) = await describe_alarms(clients, REGION)
+    (alarm,) = await describe_alarms(clients, Place("", REGION))
     assert alarm.extended_statistic == "p99"
     assert alarm.statistic is None
     assert alarm.threshold == 1500.0
@@ -202,7 +203,7 @@ async def test_composite_alarm_live_if_the_world_supports_it(
         )
     except Exception as exc:  # plain moto 5.2.5 answers 500; montui.demo.ext adds the API
         pytest.skip(f"the local world cannot create composite alarms: {exc}")
-    alarms = {a.name: a for a in await describe_alarms(clients, REGION)}
+    alarms = {a.name: a for a in await describe_alarms(clients, Place("", REGION))}
     parent = alarms["parent"]
     assert parent.kind is AlarmKind.COMPOSITE
     assert parent.alarm_rule == 'ALARM("child")'
@@ -210,7 +211,7 @@ async def test_composite_alarm_live_if_the_world_supports_it(
     assert parent.metric is None and parent.metrics == ()
     assert parent.state_updated.tzinfo is UTC
     assert alarms["child"].kind is AlarmKind.METRIC
-    assert await describe_alarms(clients, OTHER) == ()
+    assert await describe_alarms(clients, Place("", OTHER)) == ()
 
 
 # The paging loop, with a stub client (moto ignores MaxRecords) ------------------------------

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from montui.demo.world import World
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import LAMBDA_ERRORS, DrilldownPlan, DrilldownRule
+from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.drilldown import NO_METRIC_FILTERS, NO_REST_APIS, gather_plan
 from montui.sources.errors import AccessDenied
@@ -254,7 +255,7 @@ def test_incident_plans_find_the_error_lines(scenario_world: ScenarioWorld) -> N
     now = scenario.now()
 
     async def use(clients: AwsClients) -> list[tuple[DrilldownPlan, list[dict[str, str]]]]:
-        alarms = {a.name: a for a in await describe_alarms(clients, REGION)}
+        alarms = {a.name: a for a in await describe_alarms(clients, Place("", REGION))}
         found = []
         for name in ("hitori-contact-form-down", "hitori-lambda-error-rate"):
             assert alarms[name].state is AlarmState.ALARM

@@ -14,6 +14,7 @@ from montui.demo.scenario.hitori import INCIDENT
 from montui.demo.world import World
 from montui.model.alarm import AlarmState
 from montui.model.history import HistoryKind
+from montui.model.place import Place
 from montui.sources.errors import EndpointUnreachable
 from montui.sources.history import alarm_history, history_item_from_api
 from montui.sources.session import AwsClients, AwsTarget
@@ -57,7 +58,9 @@ async def test_state_updates_newest_first(world: World, clients: AwsClients) -> 
     put_alarm(cw, "errors")
     for state in ("ALARM", "OK", "ALARM"):
         cw.set_alarm_state(AlarmName="errors", StateValue=state, StateReason=f"to {state}")
-    items = await alarm_history(clients, REGION, "errors", kinds=[HistoryKind.STATE], **span())
+    items = await alarm_history(
+        clients, Place("", REGION), "errors", kinds=[HistoryKind.STATE], **span()
+    )
     moves = [(i.old_state, i.new_state) for i in items if i.new_state is not None]
     assert moves[:3] == [
         (AlarmState.OK, AlarmState.ALARM),
@@ -78,7 +81,7 @@ async def test_every_page_and_every_kind(world: World, clients: AwsClients) -> N
         cw.set_alarm_state(
             AlarmName="busy", StateValue="ALARM" if i % 2 == 0 else "OK", StateReason=str(i)
         )
-    items = await alarm_history(clients, REGION, "busy", **span())
+    items = await alarm_history(clients, Place("", REGION), "busy", **span())
     states = [i for i in items if i.kind is HistoryKind.STATE]
     assert len(states) == 130  # more than one page of 100
     assert any(i.kind is HistoryKind.CONFIGURATION for i in items)
@@ -93,9 +96,9 @@ async def test_composite_needs_its_alarm_type(world: World, clients: AwsClients)
     put_alarm(cw, "child")
     cw.put_composite_alarm(AlarmName="parent", AlarmRule='ALARM("child")')
     cw.set_alarm_state(AlarmName="parent", StateValue="ALARM", StateReason="child fired")
-    as_metric = await alarm_history(clients, REGION, "parent", **span())
+    as_metric = await alarm_history(clients, Place("", REGION), "parent", **span())
     assert as_metric == ()
-    items = await alarm_history(clients, REGION, "parent", composite=True, **span())
+    items = await alarm_history(clients, Place("", REGION), "parent", composite=True, **span())
     assert any(i.new_state is AlarmState.ALARM for i in items)
 
 
@@ -103,7 +106,7 @@ async def test_errors_are_mapped() -> None:
     dead = AwsTarget(None, (REGION,), "http://127.0.0.1:9")
     async with AwsClients(dead) as aws:
         with pytest.raises(EndpointUnreachable) as caught:
-            await alarm_history(aws, REGION, "x", **span())
+            await alarm_history(aws, Place("", REGION), "x", **span())
     assert caught.value.service == "cloudwatch"
 
 

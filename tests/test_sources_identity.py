@@ -6,6 +6,7 @@ import pytest
 
 from montui.demo.world import DEMO_ACCOUNT, World
 from montui.model.account import Identity
+from montui.model.place import Place
 from montui.sources.errors import EndpointUnreachable
 from montui.sources.identity import caller_identity
 from montui.sources.session import AwsClients, AwsTarget
@@ -13,7 +14,7 @@ from montui.sources.session import AwsClients, AwsTarget
 
 async def test_caller_identity(world: World) -> None:
     async with AwsClients(AwsTarget(None, ("us-east-1",), world.endpoint)) as clients:
-        identity = await caller_identity(clients, "us-east-1")
+        identity = await caller_identity(clients, Place("", "us-east-1"))
     assert identity.account == DEMO_ACCOUNT
     assert identity.arn.startswith(f"arn:aws:sts::{DEMO_ACCOUNT}:")
     assert identity.user_id
@@ -23,7 +24,7 @@ async def test_caller_identity(world: World) -> None:
 async def test_caller_identity_dead_endpoint() -> None:
     async with AwsClients(AwsTarget(None, ("us-east-1",), "http://127.0.0.1:9")) as clients:
         with pytest.raises(EndpointUnreachable) as info:
-            await caller_identity(clients, "us-east-1")
+            await caller_identity(clients, Place("", "us-east-1"))
     assert info.value.service == "sts"
 
 

@@ -15,6 +15,7 @@ import pytest
 from montui.demo.ext import logs as logs_ext
 from montui.demo.world import World
 from montui.model.logs import QueryResult, QueryStatus
+from montui.model.place import Place
 from montui.sources.logs import (
     LogGroupNotFound,
     MalformedQuery,
@@ -70,7 +71,9 @@ def running(world: World) -> int:
 async def collect(world: World, text: str, **kwargs: Any) -> list[QueryResult]:
     start, end = window()
     async with AwsClients(target(world)) as clients:
-        snapshots = run_query(clients, REGION, text, [GROUP], start, end, first_poll=0.05, **kwargs)
+        snapshots = run_query(
+            clients, Place("", REGION), text, [GROUP], start, end, first_poll=0.05, **kwargs
+        )
         return [s async for s in snapshots]
 
 
@@ -109,7 +112,9 @@ def test_early_exit_stops_the_query(loaded: World) -> None:
     async def first_only() -> QueryResult:
         start, end = window()
         async with AwsClients(target(loaded)) as clients:
-            snapshots = run_query(clients, REGION, "fields @message", [GROUP], start, end)
+            snapshots = run_query(
+                clients, Place("", REGION), "fields @message", [GROUP], start, end
+            )
             async with aclosing(snapshots) as results:
                 async for snapshot in results:
                     assert running(loaded) == 1
@@ -126,7 +131,9 @@ def test_cancellation_stops_the_query(loaded: World) -> None:
     async def consume() -> None:
         start, end = window()
         async with AwsClients(target(loaded)) as clients:
-            async for _ in run_query(clients, REGION, "fields @message", [GROUP], start, end):
+            async for _ in run_query(
+                clients, Place("", REGION), "fields @message", [GROUP], start, end
+            ):
                 pass
 
     async def main() -> None:
@@ -150,10 +157,12 @@ def test_start_poll_and_stop(loaded: World) -> None:
     async def main() -> tuple[bool, bool, QueryResult]:
         start, end = window()
         async with AwsClients(target(loaded)) as clients:
-            query_id = await start_query(clients, REGION, "fields @message", [GROUP], start, end)
-            first = await stop_query(clients, REGION, query_id)
-            again = await stop_query(clients, REGION, query_id)  # no longer running
-            return first, again, await query_results(clients, REGION, query_id)
+            query_id = await start_query(
+                clients, Place("", REGION), "fields @message", [GROUP], start, end
+            )
+            first = await stop_query(clients, Place("", REGION), query_id)
+            again = await stop_query(clients, Place("", REGION), query_id)  # no longer running
+            return first, again, await query_results(clients, Place("", REGION), query_id)
 
     first, again, result = asyncio.run(main())
     assert (first, again) == (True, False)
@@ -175,7 +184,7 @@ def test_unknown_log_group(world: World) -> None:
     async def main() -> None:
         start, end = window()
         async with AwsClients(target(world)) as clients:
-            await start_query(clients, REGION, "fields @message", ["/nope"], start, end)
+            await start_query(clients, Place("", REGION), "fields @message", ["/nope"], start, end)
 
     with pytest.raises(LogGroupNotFound, match="log group /nope does not exist"):
         asyncio.run(main())
@@ -189,11 +198,15 @@ def test_concurrency_limit(loaded: World) -> None:
     async def main() -> None:
         start, end = window()
         async with AwsClients(target(loaded)) as clients:
-            query_id = await start_query(clients, REGION, "fields @message", [GROUP], start, end)
+            query_id = await start_query(
+                clients, Place("", REGION), "fields @message", [GROUP], start, end
+            )
             try:
-                await start_query(clients, REGION, "fields @message", [GROUP], start, end)
+                await start_query(
+                    clients, Place("", REGION), "fields @message", [GROUP], start, end
+                )
             finally:
-                await stop_query(clients, REGION, query_id)
+                await stop_query(clients, Place("", REGION), query_id)
 
     with pytest.raises(QueryLimitExceeded, match="concurrent"):
         asyncio.run(main())
@@ -207,7 +220,7 @@ def test_log_groups_by_prefix_every_page(world: World) -> None:
 
     async def main() -> tuple[str, ...]:
         async with AwsClients(target(world)) as clients:
-            return await log_groups(clients, REGION, "/aws/lambda/")
+            return await log_groups(clients, Place("", REGION), "/aws/lambda/")
 
     assert sorted(asyncio.run(main())) == names
 

@@ -16,6 +16,7 @@ from montui.demo.ext import logs as logs_ext
 from montui.demo.world import World
 from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition
+from montui.model.place import Place
 from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import BadRequest
 from montui.sources.logs import log_groups, metric_filters, query_definitions, run_query
@@ -50,24 +51,26 @@ def groups(world: World) -> list[str]:
 
 
 def test_log_groups_follow_every_page(world: World, groups: list[str]) -> None:
-    everything = with_clients(world, lambda c: log_groups(c, REGION))
+    everything = with_clients(world, lambda c: log_groups(c, Place("", REGION)))
     assert sorted(everything) == sorted(groups)
-    lambdas = with_clients(world, lambda c: log_groups(c, REGION, "/aws/lambda/"))
+    lambdas = with_clients(world, lambda c: log_groups(c, Place("", REGION), "/aws/lambda/"))
     assert len(lambdas) == 60 and all(n.startswith("/aws/lambda/fn-") for n in lambdas)
 
 
 def test_log_groups_by_pattern_and_limit(world: World, groups: list[str]) -> None:
-    found = with_clients(world, lambda c: log_groups(c, REGION, pattern="api-01"))
+    found = with_clients(world, lambda c: log_groups(c, Place("", REGION), pattern="api-01"))
     assert found == tuple(f"/aws/apigateway/api-01{n}/access" for n in range(10))
-    first = with_clients(world, lambda c: log_groups(c, REGION, pattern="access", limit=55))
+    first = with_clients(
+        world, lambda c: log_groups(c, Place("", REGION), pattern="access", limit=55)
+    )
     assert len(first) == 55 and len(set(first)) == 55  # crosses a page boundary
-    few = with_clients(world, lambda c: log_groups(c, REGION, "/aws/lambda/", limit=3))
+    few = with_clients(world, lambda c: log_groups(c, Place("", REGION), "/aws/lambda/", limit=3))
     assert few == ("/aws/lambda/fn-000", "/aws/lambda/fn-001", "/aws/lambda/fn-002")
 
 
 def test_log_groups_take_a_prefix_or_a_pattern(world: World) -> None:
     with pytest.raises(BadRequest):
-        with_clients(world, lambda c: log_groups(c, REGION, "/aws/", pattern="api"))
+        with_clients(world, lambda c: log_groups(c, Place("", REGION), "/aws/", pattern="api"))
 
 
 def test_metric_filters_of_one_metric(world: World) -> None:
@@ -91,14 +94,20 @@ def test_metric_filters_of_one_metric(world: World) -> None:
         ],
     )
     found = with_clients(
-        world, lambda c: metric_filters(c, REGION, namespace="Shop/App", metric_name="Timeouts")
+        world,
+        lambda c: metric_filters(
+            c, Place("", REGION), namespace="Shop/App", metric_name="Timeouts"
+        ),
     )
     assert sorted(found, key=lambda f: f.filter_name) == [
         MetricFilterInfo("/ecs/api", f"timeouts-{n}", f'"Timeout{n}"', "Shop/App", "Timeouts")
         for n in range(3)
     ]
     none = with_clients(
-        world, lambda c: metric_filters(c, REGION, namespace="Shop/Web", metric_name="Timeouts")
+        world,
+        lambda c: metric_filters(
+            c, Place("", REGION), namespace="Shop/Web", metric_name="Timeouts"
+        ),
     )
     assert none == ()
 
@@ -109,7 +118,7 @@ def test_query_definitions_every_page(world: World) -> None:
         logs.put_query_definition(
             name=f"q{n:04d}", queryString="fields @message", logGroupNames=["/a"] if n else []
         )
-    found = with_clients(world, lambda c: query_definitions(c, REGION))
+    found = with_clients(world, lambda c: query_definitions(c, Place("", REGION)))
     assert len(found) == 1003
     assert found[0] == QueryDefinition("q0000", "fields @message", (), found[0].definition_id)
     assert found[1].groups == ("/a",) and found[-1].name == "q1002"
@@ -120,7 +129,7 @@ def test_rest_api_ids_by_name(world: World) -> None:
     apigateway = client("apigateway")
     for name, custom in (("orders", "o1"), ("twin", "t2"), ("twin", "t1")):
         apigateway.create_rest_api(name=name, tags={"_custom_id_": custom})
-    ids = with_clients(world, lambda c: rest_api_ids(c, REGION))
+    ids = with_clients(world, lambda c: rest_api_ids(c, Place("", REGION)))
     assert ids == {"orders": "o1", "twin": "t1"}  # a shared name keeps the smallest id
 
 

@@ -15,6 +15,7 @@ from montui.demo.world import World
 from montui.model.alarm import MetricQuery, MetricRef
 from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
 from montui.model.metrics import TimeWindow
+from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import BadRequest
 from montui.sources.metrics import get_metric_data, query_to_api, series_from_results
@@ -64,7 +65,7 @@ async def test_reads_back_what_was_put(world: World, clients: AwsClients) -> Non
     query = MetricQuery(
         "m1", metric=ERRORS, stat="Sum", period=60, label="Errors", return_data=True
     )
-    (series,) = await get_metric_data(clients, REGION, [query], window())
+    (series,) = await get_metric_data(clients, Place("", REGION), [query], window())
     assert series.id == "m1" and series.label == "Errors"
     assert series.timestamps == tuple(sorted(points))  # oldest first
     assert series.values == (11.0, 6.0, 3.0)
@@ -75,7 +76,7 @@ async def test_percentile(world: World, clients: AwsClients) -> None:
     moment = minute_ago(3)
     put(world, LATENCY, {moment: [float(v) for v in range(1, 101)]})
     query = MetricQuery("p", metric=LATENCY, stat="p90", period=60, return_data=True)
-    (series,) = await get_metric_data(clients, REGION, [query], window())
+    (series,) = await get_metric_data(clients, Place("", REGION), [query], window())
     assert series.timestamps == (moment,)
     assert 89.0 <= series.values[0] <= 91.0
 
@@ -89,7 +90,7 @@ async def test_math_returns_each_series(world: World, clients: AwsClients) -> No
         MetricQuery("m1", metric=ERRORS, stat="Sum", period=60, return_data=True),
         MetricQuery("m2", metric=LATENCY, stat="Sum", period=60, return_data=False),
     ]
-    found = await get_metric_data(clients, REGION, queries, window())
+    found = await get_metric_data(clients, Place("", REGION), queries, window())
     assert [s.id for s in found] == ["e1", "m1"]  # m2 returns no data, order kept
     assert found[0].values == (25.0,) and found[0].label == "ratio"
     assert found[1].values == (5.0,)
@@ -108,7 +109,7 @@ async def test_more_than_500_queries_take_two_calls(world: World, clients: AwsCl
         MetricQuery(f"q{i}", metric=ERRORS, stat="Sum", period=60, return_data=True)
         for i in range(501)
     ]
-    found = await get_metric_data(clients, REGION, queries, window())
+    found = await get_metric_data(clients, Place("", REGION), queries, window())
     assert calls == [500, 1]
     assert len(found) == 501 and [s.id for s in found] == [q.id for q in queries]
     assert all(s.values == (7.0,) for s in found)
@@ -129,7 +130,7 @@ async def test_pages_are_merged_per_id(world: World, clients: AwsClients) -> Non
         MetricQuery("a", metric=ERRORS, stat="Maximum", period=60, return_data=True),
         MetricQuery("b", metric=LATENCY, stat="Maximum", period=60, return_data=True),
     ]
-    found = await get_metric_data(clients, REGION, queries, window(), max_datapoints=7)
+    found = await get_metric_data(clients, Place("", REGION), queries, window(), max_datapoints=7)
     assert len(calls) >= 3 and calls[0] is None
     for series in found:
         assert series.timestamps == tuple(sorted(points))
@@ -140,12 +141,12 @@ async def test_pages_are_merged_per_id(world: World, clients: AwsClients) -> Non
 async def test_errors_are_mapped(world: World, clients: AwsClients) -> None:
     bad = MetricQuery("m1", metric=ERRORS, stat="NotAStatistic", period=60, return_data=True)
     with pytest.raises(BadRequest) as caught:
-        await get_metric_data(clients, REGION, [bad], window())
+        await get_metric_data(clients, Place("", REGION), [bad], window())
     assert caught.value.service == "cloudwatch"
 
 
 async def test_no_queries_no_call(clients: AwsClients) -> None:
-    assert await get_metric_data(clients, REGION, [], window()) == ()
+    assert await get_metric_data(clients, Place("", REGION), [], window()) == ()
 
 
 async def test_the_demo_incident_shows_the_breach(scenario_world: ScenarioWorld) -> None:
@@ -153,11 +154,11 @@ async def test_the_demo_incident_shows_the_breach(scenario_world: ScenarioWorld)
     start, end = scenario.plan.incident_start, scenario.plan.incident_end
     rate_name = INCIDENT.alarms[0]
     async with AwsClients(AwsTarget(None, (REGION,), scenario_world.endpoint)) as aws:
-        alarms = await describe_alarms(aws, REGION)
+        alarms = await describe_alarms(aws, Place("", REGION))
         (alarm,) = [a for a in alarms if a.name == rate_name]
         queries = chart_queries(alarm)
         span = TimeWindow(start - timedelta(minutes=30), end + timedelta(minutes=5))
-        found = await get_metric_data(aws, REGION, queries, span)
+        found = await get_metric_data(aws, Place("", REGION), queries, span)
     returned = alarm.returned_query
     assert returned is not None
     (rate,) = [s for s in found if s.id == returned.id]

@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from montui.demo.world import World
+from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import (
     EndpointUnreachable,
@@ -234,7 +235,7 @@ async def test_static_credentials_are_used(world: World, monkeypatch: pytest.Mon
     monkeypatch.setenv("AWS_PROFILE", "no-such-profile")  # ambient, ignored by the demo
     target = AwsTarget(None, ("us-east-1",), world.endpoint, static_credentials=("AKIAX", "s"))
     async with AwsClients(target) as clients:
-        alarms = await describe_alarms(clients, "us-east-1")
+        alarms = await describe_alarms(clients, Place("", "us-east-1"))
     assert [a.name for a in alarms] == ["demo"]
 
 
@@ -243,7 +244,7 @@ async def test_dead_endpoint_fails_fast() -> None:
     started = time.monotonic()
     async with AwsClients(target) as clients:
         with pytest.raises(EndpointUnreachable) as info:
-            await describe_alarms(clients, "us-east-1")
+            await describe_alarms(clients, Place("", "us-east-1"))
     elapsed = time.monotonic() - started
     print(f"dead endpoint {DEAD}: EndpointUnreachable after {elapsed:.2f}s")
     assert "127.0.0.1:9" in info.value.message
@@ -259,14 +260,14 @@ async def test_service_endpoint_from_env_is_honoured(
     monkeypatch.setenv("AWS_ENDPOINT_URL", DEAD)
     monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDWATCH", world.endpoint)
     async with AwsClients(AwsTarget(None, ("us-east-1",))) as clients:
-        alarms = await describe_alarms(clients, "us-east-1")
+        alarms = await describe_alarms(clients, Place("", "us-east-1"))
     assert [a.name for a in alarms] == ["from-env"]
 
 
 async def test_unknown_profile_from_clients(world: World, aws_config: Path) -> None:
     async with AwsClients(AwsTarget("gone", ("us-east-1",), world.endpoint)) as clients:
         with pytest.raises(UnknownProfile) as info:
-            await describe_alarms(clients, "us-east-1")
+            await describe_alarms(clients, Place("", "us-east-1"))
     assert info.value.fatal
     assert "ops" in info.value.available
 
@@ -279,7 +280,7 @@ async def test_no_credentials(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # never ask IMDS
     async with AwsClients(AwsTarget("ops", ("eu-west-1",), world.endpoint)) as clients:
         with pytest.raises(NoCredentials) as info:
-            await describe_alarms(clients, "eu-west-1")
+            await describe_alarms(clients, Place("", "eu-west-1"))
     assert info.value.fatal
     assert "montui --demo" in info.value.hint
     assert "'ops'" in info.value.message
