@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from montui.demo import backfill
+from montui.demo.clock import WORLD_CLOCK
 from montui.demo.ext.evaluation import Clock, LiveEvaluator, StateChange
 from montui.demo.loop import BackgroundLoop
 from montui.demo.scenario import logs as scenario_logs
@@ -94,6 +95,7 @@ class Scenario:
         from montui.demo.ext.cloudwatch import _LOCK
 
         started = time.perf_counter()
+        WORLD_CLOCK.follow(self.now)  # the world's read APIs answer as of the scenario's time
         clients = Clients(endpoint)
         topics, filters = configure_alarms(clients, self.plan)
         datapoints = backfill.write_metrics(self.plan, self.series, self.plan.now)

@@ -32,6 +32,7 @@ from moto.cloudwatch.exceptions import InvalidFormat, ResourceNotFound, Validati
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from montui.demo.clock import WORLD_CLOCK
 from montui.demo.ext import CLOCK_HEADER, alarm_state
 from montui.demo.ext.alarm_listing import STATE_VALUES, describe_alarms
 from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
@@ -71,7 +72,7 @@ def clock(response: Any) -> datetime:
             if moment.tzinfo is not None:
                 moment = moment.astimezone(UTC).replace(tzinfo=None)
             return moment
-    return datetime.now(UTC).replace(tzinfo=None)
+    return WORLD_CLOCK.naive()
 
 
 def _put_metric_alarm(self: Any) -> ActionResult:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +31,8 @@ from typing import Any
 from moto.core.utils import unix_time_millis
 from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundException
 from moto.logs.responses import LogsResponse
+
+from montui.demo.clock import WORLD_CLOCK
 
 __all__ = ["QueryDefinition", "definitions_of", "install"]
 
@@ -105,7 +106,7 @@ def _put_query_definition(self: Any) -> str:
     query = _required(self, "queryString")
     groups = tuple(str(g) for g in self._get_param("logGroupNames") or [])
     wanted = self._get_param("queryDefinitionId")
-    now_ms = int(time.time() * 1000)
+    now_ms = WORLD_CLOCK.epoch_ms()
     with _LOCK:
         store = definitions_of(self.logs_backend)
         if wanted and wanted not in store:

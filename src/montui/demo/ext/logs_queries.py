@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from montui.demo.clock import WORLD_CLOCK
 from montui.demo.insights import (
     LogEvent,
     MalformedQuery,
@@ -140,7 +141,7 @@ class QueryRun:
     account_id: str
     pacing: QueryPacing
     query_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    created_ms: int = field(default_factory=WORLD_CLOCK.epoch_ms)
     began: float = field(default_factory=time.monotonic)
     stopped_at: float | None = None
     failed: bool = False

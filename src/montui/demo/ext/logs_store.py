@@ -28,6 +28,7 @@ from typing import Any
 
 from moto.logs.models import LogStream, logs_backends
 
+from montui.demo.clock import WORLD_CLOCK
 from montui.demo.insights import LogEvent
 from montui.demo.world import DEMO_ACCOUNT
 
@@ -81,7 +82,7 @@ class StoredEvent(LogEvent):
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)  # moto keeps naive UTC
+    return WORLD_CLOCK.naive()  # moto keeps naive UTC
 
 
 def _epoch_ms(moment: datetime) -> int:

@@ -16,12 +16,13 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from moto.cloudwatch.exceptions import InvalidParameterValue, ValidationError
 from moto.core.responses import ActionResult
 
+from montui.demo.clock import WORLD_CLOCK
 from montui.demo.ext import metric_math as mm
 from montui.demo.metricstore import STORE, Series, SeriesKey, epoch_seconds, is_statistic
 
@@ -89,7 +90,7 @@ class _Request:
         self, region: dict[SeriesKey, Series], queries: list[dict[str, Any]], start: int, end: int
     ) -> None:
         self.region, self.start, self.end = region, start, end
-        self.now = epoch_seconds(datetime.now(UTC))
+        self.now = WORLD_CLOCK.epoch()
         self.queries: dict[str, dict[str, Any]] = {}
         self.parsed: dict[str, mm.Node] = {}
         for number, query in enumerate(queries, start=1):

@@ -32,6 +32,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.base_backend import BackendDict
 from moto.core.responses import ActionResult
 
+from montui.demo.clock import WORLD_CLOCK
 from montui.demo.ext.metric_data import (
     epoch,
     get_metric_data,
@@ -103,6 +104,7 @@ def _reset_all(cls: type[BackendDict[Any]]) -> None:
     # moto's reset (/moto-api/reset, or the end of mock_aws) forgets every backend: so does
     # the store. Not per region backend: that runs under moto's lock, the store's would nest.
     STORE.clear()
+    WORLD_CLOCK.reset()
     _original["reset"]()
 
 
@@ -114,7 +116,7 @@ def _backend_put_metric_data(
 ) -> None:
     for number, item in enumerate(metric_data, start=1):
         self._validate_parameters_put_metric_data(item, number)
-    now = datetime.now(UTC)
+    now = WORLD_CLOCK.now()
     with STORE.lock:
         for item in metric_data:
             _put_item(self, namespace, item, now)
@@ -197,7 +199,7 @@ def _get_metric_statistics(self: Any) -> ActionResult:
     with STORE.lock:
         series = STORE.series(backend.region_name, namespace, name, dimensions, backend.account_id)
         if series is not None:
-            origin = round_start(start, period, epoch_seconds(datetime.now(UTC)))
+            origin = round_start(start, period, WORLD_CLOCK.epoch())
             for begin, lo, hi in series.buckets(origin, period, origin, end):
                 found = series.aggregate(lo, hi, unit, percentiles=bool(extended))
                 if found is None:
@@ -223,7 +225,7 @@ def _list_metrics(self: Any) -> ActionResult:
     recent = self._get_param("RecentlyActive")
     offset = read_token(self._get_param("NextToken"))
     backend = self.cloudwatch_backend
-    since = epoch_seconds(datetime.now(UTC)) - 3 * 3600 if recent == "PT3H" else None
+    since = WORLD_CLOCK.epoch() - 3 * 3600 if recent == "PT3H" else None
     region = STORE.region(backend.region_name, backend.account_id)
     matches = []
     with STORE.lock:
