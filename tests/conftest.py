@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from montui.demo.world import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
+from montui_world.world import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ SCENARIO_SEED = 7
 _SENTINEL = "_montui_test_scenario"
 
 if TYPE_CHECKING:
-    from montui.demo.live import Scenario
+    from montui_world.live import Scenario
 
 
 class ScenarioWorld:
@@ -106,7 +106,7 @@ class ScenarioWorld:
     def rebuild(self) -> Scenario:
         from moto.cloudwatch.models import cloudwatch_backends
 
-        from montui.demo.live import Scenario
+        from montui_world.live import Scenario
 
         self.world.reset()
         scenario = Scenario(seed=SCENARIO_SEED, now=SCENARIO_START)
