@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import boto3  # noqa: E402
 
-from montui_world.world import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World  # noqa: E402
+from montui_world.identity import FAKE_ACCESS_KEY, FAKE_SECRET_KEY  # noqa: E402
+from montui_world.world import World  # noqa: E402
 
 SERVE = [sys.executable, "-m", "montui_world", "serve", "--port", "0", "--ready-json"]
 REGION = "ap-northeast-1"

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from montui_world.world import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
+from montui_world.identity import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+from montui_world.world import World
 
 
 @pytest.fixture(autouse=True)

@@ -26,14 +26,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from moto.cloudwatch.models import cloudwatch_backends
+
 from montui.model.alarm import AlarmState
 from montui.model.evaluation import AlarmSettings, Evaluation, evaluate_at, replay
+from montui_world.ext import alarm_state, history
+from montui_world.ext.evaluation import settings_of
+from montui_world.ext.logs import put_events
+from montui_world.ext.metrics import datapoints
+from montui_world.identity import DEMO_ACCOUNT
+from montui_world.metricstore import STORE
 from montui_world.scenario import logs as scenario_logs
 from montui_world.scenario.plan import Plan, PlannedAlarm
 from montui_world.scenario.series import AlarmSeries, epoch
 from montui_world.scenario.signals import unit_noise
 from montui_world.scenario.spec import MetricId, Ratio
-from montui_world.world import DEMO_ACCOUNT
+from montui_world.wording import moto_time
 
 Points = dict[datetime, float]
 
@@ -50,16 +58,12 @@ class Transition:
 
 def moto_alarm(region: str, name: str) -> Any:
     """moto's alarm object (the world's, in this process)."""
-    from moto.cloudwatch.models import cloudwatch_backends
-
     return cloudwatch_backends[DEMO_ACCOUNT][region].alarms[name]
 
 
 def write_metrics(plan: Plan, series: Mapping[str, AlarmSeries], end: datetime) -> int:
     """Every alarmed metric from before the history start (one evaluation range) to `end`;
     returns the datapoints written."""
-    from montui_world.metricstore import STORE
-
     total = 0
     for alarm in plan.alarms:
         spec = alarm.spec
@@ -67,23 +71,42 @@ def write_metrics(plan: Plan, series: Mapping[str, AlarmSeries], end: datetime) 
         source = series[spec.name]
         stop = epoch(end) // source.step * source.step
         found = source.between(epoch(plan.history_start) - lead, stop)
-        for metric, (times, values) in found.items():
-            total += STORE.put_series(
-                spec.region,
-                metric.namespace,
-                metric.name,
-                dict(metric.dims),
-                times,
-                values,
-                unit=metric.unit,
-            )
+        total += store_series(spec.region, found)
+    return total
+
+
+def store_series(region: str, found: Mapping[MetricId, tuple[list[int], list[float]]]) -> int:
+    """Write series as `AlarmSeries.between` returns them into the metric store; returns the
+    datapoints written."""
+    total = 0
+    for metric, (times, values) in found.items():
+        total += STORE.put_series(
+            region,
+            metric.namespace,
+            metric.name,
+            dict(metric.dims),
+            times,
+            values,
+            unit=metric.unit,
+        )
+    return total
+
+
+def store_logs(lines: Iterable[tuple[str, str, int, str]]) -> int:
+    """Store log lines `(group, stream, epoch ms, message)`, one batch per stream in time
+    order; returns the events stored."""
+    batches: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for group, stream, ms, message in lines:
+        batches[group, stream].append((ms, message))
+    total = 0
+    for (group, stream), events in sorted(batches.items()):
+        events.sort()
+        total += put_events(scenario_logs.REGION, group, stream, events)
     return total
 
 
 def points(alarm: PlannedAlarm, settings: AlarmSettings, start: datetime, end: datetime) -> Points:
     """The alarm's per-period values over [start, end), as its evaluation reads them."""
-    from montui_world.ext.metrics import datapoints
-
     spec = alarm.spec
 
     def fetch(metric: MetricId, stat: str) -> Points:
@@ -107,8 +130,6 @@ def points(alarm: PlannedAlarm, settings: AlarmSettings, start: datetime, end: d
 
 def settings_for(alarm: PlannedAlarm) -> AlarmSettings | None:
     """The evaluation settings of the world's alarm (as the live evaluator reads them)."""
-    from montui_world.ext.evaluation import settings_of
-
     return settings_of(moto_alarm(alarm.spec.region, alarm.spec.name))
 
 
@@ -159,10 +180,6 @@ def replay_alarms(plan: Plan) -> tuple[dict[str, Evaluation], list[Transition]]:
     return first, transitions
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def set_start_states(plan: Plan, first: Mapping[str, Evaluation]) -> None:
     """Put each metric alarm in its state at the history start, quietly (call under the
     CloudWatch lock)."""
@@ -176,8 +193,8 @@ def set_start_states(plan: Plan, first: Mapping[str, Evaluation]) -> None:
         target.state_value = evaluation.state.value
         target.state_reason = evaluation.reason
         target.state_reason_data = evaluation.reason_json
-        target.state_updated_timestamp = _naive(since)
-        target.state_transitioned_timestamp = _naive(since)
+        target.state_updated_timestamp = moto_time(since)
+        target.state_transitioned_timestamp = moto_time(since)
 
 
 def apply_history(
@@ -185,10 +202,6 @@ def apply_history(
 ) -> int:
     """Record the transitions in order, composites following (call under the CloudWatch
     lock); returns how many were applied."""
-    from moto.cloudwatch.models import cloudwatch_backends
-
-    from montui_world.ext import alarm_state, history
-
     records = {name: history.StateRecord.from_evaluation(e) for name, e in first.items()}
     last = dict(first)
     count = 0
@@ -196,7 +209,7 @@ def apply_history(
         backend = cloudwatch_backends[DEMO_ACCOUNT][change.region]
         target = moto_alarm(change.region, change.alarm)
         new = history.StateRecord.from_evaluation(change.evaluation)
-        moment = _naive(change.at)
+        moment = moto_time(change.at)
         target.state_value = new.value
         target.state_updated_timestamp = moment
         target.state_transitioned_timestamp = moment
@@ -286,22 +299,14 @@ def write_logs(
     `access_from`, its execution log from `execution_from` (default: the same); returns the
     events stored."""
     execution_from = access_from if execution_from is None else execution_from
-    from montui_world.ext.logs import put_events
-
-    batches: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for minute in range(start, end):
-        lines = minute_logs(
+    return store_logs(
+        line
+        for minute in range(start, end)
+        for line in minute_logs(
             plan,
             series,
             minute,
             access=minute >= access_from,
             execution=minute >= execution_from,
         )
-        for group, stream, ms, message in lines:
-            batches[group, stream].append((ms, message))
-    region = scenario_logs.REGION
-    total = 0
-    for (group, stream), events in sorted(batches.items()):
-        events.sort()
-        total += put_events(region, group, stream, events)
-    return total
+    )

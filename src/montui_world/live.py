@@ -24,15 +24,15 @@ from datetime import UTC, datetime, timedelta
 
 from montui_world import backfill
 from montui_world.clock import WORLD_CLOCK
+from montui_world.ext.alarm_store import LOCK
 from montui_world.ext.evaluation import Clock, LiveEvaluator, StateChange
+from montui_world.identity import DEMO_REGIONS
 from montui_world.loop import BackgroundLoop
-from montui_world.scenario import logs as scenario_logs
 from montui_world.scenario.plan import Plan, plan
 from montui_world.scenario.series import AlarmSeries, epoch
 from montui_world.scenario.signals import floor_time
 from montui_world.seed import Clients, SeedSummary, configure_alarms, create_composites
 from montui_world.seed import final_states as count_states
-from montui_world.world import DEMO_REGIONS
 
 LOG_HISTORY = timedelta(days=1)
 ACCESS_LOG_HISTORY = timedelta(hours=3)
@@ -92,18 +92,16 @@ class Scenario:
 
     def build(self, endpoint: str) -> SeedSummary:
         """Configure the world at `endpoint` (running in this process) and backfill it."""
-        from montui_world.ext.cloudwatch import _LOCK
-
         started = time.perf_counter()
         WORLD_CLOCK.follow(self.now)  # the world's read APIs answer as of the scenario's time
         clients = Clients(endpoint)
         topics, filters = configure_alarms(clients, self.plan)
         datapoints = backfill.write_metrics(self.plan, self.series, self.plan.now)
-        with _LOCK:
+        with LOCK:
             first, transitions = backfill.replay_alarms(self.plan)
             backfill.set_start_states(self.plan, first)
         create_composites(clients, self.plan)
-        with _LOCK:
+        with LOCK:
             applied = backfill.apply_history(self.plan, first, transitions)
         end = self.done // 60
         events = backfill.write_logs(
@@ -144,34 +142,21 @@ class Scenario:
         return changes
 
     def _write(self, boundary: int) -> None:
-        from montui_world.ext.logs import put_events
-        from montui_world.metricstore import STORE
-
         for alarm in self.plan.alarms:
             name = alarm.spec.name
             source = self.series[name]
             upto = boundary // source.step * source.step
             if upto <= self._written[name]:
                 continue
-            for metric, (times, values) in source.between(self._written[name], upto).items():
-                STORE.put_series(
-                    alarm.spec.region,
-                    metric.namespace,
-                    metric.name,
-                    dict(metric.dims),
-                    times,
-                    values,
-                    unit=metric.unit,
-                )
+            backfill.store_series(alarm.spec.region, source.between(self._written[name], upto))
             self._written[name] = upto
-        region = scenario_logs.REGION
-        batches: dict[tuple[str, str], list[tuple[int, str]]] = {}
-        for group, stream, ms, message in backfill.minute_logs(
-            self.plan, self.series, boundary // 60 - 1
-        ):
-            batches.setdefault((group, stream), []).append((ms, message))
-        for (group, stream), events in sorted(batches.items()):
-            put_events(region, group, stream, sorted(events))
+        backfill.store_logs(backfill.minute_logs(self.plan, self.series, boundary // 60 - 1))
+
+
+def seed_world(endpoint: str, *, now: datetime | None = None, seed: int = 7) -> SeedSummary:
+    """Configure and backfill the scenario in the world at `endpoint` (which must run in
+    this process). `now` (default: the wall clock) anchors every story."""
+    return Scenario(seed=seed, now=now).build(endpoint)
 
 
 class Ticker(BackgroundLoop):

@@ -11,7 +11,7 @@ so the world records when each alarm was configured:
 5. composite alarms (PutCompositeAlarm), once the metric alarms hold their states.
 
 The data and the history behind them are written in-process (`montui_world.backfill`), and
-`montui_world.live.Scenario` puts the two together; `seed_world` is the one-call version.
+`montui_world.live.Scenario` puts the two together; `live.seed_world` is the one-call version.
 Deterministic: the same `seed` and `now` give the same world.
 """
 
@@ -26,16 +26,21 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from montui_world.ext import CLOCK_HEADER
+from montui_world.identity import (
+    CLOCK_HEADER,
+    DEMO_ACCOUNT,
+    DEMO_REGIONS,
+    FAKE_ACCESS_KEY,
+    FAKE_SECRET_KEY,
+)
 from montui_world.scenario import LOG_FILTERS, hitori
 from montui_world.scenario.plan import Plan, PlannedComposite
 from montui_world.scenario.spec import AlarmSpec, CompositeSpec, Ratio, Response
-from montui_world.world import DEMO_ACCOUNT, DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 
 
 @dataclass(frozen=True, slots=True)
 class SeedSummary:
-    """What `seed_world` wrote, and how long it took."""
+    """What seeding the world wrote (`live.Scenario.build`), and how long it took."""
 
     endpoint: str
     regions: tuple[str, ...]
@@ -86,14 +91,6 @@ class Clients:
     def _stamp(self, request: Any, **_: Any) -> None:
         if self.clock is not None:
             request.headers[CLOCK_HEADER] = self.clock.isoformat()
-
-
-def seed_world(endpoint: str, *, now: datetime | None = None, seed: int = 7) -> SeedSummary:
-    """Configure and backfill the scenario in the world at `endpoint` (which must run in
-    this process). `now` (default: the wall clock) anchors every story."""
-    from montui_world.live import Scenario
-
-    return Scenario(seed=seed, now=now).build(endpoint)
 
 
 def configure_alarms(clients: Clients, scenario: Plan) -> tuple[int, int]:

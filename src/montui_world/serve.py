@@ -46,7 +46,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 
-from montui_world.world import DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
+from montui_world.ext import logs
+from montui_world.identity import DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+from montui_world.live import CatchUpClock, Scenario, Ticker, lead_for
+from montui_world.world import World
 
 PARENT_POLL_SECONDS = 1.0
 
@@ -62,9 +65,6 @@ def serve(
     """Start the world on 127.0.0.1:`port`, seed it, call `ready`, and serve (the scenario
     moving at `speed`) until SIGINT, SIGTERM or `stop` is set. Signal handlers are installed
     only when called from the main thread (and restored on return)."""
-    from montui_world.ext import logs
-    from montui_world.live import CatchUpClock, Scenario, Ticker, lead_for
-
     stop = stop if stop is not None else threading.Event()
     restore = _handle_signals(stop)
     world = World(port=port).start()

@@ -22,6 +22,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def moto_time(moment: datetime) -> datetime:
+    """A naive datetime meaning UTC, as moto keeps its timestamps (aware or naive-UTC input)."""
+    return as_utc(moment).replace(tzinfo=None)
+
+
 def long_time(moment: datetime) -> str:
     """`Sunday 30 October, 2022 20:47:35 UTC`."""
     return as_utc(moment).strftime("%A %d %B, %Y %H:%M:%S UTC")

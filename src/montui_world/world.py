@@ -7,10 +7,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-FAKE_ACCESS_KEY = "AKIAMONTUIDEMO000000"
-FAKE_SECRET_KEY = "montui-demo-secret-not-a-real-key"
-DEMO_ACCOUNT = "123456789012"
-DEMO_REGIONS = ("ap-northeast-1", "us-east-1")
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
+
+from montui_world import ext
 
 
 @dataclass
@@ -36,15 +40,6 @@ class World:
 
     def start(self) -> World:
         """Install the extensions and serve on `host:port` (port 0: any free port)."""
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
-        from werkzeug.serving import make_server
-
-        from montui_world import ext
-
         ext.install()
         app = DomainDispatcherApplication(create_backend_app)
         server = make_server(

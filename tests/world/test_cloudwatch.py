@@ -10,9 +10,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from montui_world.ext import CLOCK_HEADER
 from montui_world.ext import cloudwatch as cw_ext
-from montui_world.world import DEMO_ACCOUNT, World
+from montui_world.identity import CLOCK_HEADER, DEMO_ACCOUNT
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 

@@ -11,8 +11,9 @@ from typing import Any
 import boto3
 import pytest
 
-from montui_world.ext import CLOCK_HEADER, evaluation
-from montui_world.world import DEMO_ACCOUNT, World
+from montui_world.ext import evaluation
+from montui_world.identity import CLOCK_HEADER, DEMO_ACCOUNT
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 TOPIC = f"arn:aws:sns:{REGION}:{DEMO_ACCOUNT}:oncall-page"

@@ -13,8 +13,9 @@ from botocore.exceptions import ClientError
 
 from montui.model.alarm import AlarmState
 from montui.model.evaluation import AlarmSettings, replay
-from montui_world.ext import CLOCK_HEADER, history
-from montui_world.world import DEMO_ACCOUNT, World
+from montui_world.ext import history, history_api
+from montui_world.identity import CLOCK_HEADER, DEMO_ACCOUNT
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 TOPIC = f"arn:aws:sns:{REGION}:{DEMO_ACCOUNT}:oncall-page"
@@ -340,5 +341,5 @@ def test_install_is_idempotent(world: World) -> None:
     from moto.cloudwatch.responses import CloudWatchResponse
 
     handler = CloudWatchResponse.describe_alarm_history
-    history.install()
+    history_api.install()
     assert CloudWatchResponse.describe_alarm_history is handler

@@ -12,7 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from montui_world.ext import logs as logs_ext
-from montui_world.world import DEMO_ACCOUNT, World
+from montui_world.identity import DEMO_ACCOUNT
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 GROUP = "/aws/lambda/contact-form"

@@ -12,7 +12,8 @@ from moto.logs.models import logs_backends
 
 from montui_world.ext import logs as logs_ext
 from montui_world.ext.logs_store import StoredEvent
-from montui_world.world import DEMO_ACCOUNT, World
+from montui_world.identity import DEMO_ACCOUNT
+from montui_world.world import World
 from tests.world.test_logs import GROUP, REGION, STREAM, base_ms, query, seed, table
 
 

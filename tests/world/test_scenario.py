@@ -15,11 +15,11 @@ import boto3
 
 from montui.model.evaluation import AlarmSettings, replay
 from montui_world.ext.metrics import datapoints
+from montui_world.identity import DEMO_REGIONS
 from montui_world.scenario import ALARMS, COMPOSITES, LOG_FILTERS
 from montui_world.scenario.hitori import INCIDENT, NEVER_FIRED
 from montui_world.scenario.plan import plan
 from montui_world.scenario.series import AlarmSeries, epoch
-from montui_world.world import DEMO_REGIONS
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
 TOKYO = "ap-northeast-1"

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from montui.model.composite_rule import children, parse_rule
+from montui_world.live import seed_world
 from montui_world.scenario import ALARMS, COMPOSITES
 from montui_world.scenario.plan import nightly_spikes, plan
 from montui_world.scenario.series import AlarmSeries, epoch
-from montui_world.seed import seed_world
 from montui_world.world import World
 
 NOW = datetime(2026, 11, 21, 3, 30, 15, tzinfo=UTC)

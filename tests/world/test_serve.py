@@ -18,8 +18,9 @@ from typing import Any
 import boto3
 import pytest
 
+from montui_world.identity import DEMO_REGIONS, FAKE_ACCESS_KEY
 from montui_world.serve import serve
-from montui_world.world import DEMO_REGIONS, FAKE_ACCESS_KEY, World
+from montui_world.world import World
 
 SERVE = [sys.executable, "-m", "montui_world", "serve", "--port", "0"]
 # The same world through the console entry point: montui.cli hands `demo serve ...` over.

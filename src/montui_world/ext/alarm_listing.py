@@ -18,30 +18,19 @@ What moto 5.2.5 does differently, and this module does as the CloudWatch API ref
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from moto.cloudwatch.exceptions import (
-    CloudWatchException,
-    InvalidParameterCombination,
-    ValidationError,
-)
+from moto.cloudwatch.exceptions import InvalidParameterCombination, ValidationError
 
-from montui_world.ext.alarm_state import is_composite, references, transitioned_at
+from montui_world.ext.alarm_records import child_record, full_record, parent_record
+from montui_world.ext.alarm_store import is_composite, references
+from montui_world.ext.cursor import decode_cursor, encode_cursor
 
 ALARM_TYPES = ("CompositeAlarm", "MetricAlarm", "LogAlarm")
 STATE_VALUES = ("OK", "ALARM", "INSUFFICIENT_DATA")
 DEFAULT_MAX_RECORDS = 50
 MAX_RECORDS = 100
-
-
-class InvalidNextToken(CloudWatchException):
-    """DescribeAlarms was given a NextToken it never issued."""
-
-    code = "InvalidNextToken"
 
 
 def describe_alarms(alarms: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
@@ -58,12 +47,12 @@ def describe_alarms(alarms: Mapping[str, Any], params: Mapping[str, Any]) -> dic
         else:
             selected = [a for _, a in sorted(alarms.items()) if parents_of in references(a)]
         selected = [a for a in selected if _kind(a) in kinds]
-        render = _child_record if children_of else _parent_record
+        render = child_record if children_of else parent_record
     else:
         kinds = set(types or ("MetricAlarm",))
         selected = [a for _, a in sorted(alarms.items()) if _kind(a) in kinds]
         selected = list(_filtered(selected, params))
-        render = _full_record
+        render = full_record
     page, next_token = _page(selected, params.get("NextToken"), max_records)
     result: dict[str, Any] = {
         "MetricAlarms": [render(a) for a in page if not is_composite(a)],
@@ -165,130 +154,16 @@ def _actions(alarm: Any) -> list[str]:
 
 def _page(alarms: list[Any], token: Any, max_records: int) -> tuple[list[Any], str | None]:
     if token:
-        after = _decode_token(str(token))
+        after = decode_cursor(str(token), _after)
         alarms = [a for a in alarms if a.name > after]
     page = alarms[:max_records]
     if len(alarms) > max_records:
-        return page, _encode_token(page[-1].name)
+        return page, encode_cursor({"after": page[-1].name})
     return page, None
 
 
-def _encode_token(after: str) -> str:
-    raw = json.dumps({"v": 1, "after": after}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _decode_token(token: str) -> str:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
-        after = decoded["after"]
-    except (binascii.Error, ValueError, KeyError, TypeError) as error:
-        raise InvalidNextToken("The service returned an invalid next token.") from error
+def _after(cursor: dict[str, Any]) -> str:
+    after = cursor["after"]
     if not isinstance(after, str):
-        raise InvalidNextToken("The service returned an invalid next token.")
+        raise TypeError("after")
     return after
-
-
-def _parent_record(alarm: Any) -> dict[str, Any]:
-    return {"AlarmName": alarm.name, "AlarmArn": alarm.alarm_arn}
-
-
-def _child_record(alarm: Any) -> dict[str, Any]:
-    return {
-        "AlarmName": alarm.name,
-        "AlarmArn": alarm.alarm_arn,
-        "StateValue": alarm.state_value,
-        "StateUpdatedTimestamp": alarm.state_updated_timestamp,
-    }
-
-
-def _full_record(alarm: Any) -> dict[str, Any]:
-    return _composite_record(alarm) if is_composite(alarm) else _metric_record(alarm)
-
-
-def _common(alarm: Any) -> dict[str, Any]:
-    return {
-        "AlarmName": alarm.name,
-        "AlarmArn": alarm.alarm_arn,
-        "AlarmDescription": alarm.description,
-        "AlarmConfigurationUpdatedTimestamp": alarm.configuration_updated_timestamp,
-        "ActionsEnabled": bool(alarm.actions_enabled),
-        "OKActions": list(alarm.ok_actions or []),
-        "AlarmActions": list(alarm.alarm_actions or []),
-        "InsufficientDataActions": list(alarm.insufficient_data_actions or []),
-        "StateValue": alarm.state_value,
-        "StateReason": alarm.state_reason,
-        "StateReasonData": alarm.state_reason_data,
-        "StateUpdatedTimestamp": alarm.state_updated_timestamp,
-    }
-
-
-def _composite_record(alarm: Any) -> dict[str, Any]:
-    record = _common(alarm)
-    record["AlarmRule"] = alarm.rule
-    record["StateTransitionedTimestamp"] = transitioned_at(alarm)
-    suppressor = getattr(alarm, "actions_suppressor", None)
-    if suppressor:
-        record["ActionsSuppressor"] = suppressor
-        record["ActionsSuppressorWaitPeriod"] = getattr(
-            alarm, "actions_suppressor_wait_period", None
-        )
-        record["ActionsSuppressorExtensionPeriod"] = getattr(
-            alarm, "actions_suppressor_extension_period", None
-        )
-    return _without_none(record)
-
-
-def _metric_record(alarm: Any) -> dict[str, Any]:
-    record = _common(alarm)
-    record.update(
-        {
-            "MetricName": alarm.metric_name,
-            "Namespace": alarm.namespace,
-            "Statistic": alarm.statistic,
-            "ExtendedStatistic": alarm.extended_statistic,
-            "Dimensions": [{"Name": d.name, "Value": d.value} for d in alarm.dimensions],
-            "Period": alarm.period,
-            "Unit": alarm.unit,
-            "EvaluationPeriods": alarm.evaluation_periods,
-            "DatapointsToAlarm": alarm.datapoints_to_alarm,
-            "Threshold": alarm.threshold,
-            "ComparisonOperator": alarm.comparison_operator,
-            "TreatMissingData": alarm.treat_missing_data,
-            "EvaluateLowSampleCountPercentile": alarm.evaluate_low_sample_count_percentile,
-            "Metrics": [_query_record(q) for q in alarm.metric_data_queries] or None,
-            "ThresholdMetricId": alarm.threshold_metric_id,
-            "StateTransitionedTimestamp": transitioned_at(alarm),
-        }
-    )
-    return _without_none(record)
-
-
-def _query_record(query: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "Id": query.id,
-        "Expression": query.expression,
-        "Label": query.label,
-        "ReturnData": query.return_data,
-        "Period": query.period,
-    }
-    stat = query.metric_stat
-    if stat is not None:
-        metric = stat.metric
-        record["MetricStat"] = _without_none(
-            {
-                "Metric": {
-                    "Namespace": metric.namespace,
-                    "MetricName": metric.metric_name,
-                    "Dimensions": [{"Name": d.name, "Value": d.value} for d in metric.dimensions],
-                },
-                "Period": stat.period,
-                "Stat": stat.stat,
-                "Unit": stat.unit,
-            }
-        )
-    return _without_none(record)
-
-
-def _without_none(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if v is not None}

@@ -21,18 +21,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from montui.model.alarm import AlarmState
-from montui.model.composite_rule import (
-    Rule,
-    blamed_children,
-    children,
-    composite_state,
-    parse_rule,
-)
+from montui.model.composite_rule import blamed_children, children, composite_state
 from montui_world.ext import history
+from montui_world.ext.alarm_store import references, rule_of, transitioned_at
 from montui_world.wording import json_time, long_time
 
 INITIAL_REASON = "Unchecked: Initial alarm creation"
@@ -45,23 +39,6 @@ _STATE_FIELDS = (
     "state_transitioned_timestamp",
     "history",
 )
-
-
-@lru_cache(maxsize=2048)
-def rule_of(text: str) -> Rule:
-    """The parsed AlarmRule (rules are validated when stored, so this does not fail)."""
-    return parse_rule(text)
-
-
-def is_composite(alarm: Any) -> bool:
-    """Composite alarms are the moto alarms that carry a rule."""
-    return getattr(alarm, "rule", None) is not None
-
-
-def transitioned_at(alarm: Any) -> datetime:
-    """When the alarm entered its current state value."""
-    moment = getattr(alarm, "state_transitioned_timestamp", None)
-    return moment if moment is not None else alarm.state_updated_timestamp  # type: ignore[no-any-return]
 
 
 def start_state(alarm: Any, previous: Any | None, at: datetime) -> None:
@@ -106,13 +83,6 @@ def set_state(alarm: Any, value: str, reason: str, reason_data: str | None, at: 
         new = history.StateRecord(value, reason, reason_data)
         history.record_state_change(alarm, old, new, at=at)
     return changed
-
-
-def references(alarm: Any) -> tuple[str, ...]:
-    """The alarm names a composite's rule references (ARNs reduced to names)."""
-    if not is_composite(alarm):
-        return ()
-    return children(rule_of(alarm.rule))
 
 
 def parents_of(alarms: Mapping[str, Any], name: str) -> list[Any]:

@@ -18,14 +18,12 @@ then date what they record (state and configuration timestamps) at that time ins
 now. It exists so the seeded scenario can hold alarms that went into ALARM 14 minutes ago and
 OK nine days ago. AWS ignores the header, so a seed run against AWS would still be valid.
 
-Handlers run under one lock: moto's server is threaded and its objects are not.
+Handlers run under `alarm_store.LOCK`: moto's server is threaded and its objects are not.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from datetime import UTC, datetime
 from typing import Any
 
 from moto.cloudwatch.exceptions import InvalidFormat, ResourceNotFound, ValidationError
@@ -33,18 +31,17 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult, EmptyResult
 
 from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
-from montui_world.clock import WORLD_CLOCK
-from montui_world.ext import CLOCK_HEADER, alarm_state
+from montui_world.ext import alarm_state
 from montui_world.ext.alarm_listing import STATE_VALUES, describe_alarms
+from montui_world.ext.alarm_store import LOCK, request_time
 
-_LOCK = threading.RLock()
 _MARK = "_montui_cloudwatch_ext"
 _original: dict[str, Any] = {}
 
 
 def install() -> None:
     """Patch moto's CloudWatch responses; calling it again changes nothing."""
-    with _LOCK:
+    with LOCK:
         if getattr(CloudWatchResponse, _MARK, False):
             return
         _original["put_metric_alarm"] = CloudWatchResponse.put_metric_alarm
@@ -59,29 +56,13 @@ def install() -> None:
         setattr(CloudWatchResponse, _MARK, True)
 
 
-def clock(response: Any) -> datetime:
-    """The time to record: the demo clock header's when present and valid, else now (naive
-    UTC, as moto keeps its timestamps)."""
-    value = response.headers.get(CLOCK_HEADER) if response.headers is not None else None
-    if value:
-        try:
-            moment = datetime.fromisoformat(str(value))
-        except ValueError:
-            moment = None
-        if moment is not None:
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(UTC).replace(tzinfo=None)
-            return moment
-    return WORLD_CLOCK.naive()
-
-
 def _put_metric_alarm(self: Any) -> ActionResult:
-    with _LOCK:
+    with LOCK:
         backend = self.cloudwatch_backend
         name = self._get_param("AlarmName")
         previous = backend.alarms.get(name)
         result: ActionResult = _original["put_metric_alarm"](self)
-        at = clock(self)
+        at = request_time(self)
         alarm = backend.alarms[name]
         alarm.configuration_updated_timestamp = at
         alarm_state.start_state(alarm, previous, at)
@@ -90,7 +71,7 @@ def _put_metric_alarm(self: Any) -> ActionResult:
 
 
 def _put_composite_alarm(self: Any) -> ActionResult:
-    with _LOCK:
+    with LOCK:
         backend = self.cloudwatch_backend
         name = self._get_param("AlarmName")
         rule = self._get_param("AlarmRule")
@@ -120,7 +101,7 @@ def _put_composite_alarm(self: Any) -> ActionResult:
         alarm.actions_suppressor_extension_period = self._get_param(
             "ActionsSuppressorExtensionPeriod"
         )
-        at = clock(self)
+        at = request_time(self)
         alarm.configuration_updated_timestamp = at
         alarm_state.start_state(alarm, previous, at)
         if alarm_state.evaluate_composite(backend.alarms, alarm, at, None):
@@ -144,7 +125,7 @@ def _validate_rule(alarms: Any, rule: Any) -> None:
 
 
 def _set_alarm_state(self: Any) -> ActionResult:
-    with _LOCK:
+    with LOCK:
         backend = self.cloudwatch_backend
         name = self._get_param("AlarmName")
         value = self._get_param("StateValue")
@@ -164,14 +145,14 @@ def _set_alarm_state(self: Any) -> ActionResult:
                 "satisfy constraint: Member must satisfy enum value set: "
                 f"[{', '.join(STATE_VALUES)}]"
             )
-        at = clock(self)
+        at = request_time(self)
         if alarm_state.set_state(alarm, value, reason, reason_data, at):
             alarm_state.refresh_parents(backend.alarms, name, at)
         return EmptyResult()
 
 
 def _describe_alarms(self: Any) -> ActionResult:
-    with _LOCK:
+    with LOCK:
         params = {
             key: self._get_param(key)
             for key in (

@@ -8,7 +8,7 @@ transition and its actions). A state that does not change is left alone, StateRe
 included, as AWS leaves it.
 
 Datapoints come from a `MetricSource`: by default the world's metric store
-(`montui_world.ext.metrics.datapoints`, imported on first use; tests may inject another).
+(`montui_world.ext.metrics.datapoints`; tests may inject another).
 Metric-math alarms fetch each MetricStat query and evaluate the returned expression with the
 world's metric math (`montui_world.ext.metric_math`, GetMetricData's own:
 `100*(errors/invocations)`, `FILL`, `METRICS()`, ...). Alarms the world cannot evaluate are
@@ -35,8 +35,11 @@ from montui.model.alarm import AlarmState
 from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, evaluate_at
 from montui.model.evaluation import Evaluation as _Evaluation
 from montui_world.ext import alarm_state
+from montui_world.ext import metric_math as mm
+from montui_world.ext.alarm_store import LOCK, all_backends, is_composite
+from montui_world.ext.metrics import datapoints
 from montui_world.loop import BackgroundLoop
-from montui_world.wording import as_utc
+from montui_world.wording import as_utc, moto_time
 
 Points = dict[datetime, float]
 
@@ -89,9 +92,7 @@ class StateChange:
 
 
 def default_source() -> MetricSource:
-    """The world's metric store (`montui_world.ext.metrics.datapoints`), imported on use."""
-    from montui_world.ext.metrics import datapoints
-
+    """The world's metric store (`montui_world.ext.metrics.datapoints`)."""
     source: MetricSource = datapoints
     return source
 
@@ -160,8 +161,6 @@ def _math_points(
     end: datetime,
 ) -> Points | None:
     """The returned expression's values, through the world's metric math."""
-    from montui_world.ext import metric_math as mm
-
     series: dict[str, Any] = {}
     expressions: dict[str, Any] = {}
     for query in queries:
@@ -218,32 +217,25 @@ def evaluate_alarm(alarm: Any, at: datetime, source: MetricSource) -> _Evaluatio
 def _metric_alarms() -> Iterator[tuple[Any, Any]]:
     """(backend, alarm) for every metric alarm in every account and region, snapshotted
     under the CloudWatch lock."""
-    from moto.cloudwatch.models import cloudwatch_backends
-
-    from montui_world.ext.cloudwatch import _LOCK
-
-    with _LOCK:
+    with LOCK:
         pairs = [
             (backend, alarm)
-            for regions in list(dict.values(cloudwatch_backends))
-            for backend in list(dict.values(regions))
+            for backend in all_backends()
             for alarm in list(backend.alarms.values())
-            if not alarm_state.is_composite(alarm)
+            if not is_composite(alarm)
         ]
     return iter(pairs)
 
 
 def _apply(backend: Any, alarm: Any, evaluation: _Evaluation, at: datetime) -> StateChange | None:
     """Apply a changed state under the lock, unless the alarm was replaced or moved since."""
-    from montui_world.ext.cloudwatch import _LOCK
-
-    with _LOCK:
+    with LOCK:
         if backend.alarms.get(alarm.name) is not alarm:
             return None
         old, new = alarm.state_value, evaluation.state.value
         if old == new or evaluation.previous.value != old:
             return None
-        moment = as_utc(at).replace(tzinfo=None)
+        moment = moto_time(at)
         alarm_state.set_state(alarm, new, evaluation.reason, evaluation.reason_json, moment)
         alarm_state.refresh_parents(backend.alarms, alarm.name, moment)
         return StateChange(backend.region_name, alarm.name, old, new, moment)

@@ -24,28 +24,28 @@ delete the alarm"). HistoryData is worded on first read: a 14-day backfill costs
 with explicit times; `StateRecord.from_evaluation` turns a `montui.model.evaluation`
 transition into a state without wording it yet. The wire protocol side (`install`) answers
 DescribeAlarmHistory and records deletions; `history_page` holds its filters and paging.
+They live in `history_api`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
 import itertools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from montui.model.evaluation import Evaluation
-from montui_world.wording import as_utc, json_time
+from montui_world.ext.alarm_records import full_record
+from montui_world.ext.alarm_store import alarm_type, backend_of
+from montui_world.wording import as_utc, json_time, moto_time
 
 STATE_UPDATE, CONFIGURATION_UPDATE, ACTION = "StateUpdate", "ConfigurationUpdate", "Action"
 HISTORY_ITEM_TYPES = (CONFIGURATION_UPDATE, STATE_UPDATE, ACTION)
 _STORE = "_montui_alarm_history"
-_MARK = "_montui_history_ext"
 _sequence = itertools.count()
 _REGION_NAMES = {"ap-northeast-1": "Asia Pacific (Tokyo)", "us-east-1": "US East (N. Virginia)"}
 
@@ -105,6 +105,11 @@ class HistoryItem:
     render: Callable[[], dict[str, Any]] = field(repr=False, compare=False)
     sequence: int = field(default_factory=lambda: next(_sequence))
 
+    @property
+    def position(self) -> tuple[datetime, int]:
+        """Where the item sorts: time, then recording order (the listing's cursor too)."""
+        return (self.timestamp, self.sequence)
+
     @cached_property
     def data(self) -> str:
         """HistoryData: compact JSON text."""
@@ -122,14 +127,6 @@ class HistoryItem:
         }
 
 
-def backend_of(alarm: Any) -> Any:
-    """moto's CloudWatch backend holding `alarm` (region and account from its ARN)."""
-    from moto.cloudwatch.models import cloudwatch_backends
-
-    _, _, _, region, account = alarm.alarm_arn.split(":")[:5]
-    return cloudwatch_backends[account][region]
-
-
 def items_of(backend: Any) -> list[HistoryItem]:
     """The backend's history, oldest first (ties in recording order)."""
     store: list[HistoryItem] = backend.__dict__.setdefault(_STORE, [])
@@ -140,21 +137,8 @@ def _add(
     alarm: Any, at: datetime, kind: str, summary: str, render: Callable[[], dict[str, Any]]
 ) -> HistoryItem:
     item = HistoryItem(alarm.name, alarm_type(alarm), at, kind, summary, render)
-    bisect.insort(items_of(backend_of(alarm)), item, key=_order)
+    bisect.insort(items_of(backend_of(alarm)), item, key=lambda i: i.position)
     return item
-
-
-def _order(item: HistoryItem) -> tuple[datetime, int]:
-    return (item.timestamp, item.sequence)
-
-
-def _naive(moment: datetime) -> datetime:
-    return as_utc(moment).replace(tzinfo=None)
-
-
-def alarm_type(alarm: Any) -> str:
-    """`CompositeAlarm` or `MetricAlarm`."""
-    return "CompositeAlarm" if getattr(alarm, "rule", None) is not None else "MetricAlarm"
 
 
 def record_state_change(
@@ -164,7 +148,7 @@ def record_state_change(
     state. Returns the items added. Nothing is recorded when the value did not change."""
     if old.value == new.value:
         return []
-    moment = _naive(at)
+    moment = moto_time(at)
     summary = f"Alarm updated from {old.value} to {new.value}"
     data = {"version": "1.0", "oldState": old, "newState": new}
     items = [_add(alarm, moment, STATE_UPDATE, summary, lambda: _states(data))]
@@ -263,9 +247,7 @@ _NOT_TRIGGER = ("State", "Alarm", "Actions", "OKActions", "InsufficientData", "T
 
 
 def _trigger(alarm: Any) -> dict[str, Any]:
-    from montui_world.ext.alarm_listing import _full_record
-
-    record = _full_record(alarm)
+    record = full_record(alarm)
     trigger = {k: v for k, v in record.items() if not k.startswith(_NOT_TRIGGER)}
     return trigger | {"Threshold": record.get("Threshold")}
 
@@ -279,7 +261,7 @@ def record_configuration(alarm: Any, change: str, *, at: datetime) -> HistoryIte
     with the alarm's configuration as it is now."""
     verb, key = _CONFIG_WORDS[change]
     settings = alarm_configuration(alarm)
-    moment = _naive(at)
+    moment = moto_time(at)
     settings["timestamp"] = json_time(moment)
     data = {"type": change, "version": "1.0", key: settings}
     return _add(alarm, moment, CONFIGURATION_UPDATE, f'Alarm "{alarm.name}" {verb}', lambda: data)
@@ -288,9 +270,7 @@ def record_configuration(alarm: Any, change: str, *, at: datetime) -> HistoryIte
 def alarm_configuration(alarm: Any) -> dict[str, Any]:
     """The alarm's settings as ConfigurationUpdate HistoryData lists them: DescribeAlarms'
     record without the state, keys in camelCase."""
-    from montui_world.ext.alarm_listing import _full_record
-
-    record = _full_record(alarm)
+    record = full_record(alarm)
     return {
         _camel(k): _camel_keys(v)
         for k, v in record.items()
@@ -308,122 +288,3 @@ def _camel_keys(value: Any) -> Any:
     if isinstance(value, list):
         return [_camel_keys(v) for v in value]
     return value
-
-
-# --- the wire protocol --------------------------------------------------------------------
-
-
-def install() -> None:
-    """Answer DescribeAlarmHistory and record deletions in moto's CloudWatch; idempotent."""
-    from moto.cloudwatch.responses import CloudWatchResponse
-
-    if getattr(CloudWatchResponse, _MARK, False):
-        return
-    original_delete = CloudWatchResponse.delete_alarms
-
-    def delete_alarms(self: Any) -> Any:
-        from montui_world.ext.cloudwatch import _LOCK, clock
-
-        with _LOCK:
-            alarms = self.cloudwatch_backend.alarms
-            at = clock(self)
-            for name in self._get_param("AlarmNames", []) or []:
-                if name in alarms:
-                    record_configuration(alarms[name], "Delete", at=at)
-            return original_delete(self)
-
-    def describe_alarm_history(self: Any) -> Any:
-        from moto.core.responses import ActionResult
-
-        from montui_world.ext.cloudwatch import _LOCK
-
-        params = {key: self._get_param(key) for key in _PARAMS}
-        with _LOCK:
-            items = list(items_of(self.cloudwatch_backend))
-        return ActionResult(history_page(items, params))
-
-    setattr(CloudWatchResponse, "delete_alarms", delete_alarms)  # noqa: B010 (mypy)
-    setattr(CloudWatchResponse, "describe_alarm_history", describe_alarm_history)  # noqa: B010
-    setattr(CloudWatchResponse, _MARK, True)
-
-
-def history_page(items: list[HistoryItem], params: Mapping[str, Any]) -> dict[str, Any]:
-    """The DescribeAlarmHistory output over `items` (oldest first) for `params`.
-
-    Filters combine; `AlarmTypes` absent means metric alarms only, as the API reference says
-    (even with an AlarmName: ask for CompositeAlarm to see a composite's history).
-    MaxRecords 1..100, default 100; the NextToken is a cursor after the last item returned.
-    """
-    from moto.cloudwatch.exceptions import ValidationError
-
-    from montui_world.ext.alarm_listing import InvalidNextToken
-
-    limit = params.get("MaxRecords")
-    limit = 100 if limit is None else int(limit)
-    if not 1 <= limit <= 100:
-        raise ValidationError(
-            f"1 validation error detected: Value '{limit}' at 'maxRecords' failed to satisfy "
-            "constraint: Member must have value between 1 and 100"
-        )
-    wanted = _enum(params.get("HistoryItemType"), HISTORY_ITEM_TYPES, "historyItemType")
-    scan = _enum(params.get("ScanBy"), _SCANS, "scanBy") or "TimestampDescending"
-    types = list(params.get("AlarmTypes") or []) or ["MetricAlarm"]
-    for kind in types:
-        _enum(kind, ("CompositeAlarm", "MetricAlarm"), "alarmTypes")
-    name, start, end = params.get("AlarmName"), params.get("StartDate"), params.get("EndDate")
-    start = _naive(start) if start is not None else None
-    end = _naive(end) if end is not None else None
-    selected = [
-        item
-        for item in items
-        if (not name or item.alarm_name == name)
-        and item.alarm_type in types
-        and (wanted is None or item.item_type == wanted)
-        and (start is None or item.timestamp >= start)
-        and (end is None or item.timestamp <= end)
-    ]
-    descending = scan == "TimestampDescending"
-    if descending:
-        selected.reverse()
-    token = params.get("NextToken")
-    if token:
-        cursor = _decode(str(token), InvalidNextToken)
-        selected = [
-            i for i in selected if _order(i) != cursor and (_order(i) < cursor) == descending
-        ]
-    page = selected[:limit]
-    result: dict[str, Any] = {"AlarmHistoryItems": [item.record() for item in page]}
-    if len(selected) > limit:
-        result["NextToken"] = _encode(_order(page[-1]))
-    return result
-
-
-_SCANS = ("TimestampDescending", "TimestampAscending")
-_FILTERS = ("AlarmName", "AlarmTypes", "HistoryItemType", "StartDate", "EndDate", "ScanBy")
-_PARAMS = (*_FILTERS, "MaxRecords", "NextToken")
-
-
-def _enum(value: Any, allowed: tuple[str, ...], field_name: str) -> str | None:
-    from moto.cloudwatch.exceptions import ValidationError
-
-    if value is None or value == "":
-        return None
-    if value not in allowed:
-        raise ValidationError(
-            f"1 validation error detected: Value '{value}' at '{field_name}' failed to "
-            f"satisfy constraint: Member must satisfy enum value set: [{', '.join(allowed)}]"
-        )
-    return str(value)
-
-
-def _encode(cursor: tuple[datetime, int]) -> str:
-    raw = json.dumps({"v": 1, "t": cursor[0].isoformat(), "s": cursor[1]}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode(token: str, error: type[Exception]) -> tuple[datetime, int]:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return datetime.fromisoformat(decoded["t"]), int(decoded["s"])
-    except (binascii.Error, ValueError, KeyError, TypeError) as problem:
-        raise error("The service returned an invalid next token.") from problem

@@ -29,8 +29,8 @@ from typing import Any
 from moto.logs.models import LogStream, logs_backends
 
 from montui_world.clock import WORLD_CLOCK
+from montui_world.identity import DEMO_ACCOUNT
 from montui_world.insights import LogEvent
-from montui_world.world import DEMO_ACCOUNT
 
 __all__ = [
     "STORE_LOCK",
