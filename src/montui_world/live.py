@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -90,11 +91,12 @@ class Scenario:
         """How far the scenario has been moved (its clock, for the evaluator)."""
         return self.reached
 
-    def build(self, endpoint: str) -> SeedSummary:
-        """Configure the world at `endpoint` (running in this process) and backfill it."""
+    def build(self, endpoint: str, headers: Mapping[str, str] | None = None) -> SeedSummary:
+        """Configure the world at `endpoint` (running in this process) and backfill it;
+        `headers` go with every request (`World.seeder_headers` for a gated world)."""
         started = time.perf_counter()
         WORLD_CLOCK.follow(self.now)  # the world's read APIs answer as of the scenario's time
-        clients = Clients(endpoint)
+        clients = Clients(endpoint, headers)
         topics, filters = configure_alarms(clients, self.plan)
         datapoints = backfill.write_metrics(self.plan, self.series, self.plan.now)
         with LOCK:

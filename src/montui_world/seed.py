@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -62,14 +63,16 @@ class SeedSummary:
 
 class Clients:
     """One boto3 client per (service, region), sharing a session; CloudWatch requests carry
-    the demo clock when one is set."""
+    the demo clock when one is set, and every request the extra `headers` (the seeder's pass
+    through a world that is not open yet, `World.seeder_headers`)."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, headers: Mapping[str, str] | None = None) -> None:
         self.session = boto3.session.Session(
             aws_access_key_id=FAKE_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET_KEY
         )
         self.endpoint = endpoint
         self.clock: datetime | None = None
+        self.headers = dict(headers or {})
         self._clients: dict[tuple[str, str], Any] = {}
         # The requests are built here from checked specs: skipping botocore's client-side
         # parameter validation saves a third of the seeding time (PutMetricData batches).
@@ -85,8 +88,14 @@ class Clients:
             )
             if service == "cloudwatch":
                 client.meta.events.register("before-sign.cloudwatch", self._stamp)
+            if self.headers:
+                client.meta.events.register("before-sign", self._add_headers)
             self._clients[key] = client
         return self._clients[key]
+
+    def _add_headers(self, request: Any, **_: Any) -> None:
+        for name, value in self.headers.items():
+            request.headers[name] = value
 
     def _stamp(self, request: Any, **_: Any) -> None:
         if self.clock is not None:

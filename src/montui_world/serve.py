@@ -10,6 +10,10 @@ faster world starts a little in the past and never runs ahead of the wall clock,
 `live.CatchUpClock`). A couple of simulated minutes after the start the contact form's
 incident unfolds. Logs Insights queries take realistic time (`DEMO_PACING`).
 
+Ready means ready: the port is bound at once (a busy port fails at once), but until the world
+is seeded every request gets HTTP 503 `ServiceUnavailable` (`Retry-After: 1`, which AWS
+clients retry), so nobody ever sees a half-seeded world (`montui_world.gate`).
+
 Without `--ready-json` it prints the endpoint and the shell lines that point the AWS CLI and
 montui at it, then serves until Ctrl-C (or SIGTERM), exiting 0 without a traceback.
 
@@ -62,19 +66,22 @@ def serve(
     ready: Callable[[World], None] | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Start the world on 127.0.0.1:`port`, seed it, call `ready`, and serve (the scenario
-    moving at `speed`) until SIGINT, SIGTERM or `stop` is set. Signal handlers are installed
-    only when called from the main thread (and restored on return)."""
+    """Start the world on 127.0.0.1:`port`, seed it, open it, call `ready`, and serve (the
+    scenario moving at `speed`) until SIGINT, SIGTERM or `stop` is set. The port is bound
+    first, but until the world is seeded it answers only the seeder (HTTP 503 to anyone
+    else, see `montui_world.gate`). Signal handlers are installed only when called from the
+    main thread (and restored on return)."""
     stop = stop if stop is not None else threading.Event()
     restore = _handle_signals(stop)
-    world = World(port=port).start()
+    world = World(port=port, gated=True).start()
     pacing = logs.configure(pacing=logs.DEMO_PACING)
     ticker: Ticker | None = None
     try:
         start = datetime.now(UTC) - lead_for(speed)
         scenario = Scenario(seed=seed, now=start)
-        scenario.build(world.endpoint)
+        scenario.build(world.endpoint, world.seeder_headers)
         ticker = Ticker(scenario, CatchUpClock(start, speed)).start()
+        world.open()  # ready means ready: until now everyone else got HTTP 503 (see `gate`)
         if ready is not None:
             ready(world)
         while not stop.wait(0.25):

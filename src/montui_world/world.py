@@ -15,6 +15,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from montui_world import ext
+from montui_world.gate import SeedingGate
 
 
 @dataclass
@@ -26,10 +27,15 @@ class World:
     application the way moto's `ThreadedMotoServer` does, except that binding happens in the
     caller (a busy port raises OSError here instead of hanging), the socket is closed on stop,
     and socketserver's last-resort error printing to stderr is silenced.
+
+    `gated=True` (what `serve` uses): the world answers only requests carrying
+    `seeder_headers` until `open()`, everyone else gets HTTP 503 (see `gate`).
     """
 
     host: str = "127.0.0.1"
     port: int = 0
+    gated: bool = False
+    _gate: SeedingGate | None = field(default=None, repr=False)
     _server: Any = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -41,7 +47,9 @@ class World:
     def start(self) -> World:
         """Install the extensions and serve on `host:port` (port 0: any free port)."""
         ext.install()
-        app = DomainDispatcherApplication(create_backend_app)
+        app: Any = DomainDispatcherApplication(create_backend_app)
+        if self.gated:
+            app = self._gate = SeedingGate(app)
         server = make_server(
             self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
         )
@@ -54,6 +62,16 @@ class World:
         )
         self._thread.start()
         return self
+
+    @property
+    def seeder_headers(self) -> dict[str, str]:
+        """What the seeding clients send to be answered while the world is not open yet."""
+        return self._gate.seeder_headers if self._gate is not None else {}
+
+    def open(self) -> None:
+        """Answer every request from now on (a world that is not gated always does)."""
+        if self._gate is not None:
+            self._gate.open()
 
     def reset(self) -> None:
         """Forget every resource (between tests)."""
