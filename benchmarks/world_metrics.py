@@ -96,7 +96,7 @@ def timed(clock: Clock, call: Any, runs: int) -> str:
 
 
 _CHILD = (
-    "import sys; from montui_world.world import World; world = World.start; "
+    "import sys; from montui_world.world import World; world = World().start(); "
     "print(world.endpoint, flush=True); sys.stdin.read(); world.stop()"
 )
 
