@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 import time_machine
 
-from montui.demo.world import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
+from montui_world.identity import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+from montui_world.world import World
 
 CLOCK_AHEAD_VARIABLE = "MONTUI_TEST_CLOCK_AHEAD_DAYS"
 
@@ -86,7 +87,7 @@ SCENARIO_SEED = 7
 _SENTINEL = "_montui_test_scenario"
 
 if TYPE_CHECKING:
-    from montui.demo.live import Scenario
+    from montui_world.live import Scenario
 
 
 class ScenarioWorld:
@@ -119,7 +120,7 @@ class ScenarioWorld:
     def rebuild(self) -> Scenario:
         from moto.cloudwatch.models import cloudwatch_backends
 
-        from montui.demo.live import Scenario
+        from montui_world.live import Scenario
 
         self.world.reset()
         scenario = Scenario(seed=SCENARIO_SEED, now=SCENARIO_START)

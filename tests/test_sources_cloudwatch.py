@@ -9,11 +9,11 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.world import World
 from montui.model.alarm import AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import AccessDenied, ServiceError
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 OTHER = "us-east-1"
@@ -200,7 +200,7 @@ async def test_composite_alarm_live_if_the_world_supports_it(
             ActionsSuppressorWaitPeriod=60,
             ActionsSuppressorExtensionPeriod=60,
         )
-    except Exception as exc:  # plain moto 5.2.5 answers 500; montui.demo.ext adds the API
+    except Exception as exc:  # plain moto 5.2.5 answers 500; montui_world.ext adds the API
         pytest.skip(f"the local world cannot create composite alarms: {exc}")
     alarms = {a.name: a for a in await describe_alarms(clients, REGION)}
     parent = alarms["parent"]

@@ -14,7 +14,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from montui.demo.world import World
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import LAMBDA_ERRORS, DrilldownPlan, DrilldownRule
 from montui.sources.cloudwatch import describe_alarms
@@ -22,6 +21,7 @@ from montui.sources.drilldown import NO_METRIC_FILTERS, NO_REST_APIS, gather_pla
 from montui.sources.errors import AccessDenied
 from montui.sources.logs import run_query
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.world import World
 from tests.conftest import ScenarioWorld
 from tests.fakes import NOW, make_alarm
 

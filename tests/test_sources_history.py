@@ -10,13 +10,13 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.scenario.hitori import INCIDENT
-from montui.demo.world import World
 from montui.model.alarm import AlarmState
 from montui.model.history import HistoryKind
 from montui.sources.errors import EndpointUnreachable
 from montui.sources.history import alarm_history, history_item_from_api
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.scenario.hitori import INCIDENT
+from montui_world.world import World
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
 REGION = "ap-northeast-1"

@@ -12,14 +12,14 @@ from typing import Any, TypeVar
 import boto3
 import pytest
 
-from montui.demo.ext import logs as logs_ext
-from montui.demo.world import World
 from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition
 from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import BadRequest
 from montui.sources.logs import log_groups, metric_filters, query_definitions, run_query
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.ext import logs as logs_ext
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 _T = TypeVar("_T")

@@ -10,8 +10,6 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.scenario.hitori import INCIDENT
-from montui.demo.world import World
 from montui.model.alarm import MetricQuery, MetricRef
 from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
 from montui.model.metrics import TimeWindow
@@ -19,6 +17,8 @@ from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import BadRequest
 from montui.sources.metrics import get_metric_data, query_to_api, series_from_results
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.scenario.hitori import INCIDENT
+from montui_world.world import World
 from tests.conftest import ScenarioWorld
 
 REGION = "ap-northeast-1"

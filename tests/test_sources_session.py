@@ -12,7 +12,6 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.world import World
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import (
     EndpointUnreachable,
@@ -23,6 +22,7 @@ from montui.sources.errors import (
 )
 from montui.sources.regions import check_region, is_valid_region, known_regions
 from montui.sources.session import AwsClients, AwsTarget, resolve_target
+from montui_world.world import World
 
 DEAD = "http://127.0.0.1:9"
 
