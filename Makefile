@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint typecheck unit screenshots bench clean
+.PHONY: demo test lint typecheck unit unit-year-ahead screenshots bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "montui needs Python >= 3.11 (set PYTHON=python3.11)")'
@@ -27,6 +27,7 @@ demo: $(VENV)/.demo-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
@@ -34,7 +35,11 @@ typecheck: $(VENV)/.test-installed
 unit: $(VENV)/.test-installed
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-test: lint typecheck unit
+# The same suite with the wall clock a year ahead: a test that depends on today's date fails.
+unit-year-ahead: $(VENV)/.test-installed
+	MONTUI_TEST_CLOCK_AHEAD_DAYS=365 $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test: lint typecheck unit unit-year-ahead
 
 screenshots: $(VENV)/.test-installed
 	$(BIN)/python scripts/screenshots.py

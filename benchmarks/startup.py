@@ -31,7 +31,7 @@ AWSCLI = "awscli==1.46.3"
 
 
 def start_world() -> tuple[subprocess.Popen[bytes], dict[str, object]]:
-    cmd = [sys.executable, "-m", "montui.demo", "serve", "--port", "0", "--ready-json"]
+    cmd = [sys.executable, "-m", "montui_world", "serve", "--port", "0", "--ready-json"]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert proc.stdout is not None
     info: dict[str, object] = json.loads(proc.stdout.readline())

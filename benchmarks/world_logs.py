@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import boto3  # noqa: E402
 
-from montui.demo.ext import logs as logs_ext  # noqa: E402
-from montui.demo.insights.bench import DAY_MS, DAY_START_MS, lambda_day  # noqa: E402
-from montui.demo.world import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World  # noqa: E402
+from montui_world.ext import logs as logs_ext  # noqa: E402
+from montui_world.identity import FAKE_ACCESS_KEY, FAKE_SECRET_KEY  # noqa: E402
+from montui_world.insights.bench import DAY_MS, DAY_START_MS, lambda_day  # noqa: E402
+from montui_world.world import World  # noqa: E402
 
 REGION = "ap-northeast-1"
 QUERIES = (

@@ -28,8 +28,9 @@ from typing import Any
 import boto3
 from botocore.utils import parse_timestamp
 
-from montui.demo.ext.metrics import STORE
-from montui.demo.world import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
+from montui_world.ext.metrics import STORE
+from montui_world.identity import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 SUM_QUERY = {"Id": "total", "Expression": "SUM(METRICS())"}
@@ -95,7 +96,7 @@ def timed(clock: Clock, call: Any, runs: int) -> str:
 
 
 _CHILD = (
-    "import sys; from montui.demo.world import World; world = World().start(); "
+    "import sys; from montui_world.world import World; world = World().start(); "
     "print(world.endpoint, flush=True); sys.stdin.read(); world.stop()"
 )
 

@@ -4,7 +4,7 @@
 
 Prints, asserting nothing:
 
-1. spawn -> ready line of `python -m montui.demo serve --port 0 --ready-json` (the 14-day
+1. spawn -> ready line of `python -m montui_world serve --port 0 --ready-json` (the 14-day
    backfill included), and the serve process's resident memory once ready;
 2. the same process at `--speed 600` (a simulated hour every six seconds): resident memory
    after one simulated hour of live metrics, logs and evaluation;
@@ -30,9 +30,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import boto3  # noqa: E402
 
-from montui.demo.world import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World  # noqa: E402
+from montui_world.identity import FAKE_ACCESS_KEY, FAKE_SECRET_KEY  # noqa: E402
+from montui_world.world import World  # noqa: E402
 
-SERVE = [sys.executable, "-m", "montui.demo", "serve", "--port", "0", "--ready-json"]
+SERVE = [sys.executable, "-m", "montui_world", "serve", "--port", "0", "--ready-json"]
 REGION = "ap-northeast-1"
 
 
@@ -126,8 +127,8 @@ def live_figures() -> None:
 
 
 def in_process_figures() -> None:
-    from montui.demo.live import Scenario
-    from montui.demo.scenario.logs import LOG_GROUPS
+    from montui_world.live import Scenario
+    from montui_world.scenario.logs import LOG_GROUPS
 
     world = World().start()
     try:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import time_machine
 
-from montui.demo.world import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, World
+from montui_world.identity import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+from montui_world.world import World
+
+CLOCK_AHEAD_VARIABLE = "MONTUI_TEST_CLOCK_AHEAD_DAYS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With MONTUI_TEST_CLOCK_AHEAD_DAYS=N, the whole run (each xdist worker) sees the wall
+    clock N days ahead (`make test` runs the suite once more a year ahead): a test that
+    depends on today's date fails there. Monotonic clocks are left alone."""
+    days = os.environ.get(CLOCK_AHEAD_VARIABLE)
+    if days:
+        time_machine.travel(timedelta(days=int(days)), tick=True).start()
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +87,7 @@ SCENARIO_SEED = 7
 _SENTINEL = "_montui_test_scenario"
 
 if TYPE_CHECKING:
-    from montui.demo.live import Scenario
+    from montui_world.live import Scenario
 
 
 class ScenarioWorld:
@@ -106,7 +120,7 @@ class ScenarioWorld:
     def rebuild(self) -> Scenario:
         from moto.cloudwatch.models import cloudwatch_backends
 
-        from montui.demo.live import Scenario
+        from montui_world.live import Scenario
 
         self.world.reset()
         scenario = Scenario(seed=SCENARIO_SEED, now=SCENARIO_START)

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from montui.cli import main
-from montui.demo.world import World
+from montui_world.world import World
 
 REGIONS = ("ap-northeast-1", "us-east-1")
 

@@ -20,8 +20,8 @@ import pytest
 
 from montui.cli import main
 from montui.commands.query import caret_lines
-from montui.demo.ext import logs as logs_ext
-from montui.demo.world import World
+from montui_world.ext import logs as logs_ext
+from montui_world.world import World
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
 REGION = "ap-northeast-1"

@@ -50,7 +50,7 @@ def test_quitting_in_the_middle_of_a_long_query_leaves_no_query_running(
 ) -> None:
     """`l` on the top alarm, `enter` runs the plan; `q` while the query is still running
     (the world keeps it Running for a minute): the world reports no running query after."""
-    from montui.demo.ext.logs_queries import QueryPacing, configure, restore
+    from montui_world.ext.logs_queries import QueryPacing, configure, restore
 
     previous = configure(
         pacing=QueryPacing(scheduled_seconds=0.2, min_running_seconds=60, max_running_seconds=60)

@@ -11,14 +11,14 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.ext import logs as logs_ext
-from montui.demo.world import World
 from montui.feeds.insights import AwsLogsInsights, LogsInsights
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.alarm import AlarmState
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
 from montui.model.place import Place
+from montui_world.ext import logs as logs_ext
+from montui_world.world import World
 from tests.fakes import FakeInsights, make_alarm
 
 REGION = "ap-northeast-1"

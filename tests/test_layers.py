@@ -1,5 +1,7 @@
-"""The layer rules of ARCHITECTURE.md, checked: model and sources know nothing of the UI;
-ui and sources never import the demo world; the first frame's imports leave out the AWS stack."""
+"""The layer rules of ARCHITECTURE.md, checked at run time (import-linter checks them statically
+in `make lint`): model and sources know nothing of the UI; montui never imports the local AWS
+world (`montui_world`), which imports only `montui.model`; the first frame's imports leave out
+the AWS stack."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "montui"
+WORLD = SRC.parent / "montui_world"
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -51,11 +54,23 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("layer", ["ui", "feeds", "sources", "model"])
-def test_layer_never_imports_the_demo_world(layer: str) -> None:
-    for path in (SRC / layer).rglob("*.py"):
-        bad = {n for n in _imports(path) if n.startswith("montui.demo")}
+def test_montui_never_imports_the_world() -> None:
+    for path in SRC.rglob("*.py"):
+        bad = {n for n in _imports(path) if n.split(".")[0] == "montui_world"}
         assert not bad, f"{path.relative_to(SRC)} imports {bad}"
+
+
+def test_the_world_imports_only_the_model_of_montui() -> None:
+    for path in WORLD.rglob("*.py"):
+        montui = {n for n in _imports(path) if n.split(".")[0] == "montui"}
+        bad = {n for n in montui if n != "montui.model" and not n.startswith("montui.model.")}
+        assert not bad, f"{path.relative_to(WORLD)} imports {bad}"
+
+
+def test_the_world_runs_without_importing_the_console() -> None:
+    loaded = _loaded_after("import montui_world.serve")
+    assert not {m for m in loaded if m.startswith("montui.") and not m.startswith("montui.model")}
+    assert not _top(loaded) & {"textual", "rich", "aiobotocore"}
 
 
 @pytest.mark.parametrize("layer", ["model", "sources", "feeds"])

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from montui.demo.insights import parse_query
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.model.drilldown import (
     APIGATEWAY_5XX,
@@ -25,6 +24,7 @@ from montui.model.drilldown import (
     plan_drilldown,
 )
 from montui.model.evaluation import Episode
+from montui_world.insights import parse_query
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 FIRED = NOW - timedelta(minutes=10)

@@ -15,6 +15,7 @@ from montui.model.history import (
     alarm_episodes,
     noise_verdict,
 )
+from montui.model.place import Place
 from montui.sources.history import alarm_history
 from montui.sources.session import AwsClients, AwsTarget
 from tests.conftest import SCENARIO_START, ScenarioWorld
@@ -145,7 +146,7 @@ async def scenario_verdict(
     start = SCENARIO_START - timedelta(days=14)
     async with AwsClients(AwsTarget(None, (region,), world.endpoint)) as aws:
         items = await alarm_history(
-            aws, region, name, start=start, end=SCENARIO_START, kinds=[HistoryKind.STATE]
+            aws, Place("", region), name, start=start, end=SCENARIO_START, kinds=[HistoryKind.STATE]
         )
     found = alarm_episodes(items, window_start=start, now=SCENARIO_START, current=OK)
     return found, noise_verdict(found, period_seconds=60, now=SCENARIO_START)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from montui.demo.ext.metrics import datapoints
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.model.evaluation import AlarmSettings
 from montui.model.tuning import TuneSettings, backtest, put_metric_alarm_command
+from montui_world.ext.metrics import datapoints
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)

@@ -192,8 +192,9 @@ def test_stale_temp_files_are_cleaned_on_load(tmp_path: Path) -> None:
     recent = tmp_path / ".history.json.def.tmp"
     stale.write_text("{")
     recent.write_text("{")
-    old = time.time() - 3600
-    os.utime(stale, (old, old))
+    now = time.time()  # ages relative to the clock the book reads, whatever the date
+    os.utime(stale, (now - 3600, now - 3600))
+    os.utime(recent, (now, now))
     fresh(tmp_path)
     assert not stale.exists()
     assert recent.exists()  # may belong to another montui writing right now

@@ -9,12 +9,12 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.world import World
 from montui.model.alarm import AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import AccessDenied, ServiceError
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 OTHER = "us-east-1"
@@ -201,7 +201,7 @@ async def test_composite_alarm_live_if_the_world_supports_it(
             ActionsSuppressorWaitPeriod=60,
             ActionsSuppressorExtensionPeriod=60,
         )
-    except Exception as exc:  # plain moto 5.2.5 answers 500; montui.demo.ext adds the API
+    except Exception as exc:  # plain moto 5.2.5 answers 500; montui_world.ext adds the API
         pytest.skip(f"the local world cannot create composite alarms: {exc}")
     alarms = {a.name: a for a in await describe_alarms(clients, Place("", REGION))}
     parent = alarms["parent"]
@@ -234,7 +234,7 @@ class StubClients(AwsClients):
         super().__init__(AwsTarget(None, (REGION,)))
         self.stub = stub
 
-    async def client(self, service: str, region: str) -> Any:
+    async def client(self, service: str, place: Place) -> Any:
         return self.stub
 
 
@@ -254,7 +254,7 @@ async def test_paging_follows_next_token_to_the_end() -> None:
             {"MetricAlarms": [], "CompositeAlarms": [raw_alarm("e")]},
         ]
     )
-    alarms = await describe_alarms(StubClients(stub), REGION, state=AlarmState.ALARM)
+    alarms = await describe_alarms(StubClients(stub), Place("", REGION), state=AlarmState.ALARM)
     assert [a.name for a in alarms] == ["a", "b", "c", "d", "e"]
     assert [a.kind for a in alarms][-2:] == [AlarmKind.COMPOSITE, AlarmKind.COMPOSITE]
     assert [r.get("NextToken") for r in stub.requests] == [None, "t1", "t2"]
@@ -272,7 +272,7 @@ async def test_paging_stops_on_a_repeated_token() -> None:
         ]
     )
     with pytest.raises(ServiceError, match="same NextToken"):
-        await describe_alarms(StubClients(stub), REGION)
+        await describe_alarms(StubClients(stub), Place("", REGION))
     assert len(stub.requests) == 2
 
 
@@ -286,7 +286,7 @@ async def test_no_raw_exception_escapes() -> None:
             )
 
     with pytest.raises(AccessDenied) as info:
-        await describe_alarms(StubClients(Broken()), REGION)
+        await describe_alarms(StubClients(Broken()), Place("", REGION))
     assert info.value.hint == "grant cloudwatch:DescribeAlarms"
     assert info.value.region == REGION
 
@@ -295,4 +295,4 @@ async def test_no_raw_exception_escapes() -> None:
             return {"MetricAlarms": [{"StateValue": "OK"}]}  # no AlarmName
 
     with pytest.raises(ServiceError):
-        await describe_alarms(StubClients(Garbage()), REGION)
+        await describe_alarms(StubClients(Garbage()), Place("", REGION))

@@ -39,6 +39,7 @@ def test_composite_alarm_from_api() -> None:
     assert alarm == Alarm(
         name="checkout-degraded",
         region=REGION,
+        account="123456789012",
         kind=AlarmKind.COMPOSITE,
         state=AlarmState.ALARM,
         state_updated=datetime(2026, 3, 1, 3, 5, tzinfo=UTC),

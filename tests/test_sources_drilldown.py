@@ -14,7 +14,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from montui.demo.world import World
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import LAMBDA_ERRORS, DrilldownPlan, DrilldownRule
 from montui.model.place import Place
@@ -23,6 +22,7 @@ from montui.sources.drilldown import NO_METRIC_FILTERS, NO_REST_APIS, gather_pla
 from montui.sources.errors import AccessDenied
 from montui.sources.logs import run_query
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.world import World
 from tests.conftest import ScenarioWorld
 from tests.fakes import NOW, make_alarm
 
@@ -264,7 +264,7 @@ def test_incident_plans_find_the_error_lines(scenario_world: ScenarioWorld) -> N
             )
             window = plan.window
             results = run_query(
-                clients, REGION, plan.query, plan.log_groups, window.start, window.end
+                clients, Place("", REGION), plan.query, plan.log_groups, window.start, window.end
             )
             async with aclosing(results) as snapshots:
                 final = [s async for s in snapshots][-1]

@@ -10,14 +10,14 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.scenario.hitori import INCIDENT
-from montui.demo.world import World
 from montui.model.alarm import AlarmState
 from montui.model.history import HistoryKind
 from montui.model.place import Place
 from montui.sources.errors import EndpointUnreachable
 from montui.sources.history import alarm_history, history_item_from_api
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.scenario.hitori import INCIDENT
+from montui_world.world import World
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
 REGION = "ap-northeast-1"
@@ -86,7 +86,7 @@ async def test_every_page_and_every_kind(world: World, clients: AwsClients) -> N
     assert len(states) == 130  # more than one page of 100
     assert any(i.kind is HistoryKind.CONFIGURATION for i in items)
     only_config = await alarm_history(
-        clients, REGION, "busy", kinds=[HistoryKind.CONFIGURATION], **span()
+        clients, Place("", REGION), "busy", kinds=[HistoryKind.CONFIGURATION], **span()
     )
     assert only_config and all(i.kind is HistoryKind.CONFIGURATION for i in only_config)
 
@@ -116,7 +116,7 @@ async def test_the_scenario_history(scenario_world: ScenarioWorld) -> None:
     async with AwsClients(AwsTarget(None, (REGION,), scenario_world.endpoint)) as aws:
         noisy = await alarm_history(
             aws,
-            REGION,
+            Place("", REGION),
             NOISY,
             start=SCENARIO_START - timedelta(days=14),
             end=SCENARIO_START,
@@ -124,7 +124,7 @@ async def test_the_scenario_history(scenario_world: ScenarioWorld) -> None:
         )
         down = await alarm_history(
             aws,
-            REGION,
+            Place("", REGION),
             DOWN,
             composite=True,
             start=start,

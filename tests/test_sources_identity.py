@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from montui.demo.world import DEMO_ACCOUNT, World
 from montui.model.account import Identity
 from montui.model.place import Place
 from montui.sources.errors import EndpointUnreachable
 from montui.sources.identity import caller_identity
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.identity import DEMO_ACCOUNT
+from montui_world.world import World
 
 
 async def test_caller_identity(world: World) -> None:

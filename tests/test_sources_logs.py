@@ -12,8 +12,6 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.ext import logs as logs_ext
-from montui.demo.world import World
 from montui.model.logs import QueryResult, QueryStatus
 from montui.model.place import Place
 from montui.sources.logs import (
@@ -28,6 +26,8 @@ from montui.sources.logs import (
     stop_query,
 )
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.ext import logs as logs_ext
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 GROUP = "/aws/lambda/contact-form"

@@ -12,8 +12,6 @@ from typing import Any, TypeVar
 import boto3
 import pytest
 
-from montui.demo.ext import logs as logs_ext
-from montui.demo.world import World
 from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition
 from montui.model.place import Place
@@ -21,6 +19,8 @@ from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import BadRequest
 from montui.sources.logs import log_groups, metric_filters, query_definitions, run_query
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.ext import logs as logs_ext
+from montui_world.world import World
 
 REGION = "ap-northeast-1"
 _T = TypeVar("_T")
@@ -120,7 +120,9 @@ def test_query_definitions_every_page(world: World) -> None:
         )
     found = with_clients(world, lambda c: query_definitions(c, Place("", REGION)))
     assert len(found) == 1003
-    assert found[0] == QueryDefinition("q0000", "fields @message", (), found[0].definition_id)
+    assert found[0] == QueryDefinition(
+        "q0000", "fields @message", (), found[0].definition_id, account="", region=REGION
+    )
     assert found[1].groups == ("/a",) and found[-1].name == "q1002"
     assert len({d.definition_id for d in found}) == 1003
 
@@ -143,7 +145,7 @@ def test_run_query_reports_the_id_before_the_first_snapshot(world: World) -> Non
         ids = []
         async for snapshot in run_query(
             c,
-            REGION,
+            Place("", REGION),
             "fields @message",
             ["/g"],
             base,

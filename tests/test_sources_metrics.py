@@ -10,8 +10,6 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.scenario.hitori import INCIDENT
-from montui.demo.world import World
 from montui.model.alarm import MetricQuery, MetricRef
 from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
 from montui.model.metrics import TimeWindow
@@ -20,6 +18,8 @@ from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import BadRequest
 from montui.sources.metrics import get_metric_data, query_to_api, series_from_results
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.scenario.hitori import INCIDENT
+from montui_world.world import World
 from tests.conftest import ScenarioWorld
 
 REGION = "ap-northeast-1"
@@ -99,7 +99,7 @@ async def test_math_returns_each_series(world: World, clients: AwsClients) -> No
 async def test_more_than_500_queries_take_two_calls(world: World, clients: AwsClients) -> None:
     put(world, ERRORS, {minute_ago(2): [7.0]})
     calls: list[int] = []
-    cw = await clients.client("cloudwatch", REGION)
+    cw = await clients.client("cloudwatch", Place("", REGION))
 
     def count(params: dict[str, Any], **_: Any) -> None:
         calls.append(len(params["MetricDataQueries"]))
@@ -120,7 +120,7 @@ async def test_pages_are_merged_per_id(world: World, clients: AwsClients) -> Non
     put(world, ERRORS, points)
     put(world, LATENCY, points)
     calls: list[str | None] = []
-    cw = await clients.client("cloudwatch", REGION)
+    cw = await clients.client("cloudwatch", Place("", REGION))
 
     def count(params: dict[str, Any], **_: Any) -> None:
         calls.append(params.get("NextToken"))

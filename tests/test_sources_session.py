@@ -12,7 +12,6 @@ from typing import Any
 import boto3
 import pytest
 
-from montui.demo.world import World
 from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import (
@@ -24,6 +23,7 @@ from montui.sources.errors import (
 )
 from montui.sources.regions import check_region, is_valid_region, known_regions
 from montui.sources.session import AwsClients, AwsTarget, resolve_target
+from montui_world.world import World
 
 DEAD = "http://127.0.0.1:9"
 
@@ -216,15 +216,18 @@ async def test_one_client_per_service_and_region_even_when_concurrent(world: Wor
     target = AwsTarget(None, ("us-east-1", "eu-west-1"), world.endpoint)
     async with AwsClients(target) as clients:
         a, b = await asyncio.gather(
-            clients.client("cloudwatch", "us-east-1"), clients.client("cloudwatch", "us-east-1")
+            clients.client("cloudwatch", Place("", "us-east-1")),
+            clients.client("cloudwatch", Place("", "us-east-1")),
         )
         assert a is b
-        assert await clients.client("cloudwatch", "us-east-1") is a
-        other = await clients.client("cloudwatch", "eu-west-1")
+        assert await clients.client("cloudwatch", Place("", "us-east-1")) is a
+        other = await clients.client("cloudwatch", Place("", "eu-west-1"))
         assert other is not a
         assert other.meta.region_name == "eu-west-1"
         await clients.close()
-        assert await clients.client("cloudwatch", "us-east-1") is not a  # reopens after close
+        assert (
+            await clients.client("cloudwatch", Place("", "us-east-1")) is not a
+        )  # reopens after close
 
 
 async def test_static_credentials_are_used(world: World, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,8 @@ from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState
 from montui.sources.errors import SourceError
 from montui.ui.app import MontuiApp
+from montui.ui.screens import board_sparklines
 from montui.ui.screens.board import BoardScreen
-from montui.ui.widgets import sparkline
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.sparkline import SPARK_WIDTH
 from tests.fakes import FakeFeed, frozen_clock, make_alarm
@@ -23,7 +23,7 @@ TOKYO, VIRGINIA = "ap-northeast-1", "us-east-1"
 
 @pytest.fixture(autouse=True)
 def _quick_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sparkline, "DEBOUNCE", 0.01)
+    monkeypatch.setattr(board_sparklines, "DEBOUNCE", 0.01)
 
 
 def many(count: int, region: str) -> list[Alarm]:

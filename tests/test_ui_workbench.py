@@ -51,7 +51,7 @@ def running_queries(endpoint: str) -> list[str]:
 @pytest.fixture
 def slow_queries() -> Iterator[None]:
     """Queries in the world stay Running (with partial results) for 30 s."""
-    from montui.demo.ext.logs_queries import QueryPacing, configure, restore
+    from montui_world.ext.logs_queries import QueryPacing, configure, restore
 
     previous = configure(
         pacing=QueryPacing(
@@ -285,7 +285,7 @@ async def test_running_another_query_stops_the_previous_one(
 async def test_the_concurrent_query_limit_is_a_message(
     scenario_world: ScenarioWorld, tmp_path: Path, slow_queries: None
 ) -> None:
-    from montui.demo.ext.logs_queries import configure
+    from montui_world.ext.logs_queries import configure
 
     now = scenario_world.at(timedelta(minutes=8)).reached
     app = make_app(scenario_world, tmp_path, now)

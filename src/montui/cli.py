@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -213,9 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `montui` console script. Returns the exit status."""
     raw = list(sys.argv[1:] if argv is None else argv)
     if raw[:2] == ["demo", "serve"]:
-        from montui.demo.serve import main as serve_main
-
-        return serve_main(raw[2:])
+        # The world is its own package (`montui_world`), never imported by montui: it runs in
+        # this process's place, so exit status and signals (Ctrl-C) are its own.
+        os.execv(sys.executable, [sys.executable, "-m", "montui_world", "serve", *raw[2:]])
     parser = build_parser()
     args = parser.parse_args(raw)
     run = _query_run(parser, args) if args.command == "query" else None

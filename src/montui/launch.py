@@ -1,11 +1,11 @@
 """Where montui's AWS is: a real account, or the local AWS world in a child process.
 
-`montui --demo` runs `python -m montui.demo serve --port 0 --speed 10 --ready-json` as a child
+`montui --demo` runs `python -m montui_world serve --port 0 --speed 10 --ready-json` as a child
 process (ten times real time, so the demo's scripted incident unfolds within a minute or two),
 reads the one JSON line it prints when seeded and ready, and points every client at that
 endpoint with the world's fake credentials. The child watches its stdin and exits when this
 process closes it (or dies), so no world outlives the app. Neither `ui` nor `sources` import
-`montui.demo`: the world is reached only over the network, as AWS is.
+`montui_world`: the world is reached only over the network, as AWS is.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class WorldEndpoint:
 
 def _command() -> list[str]:
     return [
-        *(sys.executable, "-m", "montui.demo", "serve", "--port", "0"),
+        *(sys.executable, "-m", "montui_world", "serve", "--port", "0"),
         *("--speed", str(DEMO_SPEED), "--ready-json"),
     ]
 

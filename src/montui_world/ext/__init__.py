@@ -1,0 +1,41 @@
+"""montui's extensions to moto: what the local AWS world needs and moto 5.2.5 lacks.
+
+Kept apart from the scenario and the server so that each patch is easy to find, test and drop
+when moto catches up. `install()` applies them all, in-process, and is idempotent:
+
+- `cloudwatch`: composite alarms, DescribeAlarms filters/paging/AlarmTypes, state transition
+  timestamps, the demo clock header (`alarm_state`, `alarm_listing`, `alarm_records` hold
+  the logic);
+- `metrics`: PutMetricData, GetMetricData, GetMetricStatistics, ListMetrics on montui's own
+  metric store (`montui_world.metricstore`), with metric math (`metric_math`);
+- `history_api`: DescribeAlarmHistory, and history items for deletions (`history` keeps the
+  items, `alarm_state` records the rest); `evaluation` moves metric alarms with CloudWatch's
+  M-of-N semantics; `alarm_store` holds the lock and the alarm helpers they all share;
+- `logs`: Logs Insights (StartQuery and friends); `logs_definitions`: saved queries
+  (Put/Describe/DeleteQueryDefinition) and DescribeLogGroups' `logGroupNamePattern`;
+- `quiet`: no request logging on stderr;
+- `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
+"""
+
+from __future__ import annotations
+
+from montui_world.ext import (
+    cloudwatch,
+    history_api,
+    logs,
+    logs_definitions,
+    metrics,
+    quiet,
+    speed,
+)
+
+
+def install() -> None:
+    """Apply every extension to moto (safe to call more than once)."""
+    quiet.install()
+    speed.install()
+    cloudwatch.install()
+    history_api.install()
+    logs.install()
+    logs_definitions.install()
+    metrics.install()

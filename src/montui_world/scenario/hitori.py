@@ -1,0 +1,332 @@
+"""The worked example of MONITORING.md: the "hitori-infra" contact-form site.
+
+A static page on S3 + CloudFront; the form POSTs to API Gateway → Lambda → SES. Every row of
+the design table is an alarm here, with M/N as DatapointsToAlarm/EvaluationPeriods and the
+interval as the Period. The article leaves the N values out; the demo picks these:
+
+| alarm | metric | threshold | M/N |
+|---|---|---|---|
+| hitori-web-health-status | Route 53 check of /health.html: HealthCheckStatus (Min) | < 1 | 3/3 |
+| hitori-web-health-latency | the same check's TimeToFirstByte (Average) | ≥ 1000 ms | 3/3 |
+| hitori-cloudfront-requests | CloudFront Requests (Sum), EDoS | ≥ 3000 per minute | 1/1 |
+| hitori-api-5xx | API Gateway 5XXError (Sum) | ≥ 1 per minute | 3/3 |
+| hitori-api-latency | API Gateway Latency (Average) | ≥ 2000 ms | 3/3 |
+| hitori-api-requests | API Gateway Count (Sum), EDoS | ≥ 300 per minute | 1/1 |
+| hitori-lambda-memory | Lambda Insights memory_utilization (Maximum) | ≥ 90 % | 3/5 |
+| hitori-lambda-error-rate | metric math 100*(Errors/Invocations) | ≥ 10 % | 1/1 |
+| hitori-lambda-duration-p95 | Lambda Duration (p95) | ≥ 3000 ms | 3/5 |
+| hitori-ses-bounce-rate | SES Reputation.BounceRate (Average) | ≥ 0.05 (5 %) | 1/1 |
+| hitori-ses-complaint-rate | SES Reputation.ComplaintRate (Average) | ≥ 0.001 (0.1 %) | 1/1 |
+
+All at 60 s. Why these numbers: the site sees a few dozen page views and a handful of form
+posts a minute, plus Route 53's checkers hitting /health every 30 s from several regions
+(about 16 requests a minute), so 3000 CloudFront requests or 300 API requests in a minute
+is an attack on the bill, not customers. Lambda's timeout is 23 s (about 80 % of API
+Gateway's 29 s); its p95 is normally under a second, so 3 s is "slower", not "broken". Memory
+is sized for 60-70 % average use, so 90 % is a capacity warning. CloudFront and Route 53
+publish their metrics in us-east-1 only, so those alarms live there; the rest (and SES) are
+in ap-northeast-1.
+
+The story is live (`INCIDENT`): when the world starts, the site is healthy. A couple of
+simulated minutes later SES starts throttling SendEmail ("Maximum sending rate exceeded"),
+the form handler fails on every mail it cannot send, API Gateway answers 502 for those
+posts: the error rate alarm fires at the first evaluation (1/1), API Gateway's 5xx alarm
+after its 3/3 minutes, and the composite `hitori-contact-form-down` (error rate OR 5xx) with
+the first of them. Ten minutes later SES accepts mail again and everything returns to OK.
+`/aws/lambda/hitori-contact-form` carries the failed invocations' ERROR lines, with request
+ids and a stack trace, at exactly those minutes. `hitori-web-health-latency` has never
+fired in its 14 days of history. SES has sent too little this week to publish a complaint
+rate, so that alarm has no data.
+
+The REST API `hitori-contact-api` (stage `prod`) has the fixed id `API_ID`, so its execution
+log group is `API-Gateway-Execution-Logs_k7q2x9hitori/prod`; `SAVED_QUERIES` are the team's
+saved Logs Insights queries (query definitions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from montui_world.scenario.spec import (
+    ALARM,
+    NO_DATA,
+    OK,
+    AlarmSpec,
+    CompositeSpec,
+    MetricId,
+    Ratio,
+    Response,
+    Signal,
+    Step,
+    minutes,
+)
+
+TOKYO = "ap-northeast-1"
+VIRGINIA = "us-east-1"
+TOPICS = "hitori-infra"
+RUNBOOK = "https://wiki.hitori-infra.example.jp/runbooks"
+
+_WEB_CHECK = (("HealthCheckId", "5f0c3a7e-2b1d-4c8e-9a6f-1d2e3f4a5b6c"),)
+_DISTRIBUTION = (("DistributionId", "E2HITORI7EXAMPLE"), ("Region", "Global"))
+_API = (("ApiName", "hitori-contact-api"), ("Stage", "prod"))
+_FUNCTION = (("FunctionName", "hitori-contact-form"),)
+
+FUNCTION_NAME = "hitori-contact-form"
+API_NAME = "hitori-contact-api"
+NEVER_FIRED = "hitori-web-health-latency"
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """A scripted stretch in which the named alarms' metrics breach: it starts `starts_after`
+    the world's start (rounded down to the minute) and lasts `lasts`."""
+
+    alarms: tuple[str, ...]
+    starts_after: timedelta
+    lasts: timedelta
+    cause: str
+
+
+INCIDENT = Incident(
+    alarms=("hitori-lambda-error-rate", "hitori-api-5xx"),
+    starts_after=timedelta(minutes=2),
+    lasts=timedelta(minutes=10),
+    cause="SES throttling: Maximum sending rate exceeded",
+)
+
+
+def _spec(name: str, region: str, description: str, **fields: object) -> AlarmSpec:
+    defaults: dict[str, object] = {
+        "period": 60,
+        "response": Response.ACT_NOW,
+        "topic_prefix": TOPICS,
+    }
+    defaults.update(fields)
+    return AlarmSpec(name=name, region=region, description=description, **defaults)  # type: ignore[arg-type]
+
+
+ALARMS: tuple[AlarmSpec, ...] = (
+    _spec(
+        "hitori-web-health-status",
+        VIRGINIA,
+        "Flow 1 browser → CloudFront+S3: /health.html did not answer 200 for 3 of 3 minutes "
+        f"(AWS-side trouble). Act now. Runbook: {RUNBOOK}/web-health",
+        metric=MetricId("AWS/Route53", "HealthCheckStatus", _WEB_CHECK),
+        stat="Minimum",
+        evaluation_periods=3,
+        datapoints_to_alarm=3,
+        threshold=1.0,
+        comparison="LessThanThreshold",
+        signal=Signal(ok=(1, 1), breach=(0, 0), integer=True),
+        treat_missing_data="breaching",
+    ),
+    _spec(
+        "hitori-web-health-latency",
+        VIRGINIA,
+        "Flow 1: /health.html took 1000 ms or more to first byte for 3 of 3 minutes. "
+        f"Act now. Runbook: {RUNBOOK}/web-health",
+        metric=MetricId("AWS/Route53", "TimeToFirstByte", _WEB_CHECK, "Milliseconds"),
+        stat="Average",
+        evaluation_periods=3,
+        datapoints_to_alarm=3,
+        threshold=1000.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(85, 340), breach=(1200, 2600), digits=1),
+        story=(Step(OK, minutes(days=40), after=NO_DATA),),
+    ),
+    _spec(
+        "hitori-cloudfront-requests",
+        VIRGINIA,
+        "Flow 1 EDoS: 3000 or more CloudFront requests in one minute (normal: under 100). "
+        f"Act now: check WAF and the bill. Runbook: {RUNBOOK}/edos",
+        metric=MetricId("AWS/CloudFront", "Requests", _DISTRIBUTION, "None"),
+        stat="Sum",
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+        threshold=3000.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(12, 95), breach=(3200, 9000), integer=True),
+        treat_missing_data="notBreaching",
+    ),
+    _spec(
+        "hitori-api-5xx",
+        TOKYO,
+        "Flow 2 browser → API Gateway: 5xx answers in 3 of 3 minutes. Act now. "
+        f"Runbook: {RUNBOOK}/contact-form-down",
+        metric=MetricId("AWS/ApiGateway", "5XXError", _API, "Count"),
+        stat="Sum",
+        evaluation_periods=3,
+        datapoints_to_alarm=3,
+        threshold=1.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(0, 0), breach=(1, 6), integer=True),
+        story=(Step(OK, minutes(days=23), after=ALARM),),
+        treat_missing_data="notBreaching",
+    ),
+    _spec(
+        "hitori-api-latency",
+        TOKYO,
+        "Flow 2: API Gateway latency 2000 ms or more for 3 of 3 minutes. Act now. "
+        f"Runbook: {RUNBOOK}/contact-form-slow",
+        metric=MetricId("AWS/ApiGateway", "Latency", _API, "Milliseconds"),
+        stat="Average",
+        evaluation_periods=3,
+        datapoints_to_alarm=3,
+        threshold=2000.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(140, 620), breach=(2100, 5200), digits=1),
+    ),
+    _spec(
+        "hitori-api-requests",
+        TOKYO,
+        "Flow 2 EDoS: 300 or more API requests in one minute (normal: about 20, most of them "
+        f"health checks). Act now. Runbook: {RUNBOOK}/edos",
+        metric=MetricId("AWS/ApiGateway", "Count", _API, "Count"),
+        stat="Sum",
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+        threshold=300.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(14, 31), breach=(320, 2400), integer=True),
+    ),
+    _spec(
+        "hitori-lambda-memory",
+        TOKYO,
+        "Flow 3 capacity: hitori-contact-form used 90 % or more of its memory in 3 of 5 "
+        f"minutes (sized for 60-70 %). Next business day. Runbook: {RUNBOOK}/lambda-memory",
+        metric=MetricId(
+            "LambdaInsights",
+            "memory_utilization",
+            (("function_name", "hitori-contact-form"),),
+            "Percent",
+        ),
+        stat="Maximum",
+        evaluation_periods=5,
+        datapoints_to_alarm=3,
+        threshold=90.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(54, 73), breach=(91, 99), digits=1),
+        response=Response.NEXT_DAY,
+    ),
+    _spec(
+        "hitori-lambda-error-rate",
+        TOKYO,
+        "Flow 3 code defect: 10 % or more of hitori-contact-form invocations failed in one "
+        f"minute. Act now: read its failures in the logs. Runbook: {RUNBOOK}/contact-form-down",
+        metric=Ratio(
+            numerator=MetricId("AWS/Lambda", "Errors", _FUNCTION, "Count"),
+            denominator=MetricId("AWS/Lambda", "Invocations", _FUNCTION, "Count"),
+            traffic=Signal(ok=(1, 5), breach=(1, 5), integer=True),
+            label="Error rate (%)",
+        ),
+        stat="Sum",
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+        threshold=10.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(0, 9), breach=(40, 90)),
+        story=(Step(OK, minutes(days=23), after=ALARM),),
+    ),
+    _spec(
+        "hitori-lambda-duration-p95",
+        TOKYO,
+        "Flow 3 slower responses: hitori-contact-form p95 duration 3000 ms or more in 3 of 5 "
+        f"minutes (timeout 23 s). Next business day. Runbook: {RUNBOOK}/contact-form-slow",
+        metric=MetricId("AWS/Lambda", "Duration", _FUNCTION, "Milliseconds"),
+        stat="p95",
+        evaluation_periods=5,
+        datapoints_to_alarm=3,
+        threshold=3000.0,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(380, 960), breach=(3100, 9800), digits=1),
+        response=Response.NEXT_DAY,
+    ),
+    _spec(
+        "hitori-ses-bounce-rate",
+        TOKYO,
+        "Flow 5: SES bounce rate 5 % or more (AWS reviews the account at 5 %, may pause "
+        f"sending at 10 %). Act now. Runbook: {RUNBOOK}/ses-reputation",
+        metric=MetricId("AWS/SES", "Reputation.BounceRate"),
+        stat="Average",
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+        threshold=0.05,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(0.004, 0.013), breach=(0.051, 0.09), digits=4),
+    ),
+    _spec(
+        "hitori-ses-complaint-rate",
+        TOKYO,
+        "Flow 5: SES complaint rate 0.1 % or more (AWS reviews the account at 0.1 %, may "
+        f"pause sending at 0.5 %). Act now. Runbook: {RUNBOOK}/ses-reputation",
+        metric=MetricId("AWS/SES", "Reputation.ComplaintRate"),
+        stat="Average",
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+        threshold=0.001,
+        comparison="GreaterThanOrEqualToThreshold",
+        signal=Signal(ok=(0.0, 0.0004), breach=(0.0012, 0.004), digits=5),
+        story=(Step(OK, minutes(days=19)), Step(NO_DATA, minutes(days=2, hours=3))),
+    ),
+)
+
+COMPOSITES: tuple[CompositeSpec, ...] = (
+    CompositeSpec(
+        "hitori-contact-form-down",
+        TOKYO,
+        "Customers cannot send the contact form: Lambda errors or API Gateway 5xx. Pages "
+        f"the on-call engineer. Runbook: {RUNBOOK}/contact-form-down",
+        'ALARM("hitori-lambda-error-rate") OR ALARM("hitori-api-5xx")',
+        Response.ACT_NOW,
+        TOPICS,
+    ),
+    CompositeSpec(
+        "hitori-contact-form-slow",
+        TOKYO,
+        "The form works but slowly (p95 duration or API latency), and is not already down. "
+        f"Runbook: {RUNBOOK}/contact-form-slow",
+        "(ALARM(hitori-lambda-duration-p95) OR ALARM(hitori-api-latency))"
+        " AND NOT ALARM(hitori-contact-form-down)",
+        Response.NEXT_DAY,
+        TOPICS,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuery:
+    """A Logs Insights query saved in the account (PutQueryDefinition), in Tokyo."""
+
+    name: str
+    query: str
+    log_groups: tuple[str, ...]
+
+
+API_ID = "k7q2x9hitori"
+"""The REST API's id: fixed, so its execution log group has a stable name."""
+API_STAGE = "prod"
+
+SAVED_QUERIES: tuple[SavedQuery, ...] = (
+    SavedQuery(
+        "hitori/errors by request",
+        "fields @timestamp, function_request_id, exception_name, message\n"
+        '| filter level = "ERROR"\n'
+        "| sort @timestamp desc\n"
+        "| limit 100",
+        (f"/aws/lambda/{FUNCTION_NAME}",),
+    ),
+    SavedQuery(
+        "hitori/slow invocations (REPORT)",
+        'filter @type = "REPORT" and @duration > 1000\n'
+        "| fields @timestamp, @requestId, @duration, @maxMemoryUsed / 1000 / 1000 as max_mem_mb\n"
+        "| sort @duration desc\n"
+        "| limit 50",
+        (f"/aws/lambda/{FUNCTION_NAME}",),
+    ),
+    SavedQuery(
+        "api 5xx by minute",
+        "filter status >= 500\n| stats count(*) as errors by bin(1m)",
+        (f"/aws/apigateway/{API_NAME}/access",),
+    ),
+)

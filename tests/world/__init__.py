@@ -1,0 +1,1 @@
+"""Tests of the local AWS world (`montui_world`): its APIs, its scenario, its server."""
