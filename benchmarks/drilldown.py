@@ -66,14 +66,14 @@ async def measure(world: Any, alarm_name: str, runs: int) -> list[float]:
 
 
 def main() -> int:
-    from montui.launch import DemoWorldSync
+    from montui.launch import DemoWorld
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--alarm", default="hitori-lambda-error-rate")
     args = parser.parse_args()
     os.environ.setdefault("MONTUI_CONFIG", os.devnull)
-    with DemoWorldSync() as world:
+    with DemoWorld() as world:
         timings = asyncio.run(measure(world, args.alarm, args.runs))
     if not timings:
         print("the chart was never drawn", file=sys.stderr)

@@ -106,7 +106,7 @@ def _ms(values: list[float]) -> str:
 
 
 def main() -> int:
-    from montui.launch import DemoWorldSync
+    from montui.launch import DemoWorld
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -114,7 +114,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("MONTUI_CONFIG", os.devnull)
     os.environ.setdefault("XDG_DATA_HOME", os.path.join(os.getcwd(), ".bench-data"))
-    with DemoWorldSync() as world:
+    with DemoWorld() as world:
         out = asyncio.run(measure(world, args.alarm, args.runs))
     if not out["first_row"]:
         print("no result row was ever shown", file=sys.stderr)

@@ -199,12 +199,12 @@ async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
 
 
 def main() -> int:
-    from montui.launch import DemoWorldSync
+    from montui.launch import DemoWorld
 
     os.environ.setdefault("MONTUI_CONFIG", os.devnull)
     OUT.mkdir(exist_ok=True)
     only = set(sys.argv[1:])  # shot names: only those (default: all)
-    with DemoWorldSync() as world, tempfile.TemporaryDirectory() as data:
+    with DemoWorld() as world, tempfile.TemporaryDirectory() as data:
         print(f"waiting for the demo incident ({INCIDENT})…", file=sys.stderr)
         wait_for_incident(world)
         fired = time.monotonic()

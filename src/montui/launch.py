@@ -10,15 +10,15 @@ process closes it (or dies), so no world outlives the app. Neither `ui` nor `sou
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
+import select
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from montui.sources.session import AwsTarget
@@ -68,88 +68,53 @@ def _parse_ready(line: bytes, stderr: str) -> WorldEndpoint:
 
 
 class DemoWorld:
-    """The local AWS world as an asyncio child process (used by the TUI)."""
-
-    def __init__(self) -> None:
-        self._proc: asyncio.subprocess.Process | None = None
-        self._stderr: IO[bytes] | None = None
-        self.info: WorldEndpoint | None = None
-
-    async def start(self) -> WorldEndpoint:
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
-        self._proc = await asyncio.create_subprocess_exec(
-            *_command(),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=self._stderr,
-        )
-        assert self._proc.stdout is not None
-        try:
-            line = await asyncio.wait_for(self._proc.stdout.readline(), READY_TIMEOUT)
-        except TimeoutError:
-            await self.stop()
-            raise DemoWorldError(
-                f"the local AWS world was not ready in {READY_TIMEOUT:.0f}s"
-            ) from None
-        if not line:
-            await self._proc.wait()
-        self.info = _parse_ready(line, self._read_stderr())
-        return self.info
-
-    def _read_stderr(self) -> str:
-        if self._stderr is None:
-            return ""
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
-
-    async def stop(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is not None and proc.returncode is None:
-            if proc.stdin is not None:
-                proc.stdin.close()
-            with contextlib.suppress(ProcessLookupError):
-                proc.terminate()
-            try:
-                await asyncio.wait_for(proc.wait(), 5)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.kill()
-                await proc.wait()
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-
-
-class DemoWorldSync:
-    """The same child process for synchronous callers (`montui alarms --demo`)."""
+    """The local AWS world as a child process, for the TUI (`await asyncio.to_thread(start)`)
+    and the subcommands (`with DemoWorld() as world:`) alike."""
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
+        self.info: WorldEndpoint | None = None
 
-    def __enter__(self) -> WorldEndpoint:
+    def start(self) -> WorldEndpoint:
+        """Start the world and wait (at most READY_TIMEOUT) for its ready line (blocking)."""
         with tempfile.TemporaryFile() as err:
-            self._proc = subprocess.Popen(
+            proc = self._proc = subprocess.Popen(
                 _command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
             )
-            assert self._proc.stdout is not None
-            line = self._proc.stdout.readline()
+            assert proc.stdout is not None
+            ready, _, _ = select.select([proc.stdout], [], [], READY_TIMEOUT)
+            if not ready:
+                self.stop()
+                raise DemoWorldError(f"the local AWS world was not ready in {READY_TIMEOUT:.0f}s")
+            line = proc.stdout.readline()
             if not line:
-                self._proc.wait(10)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(10)
             err.seek(0)
-            return _parse_ready(line, err.read().decode(errors="replace"))
+            self.info = _parse_ready(line, err.read().decode(errors="replace"))
+            return self.info
 
-    def __exit__(self, *exc: object) -> None:
+    def stop(self) -> None:
+        """Close its stdin (it exits on that), then terminate, then kill (blocking)."""
         proc, self._proc = self._proc, None
-        if proc is None:
+        if proc is None or proc.poll() is not None:
             return
         if proc.stdin is not None:
             proc.stdin.close()
-        proc.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
         try:
             proc.wait(5)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
             proc.wait()
+
+    def __enter__(self) -> WorldEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,5 +160,5 @@ def resolved_target(request: AwsRequest) -> Iterator[AwsTarget]:
     """The target for a subcommand: with `request.demo` a local AWS world runs until the
     block ends. Raises `DemoWorldError` or a fatal `SourceError`."""
     with contextlib.ExitStack() as stack:
-        world = stack.enter_context(DemoWorldSync()) if request.demo else None
+        world = stack.enter_context(DemoWorld()) if request.demo else None
         yield resolve(request, world)

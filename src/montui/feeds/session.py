@@ -76,7 +76,7 @@ class AwsSession:
         world_info = self._shared_world
         if self.request.demo and world_info is None:
             self._world = DemoWorld()
-            world_info = await self._world.start()
+            world_info = await asyncio.to_thread(self._world.start)
         await asyncio.to_thread(_load_sources)
         target = await asyncio.to_thread(resolve, self.request, world_info)
         from montui.sources.session import AwsClients
@@ -152,5 +152,5 @@ class AwsSession:
             await self._clients.close()
             self._clients = None
         if self._world is not None:
-            await self._world.stop()
+            await asyncio.to_thread(self._world.stop)
             self._world = None

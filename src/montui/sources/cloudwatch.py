@@ -15,6 +15,7 @@ from montui.model.place import Place, account_of_arn
 from montui.sources.errors import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
+from montui.sources.timestamps import utc_or_none
 
 ACTION = "cloudwatch:DescribeAlarms"
 PAGE_SIZE = 100
@@ -69,8 +70,8 @@ def alarm_from_api(
     epoch seconds are accepted for hand-written data). A state AWS might add later is shown
     as INSUFFICIENT_DATA rather than dropping the alarm.
     """
-    configuration_updated = _timestamp(data.get("AlarmConfigurationUpdatedTimestamp"))
-    state_updated = _timestamp(data.get("StateUpdatedTimestamp"))
+    configuration_updated = utc_or_none(data.get("AlarmConfigurationUpdatedTimestamp"))
+    state_updated = utc_or_none(data.get("StateUpdatedTimestamp"))
     metric = None
     if data.get("MetricName"):
         metric = MetricRef(
@@ -111,7 +112,7 @@ def alarm_from_api(
         actions_suppressor=_str_or_none(data.get("ActionsSuppressor")),
         actions_suppressed_by=_str_or_none(data.get("ActionsSuppressedBy")),
         actions_suppressed_reason=str(data.get("ActionsSuppressedReason") or ""),
-        state_transitioned=_timestamp(data.get("StateTransitionedTimestamp")),
+        state_transitioned=utc_or_none(data.get("StateTransitionedTimestamp")),
     )
 
 
@@ -163,18 +164,3 @@ def _int_or_none(value: Any) -> int | None:
 
 def _float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
-
-
-def _timestamp(value: Any) -> datetime | None:
-    """A timezone-aware UTC datetime from botocore's datetime, an ISO string or epoch seconds."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, int | float):
-        moment = datetime.fromtimestamp(value, tz=UTC)
-    else:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from montui.model.alarm import AlarmKind, AlarmState
@@ -19,6 +19,7 @@ from montui.model.place import Place
 from montui.sources.errors import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
+from montui.sources.timestamps import utc
 
 ACTION = "cloudwatch:DescribeAlarmHistory"
 PAGE_SIZE = 100
@@ -98,7 +99,7 @@ def history_item_from_api(data: Mapping[str, Any]) -> HistoryItem | None:
             reason = str(new.get("stateReason") or "")
     return HistoryItem(
         alarm=str(data.get("AlarmName", "")),
-        timestamp=_utc(data.get("Timestamp")),
+        timestamp=utc(data.get("Timestamp")),
         kind=kind,
         summary=str(data.get("HistorySummary") or ""),
         old_state=old_state,
@@ -123,15 +124,3 @@ def _state(record: Any) -> AlarmState | None:
         return AlarmState(str(record.get("stateValue")))
     except ValueError:
         return None
-
-
-def _utc(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, int | float):
-        moment = datetime.fromtimestamp(value, tz=UTC)
-    else:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

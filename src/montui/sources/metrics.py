@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from montui.model.alarm import MetricQuery
@@ -24,6 +24,7 @@ from montui.model.place import Place
 from montui.sources.errors import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
+from montui.sources.timestamps import utc
 
 ACTION = "cloudwatch:GetMetricData"
 MAX_QUERIES = 500
@@ -123,7 +124,7 @@ def series_from_results(
             entry = merged[query_id] = _Merged(label=str(result.get("Label") or query_id))
         pairs = zip(result.get("Timestamps") or (), result.get("Values") or (), strict=False)
         for timestamp, value in pairs:
-            entry.points[_utc(timestamp)] = float(value)
+            entry.points[utc(timestamp)] = float(value)
         entry.status = str(result.get("StatusCode") or entry.status)
         for message in result.get("Messages") or ():
             text = _message(message)
@@ -151,15 +152,3 @@ def _message(message: Any) -> str:
         code, value = message.get("Code"), message.get("Value")
         return ": ".join(str(part) for part in (code, value) if part)
     return str(message)
-
-
-def _utc(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, int | float):
-        moment = datetime.fromtimestamp(value, tz=UTC)
-    else:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
