@@ -1,5 +1,7 @@
 """Ways into the Logs Insights workbench: `l` on an alarm (board or detail) opens it with the
-drill-down plan for that alarm; `w` on the board opens it empty.
+drill-down plan for that alarm; `w` on the board opens it empty. Each builds the
+`WorkbenchRequest`; the alarm history behind an episode is read here, with the board's feed, so
+the workbench itself only needs Logs Insights.
 
 The drill-down rules come from the app's settings and the query history from the app's
 `QueryBook`; a test app without them gets none (duck-typed on purpose: screens only know
@@ -9,20 +11,26 @@ The drill-down rules come from the app's settings and the query history from the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from textual.screen import Screen
 
-from montui.model.alarm import Alarm, AlarmKind
+from montui.model.alarm import Alarm, AlarmKind, AlarmState
 from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
 from montui.model.drilldown import DrilldownRule
 from montui.model.evaluation import Episode
+from montui.model.history import alarm_episodes
 from montui.querybook import QueryBook
+from montui.sources.errors import SourceError
 from montui.ui.feed import AlarmFeed
 from montui.ui.screens.workbench import QueryWorkbench
+from montui.ui.screens.workbench_state import WorkbenchRequest
 
 AlarmLookup = Callable[[str, str], Alarm | None]
+EPISODE_LOOKUP = timedelta(days=1)
+"""How far back `l` on an alarm not in ALARM looks for its last episode."""
 
 
 def alarm_family(alarm: Alarm, lookup: AlarmLookup) -> dict[str, Alarm]:
@@ -56,6 +64,18 @@ def _book(screen: Screen[Any]) -> QueryBook | None:
     return book if isinstance(book, QueryBook) else None
 
 
+async def last_episode(
+    feed: AlarmFeed, alarm: Alarm, now: datetime, lookup: timedelta = EPISODE_LOOKUP
+) -> Episode | None:
+    """`alarm`'s last ALARM episode of the past `lookup` (None: none, or the history failed)."""
+    try:
+        items = await feed.history(alarm, now - lookup, now)
+    except SourceError:
+        return None
+    episodes = alarm_episodes(items, window_start=now - lookup, now=now, current=alarm.state)
+    return episodes[-1] if episodes else None
+
+
 def drilldown(
     screen: Screen[Any],
     alarm: Alarm,
@@ -68,21 +88,21 @@ def drilldown(
     episode: Episode | None = None,
 ) -> None:
     """Push the workbench with `alarm`'s drill-down plan (worked out on the new screen) for
-    `episode` (None: the current one, or the last of the past day)."""
-    screen.app.push_screen(
-        QueryWorkbench(
-            feed,
-            region=alarm.region,
-            regions=tuple(regions) or (alarm.region,),
-            clock=clock,
-            book=_book(screen),
-            alarm=alarm,
-            children=alarm_family(alarm, lookup),
-            rules=_rules(screen),
-            utc=utc,
-            episode=episode,
-        )
+    `episode` (None: the current one, or for an alarm no longer in ALARM the last of the
+    past day)."""
+    find_episode = None
+    if episode is None and alarm.state is not AlarmState.ALARM:
+        find_episode = partial(last_episode, feed, alarm)
+    request = WorkbenchRequest.drilldown(
+        alarm,
+        regions=regions,
+        children=alarm_family(alarm, lookup),
+        rules=_rules(screen),
+        episode=episode,
+        last_episode=find_episode,
+        utc=utc,
     )
+    screen.app.push_screen(QueryWorkbench(feed, request, clock=clock, book=_book(screen)))
 
 
 def workbench(
@@ -96,14 +116,10 @@ def workbench(
     book = _book(screen)
     last = book.history[0] if book is not None and book.history else None
     region = last.region if last is not None and last.region in regions else regions[0]
-    screen.app.push_screen(
-        QueryWorkbench(
-            feed,
-            region=region,
-            regions=regions,
-            clock=clock,
-            book=book,
-            query=last.query if last is not None else None,
-            groups=last.groups if last is not None and last.region == region else (),
-        )
+    request = WorkbenchRequest.scratch(
+        region,
+        regions=regions,
+        query=last.query if last is not None else None,
+        groups=last.groups if last is not None and last.region == region else (),
     )
+    screen.app.push_screen(QueryWorkbench(feed, request, clock=clock, book=book))
