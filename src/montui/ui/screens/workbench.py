@@ -134,16 +134,14 @@ class QueryWorkbench(Screen[None]):
     def on_mount(self) -> None:
         self._refresh_recall()
         self.query_one("#wb-plan", VerticalScroll).focus()
-        render_state(
-            self, None, self.state, now=self.clock(), planning=self.request.alarm is not None
-        )
+        render_state(self, None, self.state, now=self.clock())
         if self.request.alarm is not None:
             self._make_plan()
 
     # -- rendering ------------------------------------------------------------------------
 
     def watch_state(self, old: RunState, new: RunState) -> None:
-        render_state(self, old, new, now=self.clock(), planning=self.request.alarm is not None)
+        render_state(self, old, new, now=self.clock())
 
     def _editor(self) -> QueryEditor:
         return self.query_one(QueryEditor)

@@ -18,10 +18,10 @@ from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
 
 
 def render_state(
-    screen: Screen[None], old: RunState | None, new: RunState, *, now: datetime, planning: bool
+    screen: Screen[None], old: RunState | None, new: RunState, *, now: datetime
 ) -> None:
     """Show `new` on the workbench `screen`; `old` (None: nothing shown yet) spares what did
-    not change. `planning`: opened from an alarm, whose plan is being worked out."""
+    not change."""
     if not screen.query("#wb-title"):
         return  # not composed yet, or gone
     table = screen.query_one(ResultsTable)
@@ -56,7 +56,7 @@ def render_state(
             histogram.show(list(new.histogram.counts), new.histogram.label)
         else:
             histogram.note(new.histogram.note)
-    _render_body(screen, old, new, planning=planning)
+    _render_body(screen, old, new)
 
 
 def _plan_look(state: RunState) -> tuple[object, ...]:
@@ -64,16 +64,19 @@ def _plan_look(state: RunState) -> tuple[object, ...]:
     return (state.plan, state.plan_error, state.alarm, bool(state.groups), state.tz)
 
 
-def _render_body(
-    screen: Screen[None], old: RunState | None, new: RunState, *, planning: bool
-) -> None:
+def _render_body(screen: Screen[None], old: RunState | None, new: RunState) -> None:
     switcher = screen.query_one(ContentSwitcher)
     if not new.showing_plan:
         switcher.current = "wb-results"
         return
     if old is None or not old.showing_plan or _plan_look(new) != _plan_look(old):
         text = body_text(
-            new.plan, new.plan_error, new.alarm, bool(new.groups), new.tz, planning=planning
+            new.plan,
+            new.plan_error,
+            new.alarm,
+            bool(new.groups),
+            new.tz,
+            planning=new.alarm is not None,
         )
         screen.query_one("#wb-plan-text", Static).update(text)
     switcher.current = "wb-plan"
