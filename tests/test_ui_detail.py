@@ -280,6 +280,6 @@ async def test_brackets_pick_the_episode_that_l_drills_into() -> None:
                 break
         bench = app.screen
         assert isinstance(bench, QueryWorkbench)
-        assert bench.episode is not None
-        assert bench.episode.start == NOW - timedelta(days=3)
-        assert bench.episode.end == NOW - timedelta(days=3) + timedelta(minutes=30)
+        assert bench.request.episode is not None
+        assert bench.request.episode.start == NOW - timedelta(days=3)
+        assert bench.request.episode.end == NOW - timedelta(days=3) + timedelta(minutes=30)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.log_groups import LogGroupPicker
 from montui.ui.screens.log_record import LogRecordScreen
 from montui.ui.screens.workbench import QueryWorkbench
+from montui.ui.screens.workbench_state import WorkbenchRequest
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.query_editor import QueryEditor
 from montui.ui.widgets.query_results import ResultsTable
@@ -80,8 +82,9 @@ async def open_workbench(app: MontuiApp, pilot: Pilot[None], query: str) -> Quer
     await pilot.press("w")
     await until(pilot, lambda: isinstance(app.screen, QueryWorkbench))
     bench = workbench(app)
-    bench.groups = (LAMBDA_GROUP,)
-    bench.time_range = TimeRange(relative=6 * 3600)
+    bench.state = replace(
+        bench.state, groups=(LAMBDA_GROUP,), time_range=TimeRange(relative=6 * 3600)
+    )
     bench.query_one(QueryEditor).set_query(query)
     return bench
 
@@ -103,15 +106,17 @@ async def test_l_on_the_firing_composite_then_enter_shows_the_incident_errors(
         await pilot.press("l")
         await until(pilot, lambda: isinstance(app.screen, QueryWorkbench))
         bench = workbench(app)
-        await until(pilot, lambda: bench.plan is not None)
-        assert bench.plan is not None
-        assert LAMBDA_GROUP in bench.plan.log_groups
-        assert bench.plan.window.start < incident < bench.plan.window.end
+        await until(pilot, lambda: bench.state.plan is not None)
+        assert bench.state.plan is not None
+        assert LAMBDA_GROUP in bench.state.plan.log_groups
+        assert bench.state.plan.window.start < incident < bench.state.plan.window.end
         assert "Drill-down plan" in str(bench.query_one("#wb-plan-text").render())
         await pilot.press("enter")
-        await until(pilot, lambda: bench.result is not None and bench.result.status.finished)
-        assert bench.result is not None
-        assert bench.result.status is QueryStatus.COMPLETE
+        await until(
+            pilot, lambda: bench.state.result is not None and bench.state.result.status.finished
+        )
+        assert bench.state.result is not None
+        assert bench.state.result.status is QueryStatus.COMPLETE
         rows = bench.query_one(ResultsTable).records
         errors = [r for r in rows if "ERROR" in r.get("@message", "")]
         assert errors, rows[:3]
@@ -128,7 +133,7 @@ async def test_l_on_the_firing_composite_then_enter_shows_the_incident_errors(
         await until(pilot, lambda: bool(QueryBook(tmp_path).history) or _loaded(tmp_path))
         book = QueryBook(tmp_path)
         assert book.load() == []
-        assert book.history[0].groups == bench.plan.log_groups
+        assert book.history[0].groups == bench.state.plan.log_groups
 
 
 def _loaded(path: Path) -> bool:
@@ -147,12 +152,12 @@ async def test_partial_results_stream_in_and_esc_stops_the_query(
         await pilot.press("ctrl+r")
         table = bench.query_one(ResultsTable)
         await until(pilot, lambda: table.row_count > 0)
-        assert bench.result is not None
-        assert bench.result.status is QueryStatus.RUNNING  # rows before completion
+        assert bench.state.result is not None
+        assert bench.state.result.status is QueryStatus.RUNNING  # rows before completion
         assert running_queries(scenario_world.endpoint)
         await pilot.press("escape")
         await until(pilot, lambda: not running_queries(scenario_world.endpoint))
-        assert bench.stopped
+        assert bench.state.stopped
         assert "Stopped" in str(bench.query_one("#wb-status").render())
         assert isinstance(app.screen, QueryWorkbench)  # esc stopped; it did not leave
 
@@ -192,7 +197,7 @@ async def test_a_malformed_query_is_marked_in_the_editor_and_kept(
     async with app.run_test(size=(100, 30)) as pilot:
         bench = await open_workbench(app, pilot, text)
         await pilot.press("ctrl+r")
-        await until(pilot, lambda: bench.failure is not None)
+        await until(pilot, lambda: bench.state.failure is not None)
         editor = bench.query_one(QueryEditor)
         assert editor.text == text
         assert editor.error_span is not None
@@ -210,10 +215,11 @@ async def test_find_jumps_between_matching_rows_and_export_writes_csv(
     async with app.run_test(size=(100, 30)) as pilot:
         bench = await open_workbench(app, pilot, query)
         await pilot.press("ctrl+r")
-        await until(pilot, lambda: bench.result is not None and bench.result.status.finished)
+        await until(
+            pilot, lambda: bench.state.result is not None and bench.state.result.status.finished
+        )
         table = bench.query_one(ResultsTable)
-        bench.term = "REPORT"
-        table.restyle(tz=bench.tz, term="REPORT")
+        bench.state = replace(bench.state, term="REPORT")
         hits = table.matching()
         assert 1 < len(hits) < table.row_count
         table.move_cursor(row=0)
@@ -225,7 +231,7 @@ async def test_find_jumps_between_matching_rows_and_export_writes_csv(
         await pilot.press("N")
         assert table.cursor_row == first
         target = tmp_path / "out.csv"
-        bench._export(bench.result, target)  # type: ignore[arg-type]
+        bench.files.export(bench.state.result, target)  # type: ignore[arg-type]
         await until(pilot, target.exists)
         lines = target.read_text().splitlines()
         assert lines[0] == "@timestamp,@message"
@@ -244,11 +250,7 @@ async def test_no_log_group_found_opens_the_picker(
         await until(pilot, lambda: app.screen.query(AlarmTable).first().row_count > 0)
         app.push_screen(
             QueryWorkbench(
-                app.feeds.insights,
-                history=app.feeds.history,
-                region=REGION,
-                clock=lambda: now,
-                alarm=lonely,
+                app.feeds.insights, WorkbenchRequest.drilldown(lonely), clock=lambda: now
             )
         )
         await until(pilot, lambda: isinstance(app.screen, LogGroupPicker))
@@ -294,7 +296,7 @@ async def test_the_concurrent_query_limit_is_a_message(
         async with app.run_test(size=(100, 30)) as pilot:
             bench = await open_workbench(app, pilot, "fields @message | limit 3")
             await pilot.press("ctrl+r")
-            await until(pilot, lambda: bench.failure is not None)
+            await until(pilot, lambda: bench.state.failure is not None)
             status = str(bench.query_one("#wb-status").render())
             assert "concurrent Logs Insights queries" in status
             assert app.screen is bench

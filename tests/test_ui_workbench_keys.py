@@ -4,6 +4,7 @@ find, copy, stop, and what a failing feed shows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from montui.ui.screens.log_groups import LogGroupPicker
 from montui.ui.screens.prompt import Prompt
 from montui.ui.screens.query_library import QueryLibrary
 from montui.ui.screens.workbench import QueryWorkbench
+from montui.ui.screens.workbench_state import WorkbenchRequest
 from montui.ui.widgets.query_editor import QueryEditor
 from tests.fakes import NOW, FakeFeed, frozen_clock
 
@@ -43,15 +45,8 @@ def setup(tmp_path: Path, **bench: Any) -> tuple[MontuiApp, FakeFeed, QueryWorkb
     app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path)
     book = QueryBook(tmp_path)
     book.load()
-    screen = QueryWorkbench(
-        feed.insights,
-        history=feed.history,
-        region=REGION,
-        clock=frozen_clock,
-        book=book,
-        zone=UTC,
-        **bench,
-    )
+    request = WorkbenchRequest(region=REGION, **bench)
+    screen = QueryWorkbench(feed.insights, request, clock=frozen_clock, book=book, zone=UTC)
     return app, feed, screen
 
 
@@ -63,7 +58,7 @@ async def test_time_range_groups_and_run(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, Prompt))
         await pilot.press("ctrl+u", *"2h", "enter")  # the box is prefilled: clear it first
         await until(pilot, lambda: app.screen is bench)
-        assert bench.time_range == TimeRange(relative=7200)
+        assert bench.state.time_range == TimeRange(relative=7200)
         await pilot.press("t")
         await until(pilot, lambda: isinstance(app.screen, Prompt))
         await pilot.press("ctrl+u", *"soon", "enter")
@@ -75,9 +70,9 @@ async def test_time_range_groups_and_run(tmp_path: Path) -> None:
         await pilot.pause(0.5)
         await pilot.press("down", "space", "enter")
         await until(pilot, lambda: app.screen is bench)
-        assert bench.groups == ("/aws/lambda/a",)
+        assert bench.state.groups == ("/aws/lambda/a",)
         await pilot.press("ctrl+r")
-        await until(pilot, lambda: bench.result is not None)
+        await until(pilot, lambda: bench.state.result is not None)
         (run,) = [r for r in feed.runs if "by bin(" not in r.query]
         assert run.groups == ("/aws/lambda/a",)
         assert (run.start, run.end) == (NOW - timedelta(hours=2), NOW)
@@ -85,7 +80,7 @@ async def test_time_range_groups_and_run(tmp_path: Path) -> None:
         # find: two rows contain "timeout"
         await pilot.press("slash", *"timeout", "enter")
         await until(pilot, lambda: app.screen is bench)
-        assert bench.term == "timeout"
+        assert bench.state.term == "timeout"
         assert "2 rows match 'timeout'" in str(bench.query_one("#wb-status").render())
 
 
@@ -118,8 +113,8 @@ async def test_history_recall_library_and_save(tmp_path: Path) -> None:
         await pilot.press(*"limit 7", "enter")
         await until(pilot, lambda: app.screen is bench)
         assert editor.text == "fields @message | limit 7"
-        assert bench.groups == ("/ecs/c",)
-        assert bench.time_range.window(NOW).start == NOW - timedelta(hours=5)
+        assert bench.state.groups == ("/ecs/c",)
+        assert bench.state.time_range.window(NOW).start == NOW - timedelta(hours=5)
         bench.query_one("#wb-plan").focus()
         await pilot.press("S")
         await until(pilot, lambda: isinstance(app.screen, Prompt))
@@ -143,9 +138,9 @@ async def test_a_failing_query_and_a_failing_plan_are_shown_not_raised(tmp_path:
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(bench)
-        await until(pilot, lambda: bench.failure is not None)
+        await until(pilot, lambda: bench.state.failure is not None)
         assert "logs:DescribeLogGroups" in str(bench.query_one("#wb-status").render())
-        bench.groups = ("/aws/lambda/a",)
+        bench.state = replace(bench.state, groups=("/aws/lambda/a",))
         feed.query_script = AccessDenied("not allowed to call logs:StartQuery", "ask for it")
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "StartQuery" in str(bench.query_one("#wb-status").render()))

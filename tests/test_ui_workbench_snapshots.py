@@ -21,6 +21,7 @@ from montui.model.logs import QueryResult, QueryRun, QueryStatistics, QueryStatu
 from montui.model.metrics import TimeWindow
 from montui.ui.app import MontuiApp
 from montui.ui.screens.workbench import QueryWorkbench
+from montui.ui.screens.workbench_state import WorkbenchRequest
 from montui.ui.widgets.query_results import ResultsTable
 from tests.fakes import NOW, FakeFeed, FakeInsights, frozen_clock, make_alarm
 
@@ -111,9 +112,8 @@ def _app(feed: ScriptedInsights) -> MontuiApp:
 def _bench(app: MontuiApp, feed: ScriptedInsights) -> QueryWorkbench:
     return QueryWorkbench(
         feed,
-        region="ap-northeast-1",
+        WorkbenchRequest.drilldown(ALARM),
         clock=frozen_clock,
-        alarm=ALARM,
         zone=UTC,
         timer=lambda: 0.0,
     )
@@ -132,7 +132,7 @@ async def _open(pilot: Any, feed: ScriptedInsights) -> QueryWorkbench:
     app = pilot.app
     bench = _bench(app, feed)
     await app.push_screen(bench)
-    await _until(pilot, lambda: bench.plan is not None)
+    await _until(pilot, lambda: bench.state.plan is not None)
     return bench
 
 
@@ -162,10 +162,10 @@ def test_workbench_results_snapshot(snap_compare: Any) -> None:
     async def run_before(pilot: Any) -> None:
         bench = await _open(pilot, feed)
         await pilot.press("enter")
-        await _until(pilot, lambda: bench.result is not None and bench.result.status.finished)
-        bench.term = "timed out"
-        bench.query_one(ResultsTable).restyle(tz=bench.tz, term=bench.term)
-        bench._refresh_texts()
+        await _until(
+            pilot, lambda: bench.state.result is not None and bench.state.result.status.finished
+        )
+        bench.state = replace(bench.state, term="timed out")
         await pilot.press("n")
 
     assert snap_compare(_app(feed), terminal_size=(80, 24), run_before=run_before)
@@ -177,7 +177,7 @@ def test_workbench_row_detail_snapshot(snap_compare: Any) -> None:
     async def run_before(pilot: Any) -> None:
         bench = await _open(pilot, feed)
         await pilot.press("enter")
-        await _until(pilot, lambda: bench.result is not None)
+        await _until(pilot, lambda: bench.state.result is not None)
         await pilot.press("enter")
         await _until(pilot, lambda: not isinstance(pilot.app.screen, QueryWorkbench))
 

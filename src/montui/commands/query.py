@@ -120,8 +120,7 @@ def run_query_command(
     err: TextIO | None = None,
 ) -> int:
     """Run the query, print its rows, return the exit status."""
-    from montui.sources.errors import SourceError
-    from montui.sources.logs import MalformedQuery
+    from montui.sources.errors import MalformedQuery, SourceError
 
     out = out or sys.stdout
     err = err or sys.stderr

@@ -156,6 +156,18 @@ class BadRequest(SourceError):
     retryable = False
 
 
+class MalformedQuery(BadRequest):
+    """Logs Insights could not parse the query. `start`/`end` are character offsets into the
+    query text where AWS located the problem (None when it did not say)."""
+
+    def __init__(
+        self, message: str, *, start: int | None = None, end: int | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, "fix the query and run it again", **kwargs)
+        self.start = start
+        self.end = end
+
+
 class ServiceError(SourceError):
     """Anything else: a 5xx, an unexpected response. Retrying may help."""
 

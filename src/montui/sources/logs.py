@@ -26,7 +26,7 @@ from typing import Any
 from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition, QueryResult, QueryStatistics, QueryStatus
 from montui.model.place import Place
-from montui.sources.errors import BadRequest, SourceError, map_error
+from montui.sources.errors import BadRequest, MalformedQuery, SourceError, map_error
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
 
@@ -70,18 +70,6 @@ def _pacer() -> PollPacer:
         _PACERS.clear()  # an earlier loop has ended
         pacer = _PACERS[id(loop)] = PollPacer()
     return pacer
-
-
-class MalformedQuery(BadRequest):
-    """Logs Insights could not parse the query. `start`/`end` are character offsets into the
-    query text where AWS located the problem (None when it did not say)."""
-
-    def __init__(
-        self, message: str, *, start: int | None = None, end: int | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(message, "fix the query and run it again", **kwargs)
-        self.start = start
-        self.end = end
 
 
 class QueryLimitExceeded(SourceError):

@@ -371,10 +371,7 @@ class BoardScreen(Screen[None]):
             return
         from montui.ui.screens.logs_entry import workbench
 
-        workbench(
-            self, self.feeds.insights, self.feeds.history,
-            clock=self.clock, regions=self.connection.regions,
-        )  # fmt: skip
+        workbench(self, self.feeds.insights, clock=self.clock, regions=self.connection.regions)
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use (it is not needed for the first frame)."""

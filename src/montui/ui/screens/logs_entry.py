@@ -1,5 +1,7 @@
 """Ways into the Logs Insights workbench: `l` on an alarm (board or detail) opens it with the
-drill-down plan for that alarm; `w` on the board opens it empty.
+drill-down plan for that alarm; `w` on the board opens it empty. Each builds the
+`WorkbenchRequest`; the alarm history behind an episode is read here (`AlarmHistory`), so
+the workbench itself only needs Logs Insights.
 
 The drill-down rules come from the app's settings and the query history from the app's
 `QueryBook`; a test app without them gets none (duck-typed on purpose: screens only know
@@ -9,19 +11,26 @@ The drill-down rules come from the app's settings and the query history from the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from textual.screen import Screen
 
 from montui.feeds.history import AlarmHistory
 from montui.feeds.insights import LogsInsights
-from montui.model.alarm import Alarm
+from montui.model.alarm import Alarm, AlarmState
 from montui.model.alarm_family import AlarmLookup, alarm_family
 from montui.model.drilldown import DrilldownRule
 from montui.model.evaluation import Episode
+from montui.model.history import alarm_episodes
 from montui.querybook import QueryBook
+from montui.sources.errors import SourceError
 from montui.ui.screens.workbench import QueryWorkbench
+from montui.ui.screens.workbench_state import WorkbenchRequest
+
+EPISODE_LOOKUP = timedelta(days=1)
+"""How far back `l` on an alarm not in ALARM looks for its last episode."""
 
 
 def _rules(screen: Screen[Any]) -> tuple[DrilldownRule, ...]:
@@ -32,6 +41,18 @@ def _rules(screen: Screen[Any]) -> tuple[DrilldownRule, ...]:
 def _book(screen: Screen[Any]) -> QueryBook | None:
     book = getattr(screen.app, "query_book", None)
     return book if isinstance(book, QueryBook) else None
+
+
+async def last_episode(
+    history: AlarmHistory, alarm: Alarm, now: datetime, lookup: timedelta = EPISODE_LOOKUP
+) -> Episode | None:
+    """`alarm`'s last ALARM episode of the past `lookup` (None: none, or the history failed)."""
+    try:
+        items = await history.history(alarm, now - lookup, now)
+    except SourceError:
+        return None
+    episodes = alarm_episodes(items, window_start=now - lookup, now=now, current=alarm.state)
+    return episodes[-1] if episodes else None
 
 
 def drilldown(
@@ -47,28 +68,26 @@ def drilldown(
     episode: Episode | None = None,
 ) -> None:
     """Push the workbench with `alarm`'s drill-down plan (worked out on the new screen) for
-    `episode` (None: the current one, or the last of the past day)."""
-    screen.app.push_screen(
-        QueryWorkbench(
-            insights,
-            history=history,
-            region=alarm.region,
-            regions=tuple(regions) or (alarm.region,),
-            clock=clock,
-            book=_book(screen),
-            alarm=alarm,
-            children=alarm_family(alarm, lookup),
-            rules=_rules(screen),
-            utc=utc,
-            episode=episode,
-        )
+    `episode` (None: the current one, or for an alarm no longer in ALARM the last of the
+    past day)."""
+    find_episode = None
+    if episode is None and alarm.state is not AlarmState.ALARM:
+        find_episode = partial(last_episode, history, alarm)
+    request = WorkbenchRequest.drilldown(
+        alarm,
+        regions=regions,
+        children=alarm_family(alarm, lookup),
+        rules=_rules(screen),
+        episode=episode,
+        last_episode=find_episode,
+        utc=utc,
     )
+    screen.app.push_screen(QueryWorkbench(insights, request, clock=clock, book=_book(screen)))
 
 
 def workbench(
     screen: Screen[Any],
     insights: LogsInsights,
-    history: AlarmHistory,
     *,
     clock: Callable[[], datetime],
     regions: Sequence[str],
@@ -77,15 +96,10 @@ def workbench(
     book = _book(screen)
     last = book.history[0] if book is not None and book.history else None
     region = last.region if last is not None and last.region in regions else regions[0]
-    screen.app.push_screen(
-        QueryWorkbench(
-            insights,
-            history=history,
-            region=region,
-            regions=regions,
-            clock=clock,
-            book=book,
-            query=last.query if last is not None else None,
-            groups=last.groups if last is not None and last.region == region else (),
-        )
+    request = WorkbenchRequest.scratch(
+        region,
+        regions=regions,
+        query=last.query if last is not None else None,
+        groups=last.groups if last is not None and last.region == region else (),
     )
+    screen.app.push_screen(QueryWorkbench(insights, request, clock=clock, book=book))

@@ -1,12 +1,14 @@
 """A one-line question in a small centred box: a time range, a name, a path, a term.
 
 Enter answers (after `check`, whose error is shown under the input with the text kept);
-esc answers None.
+esc answers None. A prompt built with `parse` answers what `parse` makes of the text (a
+`ValueError` refuses it, shown like a `check` error): the typed boxes of `query_prompts.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar, cast, overload
 
 from rich.text import Text
 from textual import on
@@ -19,9 +21,12 @@ from textual.widgets import Input, Static
 Check = Callable[[str], str | None]
 """The text typed → an error message to show, or None when the text is acceptable."""
 
+AnswerT = TypeVar("AnswerT")
 
-class Prompt(ModalScreen[str | None]):
-    """Ask for one line of text; dismisses with the text, or None on esc."""
+
+class Prompt(ModalScreen[AnswerT | None]):
+    """Ask for one line of text; dismisses with the text (or what `parse` made of it), or
+    None on esc."""
 
     DEFAULT_CSS = """
     Prompt {
@@ -56,6 +61,28 @@ class Prompt(ModalScreen[str | None]):
                 tooltip="Close without answering"),
     ]  # fmt: skip
 
+    @overload
+    def __init__(
+        self: Prompt[str],
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        check: Check | None = None,
+        hint: str = "",
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        parse: Callable[[str], AnswerT],
+        hint: str = "",
+    ) -> None: ...
+
     def __init__(
         self,
         title: str,
@@ -63,14 +90,17 @@ class Prompt(ModalScreen[str | None]):
         *,
         placeholder: str = "",
         check: Check | None = None,
+        parse: Callable[[str], AnswerT] | None = None,
         hint: str = "",
     ) -> None:
-        """`check` may refuse the text with a message; `hint` is shown under the input."""
+        """`check` may refuse the text with a message, `parse` (raising `ValueError`) too;
+        `hint` is shown under the input."""
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
         self.check = check
+        self.parse: Callable[[str], AnswerT] = parse or cast(Callable[[str], AnswerT], str)
         self.hint = hint
 
     def compose(self) -> ComposeResult:
@@ -97,11 +127,16 @@ class Prompt(ModalScreen[str | None]):
         event.stop()
         text = event.value
         problem = self.check(text) if self.check is not None else None
+        if not problem:
+            try:
+                answer = self.parse(text)
+            except ValueError as exc:
+                problem = str(exc)
         if problem:
             # "✖" so the refusal reads without colour too.
             self.query_one("#prompt-error", Static).update(Text(f"✖ {problem}"))
             return
-        self.dismiss(text)
+        self.dismiss(answer)
 
     @on(Input.Changed, "#prompt-input")
     def _changed(self) -> None:

@@ -6,60 +6,53 @@ window (a second query, `stats count(*) by bin(…)`, run alongside), and the re
 in as GetQueryResults returns them. Before the first run the results area shows the plan:
 which log groups and window were chosen, and why.
 
+What the screen shows is one frozen `RunState` (workbench_state.py) in a reactive: keys and
+workers make a new state, and `watch_state` renders it. `QueryRunner` (workbench_run.py) owns
+the query workers; each box (time range, find, save, export, log groups, library, a record)
+reads its own input and answers a typed value that the screen applies.
+
 No orphaned queries: a new run, `esc`/`ctrl+c`, leaving the screen and quitting montui all stop
-what this screen started (LogsInsights remembers every query id until it has finished).
+what this screen started (the feed remembers every query id until it has finished).
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import time
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import aclosing
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
+from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from montui.feeds.history import AlarmHistory
 from montui.feeds.insights import LogsInsights
-from montui.model.alarm import Alarm, AlarmState
-from montui.model.drilldown import DrilldownPlan, DrilldownRule
-from montui.model.duration import parse_duration
-from montui.model.evaluation import Episode
-from montui.model.histogram import histogram_bin, histogram_query
-from montui.model.history import alarm_episodes
-from montui.model.logs import QueryResult, QueryRun, QueryStatus
-from montui.model.metrics import TimeWindow
+from montui.model.links import logs_insights_url
+from montui.model.logs import QueryRun
 from montui.model.time_range import TimeRange
-from montui.querybook import QueryBook
-from montui.sources.errors import SourceError
-from montui.ui.screens.workbench_actions import WorkbenchActions
-from montui.ui.screens.workbench_text import (
-    local_zone,
-    one_command_per_line,
-    plan_text,
-    range_text,
-    status_text,
-    title_text,
-    welcome_text,
-)
+from montui.querybook import HistoryEntry, QueryBook, SavedQuery
+from montui.sources.errors import MalformedQuery, SourceError
+from montui.ui.clipboard import copy_and_tell
+from montui.ui.screens.query_library import LibraryChoice
+from montui.ui.screens.workbench_files import QueryFiles
+from montui.ui.screens.workbench_run import QueryRunner
+from montui.ui.screens.workbench_state import RunState, WorkbenchRequest
+from montui.ui.screens.workbench_text import local_zone
+from montui.ui.screens.workbench_view import render_state
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.query_editor import QueryEditor
-from montui.ui.widgets.query_results import MatchHistogram, ResultsTable, histogram_counts
+from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
 
 DEFAULT_QUERY = "fields @timestamp, @message, @logStream\n| sort @timestamp desc\n| limit 200"
-DEFAULT_RANGE = TimeRange(relative=3600)
-EPISODE_LOOKUP = timedelta(days=1)
-"""How far back `l` on an alarm not in ALARM looks for its last episode."""
 
 
-class QueryWorkbench(WorkbenchActions):
+class QueryWorkbench(Screen[None]):
     """Write, run and read Logs Insights queries in one region."""
 
     CSS_PATH = "workbench.tcss"
@@ -103,60 +96,33 @@ class QueryWorkbench(WorkbenchActions):
                 tooltip="Query the next configured region"),
     ]  # fmt: skip
 
+    state: reactive[RunState] = reactive(RunState, init=False)
+    """What the screen shows; `watch_state` renders each new one."""
+
     def __init__(
         self,
         insights: LogsInsights,
+        request: WorkbenchRequest,
         *,
-        history: AlarmHistory | None = None,
-        region: str,
-        regions: Sequence[str] = (),
         clock: Callable[[], datetime],
         book: QueryBook | None = None,
-        alarm: Alarm | None = None,
-        children: Mapping[str, Alarm] | None = None,
-        rules: Sequence[DrilldownRule] = (),
-        episode: Episode | None = None,
-        query: str | None = None,
-        groups: Sequence[str] = (),
-        time_range: TimeRange | None = None,
-        utc: bool = False,
         zone: tzinfo | None = None,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`book`: the query history and saved queries (None: neither); `zone`: the local
+        time zone (None: this machine's); `timer`: seconds, for how long a query has run."""
         super().__init__()
         self.insights = insights
-        self.history = history
-        self.aws_region = region
-        self.regions = tuple(regions) or (region,)
+        self.request = request
         self.clock = clock
-        self.book = book
-        self.alarm = alarm
-        self.family = dict(children or {})
-        self.rules = tuple(rules)
-        self.episode = episode
-        self.initial_query = query
-        self.groups: tuple[str, ...] = tuple(groups)
-        self.time_range = time_range or DEFAULT_RANGE
-        self.utc = utc
-        self.local = zone or local_zone()
-        self.timer = timer
-        """Seconds, for how long a query has run (tests pass a still one)."""
-        self.plan: DrilldownPlan | None = None
-        self.templates: tuple[str, ...] = ()
-        self.result: QueryResult | None = None
-        self.last_run: QueryRun | None = None
-        self.running = False
-        self.started_at = 0.0
-        self.elapsed = 0.0
-        self.failure: tuple[str, str] | None = None
-        self.stopped = False
-        self.term = ""
-        self.histogram_bytes = 0.0
+        self.files = QueryFiles(self, book)
+        self.runner = QueryRunner(self, insights, timer=timer)
+        self.set_reactive(QueryWorkbench.state, RunState.opening(request, zone or local_zone()))
 
     def compose(self) -> ComposeResult:
         yield Static(id="wb-title")
         yield Static(id="wb-where")
-        yield QueryEditor(self.initial_query or DEFAULT_QUERY, id="wb-editor")
+        yield QueryEditor(self.request.query or DEFAULT_QUERY, id="wb-editor")
         yield Static(id="wb-status")
         yield MatchHistogram(id="wb-histogram")
         with ContentSwitcher(initial="wb-plan", id="wb-body"):
@@ -166,251 +132,259 @@ class QueryWorkbench(WorkbenchActions):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._editor().recall_list = self._recall_list()
+        self._refresh_recall()
         self.query_one("#wb-plan", VerticalScroll).focus()
-        if self.alarm is not None:
-            self._show_plan_text(Text("Working out the drill-down plan…", style="dim"))
+        render_state(self, None, self.state, now=self.clock())
+        if self.request.alarm is not None:
             self._make_plan()
-        else:
-            self._show_plan_text(welcome_text(bool(self.groups)))
-        self._refresh_texts()
 
-    # -- the plan -----------------------------------------------------------------------
+    # -- rendering ------------------------------------------------------------------------
 
-    @work(exclusive=True, group="plan", exit_on_error=False)
-    async def _make_plan(self) -> None:
-        alarm = self.alarm
-        assert alarm is not None
-        now = self.clock()
-        episode = self.episode
-        if episode is None and alarm.state is not AlarmState.ALARM:
-            episode = await self._last_episode(alarm, now)
-        try:
-            plan = await self.insights.drilldown_plan(
-                alarm, children=self.family, episode=episode, rules=self.rules, now=now
-            )
-        except SourceError as exc:
-            self.failure = (f"No drill-down plan: {exc.message}", exc.hint)
-            self._show_plan_text(Text(f"{exc.message}\n{exc.hint}", style="red"))
-            self._refresh_texts()
-            return
-        self._apply_plan(plan)
+    def watch_state(self, old: RunState, new: RunState) -> None:
+        render_state(self, old, new, now=self.clock())
 
-    async def _last_episode(self, alarm: Alarm, now: datetime) -> Episode | None:
-        """The last ALARM episode of the past day (None: none, or the history failed)."""
-        if self.history is None:
-            return None
-        try:
-            items = await self.history.history(alarm, now - EPISODE_LOOKUP, now)
-        except SourceError:
-            return None
-        episodes = alarm_episodes(
-            items, window_start=now - EPISODE_LOOKUP, now=now, current=alarm.state
-        )
-        return episodes[-1] if episodes else None
-
-    def _apply_plan(self, plan: DrilldownPlan) -> None:
-        self.plan = plan
-        self.groups = plan.log_groups
-        self.time_range = TimeRange.absolute(plan.window)
-        self.templates = tuple(one_command_per_line(q) for q in (plan.query, *plan.alternatives))
-        self._editor().set_query(self.templates[0])
-        self._show_plan()
-        self._refresh_texts()
-        if plan.problem is not None:
-            self._open_picker(plan.problem)
-
-    # -- running ------------------------------------------------------------------------
-
-    def action_run(self) -> None:
-        query = self._editor().text.strip()
-        if not query:
-            self._fail("The query is empty", "write a query (e) or pick one from the history (h)")
-            return
-        if not self.groups:
-            self._open_picker("Pick the log groups to query first")
-            return
-        window = self.time_range.window(self.clock())
-        run = QueryRun(query=query, groups=self.groups, start=window.start, end=window.end)
-        self.last_run = run
-        self.failure = None
-        self.stopped = False
-        self.result = None
-        self.histogram_bytes = 0.0
-        self.running = True
-        self.started_at = self.timer()
-        self.query_one(ResultsTable).reset()
-        self.query_one(ContentSwitcher).current = "wb-results"
-        self.query_one(ResultsTable).focus()
-        self._refresh_texts()
-        self._run_query(run)
-        self._run_histogram(run)
-        self._remember(run)
-
-    @work(exclusive=True, group="query", exit_on_error=False)
-    async def _run_query(self, run: QueryRun) -> None:
-        try:
-            async with aclosing(self.insights.run_query(self.aws_region, run)) as results:
-                async for snapshot in results:
-                    self._take(snapshot)
-        except SourceError as exc:
-            self._query_error(exc)
-        except asyncio.CancelledError:
-            self.running = False
-            self.stopped = True
-            self._refresh_texts()
-            raise
-        except Exception as exc:  # an unexpected answer: shown, the app keeps going
-            self._fail(f"The query failed unexpectedly: {exc!r}", "try again, or report it")
-        finally:
-            self.running = False
-            self.elapsed = self.timer() - self.started_at
-            self._refresh_texts()
-
-    def _take(self, snapshot: QueryResult) -> None:
-        self.result = snapshot
-        self.elapsed = self.timer() - self.started_at
-        self.query_one(ResultsTable).show(snapshot, tz=self.tz, term=self.term)
-        if snapshot.status in (QueryStatus.FAILED, QueryStatus.TIMEOUT):
-            self.failure = (
-                f"The query ended {snapshot.status.value}",
-                "narrow the window or the log groups, and run it again",
-            )
-        self._refresh_texts()
-
-    def _query_error(self, exc: SourceError) -> None:
-        start = getattr(exc, "start", None)
-        if isinstance(start, int) or type(exc).__name__ == "MalformedQuery":
-            end = getattr(exc, "end", None)
-            self._editor().mark_error(start, end if isinstance(end, int) else None)
-            self._editor().focus()
-        self._fail(exc.message, exc.hint)
-
-    def _fail(self, message: str, hint: str) -> None:
-        self.failure = (message, hint)
-        self._refresh_texts()
-
-    @work(exclusive=True, group="histogram", exit_on_error=False)
-    async def _run_histogram(self, run: QueryRun) -> None:
-        histogram = self.query_one(MatchHistogram)
-        window = TimeWindow(run.start, run.end)
-        query = histogram_query(run.query, window)
-        if query is None:
-            histogram.note("no histogram: the query aggregates (stats) itself")
-            return
-        label = histogram_bin(window)
-        seconds = parse_duration(label)
-        histogram.note("matches: counting…")
-        try:
-            async with aclosing(
-                self.insights.run_query(self.aws_region, replace(run, query=query))
-            ) as rs:
-                async for snapshot in rs:
-                    histogram.show(histogram_counts(snapshot, window, seconds), label)
-                    self.histogram_bytes = snapshot.statistics.bytes_scanned
-                    self._refresh_texts()
-        except SourceError as exc:
-            if type(exc).__name__ != "MalformedQuery":
-                histogram.note(f"no histogram: {exc.message}")
-            else:
-                histogram.note("")
-
-    def action_stop(self) -> None:
-        if self.running or self._busy("histogram"):
-            self.run_worker(self._stop_all(), group="stop", exit_on_error=False)
-
-    async def _stop_all(self) -> None:
-        """Cancel this screen's query workers (each stops its query) and stop anything the
-        feed still counts as running."""
-        was_running = self.running
-        workers = [
-            w for w in self.workers if w.group in ("query", "histogram") and not w.is_finished
-        ]
-        for worker in workers:
-            worker.cancel()  # each worker's generator stops its own query on the way out
-        try:
-            await self.insights.stop_queries()
-        except SourceError as exc:
-            self.notify(f"Could not stop a query: {exc.message}", severity="error")
-        if was_running:
-            self.running = False
-            self.stopped = True
-            self._refresh_texts()
-
-    def _busy(self, group: str) -> bool:
-        return any(w.group == group and not w.is_finished for w in self.workers)
-
-    async def action_back(self) -> None:
-        if self.running:
-            await self._stop_all()
-            return
-        if isinstance(self.app.focused, QueryEditor):
-            self._body().focus()
-            return
-        await self._stop_all()
-        self.dismiss()
-
-    async def on_unmount(self) -> None:
-        await self.insights.stop_queries()
-
-    # -- texts ----------------------------------------------------------------------------
-
-    def _refresh_texts(self) -> None:
-        if not self.query("#wb-title"):
-            return  # not composed yet
-        window = self.time_range.window(self.clock())
-        self.query_one("#wb-title", Static).update(
-            title_text(self.aws_region, self.alarm, self.time_range, window, self.tz)
-        )
-        self.query_one("#wb-where", Static).update(range_text(self.groups))
-        self.query_one("#wb-status", Static).update(
-            status_text(
-                result=self.result,
-                running=self.running,
-                stopped=self.stopped,
-                failure=self.failure,
-                elapsed=self.elapsed,
-                planned=self.plan is not None and self.last_run is None,
-                term=self.term,
-                matches=len(self.query_one(ResultsTable).matching()) if self.term else 0,
-                histogram_bytes=self.histogram_bytes,
-            )
-        )
-
-    def _show_plan_text(self, text: Text) -> None:
-        self.query_one("#wb-plan-text", Static).update(text)
-        self.query_one(ContentSwitcher).current = "wb-plan"
-
-    def _show_plan(self) -> None:
-        if self.plan is not None:
-            self._show_plan_text(plan_text(self.plan, self.alarm, self.tz))
+    def _editor(self) -> QueryEditor:
+        return self.query_one(QueryEditor)
 
     def _body(self) -> VerticalScroll | ResultsTable:
         if self.query_one(ContentSwitcher).current == "wb-results":
             return self.query_one(ResultsTable)
         return self.query_one("#wb-plan", VerticalScroll)
 
-    # -- keys: editing and picking (time, find, library, save, export, copy: the mixin) --
+    def mark_malformed(self, exc: MalformedQuery) -> None:
+        """Mark where Logs Insights could not parse the query, and go to the editor."""
+        self._editor().mark_error(exc.start, exc.end)
+        self._editor().focus()
+
+    # -- the plan -----------------------------------------------------------------------
+
+    @work(exclusive=True, group="plan", exit_on_error=False)
+    async def _make_plan(self) -> None:
+        request = self.request
+        assert request.alarm is not None
+        now = self.clock()
+        episode = request.episode
+        if episode is None and request.last_episode is not None:
+            episode = await request.last_episode(now)
+        try:
+            plan = await self.insights.drilldown_plan(
+                request.alarm,
+                children=request.children,
+                episode=episode,
+                rules=request.rules,
+                now=now,
+            )
+        except SourceError as exc:
+            self.state = self.state.plan_failed(exc.message, exc.hint)
+            return
+        self.state = self.state.planned(plan)
+        self._editor().set_query(self.state.templates[0])
+        if plan.problem is not None:
+            self._open_picker(plan.problem)
+
+    # -- running and stopping -----------------------------------------------------------
+
+    def action_run(self) -> None:
+        query = self._editor().text.strip()
+        if not query:
+            hint = "write a query (e) or pick one from the history (h)"
+            self.state = self.state.failed("The query is empty", hint)
+            return
+        state = self.state
+        if not state.groups:
+            self._open_picker("Pick the log groups to query first")
+            return
+        window = state.time_range.window(self.clock())
+        run = QueryRun(query=query, groups=state.groups, start=window.start, end=window.end)
+        self.runner.start(run)
+        self.query_one(ResultsTable).focus()
+        self._remember(run)
+
+    def action_stop(self) -> None:
+        if self.runner.busy:
+            self.run_worker(self.runner.stop_all(), group="stop", exit_on_error=False)
+
+    async def action_back(self) -> None:
+        if self.state.running:
+            await self.runner.stop_all()
+            return
+        if isinstance(self.app.focused, QueryEditor):
+            self._body().focus()
+            return
+        await self.runner.stop_all()
+        self.dismiss()
+
+    async def on_unmount(self) -> None:
+        await self.insights.stop_queries()
+
+    # -- keys that change what is shown ---------------------------------------------------
 
     def action_edit(self) -> None:
         self._editor().focus()
 
     def action_toggle_utc(self) -> None:
-        self.utc = not self.utc
-        table = self.query_one(ResultsTable)
-        if table.records:
-            table.restyle(tz=self.tz, term=self.term)
-        if self.plan is not None and self.last_run is None:
-            self._show_plan()
-        self._refresh_texts()
+        self.state = replace(self.state, utc=not self.state.utc)
+
+    def action_time_range(self) -> None:
+        from montui.ui.screens.query_prompts import TimeRangePrompt
+
+        state = self.state
+
+        def chosen(time_range: TimeRange | None) -> None:
+            if time_range is not None:
+                self.state = replace(self.state, time_range=time_range)
+
+        box = TimeRangePrompt(state.time_range, clock=self.clock, tz=state.tz, utc=state.utc)
+        self.app.push_screen(box, chosen)
+
+    def action_highlight(self) -> None:
+        from montui.ui.screens.query_prompts import FindPrompt
+
+        def chosen(term: str | None) -> None:
+            if term is None:
+                return
+            self.state = replace(self.state, term=term)
+            if term and self.query_one(ResultsTable).jump(1) is None:
+                self.notify(f"No row contains {term!r}")
+
+        self.app.push_screen(FindPrompt(self.state.term), chosen)
 
     def action_jump(self, step: int) -> None:
-        if not self.term:
+        term = self.state.term
+        if not term:
             self.notify("Nothing highlighted: / to find a term first")
             return
         if self.query_one(ResultsTable).jump(step) is None:
-            self.notify(f"No row contains {self.term!r}")
+            self.notify(f"No row contains {term!r}")
+
+    def _open_picker(self, note: str | None) -> None:
+        from montui.ui.screens.log_groups import LogGroupPicker
+
+        def picked(groups: tuple[str, ...] | None) -> None:
+            if groups is not None:
+                self.state = self.state.with_groups(groups)
+
+        state = self.state
+        self.app.push_screen(
+            LogGroupPicker(self.insights, state.region, state.groups, note=note), picked
+        )
+
+    def action_groups(self) -> None:
+        self._open_picker(None)
+
+    def action_library(self) -> None:
+        from montui.ui.screens.query_library import QueryLibrary
+
+        book = self.files.book
+        region = self.state.region
+
+        def chosen(choice: LibraryChoice | None) -> None:
+            if choice is None:
+                return
+            self._editor().set_query(choice.query)
+            self.state = self.state.loaded(choice)
+            self._editor().focus()
+
+        library = QueryLibrary(
+            book.history if book else (),
+            book.saved if book else (),
+            lambda: self.insights.query_definitions(region),
+            tz=self.state.tz,
+            on_delete=self.files.delete,
+        )
+        self.app.push_screen(library, chosen)
+
+    def action_template(self) -> None:
+        if len(self.state.templates) < 2:
+            self.notify("This plan has one query template")
+            return
+        self._editor().set_query(self.state.next_template(self._editor().text.strip()))
+
+    def action_next_region(self) -> None:
+        if len(self.state.regions) < 2:
+            self.notify(f"Only {self.state.region} is configured")
+            return
+        self.state = self.state.next_region()
+        self.notify(f"Querying {self.state.region}: pick its log groups (g)")
+
+    # -- keys that read what is shown --------------------------------------------------
 
     @on(DataTable.CellSelected, "#wb-results")
     def _cell_selected(self) -> None:
-        self._open_record()
+        from montui.ui.screens.log_record import LogRecordScreen
+
+        row = self.query_one(ResultsTable).current_row()
+        if row is not None:
+            self.app.push_screen(LogRecordScreen(row, tz=self.state.tz))
+
+    def action_copy_row(self) -> None:
+        row = self.query_one(ResultsTable).current_row()
+        if row is None:
+            self.notify("No row selected")
+            return
+        shown = {k: v for k, v in row.items() if k != "@ptr"}
+        copy_and_tell(self, json.dumps(shown, ensure_ascii=False), "row as JSON")
+
+    def action_copy_cell(self) -> None:
+        value = self.query_one(ResultsTable).current_cell()
+        if value is None:
+            self.notify("No cell selected")
+            return
+        copy_and_tell(self, value, "cell")
+
+    def action_copy_url(self) -> None:
+        state = self.state
+        if not state.groups:
+            self.notify("Pick log groups first (g)")
+            return
+        window = state.time_range.window(self.clock())
+        url = logs_insights_url(state.region, self._editor().text, state.groups, window)
+        copy_and_tell(self, url, "Logs Insights console URL")
+
+    # -- the query history, saved queries and exports (written by `QueryFiles`) --------
+
+    def _remember(self, run: QueryRun) -> None:
+        entry = HistoryEntry(
+            query=run.query,
+            groups=run.groups,
+            region=self.state.region,
+            start=run.start,
+            end=run.end,
+            ran_at=self.clock(),
+            relative=self.state.time_range.relative,
+        )
+        self.files.remember(entry, then=self._refresh_recall)
+
+    def _refresh_recall(self) -> None:
+        self._editor().recall_list = self.files.recall_list()
+
+    def action_save(self) -> None:
+        from montui.ui.screens.query_prompts import SaveQueryPrompt
+
+        if self.files.book is None:
+            self.notify("Saving queries is not available here", severity="warning")
+            return
+        query = self._editor().text.strip()
+        if not query:
+            self.notify("Nothing to save: the query is empty")
+            return
+
+        def chosen(saved: SavedQuery | None) -> None:
+            if saved is not None:
+                self.files.save(saved)
+
+        self.app.push_screen(SaveQueryPrompt(query, self.state.groups), chosen)
+
+    def action_export(self) -> None:
+        from montui.ui.screens.query_prompts import ExportPrompt
+
+        result = self.state.result
+        if result is None or not result.rows:
+            self.notify("No results to export yet")
+            return
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.files.export(result, path)
+
+        self.app.push_screen(ExportPrompt(self.clock()), chosen)

@@ -198,6 +198,26 @@ def welcome_text(has_groups: bool) -> Text:
     return text
 
 
+def body_text(
+    plan: DrilldownPlan | None,
+    plan_error: str | None,
+    alarm: Alarm | None,
+    has_groups: bool,
+    tz: tzinfo,
+    *,
+    planning: bool,
+) -> Text:
+    """What the body shows before the first run: the plan, why there is none, that it is
+    being worked out (`planning`: opened from an alarm), or the welcome."""
+    if plan_error is not None:
+        return Text(plan_error, style="red")
+    if plan is not None:
+        return plan_text(plan, alarm, tz)
+    if planning:
+        return Text("Working out the drill-down plan…", style="dim")
+    return welcome_text(has_groups)
+
+
 def episode_line(episode: Episode | None, back: int | None, count: int, tz: tzinfo) -> Text:
     """Which ALARM episode `l` on the detail drills into, and the keys to pick another."""
     text = Text(style="dim")
