@@ -6,6 +6,7 @@ the queries; the detail screen draws the series, the threshold lines and the bre
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
@@ -48,15 +49,7 @@ def _drawable(query: MetricQuery, period: int | None) -> MetricQuery:
     new_period = query.period
     if query.metric is not None and period is not None:
         new_period = period
-    return MetricQuery(
-        id=query.id,
-        expression=query.expression,
-        metric=query.metric,
-        stat=query.stat,
-        period=new_period,
-        label=query.label,
-        return_data=True,
-    )
+    return replace(query, period=new_period, return_data=True)
 
 
 def threshold_lines(alarm: Alarm) -> tuple[float, ...]:
@@ -104,8 +97,12 @@ def metric_data_query(query: MetricQuery) -> dict[str, Any]:
             "Period": query.period or 60,
             "Stat": query.stat or "Average",
         }
+        if query.unit:
+            data["MetricStat"]["Unit"] = query.unit
     else:
         raise ValueError(f"query {query.id!r} has neither a metric nor an expression")
     if query.label:
         data["Label"] = query.label
+    if query.account_id:
+        data["AccountId"] = query.account_id
     return data
