@@ -149,6 +149,7 @@ def test_known_binding_ids() -> None:
     expected = (
         "quit help filter refresh show_all show_alarm show_insufficient show_ok clear_filter sort"
         " open_detail back zoom_in zoom_out earlier later toggle_utc tune run_backtest"
+        " chart_inputs copy_command"
         " sparklines copy_url copy_arn"
         " drilldown_logs workbench episode_earlier episode_later run_query stop_query run_plan"
         " edit_query pick_groups"

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
-from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
+from montui.model.alarm_queries import (
+    chart_queries,
+    compared_ids,
+    input_ids,
+    is_breaching_value,
+    threshold_lines,
+)
 
 NOW = datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
 ERRORS = MetricRef("AWS/Lambda", "Errors", (("FunctionName", "contact-form"),))
@@ -120,3 +126,21 @@ def test_is_breaching_value(comparison: str, value: float, expected: bool) -> No
 
 def test_unknown_operator_never_breaches() -> None:
     assert not is_breaching_value(metric_alarm(comparison="SomethingNew"), 1e9)
+
+
+def test_compared_and_input_ids() -> None:
+    """The detail charts what the threshold applies to apart from its inputs (issue 10 #17)."""
+    assert compared_ids(metric_alarm()) == ("m1",) and input_ids(metric_alarm()) == ()
+    assert compared_ids(math_alarm()) == ("e1",)
+    assert input_ids(math_alarm()) == ("m1", "m2")
+    band = math_alarm(
+        metrics=(
+            MetricQuery("m1", metric=ERRORS, stat="Sum", period=60, return_data=True),
+            MetricQuery("ad1", expression="ANOMALY_DETECTION_BAND(m1, 2)", return_data=True),
+        ),
+        threshold_metric_id="ad1",
+        comparison="LessThanLowerOrGreaterThanUpperThreshold",
+    )
+    assert compared_ids(band) == ("m1", "ad1") and input_ids(band) == ()
+    composite = Alarm("down", "ap-northeast-1", AlarmKind.COMPOSITE, AlarmState.OK, NOW)
+    assert compared_ids(composite) == () and input_ids(composite) == ()

@@ -14,6 +14,7 @@ from montui.ui.screens.alarm_detail_text import condition_in_words
 from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.composite_tree import CompositeTree
+from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.metric_chart import MetricChart
 from tests.fakes import NOW, FakeFeed, frozen_clock, make_alarm, region_error, state_change
 
@@ -177,6 +178,80 @@ async def test_metric_math_alarm_charts_every_series() -> None:
         assert "Error % = 100*errors/invocations > 10" in text_of(screen, "#condition")
         assert "◀ compared" in text_of(screen, "#config")
         assert screen.query_one(MetricChart).message == ""
+
+
+def error_pct_alarm() -> Alarm:
+    ref = MetricRef("AWS/Lambda", "Errors", (("FunctionName", "contact-form"),))
+    inv = MetricRef("AWS/Lambda", "Invocations", (("FunctionName", "contact-form"),))
+    return replace(
+        make_alarm("contact-form-error-pct", A, minutes_ago=5),
+        metric=None,
+        statistic=None,
+        period=None,
+        metrics=(
+            MetricQuery("errors", metric=ref, stat="Sum", period=60),
+            MetricQuery("invocations", metric=inv, stat="Sum", period=60),
+            MetricQuery("pct", expression="100*errors/invocations", label="Error %",
+                        return_data=True),
+        ),
+    )  # fmt: skip
+
+
+def key_bar(screen: AlarmDetailScreen) -> str:
+    return str(screen.query_one(KeyBar).render())
+
+
+async def test_metric_math_labels_keep_their_separator() -> None:
+    """Issue 10 #17: `  invocationsSum of AWS/Lambda Invocations`: the 13-character label
+    filled the 12-column label field and ran into its value."""
+    feed = detail_feed(error_pct_alarm())
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-pct")
+        config = text_of(screen, "#config")
+        assert "  invocations Sum of AWS/Lambda Invocations" in config
+        assert "  errors    Sum of AWS/Lambda Errors" in config
+
+
+async def test_metric_math_chart_shows_the_expression_or_its_inputs() -> None:
+    """Issue 10 #17: the expression (a percentage) with its threshold, or the inputs (counts)
+    on their own axis, each series with its own marker; `m` switches, the key bar says how."""
+    feed = detail_feed(error_pct_alarm())
+    feed.series["errors"] = errors
+    feed.series["invocations"] = lambda _m: 1000.0
+    feed.series["pct"] = errors
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-pct")
+        await idle(pilot, screen)
+        chart = screen.query_one(MetricChart)
+        assert chart.shown is not None
+        assert [s.id for s in chart.shown.series] == ["pct"]
+        assert chart.shown.thresholds == (10.0,) and chart.shown.compared_id == "pct"
+        assert "expression pct" in str(chart.border_title)
+        assert "m Inputs" in key_bar(screen)
+        calls = len(chart_calls(feed))
+        await pilot.press("m")
+        await settle(pilot)
+        assert [s.id for s in chart.shown.series] == ["errors", "invocations"]
+        assert chart.shown.thresholds == () and chart.shown.breaching is None
+        assert [marker for _, marker in chart.legend] == ["hd", "braille"]
+        assert "inputs errors, invocations" in str(chart.border_title)
+        assert "m Expression" in key_bar(screen)
+        assert len(chart_calls(feed)) == calls  # redrawn, not fetched again
+        await pilot.press("m")
+        await settle(pilot)
+        assert [s.id for s in chart.shown.series] == ["pct"]
+        assert "m Inputs" in key_bar(screen)
+
+
+async def test_a_single_metric_alarm_has_no_inputs_key() -> None:
+    app = make_app(detail_feed())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-rate")
+        await idle(pilot, screen)
+        assert "Inputs" not in key_bar(screen)
+        assert "l Logs" in key_bar(screen)
 
 
 async def test_no_datapoints_says_so() -> None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import shlex
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from textual.widgets import Input
 
-from montui.model.alarm import AlarmState
+from montui.model.alarm import Alarm, AlarmState
+from montui.ui import clipboard
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.tune import TuneScreen
+from montui.ui.widgets.episode_strip import EpisodeStrip
+from montui.ui.widgets.key_bar import KeyBar
 from tests.fakes import NOW, FakeFeed, make_alarm
 from tests.test_ui_detail import idle, make_app, open_alarm, settle
 
@@ -77,3 +84,84 @@ async def test_bad_input_is_named_not_raised() -> None:
         await idle(pilot, screen)
         assert "DatapointsToAlarm" in str(screen.query_one("#problem").render())
         assert app.is_running
+
+
+DESCRIPTION = (
+    "Aurora writer write IOPS (provisioned for 3000 sustained). [next business day] "
+    "Runbook: https://runbooks.example/shop-aurora-writer-write-iops"
+)
+
+
+def described_alarm() -> Alarm:
+    return replace(
+        make_alarm("shop-aurora-writer-write-iops", AlarmState.OK, minutes_ago=60),
+        description=DESCRIPTION,
+        threshold=3000.125,
+    )
+
+
+async def open_tune(pilot: Any, app: Any, name: str) -> TuneScreen:
+    await open_alarm(pilot, app, name)
+    await pilot.press("t")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, TuneScreen)
+    await idle(pilot, screen)
+    return screen
+
+
+def option(words: list[str], flag: str) -> str:
+    return words[words.index(flag) + 1]
+
+
+async def test_the_command_keeps_the_description_and_threshold_exactly() -> None:
+    """Issue 10 #3: `[next business day]` was read as a markup tag and dropped from the
+    printed command; the threshold box rounded 3000.125 to 3000.12."""
+    feed = FakeFeed({"ap-northeast-1": [described_alarm()]})
+    feed.series["m1"] = nightly_spikes
+    app = make_app(feed)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_tune(pilot, app, "shop-aurora-writer-write-iops")
+        words = shlex.split(str(screen.query_one("#command").render()))
+        assert option(words, "--alarm-description") == DESCRIPTION
+        assert option(words, "--threshold") == "3000.125"
+        assert "Tags are not part of PutMetricAlarm" in str(screen.query_one("#tags-note").render())
+
+
+async def test_ctrl_y_copies_the_command_at_80x24(monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[str] = []
+    monkeypatch.setattr(clipboard, "write_to_terminal", lambda app, data: written.append(data))
+    feed = FakeFeed({"ap-northeast-1": [described_alarm()]})
+    feed.series["m1"] = nightly_spikes
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_tune(pilot, app, "shop-aurora-writer-write-iops")
+        assert "^y Copy command" in str(screen.query_one(KeyBar).render())
+        screen.query_one("#threshold", Input).focus()  # typing goes to the form ...
+        await settle(pilot)
+        await pilot.press("ctrl+y")  # ... and ctrl+y still copies
+        await settle(pilot)
+        (sequence,) = written
+        encoded = sequence.removeprefix("\x1b]52;c;").removesuffix("\x07")
+        assert base64.b64decode(encoded).decode() == screen.command
+        assert screen.command is not None and DESCRIPTION in shlex.split(screen.command)
+
+
+async def test_the_strips_show_both_settings_episodes() -> None:
+    alarm = make_alarm("nightly-noisy", AlarmState.OK, minutes_ago=60)
+    feed = FakeFeed({"ap-northeast-1": [alarm]})
+    feed.series["m1"] = nightly_spikes
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_tune(pilot, app, "nightly-noisy")
+        screen.query_one("#m", Input).value = "5"
+        screen.query_one("#m", Input).focus()
+        await pilot.press("enter")
+        await idle(pilot, screen)
+        strip = screen.query_one(EpisodeStrip)
+        lines = str(strip.render()).splitlines()
+        current = next(line for line in lines if line.startswith("current"))
+        proposed = next(line for line in lines if line.startswith("proposed"))
+        assert current.count("█") == 14  # the 00:00-06:00 cell of each night
+        assert "█" not in proposed and "·" in proposed
+        assert "a cell is 6 h" in lines[-1]

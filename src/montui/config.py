@@ -42,6 +42,7 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "sparklines": "g", "copy_url": "o", "copy_arn": "y",
     "open_detail": "enter", "back": "escape", "zoom_in": "i", "zoom_out": "o", "earlier": "p",
     "later": "n", "toggle_utc": "u", "tune": "t", "run_backtest": "ctrl+r",
+    "chart_inputs": "m", "copy_command": "ctrl+y",
     # Logs Insights: the drill-down, the workbench and its editor
     "drilldown_logs": "l", "workbench": "w", "episode_earlier": "left_square_bracket",
     "episode_later": "right_square_bracket", "run_query": "ctrl+r", "stop_query": "ctrl+c",

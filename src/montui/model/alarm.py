@@ -78,6 +78,10 @@ class MetricQuery:
     period: int | None = None
     label: str | None = None
     return_data: bool = False
+    unit: str | None = None
+    """A MetricStat's Unit (the alarm counts only datapoints published with it)."""
+    account_id: str | None = None
+    """The account a cross-account query reads (AccountId)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,7 @@ class Alarm:
     threshold: float | None = None
     comparison: str | None = None
     treat_missing_data: str | None = None
+    evaluate_low_sample_count_percentile: str | None = None  # "evaluate" | "ignore"
     # Composite alarms.
     alarm_rule: str | None = None
     actions_suppressor: str | None = None

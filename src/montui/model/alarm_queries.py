@@ -6,12 +6,20 @@ the queries; the detail screen draws the series, the threshold lines and the bre
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
 from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, is_breaching
 
-__all__ = ["chart_queries", "is_breaching_value", "metric_data_query", "threshold_lines"]
+__all__ = [
+    "chart_queries",
+    "compared_ids",
+    "input_ids",
+    "is_breaching_value",
+    "metric_data_query",
+    "threshold_lines",
+]
 
 
 def chart_queries(alarm: Alarm, *, period: int | None = None) -> tuple[MetricQuery, ...]:
@@ -48,15 +56,30 @@ def _drawable(query: MetricQuery, period: int | None) -> MetricQuery:
     new_period = query.period
     if query.metric is not None and period is not None:
         new_period = period
-    return MetricQuery(
-        id=query.id,
-        expression=query.expression,
-        metric=query.metric,
-        stat=query.stat,
-        period=new_period,
-        label=query.label,
-        return_data=True,
-    )
+    return replace(query, period=new_period, return_data=True)
+
+
+def compared_ids(alarm: Alarm) -> tuple[str, ...]:
+    """The ids among `chart_queries(alarm)` of what the threshold applies to: `m1` for a
+    single-metric alarm; for metric math the returned query (the expression the alarm
+    compares) and the threshold metric (a band) when there is one."""
+    if alarm.kind is AlarmKind.COMPOSITE:
+        return ()
+    if alarm.metric is not None:
+        return ("m1",)
+    returned = alarm.returned_query
+    ids = [returned.id] if returned is not None else [q.id for q in alarm.metrics[:1]]
+    if alarm.threshold_metric_id:
+        ids.append(alarm.threshold_metric_id)
+    return tuple(ids)
+
+
+def input_ids(alarm: Alarm) -> tuple[str, ...]:
+    """The metric-math queries the compared expression is computed from (none for a
+    single-metric alarm): the detail charts them on their own, as their scale (counts)
+    differs from the expression's (often a percentage)."""
+    compared = set(compared_ids(alarm))
+    return tuple(q.id for q in alarm.metrics if q.id not in compared)
 
 
 def threshold_lines(alarm: Alarm) -> tuple[float, ...]:
@@ -104,8 +127,12 @@ def metric_data_query(query: MetricQuery) -> dict[str, Any]:
             "Period": query.period or 60,
             "Stat": query.stat or "Average",
         }
+        if query.unit:
+            data["MetricStat"]["Unit"] = query.unit
     else:
         raise ValueError(f"query {query.id!r} has neither a metric nor an expression")
     if query.label:
         data["Label"] = query.label
+    if query.account_id:
+        data["AccountId"] = query.account_id
     return data

@@ -11,14 +11,21 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, format_threshold
+from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery
 from montui.model.alarm_queries import metric_data_query
 from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, replay
 
-__all__ = ["BacktestResult", "TuneSettings", "backtest", "put_metric_alarm_command"]
+__all__ = [
+    "BacktestResult",
+    "TuneSettings",
+    "backtest",
+    "exact_number",
+    "put_metric_alarm_args",
+    "put_metric_alarm_command",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,47 +111,82 @@ def backtest(
 
 def put_metric_alarm_command(alarm: Alarm, settings: TuneSettings | AlarmSettings) -> str:
     """A copyable `aws cloudwatch put-metric-alarm …` that recreates `alarm` with `settings`
-    (threshold, operator, period, M of N, missing data) and every other field kept: the
-    metric (namespace, name, dimensions, statistic or extended statistic, unit) or the
-    metric-math `--metrics` JSON, the actions, the description. Quoted with shlex.
+    (threshold, operator, period, M of N, missing data), quoted with shlex.
 
-    For metric math, the new period replaces the period of each MetricStat in `--metrics`.
+    PutMetricAlarm replaces the whole alarm, so every other parameter the alarm has is
+    repeated exactly as DescribeAlarms returned it: the description (verbatim: brackets,
+    quotes, newlines), whether actions are enabled, the three action lists, the metric
+    (namespace, name, dimensions, statistic or extended statistic, unit) or the metric-math
+    `--metrics` JSON, a threshold metric id, and the low-sample-count percentile rule.
+    Optional parameters the alarm leaves unset stay unset unless `settings` change them.
+    Tags are not part of the command: on an existing alarm AWS ignores them and keeps its own.
+
+    For metric math, a new period replaces the period of each MetricStat in `--metrics`.
     ValueError for a composite alarm (put-composite-alarm has no such settings).
     """
+    return shlex.join(put_metric_alarm_args(alarm, settings))
+
+
+def put_metric_alarm_args(alarm: Alarm, settings: TuneSettings | AlarmSettings) -> list[str]:
+    """The words of `put_metric_alarm_command`, unquoted."""
     if alarm.kind is AlarmKind.COMPOSITE:
         raise ValueError("a composite alarm has no threshold to tune")
     args = ["aws", "cloudwatch", "put-metric-alarm", "--region", alarm.region]
-    args += ["--alarm-name", alarm.name]
+    args += _option("--alarm-name", alarm.name)
     if alarm.description:
-        args += ["--alarm-description", alarm.description]
+        args += _option("--alarm-description", alarm.description)
     args.append("--actions-enabled" if alarm.actions_enabled else "--no-actions-enabled")
     for flag, actions in (
-        ("--alarm-actions", alarm.alarm_actions),
         ("--ok-actions", alarm.ok_actions),
+        ("--alarm-actions", alarm.alarm_actions),
         ("--insufficient-data-actions", alarm.insufficient_data_actions),
     ):
         if actions:
             args += [flag, *actions]
     args += _metric_args(alarm, settings.period)
     args += ["--evaluation-periods", str(settings.evaluation_periods)]
-    args += ["--datapoints-to-alarm", str(settings.datapoints_to_alarm)]
+    m, n = settings.datapoints_to_alarm, settings.evaluation_periods
+    if alarm.datapoints_to_alarm is not None or m != n:
+        args += ["--datapoints-to-alarm", str(m)]
     if alarm.threshold_metric_id:
         args += ["--threshold-metric-id", alarm.threshold_metric_id]
     else:
-        args += ["--threshold", format_threshold(settings.threshold)]
+        args += _option("--threshold", exact_number(settings.threshold))
     args += ["--comparison-operator", settings.comparison]
-    args += ["--treat-missing-data", settings.treat_missing_data]
-    return shlex.join(args)
+    if alarm.treat_missing_data is not None or settings.treat_missing_data != "missing":
+        args += ["--treat-missing-data", settings.treat_missing_data]
+    if alarm.evaluate_low_sample_count_percentile:
+        args += [
+            "--evaluate-low-sample-count-percentile",
+            alarm.evaluate_low_sample_count_percentile,
+        ]
+    return args
+
+
+def exact_number(value: float) -> str:
+    """The shortest text that reads back as exactly `value`: 10.0 → `10`, 0.1 → `0.1`,
+    1234.56789 → `1234.56789` (never rounded, unlike `format_threshold`'s `:g`)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _option(flag: str, value: str) -> list[str]:
+    """`[flag, value]`, or `[flag=value]` when the value starts with `-` (which the AWS CLI
+    would otherwise take for an option)."""
+    return [f"{flag}={value}"] if value.startswith("-") else [flag, value]
 
 
 def _metric_args(alarm: Alarm, period: int) -> list[str]:
     """The flags naming what the alarm watches, at `period`."""
     if alarm.metric is None:
-        queries = [_at_period(q, period) for q in alarm.metrics]
+        queries = list(alarm.metrics)
+        if period != alarm.period_seconds:
+            queries = [_at_period(q, period) for q in queries]
         metrics = json.dumps([metric_data_query(q) for q in queries], separators=(",", ":"))
         return ["--metrics", metrics]
     ref = alarm.metric
-    args = ["--namespace", ref.namespace, "--metric-name", ref.name]
+    args = _option("--namespace", ref.namespace) + _option("--metric-name", ref.name)
     if ref.dimensions:
         dimensions = [{"Name": k, "Value": v} for k, v in ref.dimensions]
         args += ["--dimensions", json.dumps(dimensions, separators=(",", ":"))]
@@ -159,14 +201,4 @@ def _metric_args(alarm: Alarm, period: int) -> list[str]:
 
 
 def _at_period(query: MetricQuery, period: int) -> MetricQuery:
-    if query.metric is None:
-        return query
-    return MetricQuery(
-        id=query.id,
-        expression=query.expression,
-        metric=query.metric,
-        stat=query.stat,
-        period=period,
-        label=query.label,
-        return_data=query.return_data,
-    )
+    return query if query.metric is None else replace(query, period=period)

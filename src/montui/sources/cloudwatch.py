@@ -108,6 +108,9 @@ def alarm_from_api(
         threshold=_float_or_none(data.get("Threshold")),
         comparison=_str_or_none(data.get("ComparisonOperator")),
         treat_missing_data=_str_or_none(data.get("TreatMissingData")),
+        evaluate_low_sample_count_percentile=_str_or_none(
+            data.get("EvaluateLowSampleCountPercentile")
+        ),
         alarm_rule=_str_or_none(data.get("AlarmRule")),
         actions_suppressor=_str_or_none(data.get("ActionsSuppressor")),
         actions_suppressed_by=_str_or_none(data.get("ActionsSuppressedBy")),
@@ -136,6 +139,8 @@ def _metric_query(data: Mapping[str, Any]) -> MetricQuery:
         label=_str_or_none(data.get("Label")),
         # AWS treats a query without ReturnData as returning its data.
         return_data=bool(data.get("ReturnData", True)),
+        unit=_str_or_none(stat.get("Unit")),
+        account_id=_str_or_none(data.get("AccountId")),
     )
 
 

@@ -24,17 +24,19 @@ from montui.feeds.insights import LogsInsights
 from montui.feeds.metric_data import MetricData
 from montui.model.alarm import Alarm, AlarmKind, AlarmState
 from montui.model.alarm_family import AlarmLookup, direct_children
-from montui.model.alarm_queries import chart_queries, is_breaching_value, threshold_lines
+from montui.model.alarm_queries import chart_queries, input_ids
 from montui.model.composite_rule import RuleSyntaxError, parse_rule, render
 from montui.model.duration import format_age, format_period
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
-from montui.model.metrics import TimeWindow
+from montui.model.metrics import MetricSeries, TimeWindow
 from montui.sources.errors import SourceError
+from montui.ui.screens.alarm_detail_chart import ChartView, chart_data, key_label, view_title
 from montui.ui.screens.alarm_detail_text import (
     HISTORY_SPAN,
     condition_in_words,
+    config_text,
     history_summary,
 )
 from montui.ui.screens.workbench_text import episode_line, local_zone
@@ -42,7 +44,8 @@ from montui.ui.widgets.alarm_table import state_cell
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
 from montui.ui.widgets.key_bar import KeyBar
-from montui.ui.widgets.metric_chart import ChartData, MetricChart
+from montui.ui.widgets.metric_chart import MetricChart
+from montui.ui.widgets.sparkline import relabel
 
 ZOOMS = tuple(
     timedelta(seconds=s)
@@ -78,6 +81,12 @@ class AlarmDetailScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
+        Binding("t", "tune", "Tune", id="tune",
+                tooltip="Back-test the alarm over 14 days with other settings"),
+        Binding("l", "logs", "Logs", id="drilldown_logs",
+                tooltip="Logs Insights for this alarm: its log groups, its window"),
+        Binding("m", "chart_inputs", key_label(ChartView.COMPARED)[0], id="chart_inputs",
+                tooltip=key_label(ChartView.COMPARED)[1]),
         Binding("i", "zoom(-1)", "Zoom in", id="zoom_in",
                 tooltip="Chart a shorter window (1h 3h 12h 1d 3d 1w 2w)"),
         Binding("o", "zoom(1)", "Zoom out", id="zoom_out", tooltip="Chart a longer window"),
@@ -86,10 +95,6 @@ class AlarmDetailScreen(Screen[None]):
         Binding("n", "move(1)", "Later", id="later",
                 tooltip="Move the chart's window later by half its length"),
         Binding("u", "toggle_utc", "UTC", id="toggle_utc", tooltip="Times in UTC / local time"),
-        Binding("t", "tune", "Tune", id="tune",
-                tooltip="Back-test the alarm over 14 days with other settings"),
-        Binding("l", "logs", "Logs", id="drilldown_logs",
-                tooltip="Logs Insights for this alarm: its log groups, its window"),
         Binding("left_square_bracket", "episode(1)", "Earlier episode", id="episode_earlier",
                 show=False, tooltip="Pick an earlier ALARM episode for l (the drill-down)"),
         Binding("right_square_bracket", "episode(-1)", "Later episode", id="episode_later",
@@ -123,6 +128,9 @@ class AlarmDetailScreen(Screen[None]):
         self.history_items: tuple[HistoryItem, ...] | None = None
         self.episode_back: int | None = None
         """The episode `l` drills into, counted back from the latest (None: the current)."""
+        self.chart_view = ChartView.COMPARED
+        self.charted: tuple[tuple[MetricSeries, ...], TimeWindow, int] | None = None
+        """The last series fetched for the chart, its window and period (`m` redraws them)."""
 
     def action_logs(self) -> None:
         from montui.ui.screens.logs_entry import drilldown
@@ -166,7 +174,10 @@ class AlarmDetailScreen(Screen[None]):
         return self.alarm.kind is AlarmKind.COMPOSITE
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A composite alarm has no chart and nothing to tune: those keys are hidden."""
+        """A composite alarm has no chart and nothing to tune: those keys are hidden; `m`
+        shows only for metric math with inputs."""
+        if action == "chart_inputs":
+            return bool(input_ids(self.alarm))
         return not (self.is_composite and action in ("zoom", "move", "tune"))
 
     def compose(self) -> ComposeResult:
@@ -214,57 +225,12 @@ class AlarmDetailScreen(Screen[None]):
         condition = Text("Condition: ", style="bold")
         condition.append(condition_in_words(alarm))
         self.query_one("#condition", Static).update(condition)
-        self.query_one("#config", Static).update(self._config_text())
+        meta = self.meta(alarm) if self.meta else AlarmMeta()
+        self.query_one("#config", Static).update(config_text(alarm, meta))
 
     def _clock_text(self, moment: datetime) -> str:
         shown = moment.astimezone(UTC) if self.utc else moment.astimezone()
         return shown.strftime("%Y-%m-%d %H:%M:%S %Z")
-
-    def _config_text(self) -> Text:
-        alarm = self.alarm
-        text = Text()
-
-        def row(label: str, value: str) -> None:
-            text.append(f"{label:<12}", style="bold")
-            text.append(value + "\n")
-
-        if alarm.metric is not None:
-            row("Metric", f"{alarm.metric.namespace} {alarm.metric.name}")
-            for key, value in alarm.metric.dimensions:
-                row("  dimension", f"{key} = {value}")
-        if alarm.statistic:
-            row("Statistic", alarm.statistic)
-        if alarm.extended_statistic:
-            row("Statistic", f"{alarm.extended_statistic} (extended)")
-        for query in alarm.metrics:
-            compared = " ◀ compared" if query is alarm.returned_query else ""
-            if query.expression:
-                row(f"  {query.id}", f"= {query.expression}{compared}")
-            elif query.metric is not None:
-                period = f" every {format_period(query.period)}" if query.period else ""
-                row(f"  {query.id}", f"{query.stat} of {query.metric.describe()}{period}{compared}")
-        if alarm.kind is AlarmKind.METRIC:
-            row("Unit", alarm.unit or "(any)")
-        if alarm.description:
-            row("Description", alarm.description)
-        row("Actions", "enabled" if alarm.actions_enabled else "DISABLED")
-        for label, actions in (
-            ("  on ALARM", alarm.alarm_actions),
-            ("  on OK", alarm.ok_actions),
-            ("  on NODATA", alarm.insufficient_data_actions),
-        ):
-            row(label, ", ".join(actions) if actions else "none")
-        if alarm.actions_suppressor:
-            row("Suppressor", alarm.actions_suppressor)
-        if alarm.actions_suppressed_by:
-            why = f" — {alarm.actions_suppressed_reason}" if alarm.actions_suppressed_reason else ""
-            row("Actions now", f"suppressed ({alarm.actions_suppressed_by}){why}")
-        meta = self.meta(alarm) if self.meta else AlarmMeta()
-        row("Response", meta.response.label if meta.response else "(not set in config)")
-        row("Owner", meta.owner or "(not set in config)")
-        row("Runbook", meta.runbook or "(not set in config)")
-        text.rstrip()
-        return text
 
     # -- chart ------------------------------------------------------------------------
 
@@ -273,7 +239,7 @@ class AlarmDetailScreen(Screen[None]):
         """GetMetricData for the window; the outcome lands in the chart pane, never a crash."""
         chart = self.query_one(MetricChart)
         alarm, window = self.alarm, self.window
-        chart.border_title = f"Metric · {format_period(int(window.length.total_seconds()))}"
+        self._title_chart()
         queries = chart_queries(alarm, period=chart_period(alarm.period_seconds or 60, window))
         if not queries:
             chart.show_text("", "This alarm has no metric to chart.")
@@ -287,20 +253,29 @@ class AlarmDetailScreen(Screen[None]):
         except Exception as exc:  # never into Textual's crash screen
             chart.show_error(window, f"{type(exc).__name__}: {exc}", utc=self.utc)
             return
-        returned = alarm.returned_query
-        chart.show(
-            ChartData(
-                series=series,
-                window=window,
-                period=queries[0].period or alarm.period_seconds or 60,
-                thresholds=threshold_lines(alarm),
-                breaching=lambda value: is_breaching_value(alarm, value),
-                compared_id=returned.id if returned else queries[0].id,
-                transition=alarm.in_state_since,
-                unit=alarm.unit,
-                utc=self.utc,
-            )
-        )
+        self.charted = (tuple(series), window, queries[0].period or alarm.period_seconds or 60)
+        self._draw_chart()
+
+    def _title_chart(self) -> None:
+        title = f"Metric · {format_period(int(self.window.length.total_seconds()))}"
+        shown = view_title(self.alarm, self.chart_view)
+        self.query_one(MetricChart).border_title = f"{title} · {shown}" if shown else title
+
+    def _draw_chart(self) -> None:
+        if self.charted is None:
+            return
+        series, window, period = self.charted
+        data = chart_data(self.alarm, series, window, period, view=self.chart_view, utc=self.utc)
+        self.query_one(MetricChart).show(data)
+
+    def action_chart_inputs(self) -> None:
+        """Metric math: chart the inputs instead of the expression, and back."""
+        if not input_ids(self.alarm):
+            return
+        self.chart_view = self.chart_view.other()
+        relabel(self, "chart_inputs", *key_label(self.chart_view))
+        self._title_chart()
+        self._draw_chart()
 
     def action_zoom(self, step: int) -> None:
         if self.is_composite:

@@ -1,4 +1,5 @@
-"""The alarm detail's sentences: the condition in words and the 14-day history summary."""
+"""The alarm detail's sentences: the condition in words, the settings, the 14-day history
+summary."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from datetime import datetime, timedelta
 from rich.text import Text
 
 from montui.model.alarm import Alarm, AlarmKind, format_threshold, operator_symbol
-from montui.model.duration import format_age
+from montui.model.duration import format_age, format_period
 from montui.model.history import HistoryItem, alarm_episodes, noise_verdict
+from montui.model.metadata import AlarmMeta
 
 HISTORY_SPAN = timedelta(days=14)
 
@@ -84,4 +86,53 @@ def history_summary(items: Sequence[HistoryItem], alarm: Alarm, now: datetime) -
         text.append("Not flapping", style="bold")
     if verdict.reason:
         text.append(f": {verdict.reason}")
+    return text
+
+
+def config_text(alarm: Alarm, meta: AlarmMeta) -> Text:
+    """The alarm's settings as label/value rows: metric or metric math, unit, description,
+    actions, suppression, and the config's response, owner and runbook."""
+    text = Text()
+
+    def row(label: str, value: str) -> None:
+        # A label as wide as the column (a query id such as `invocations`) still gets
+        # its space: `  invocationsSum of …` ran into the value.
+        text.append(f"{label:<11} ", style="bold")
+        text.append(value + "\n")
+
+    if alarm.metric is not None:
+        row("Metric", f"{alarm.metric.namespace} {alarm.metric.name}")
+        for key, value in alarm.metric.dimensions:
+            row("  dimension", f"{key} = {value}")
+    if alarm.statistic:
+        row("Statistic", alarm.statistic)
+    if alarm.extended_statistic:
+        row("Statistic", f"{alarm.extended_statistic} (extended)")
+    for query in alarm.metrics:
+        compared = " ◀ compared" if query is alarm.returned_query else ""
+        if query.expression:
+            row(f"  {query.id}", f"= {query.expression}{compared}")
+        elif query.metric is not None:
+            period = f" every {format_period(query.period)}" if query.period else ""
+            row(f"  {query.id}", f"{query.stat} of {query.metric.describe()}{period}{compared}")
+    if alarm.kind is AlarmKind.METRIC:
+        row("Unit", alarm.unit or "(any)")
+    if alarm.description:
+        row("Description", alarm.description)
+    row("Actions", "enabled" if alarm.actions_enabled else "DISABLED")
+    for label, actions in (
+        ("  on ALARM", alarm.alarm_actions),
+        ("  on OK", alarm.ok_actions),
+        ("  on NODATA", alarm.insufficient_data_actions),
+    ):
+        row(label, ", ".join(actions) if actions else "none")
+    if alarm.actions_suppressor:
+        row("Suppressor", alarm.actions_suppressor)
+    if alarm.actions_suppressed_by:
+        why = f" — {alarm.actions_suppressed_reason}" if alarm.actions_suppressed_reason else ""
+        row("Actions now", f"suppressed ({alarm.actions_suppressed_by}){why}")
+    row("Response", meta.response.label if meta.response else "(not set in config)")
+    row("Owner", meta.owner or "(not set in config)")
+    row("Runbook", meta.runbook or "(not set in config)")
+    text.rstrip()
     return text

@@ -2,7 +2,8 @@
 
 The replay is `model.tuning.backtest` (over `model.evaluation.replay`, the same evaluator the
 local AWS world moves its alarms with). Nothing is changed in AWS: the screen prints the
-`aws cloudwatch put-metric-alarm` command for the proposed settings, to copy.
+`aws cloudwatch put-metric-alarm` command for the proposed settings, and `ctrl+y` copies it
+(OSC 52). Both replays are drawn as 14-day strips, current above proposed.
 """
 
 from __future__ import annotations
@@ -25,35 +26,36 @@ from montui.model.alarm_queries import chart_queries
 from montui.model.duration import format_age, format_period
 from montui.model.evaluation import COMPARISONS, TREAT_MISSING_DATA, AlarmSettings
 from montui.model.metrics import TimeWindow
-from montui.model.tuning import backtest, put_metric_alarm_command
+from montui.model.tuning import BacktestResult, backtest, exact_number, put_metric_alarm_command
 from montui.sources.errors import SourceError
+from montui.ui.clipboard import copy_to_clipboard
+from montui.ui.widgets.episode_strip import EpisodeStrip, StripRow
 from montui.ui.widgets.key_bar import KeyBar
 
 SPAN = timedelta(days=14)
-MAX_STARTS = 12
+TAGS_NOTE = (
+    "Tags are not part of PutMetricAlarm: AWS keeps the alarm's tags. Every other setting is "
+    "repeated as it is."
+)
 
 Points = dict[datetime, float]
 
 
-def outcome_text(title: str, settings: AlarmSettings, points: Points, end: datetime) -> Text:
-    """Episodes, time in ALARM and when each episode started, for one set of settings."""
-    result = backtest(settings, points, end - SPAN, end)
+def outcome_text(title: str, settings: AlarmSettings, result: BacktestResult) -> Text:
+    """Episodes, time in ALARM and when the latest started, for one set of settings (the
+    strip below shows them all)."""
     text = Text()
     text.append(f"{title}\n", style="bold")
     m, n = settings.datapoints_to_alarm, settings.evaluation_periods
     text.append(
-        f"{operator_symbol(settings.comparison)} {settings.threshold:g} · {m} of {n}"
+        f"{operator_symbol(settings.comparison)} {exact_number(settings.threshold)} · {m} of {n}"
         f" × {format_period(settings.period)} · missing: {settings.treat_missing_data}\n",
         style="dim",
     )
     text.append(f"{result.episodes} ALARM episodes", style="bold")
     text.append(f", {format_age(result.time_in_alarm.total_seconds())} in ALARM\n")
     if result.starts:
-        text.append("started (newest first):\n", style="dim")
-    for start in result.starts[-MAX_STARTS:][::-1]:
-        text.append(f"  {start.astimezone(UTC):%a %m-%d %H:%M} UTC\n")
-    if len(result.starts) > MAX_STARTS:
-        text.append(f"  … {len(result.starts) - MAX_STARTS} earlier\n", style="dim")
+        text.append(f"latest {result.starts[-1].astimezone(UTC):%a %m-%d %H:%M} UTC", style="dim")
     text.rstrip()
     return text
 
@@ -67,6 +69,8 @@ class TuneScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
         Binding("ctrl+r", "run", "Replay", id="run_backtest",
                 tooltip="Replay the 14 days again with the edited settings"),
+        Binding("ctrl+y", "copy_command", "Copy command", id="copy_command",
+                tooltip="Copy the put-metric-alarm command (OSC 52)"),
     ]  # fmt: skip
 
     def __init__(self, alarm: Alarm, metrics: MetricData, *, clock: Callable[[], datetime]) -> None:
@@ -77,6 +81,7 @@ class TuneScreen(Screen[None]):
         self.current = AlarmSettings.from_alarm(alarm)
         self.points: dict[int, Points] = {}
         self.end = clock()
+        self.command: str | None = None
 
     def compose(self) -> ComposeResult:
         current = self.current
@@ -86,7 +91,7 @@ class TuneScreen(Screen[None]):
                 yield Static("This alarm has no threshold settings montui can replay.")
             else:
                 with Horizontal(id="form"):
-                    yield Input(f"{current.threshold:g}", id="threshold", type="number")
+                    yield Input(exact_number(current.threshold), id="threshold", type="number")
                     yield Select(
                         [(f"{operator_symbol(c)} {c}", c) for c in sorted(COMPARISONS)],
                         value=current.comparison, allow_blank=False, id="comparison",
@@ -103,8 +108,12 @@ class TuneScreen(Screen[None]):
                 with Horizontal(id="results"):
                     yield Static("Loading 14 days of metric data…", id="current")
                     yield Static("", id="proposed")
-                yield Static("Command for the proposed settings (montui changes nothing):")
+                yield EpisodeStrip(id="strip")
+                yield Static(
+                    "Command for the proposed settings (ctrl+y copies; montui changes nothing):"
+                )
                 yield Static("", id="command")
+                yield Static(TAGS_NOTE, id="tags-note")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -170,13 +179,23 @@ class TuneScreen(Screen[None]):
         except Exception as exc:
             problem.update(Text(f"Could not load the metric: {type(exc).__name__}: {exc}"))
             return
+        start = self.end - SPAN
+        now = backtest(self.current, current_points, start, self.end)
+        then = backtest(proposed, proposed_points, start, self.end)
         self.query_one("#current", Static).update(
-            outcome_text("Current settings", self.current, current_points, self.end)
+            outcome_text("Current settings", self.current, now)
         )
         self.query_one("#proposed", Static).update(
-            outcome_text("Proposed settings", proposed, proposed_points, self.end)
+            outcome_text("Proposed settings", proposed, then)
         )
-        self.query_one("#command", Static).update(put_metric_alarm_command(self.alarm, proposed))
+        self.query_one(EpisodeStrip).show(
+            [StripRow("current", now.transitions), StripRow("proposed", then.transitions)],
+            start,
+            self.end,
+        )
+        self.command = put_metric_alarm_command(self.alarm, proposed)
+        # Text, not markup: a description's `[next business day]` is not a style tag.
+        self.query_one("#command", Static).update(Text(self.command))
 
     @on(Input.Submitted)
     @on(Select.Changed)
@@ -187,6 +206,18 @@ class TuneScreen(Screen[None]):
     def action_run(self) -> None:
         if self.current is not None:
             self.run_backtest()
+
+    def action_copy_command(self) -> None:
+        """Copy the printed command to the engineer's clipboard."""
+        if self.command is None:
+            self.notify("No command yet: the replay has not finished.", severity="warning")
+            return
+        copy_to_clipboard(self.app, self.command)
+        self.notify(
+            f"{len(self.command)} characters, for the proposed settings.",
+            title="Copied the put-metric-alarm command",
+            timeout=5,
+        )
 
     def action_back(self) -> None:
         self.dismiss()

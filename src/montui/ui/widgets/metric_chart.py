@@ -21,6 +21,9 @@ from montui.model.duration import format_period
 from montui.model.metrics import MetricSeries, TimeWindow
 
 _TICKS = 5
+SERIES_MARKERS = ("hd", "braille", "+", "o", "*", "#")
+"""One plotext marker per drawn series, so each reads apart without colour (and its legend
+shows the same glyph); `x` is kept for the breaching points."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ class MetricChart(Vertical):
         yield PlotextPlot(id="chart-plot")
         yield Static("Loading metric data…", id="chart-message")
 
+    shown: ChartData | None = None
+    """What the plot last drew (None while a message is shown)."""
+    legend: tuple[tuple[str, str], ...] = ()
+    """(series id, plotext marker) of each drawn series."""
+
     def on_mount(self) -> None:
         self.border_title = "Metric"
         self.query_one(PlotextPlot).display = False
@@ -91,6 +99,7 @@ class MetricChart(Vertical):
         box.update(Text(message, style=style))
         box.display = True
         self.query_one(PlotextPlot).display = False
+        self.shown, self.legend = None, ()
 
     def show_loading(self, window: TimeWindow, *, utc: bool) -> None:
         self._say(window_label(window, utc=utc), "Loading metric data…")
@@ -114,6 +123,7 @@ class MetricChart(Vertical):
         plot = self.query_one(PlotextPlot)
         plot.display = True
         self._draw(plot, data)
+        self.shown = data
         plot.refresh()
 
     def _draw(self, plot: PlotextPlot, data: ChartData) -> None:
@@ -131,12 +141,15 @@ class MetricChart(Vertical):
             clock_label(start + timedelta(minutes=t), utc=data.utc, with_day=with_day)
             for t in ticks
         ]
-        for series in data.series:
-            if series.is_empty():
-                continue
+        drawn = [s for s in data.series if not s.is_empty()]
+        self.legend = tuple(
+            (s.id, SERIES_MARKERS[i % len(SERIES_MARKERS)]) for i, s in enumerate(drawn)
+        )
+        for index, series in enumerate(drawn):
             xs = [x_of(t) for t in series.timestamps]
-            label = series.label[:24] if len(data.series) > 1 else None
-            plt.plot(xs, list(series.values), marker="hd", label=label)
+            label = series.label[:24] if len(drawn) > 1 else None
+            marker = SERIES_MARKERS[index % len(SERIES_MARKERS)]
+            plt.plot(xs, list(series.values), marker=marker, label=label)
             if data.breaching is not None and series.id == data.compared_id:
                 hits = [(x, v) for x, v in zip(xs, series.values, strict=True) if data.breaching(v)]
                 if hits:
