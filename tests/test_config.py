@@ -459,3 +459,14 @@ def test_any_document_gives_settings_or_a_config_error(
     except ConfigError as e:
         assert str(e).startswith(f"{path}")
         assert e.key_path is None or e.key_path in str(e)
+
+
+def test_command_line_refresh_sets_the_stale_rule_unless_config_set_stale_after(
+    tmp_path: Path,
+) -> None:
+    # One rule: stale_after from the file wins, else 2.5 × refresh (the command line's too).
+    assert Settings().with_refresh(10).stale_after == 25
+    assert Settings().with_refresh(300).stale_after == 750
+    explicit = load_settings(write(tmp_path, 'stale_after = "3m"'))
+    assert explicit.with_refresh(10).stale_after == 180
+    assert load_settings(write(tmp_path, "refresh = 30")).with_refresh(10).stale_after == 25

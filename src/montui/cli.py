@@ -8,14 +8,13 @@ model; textual, the sources and the demo world are imported by the branch that n
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from montui import __version__
-from montui.config import STALE_FACTOR, ConfigError, Settings, load_settings
+from montui.config import ConfigError, Settings, load_settings
 from montui.launch import AwsRequest
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
@@ -204,8 +203,7 @@ def _request(args: argparse.Namespace, settings: Settings) -> AwsRequest:
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
     if args.refresh is not None:
-        stale = max(settings.stale_after, args.refresh * STALE_FACTOR)
-        settings = dataclasses.replace(settings, refresh=args.refresh, stale_after=stale)
+        settings = settings.with_refresh(args.refresh)
     return settings
 
 

@@ -223,7 +223,9 @@ class BoardScreen(Screen[None]):
         table.show(visible, now=now, meta=self.meta, stale_regions=stale, trend=trend)
         self._sparklines_changed()
         self._update_header(everything)
-        self.query_one(RegionBanner).show(list(self.statuses.values()), now, self.hints)
+        self.query_one(RegionBanner).show(
+            list(self.statuses.values()), now, self.hints, clock=self.clock
+        )
         fetched = [s.fetched_at for s in self.statuses.values() if s.fetched_at is not None]
         busy = any(s.fetched_at is None and not s.error for s in self.statuses.values())
         self.query_one(Freshness).set_fetched(min(fetched) if fetched else None, busy=busy)
