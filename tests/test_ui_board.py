@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from textual.widgets.data_table import ColumnKey
 
 from montui.config import Settings
 from montui.model.alarm import AlarmState
@@ -336,3 +337,24 @@ async def test_banner_age_ticks_with_the_header_and_stale_follows_a_short_refres
         banner = str(screen.query_one(RegionBanner).render())
         assert "data updated 1m ago" in banner
         assert "⚠ stale: 1m old" in str(screen.query_one(Freshness).render())
+
+
+async def test_long_names_are_cut_with_an_ellipsis_keeping_their_tails() -> None:
+    # Defect 6: at 80 columns two long names must not read the same.
+    feed = FakeFeed(
+        {
+            "ap-northeast-1": [
+                make_alarm("shop-lambda-payment-webhook-duration-p99", A, minutes_ago=3),
+                make_alarm("shop-lambda-payment-webhook-error-rate", A, minutes_ago=4),
+            ],
+            "us-east-1": [],
+        }
+    )
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AlarmTable)
+        width = table.columns[ColumnKey("name")].width
+        shown = [str(table.get_row_at(i)[1]) for i in range(2)]
+        assert all("…" in s and len(s) <= width for s in shown)
+        assert shown[0].endswith("duration-p99") and shown[1].endswith("error-rate")
