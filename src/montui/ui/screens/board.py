@@ -56,6 +56,11 @@ class BoardScreen(Screen[None]):
     """Every alarm of every configured region, most urgent first."""
 
     CSS_PATH = "board.tcss"
+    HELP_FOOTNOTE = (
+        "On the table: ↑/↓ move, PgUp/PgDn page, ←/→ scroll the columns.\n"
+        "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK.  "
+        "⚠ after a region code: that region is failing and its rows are stale."
+    )
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter",

@@ -62,6 +62,10 @@ class TuneScreen(Screen[None]):
     """Current settings and edited ones, replayed side by side over 14 days."""
 
     CSS_PATH = "tune.tcss"
+    HELP_FOOTNOTE = (
+        "tab / shift+tab move between the settings; enter in a field replays. "
+        "montui changes nothing: it prints the put-metric-alarm command."
+    )
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
