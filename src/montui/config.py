@@ -28,6 +28,7 @@ import platformdirs
 
 from montui.model.drilldown import DrilldownRule
 from montui.model.duration import parse_duration
+from montui.model.key_names import is_key_name
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 
 APP_NAME = "montui"
@@ -425,6 +426,8 @@ def _keys(binding_id: str, value: object, src: _Source) -> str:
     parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else [""]
     if not all(p and not re.search(r"\s", p) for p in parts):
         raise src.error(key, f"expected {_KEYS_HINT}, got {_show(value)}")
+    if unknown := next((p for p in parts if not is_key_name(p)), None):
+        raise src.error(key, f"{_show(unknown)} is not a key name (expected {_KEYS_HINT})")
     return ",".join(parts)
 
 
