@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from montui.model.alarm import AlarmState
@@ -11,6 +13,7 @@ from montui.ui.widgets.key_bar import KeyBar
 from tests.fakes import FakeFeed, make_alarm
 from tests.test_ui_board import board_feed, make_app
 from tests.test_ui_detail import open_alarm, settle
+from tests.test_ui_workbench_keys import setup
 
 
 @pytest.mark.parametrize("width", [200, 80, 60, 40])
@@ -52,3 +55,35 @@ async def test_tune_help_shows_the_tune_keys_and_footnote_not_the_boards() -> No
         text = str(app.screen.query_one("Static").render())
         assert "[run_backtest]" in text and "[open_detail]" not in text
         assert "On the table" not in text and "tab" in text
+
+
+async def test_ctrl_c_on_the_board_quits_like_q() -> None:
+    feed = board_feed()
+    app = make_app(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert not app.is_running
+    assert feed.closed and app.return_code in (0, None)
+
+
+async def test_ctrl_c_in_the_detail_quits_too() -> None:
+    feed = FakeFeed({"ap-northeast-1": [make_alarm("noisy", AlarmState.OK)]})
+    app = make_app(feed)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_alarm(pilot, app, "noisy")
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert not app.is_running
+    assert feed.closed
+
+
+async def test_ctrl_c_in_the_workbench_stays_its_stop_key(tmp_path: Path) -> None:
+    app, _feed, bench = setup(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert app.is_running and app.screen is bench
