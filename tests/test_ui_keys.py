@@ -9,6 +9,7 @@ import pytest
 from montui.model.alarm import AlarmState
 from montui.ui.screens.help import HelpScreen
 from montui.ui.screens.tune import TuneScreen
+from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.key_bar import KeyBar
 from tests.fakes import FakeFeed, make_alarm
 from tests.test_ui_board import board_feed, make_app
@@ -87,3 +88,19 @@ async def test_ctrl_c_in_the_workbench_stays_its_stop_key(tmp_path: Path) -> Non
         await pilot.press("ctrl+c")
         await settle(pilot)
         assert app.is_running and app.screen is bench
+
+
+async def test_resize_keeps_the_cursor_row_on_screen() -> None:
+    many = [make_alarm(f"svc-{i:02d}-latency", AlarmState.OK, minutes_ago=i + 1) for i in range(45)]
+    app = make_app(FakeFeed({"ap-northeast-1": many}))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AlarmTable)
+        for _ in range(40):
+            await pilot.press("down")
+        await settle(pilot)
+        await pilot.resize_terminal(60, 15)
+        await settle(pilot)
+        on_screen = [a.name for a in table.rows_on_screen()]
+        assert table.selected() is not None
+        assert table.selected().name in on_screen, (table.selected(), on_screen)  # type: ignore[union-attr]

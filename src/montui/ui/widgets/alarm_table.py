@@ -86,6 +86,11 @@ class AlarmTable(DataTable[Text | str]):
         self._trend_on = True
         self._widths: tuple[int, ...] = ()
 
+    def on_resize(self) -> None:
+        """A smaller terminal must not leave the cursor row (which the summary below
+        describes) out of view: scroll it back in once the new size is laid out."""
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
     @staticmethod
     def row_key(alarm: Alarm) -> str:
         return f"{alarm.region}\x1f{alarm.name}"
