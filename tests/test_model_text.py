@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from montui.model.text import middle_ellipsis
+from montui.model.text import counted, middle_ellipsis
 
 
 def test_similar_names_keep_their_distinguishing_tails() -> None:
@@ -35,3 +35,9 @@ def test_never_longer_than_the_width_and_marked_when_cut(text: str, width: int) 
         assert short == text
     elif width > 0:
         assert "…" in short
+
+
+def test_counted_nouns_are_singular_for_one() -> None:
+    assert counted(1, "ALARM episode") == "1 ALARM episode"
+    assert counted(0, "ALARM episode") == "0 ALARM episodes"
+    assert counted(28, "ALARM episode") == "28 ALARM episodes"

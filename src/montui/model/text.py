@@ -28,3 +28,8 @@ def middle_ellipsis(text: str, width: int) -> str:
         tail_len = half
     head_len = room - tail_len
     return f"{text[:head_len]}…{text[len(text) - tail_len :]}"
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 ALARM episode`, `0 ALARM episodes`, `3 ALARM episodes` (regular plurals only)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -33,6 +33,7 @@ from montui.ui.screens.alarm_detail_text import (
     HISTORY_SPAN,
     condition_in_words,
     history_summary,
+    runbook_text,
 )
 from montui.ui.screens.workbench_text import episode_line, local_zone
 from montui.ui.widgets.alarm_table import state_cell
@@ -262,7 +263,7 @@ class AlarmDetailScreen(Screen[None]):
         meta = self.meta(alarm) if self.meta else AlarmMeta()
         row("Response", meta.response.label if meta.response else "(not set in config)")
         row("Owner", meta.owner or "(not set in config)")
-        row("Runbook", meta.runbook or "(not set in config)")
+        row("Runbook", runbook_text(meta.runbook, alarm.description))
         text.rstrip()
         return text
 

@@ -11,6 +11,8 @@ from rich.text import Text
 from montui.model.alarm import Alarm, AlarmKind, format_threshold, operator_symbol
 from montui.model.duration import format_age
 from montui.model.history import HistoryItem, alarm_episodes, noise_verdict
+from montui.model.metadata import runbook_in
+from montui.model.text import counted
 
 HISTORY_SPAN = timedelta(days=14)
 
@@ -72,7 +74,7 @@ def history_summary(items: Sequence[HistoryItem], alarm: Alarm, now: datetime) -
     if not verdict.episodes:
         text.append("No ALARM episode in the last 14 days.")
         return text
-    text.append(f"{verdict.episodes} ALARM episodes", style="bold")
+    text.append(counted(verdict.episodes, "ALARM episode"), style="bold")
     text.append(f" · {format_age(verdict.time_in_alarm.total_seconds())} in ALARM in total")
     if verdict.shortest is not None:
         text.append(f" · shortest {format_age(verdict.shortest.total_seconds())}")
@@ -85,3 +87,12 @@ def history_summary(items: Sequence[HistoryItem], alarm: Alarm, now: datetime) -
     if verdict.reason:
         text.append(f": {verdict.reason}")
     return text
+
+
+def runbook_text(configured: str | None, description: str) -> str:
+    """The config's runbook, else the one the alarm's description names, saying so."""
+    if configured:
+        return configured
+    if found := runbook_in(description):
+        return f"{found} (from the alarm's description)"
+    return "(not set in config)"

@@ -24,6 +24,7 @@ from montui.model.alarm_queries import chart_queries
 from montui.model.duration import format_age, format_period
 from montui.model.evaluation import COMPARISONS, TREAT_MISSING_DATA, AlarmSettings
 from montui.model.metrics import TimeWindow
+from montui.model.text import counted
 from montui.model.tuning import backtest, put_metric_alarm_command
 from montui.sources.errors import SourceError
 from montui.ui.feed import AlarmFeed
@@ -46,7 +47,7 @@ def outcome_text(title: str, settings: AlarmSettings, points: Points, end: datet
         f" × {format_period(settings.period)} · missing: {settings.treat_missing_data}\n",
         style="dim",
     )
-    text.append(f"{result.episodes} ALARM episodes", style="bold")
+    text.append(counted(result.episodes, "ALARM episode"), style="bold")
     text.append(f", {format_age(result.time_in_alarm.total_seconds())} in ALARM\n")
     if result.starts:
         text.append("started (newest first):\n", style="dim")
