@@ -8,6 +8,7 @@ model; textual, the sources and the demo world are imported by the branch that n
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -90,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print every alarm of the configured regions, most urgent first.",
     )
     _aws_options(alarms, suppress=True)
-    alarms.add_argument("--state", choices=["ALARM", "OK", "INSUFFICIENT_DATA"])
+    alarms.add_argument(
+        "--state", type=str.upper, choices=["ALARM", "OK", "INSUFFICIENT_DATA"], help="any case"
+    )
     alarms.add_argument("--output", choices=["table", "json", "csv"], default="table")
     alarms.add_argument(
         "--fail-on-alarm",
@@ -108,13 +111,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_SINCE_HINT = "--since takes a positive duration like 5m"
+_NEGATIVE = re.compile(r"^-\d")
+
+
 def _since(text: str) -> int:
+    if text.strip().startswith("-"):
+        raise argparse.ArgumentTypeError(f"{_SINCE_HINT}, got {text!r}")
     try:
         seconds = parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     if seconds <= 0:
-        raise argparse.ArgumentTypeError("--since must be longer than 0 seconds")
+        raise argparse.ArgumentTypeError(f"{_SINCE_HINT}, got {text!r}")
     return seconds
 
 
@@ -207,6 +216,27 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _glue_negative_durations(raw: list[str]) -> list[str]:
+    """`--since -5m` → `--since=-5m`: argparse takes `-5m` for an option and says only
+    "expected one argument"; glued, `--since`'s own check explains what it takes."""
+    glued: list[str] = []
+    for arg in raw:
+        if glued and glued[-1] == "--since" and _NEGATIVE.match(arg):
+            glued[-1] = f"--since={arg}"
+        else:
+            glued.append(arg)
+    return glued
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The sub-command's parser, so that its errors print its usage, not montui's."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `montui` console script. Returns the exit status."""
     raw = list(sys.argv[1:] if argv is None else argv)
@@ -215,8 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve_main(raw[2:])
     parser = build_parser()
-    args = parser.parse_args(raw)
-    run = _query_run(parser, args) if args.command == "query" else None
+    args = parser.parse_args(_glue_negative_durations(raw))
+    run = _query_run(_subcommand(parser, "query"), args) if args.command == "query" else None
     for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo"):
         if not hasattr(args, name):
             setattr(args, name, None)
