@@ -24,6 +24,7 @@ from montui.config import (
     user_data_dir,
 )
 from montui.model.drilldown import DrilldownRule
+from montui.model.key_names import is_key_name
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern, meta_for
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "montui.toml"
@@ -460,3 +461,34 @@ def test_any_document_gives_settings_or_a_config_error(
     except ConfigError as e:
         assert str(e).startswith(f"{path}")
         assert e.key_path is None or e.key_path in str(e)
+
+
+def test_command_line_refresh_sets_the_stale_rule_unless_config_set_stale_after(
+    tmp_path: Path,
+) -> None:
+    # One rule: stale_after from the file wins, else 2.5 × refresh (the command line's too).
+    assert Settings().with_refresh(10).stale_after == 25
+    assert Settings().with_refresh(300).stale_after == 750
+    explicit = load_settings(write(tmp_path, 'stale_after = "3m"'))
+    assert explicit.with_refresh(10).stale_after == 180
+    assert load_settings(write(tmp_path, "refresh = 30")).with_refresh(10).stale_after == 25
+
+
+def test_unknown_key_name_is_an_error_naming_file_line_and_binding(tmp_path: Path) -> None:
+    e = error_of(tmp_path, '[keys]\nquit = "ctrl+q"\nrefresh = "notakey!!"\n')
+    assert str(e).endswith(
+        'config.toml:3: keys.refresh: "notakey!!" is not a key name (expected a key or keys like '
+        '"r" or "r,f5" (Textual key names: "f5", "ctrl+r", "escape"))'
+    )
+    assert e.key_path == "keys.refresh" and e.line == 3
+    e = error_of(tmp_path, '[keys]\nrun_query = "ctrl+r,cntrl+f9"\n')
+    assert '"cntrl+f9" is not a key name' in str(e)
+
+
+def test_textual_key_names_are_accepted(tmp_path: Path) -> None:
+    keys = "r,f5,F,?,question_mark,enter,escape,up,pageup,ctrl+r,shift+tab,alt+x,ctrl+shift+up"
+    s = load_settings(write(tmp_path, f'[keys]\nrefresh = "{keys}"\n'))
+    assert s.keymap["refresh"] == keys
+    for name in ("slash", "left_square_bracket", "space", "f24", "ctrl+@", "ctrl+full_stop"):
+        assert load_settings(write(tmp_path, f'[keys]\nrefresh = "{name}"\n'))
+    assert all(is_key_name(k) for keys in DEFAULT_KEYS.values() for k in keys.split(","))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from textual.widgets.data_table import ColumnKey
 
 from montui.config import Settings
 from montui.model.alarm import AlarmState
@@ -11,7 +14,9 @@ from montui.sources.errors import NoCredentials
 from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable
-from tests.fakes import FakeFeed, frozen_clock, make_alarm, region_error
+from montui.ui.widgets.freshness import Freshness
+from montui.ui.widgets.region_banner import RegionBanner
+from tests.fakes import NOW, FakeFeed, frozen_clock, make_alarm, region_error
 
 A, NODATA, OK = AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA, AlarmState.OK
 
@@ -308,3 +313,48 @@ async def test_no_color_shows_alarm_in_reverse_video(monkeypatch: pytest.MonkeyP
         cell = table.get_row_at(0)[0]
         assert str(cell) == "✖ ALARM"
         assert "reverse" in str(cell.style)  # type: ignore[union-attr]
+
+
+async def test_banner_age_ticks_with_the_header_and_stale_follows_a_short_refresh() -> None:
+    # Defect 5: with a 10 s refresh, stale at 25 s; the banner's age moves with the clock
+    # between polls and reads like the header's.
+    feed = board_feed()
+    now = [NOW]
+    app = MontuiApp(feed, Settings().with_refresh(10), clock=lambda: now[0])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        feed.fail["us-east-1"] = region_error()
+        await pilot.press("r")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if app.screen.query_one("#banner").display:
+                break
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        now[0] = NOW + timedelta(seconds=70)
+        screen.query_one(RegionBanner).tick()
+        screen.query_one(Freshness).set_fetched(screen.statuses["us-east-1"].fetched_at)
+        banner = str(screen.query_one(RegionBanner).render())
+        assert "data updated 1m ago" in banner
+        assert "⚠ stale: 1m old" in str(screen.query_one(Freshness).render())
+
+
+async def test_long_names_are_cut_with_an_ellipsis_keeping_their_tails() -> None:
+    # Defect 6: at 80 columns two long names must not read the same.
+    feed = FakeFeed(
+        {
+            "ap-northeast-1": [
+                make_alarm("shop-lambda-payment-webhook-duration-p99", A, minutes_ago=3),
+                make_alarm("shop-lambda-payment-webhook-error-rate", A, minutes_ago=4),
+            ],
+            "us-east-1": [],
+        }
+    )
+    app = make_app(feed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AlarmTable)
+        width = table.columns[ColumnKey("name")].width
+        shown = [str(table.get_row_at(i)[1]) for i in range(2)]
+        assert all("…" in s and len(s) <= width for s in shown)
+        assert shown[0].endswith("duration-p99") and shown[1].endswith("error-rate")

@@ -358,3 +358,24 @@ async def test_brackets_pick_the_episode_that_l_drills_into() -> None:
         assert bench.request.episode is not None
         assert bench.request.episode.start == NOW - timedelta(days=3)
         assert bench.request.episode.end == NOW - timedelta(days=3) + timedelta(minutes=30)
+
+
+async def test_one_episode_is_singular_and_the_description_gives_the_runbook() -> None:
+    alarm = replace(
+        make_alarm("contact-form-error-rate", AlarmState.ALARM, minutes_ago=12),
+        description="Errors. Act now. Runbook: https://wiki.example.com/rb/contact-form",
+    )
+    feed = FakeFeed({"ap-northeast-1": [alarm]})
+    feed.history_items["contact-form-error-rate"] = [
+        state_change("contact-form-error-rate", 12, AlarmState.OK, AlarmState.ALARM)
+    ]
+    app = make_app(feed)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_alarm(pilot, app, "contact-form-error-rate")
+        assert "1 ALARM episode " in text_of(screen, "#noise") + " "
+        assert "1 ALARM episodes" not in text_of(screen, "#noise")
+        config = " ".join(text_of(screen, "#config").split())
+        assert (
+            "Runbook https://wiki.example.com/rb/contact-form (from the alarm's description)"
+            in config
+        )

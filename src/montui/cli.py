@@ -8,15 +8,15 @@ model; textual, the sources and the demo world are imported by the branch that n
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from montui import __version__
-from montui.config import STALE_FACTOR, ConfigError, Settings, load_settings
+from montui.config import ConfigError, Settings, load_settings
 from montui.launch import AwsRequest
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print every alarm of the configured regions, most urgent first.",
     )
     _aws_options(alarms, suppress=True)
-    alarms.add_argument("--state", choices=["ALARM", "OK", "INSUFFICIENT_DATA"])
+    alarms.add_argument(
+        "--state", type=str.upper, choices=["ALARM", "OK", "INSUFFICIENT_DATA"], help="any case"
+    )
     alarms.add_argument("--output", choices=["table", "json", "csv"], default="table")
     alarms.add_argument(
         "--fail-on-alarm",
@@ -110,13 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_SINCE_HINT = "--since takes a positive duration like 5m"
+_NEGATIVE = re.compile(r"^-\d")
+
+
 def _since(text: str) -> int:
+    if text.strip().startswith("-"):
+        raise argparse.ArgumentTypeError(f"{_SINCE_HINT}, got {text!r}")
     try:
         seconds = parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     if seconds <= 0:
-        raise argparse.ArgumentTypeError("--since must be longer than 0 seconds")
+        raise argparse.ArgumentTypeError(f"{_SINCE_HINT}, got {text!r}")
     return seconds
 
 
@@ -205,9 +213,29 @@ def _request(args: argparse.Namespace, settings: Settings) -> AwsRequest:
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
     if args.refresh is not None:
-        stale = max(settings.stale_after, args.refresh * STALE_FACTOR)
-        settings = dataclasses.replace(settings, refresh=args.refresh, stale_after=stale)
+        settings = settings.with_refresh(args.refresh)
     return settings
+
+
+def _glue_negative_durations(raw: list[str]) -> list[str]:
+    """`--since -5m` → `--since=-5m`: argparse takes `-5m` for an option and says only
+    "expected one argument"; glued, `--since`'s own check explains what it takes."""
+    glued: list[str] = []
+    for arg in raw:
+        if glued and glued[-1] == "--since" and _NEGATIVE.match(arg):
+            glued[-1] = f"--since={arg}"
+        else:
+            glued.append(arg)
+    return glued
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The sub-command's parser, so that its errors print its usage, not montui's."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -218,8 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # this process's place, so exit status and signals (Ctrl-C) are its own.
         os.execv(sys.executable, [sys.executable, "-m", "montui_world", "serve", *raw[2:]])
     parser = build_parser()
-    args = parser.parse_args(raw)
-    run = _query_run(parser, args) if args.command == "query" else None
+    args = parser.parse_args(_glue_negative_durations(raw))
+    run = _query_run(_subcommand(parser, "query"), args) if args.command == "query" else None
     for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo"):
         if not hasattr(args, name):
             setattr(args, name, None)

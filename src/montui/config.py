@@ -11,6 +11,7 @@ second `[[alarm]]` table and `regions[1]` the first region. msgspec counts from 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -27,6 +28,7 @@ import platformdirs
 
 from montui.model.drilldown import DrilldownRule
 from montui.model.duration import parse_duration
+from montui.model.key_names import is_key_name
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 
 APP_NAME = "montui"
@@ -96,7 +98,9 @@ class Settings:
     refresh: float = float(DEFAULT_REFRESH)
     """Seconds between polls."""
     stale_after: float = DEFAULT_REFRESH * STALE_FACTOR
-    """Seconds after which a region's data is flagged stale."""
+    """Seconds after which a region's data is flagged stale (see `stale_after_for`)."""
+    stale_after_set: bool = False
+    """True when the file set `stale_after`; otherwise it follows `refresh`."""
     endpoint_url: str | None = None
     """One endpoint for every service (local emulators); None means AWS."""
     alarm_rules: tuple[MetaRule, ...] = ()
@@ -107,6 +111,18 @@ class Settings:
     """Overrides only: binding id → "key1,key2", ready for Textual's `App.set_keymap`."""
     source: Path | None = None
     """The file these settings came from; None for the built-in defaults."""
+
+    def with_refresh(self, refresh: float) -> Settings:
+        """These settings polled every `refresh` seconds (`--refresh`), under the same stale
+        rule as the file: its `stale_after` when it sets one, else 2.5 × refresh."""
+        explicit = self.stale_after if self.stale_after_set else None
+        stale_after = stale_after_for(refresh, explicit)
+        return dataclasses.replace(self, refresh=refresh, stale_after=stale_after)
+
+
+def stale_after_for(refresh: float, stale_after: float | None) -> float:
+    """The one stale rule: `stale_after` when the config sets it, else STALE_FACTOR × refresh."""
+    return float(stale_after) if stale_after is not None else refresh * STALE_FACTOR
 
 
 class ConfigCandidate(NamedTuple):
@@ -291,7 +307,8 @@ def _settings_from(doc: _Document, src: _Source) -> Settings:
     if refresh < MIN_REFRESH:
         problem = f"must be at least {MIN_REFRESH} seconds (each poll costs API calls)"
         raise src.error("refresh", f"{problem}, got {_show(doc.refresh)}")
-    stale_after = _seconds(doc.stale_after, "stale_after", src, refresh * STALE_FACTOR)
+    explicit = None if doc.stale_after is None else _seconds(doc.stale_after, "stale_after", src, 0)
+    stale_after = stale_after_for(refresh, explicit)
     if stale_after <= refresh:
         problem = f"must be longer than refresh ({refresh:g} s), or data looks stale between polls"
         raise src.error("stale_after", f"{problem}; got {_show(doc.stale_after)}")
@@ -303,6 +320,7 @@ def _settings_from(doc: _Document, src: _Source) -> Settings:
         regions=_regions(doc.regions, src),
         refresh=float(refresh),
         stale_after=float(stale_after),
+        stale_after_set=explicit is not None,
         endpoint_url=doc.endpoint_url,
         alarm_rules=tuple(_rule(t, f"alarm[{i}]", src) for i, t in enumerate(doc.alarm, 1)),
         drilldown_rules=tuple(
@@ -409,6 +427,8 @@ def _keys(binding_id: str, value: object, src: _Source) -> str:
     parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else [""]
     if not all(p and not re.search(r"\s", p) for p in parts):
         raise src.error(key, f"expected {_KEYS_HINT}, got {_show(value)}")
+    if unknown := next((p for p in parts if not is_key_name(p)), None):
+        raise src.error(key, f"{_show(unknown)} is not a key name (expected {_KEYS_HINT})")
     return ",".join(parts)
 
 

@@ -22,6 +22,7 @@ from montui.model.place import Place
 
 if TYPE_CHECKING:
     from montui.sources.session import AwsTarget
+from montui.model.text import middle_ellipsis
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_IN_ALARM = 0, 1, 2, 3
 
@@ -60,11 +61,18 @@ def alarm_record(alarm: Alarm, settings: Settings) -> dict[str, Any]:
     }
 
 
+CONDITION_WIDTH = 30
+"""The table's CONDITION column for a composite's rule (a metric condition is shorter)."""
+
+
 def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
     """Aligned columns for a person at a terminal; the reason is cut to keep one line each."""
     columns = ("state", "name", "region", "in_state_since", "condition", "state_reason")
     rows = [[str(r[c] or "") for c in columns] for r in records]
-    for row in rows:
+    for row, record in zip(rows, records, strict=True):
+        if record.get("kind") == "CompositeAlarm" and not row[4]:
+            rule = str(record.get("watches") or "").removeprefix("composite: ")
+            row[4] = middle_ellipsis(" ".join(rule.split()), CONDITION_WIDTH)
         row[3] = row[3][:16].replace("T", " ")
         row[5] = " ".join(row[5].split())[:60]
     header = ["STATE", "NAME", "REGION", "SINCE (UTC)", "CONDITION", "REASON"]

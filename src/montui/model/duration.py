@@ -46,3 +46,13 @@ def format_age(seconds: float) -> str:
     if s < 86400 * 14:
         return f"{s // 86400}d"
     return f"{s // 604800}w"
+
+
+def data_age(seconds: float) -> str:
+    """How old polled data is, as every pane says it: `just now`, `15s ago` (5-second steps
+    in the first minute, so a ticking label repaints 12 times a minute, not 60), `2m ago`."""
+    if seconds < 5:
+        return "just now"
+    if seconds < 60:
+        return f"{int(seconds) // 5 * 5}s ago"
+    return f"{format_age(seconds)} ago"

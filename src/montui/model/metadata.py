@@ -6,6 +6,7 @@ rule that sets a field wins, so a specific rule placed before a catch-all refine
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from fnmatch import fnmatchcase
@@ -71,3 +72,19 @@ def meta_for(name: str, region: str, rules: tuple[MetaRule, ...]) -> AlarmMeta:
         owner = owner or rule.meta.owner
         runbook = runbook or rule.meta.runbook
     return AlarmMeta(response=response, owner=owner, runbook=runbook)
+
+
+_RUNBOOK_URL = re.compile(r"runbook\w*\W{0,3}?\s*(https?://\S+)", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+")
+
+
+def runbook_in(description: str) -> str | None:
+    """The runbook URL an alarm's description carries, when config names none: the URL just
+    after the word `runbook` (`Runbook: https://…`), else a URL with `runbook` in it."""
+    found = _RUNBOOK_URL.search(description)
+    if found is None:
+        found = next((u for u in _URL.finditer(description) if "runbook" in u[0].lower()), None)
+        url = found[0] if found else None
+    else:
+        url = found[1]
+    return url.rstrip(".,;:)]}>'\"") if url else None

@@ -88,6 +88,12 @@ class MontuiApp(App[None]):
         for warning in warnings:
             self.notify(warning, title="Query history", severity="warning", timeout=15)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: on-call engineers press it to leave, so it quits like `q` (the same exit,
+        so queries are stopped and clients closed) instead of Textual's "press ctrl+q" hint.
+        A screen or widget that binds ctrl+c itself (the workbench's stop) still gets it."""
+        self.exit()  # what App.action_quit does
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

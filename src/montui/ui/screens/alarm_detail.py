@@ -78,6 +78,10 @@ class AlarmDetailScreen(Screen[None]):
     """Everything about one alarm; esc goes back to where it was opened from."""
 
     CSS_PATH = "alarm_detail.tcss"
+    HELP_FOOTNOTE = (
+        "↑/↓ PgUp/PgDn scroll the detail. On a composite's tree: enter opens the child.\n"
+        "On the chart, x marks a breaching point."
+    )
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),

@@ -12,7 +12,8 @@ from rich.text import Text
 from montui.model.alarm import Alarm, AlarmKind, format_threshold, operator_symbol
 from montui.model.duration import format_age, format_period
 from montui.model.history import HistoryItem, alarm_episodes, noise_verdict
-from montui.model.metadata import AlarmMeta
+from montui.model.metadata import AlarmMeta, runbook_in
+from montui.model.text import counted
 
 HISTORY_SPAN = timedelta(days=14)
 
@@ -74,7 +75,7 @@ def history_summary(items: Sequence[HistoryItem], alarm: Alarm, now: datetime) -
     if not verdict.episodes:
         text.append("No ALARM episode in the last 14 days.")
         return text
-    text.append(f"{verdict.episodes} ALARM episodes", style="bold")
+    text.append(counted(verdict.episodes, "ALARM episode"), style="bold")
     text.append(f" · {format_age(verdict.time_in_alarm.total_seconds())} in ALARM in total")
     if verdict.shortest is not None:
         text.append(f" · shortest {format_age(verdict.shortest.total_seconds())}")
@@ -133,6 +134,15 @@ def config_text(alarm: Alarm, meta: AlarmMeta) -> Text:
         row("Actions now", f"suppressed ({alarm.actions_suppressed_by}){why}")
     row("Response", meta.response.label if meta.response else "(not set in config)")
     row("Owner", meta.owner or "(not set in config)")
-    row("Runbook", meta.runbook or "(not set in config)")
+    row("Runbook", runbook_text(meta.runbook, alarm.description))
     text.rstrip()
     return text
+
+
+def runbook_text(configured: str | None, description: str) -> str:
+    """The config's runbook, else the one the alarm's description names, saying so."""
+    if configured:
+        return configured
+    if found := runbook_in(description):
+        return f"{found} (from the alarm's description)"
+    return "(not set in config)"

@@ -58,6 +58,11 @@ class BoardScreen(Screen[None]):
     """Every alarm of every configured region, most urgent first."""
 
     CSS_PATH = "board.tcss"
+    HELP_FOOTNOTE = (
+        "On the table: ↑/↓ move, PgUp/PgDn page, ←/→ scroll the columns.\n"
+        "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK.  "
+        "⚠ after a region code: that region is failing and its rows are stale."
+    )
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter",
@@ -225,7 +230,9 @@ class BoardScreen(Screen[None]):
         table.show(visible, now=now, meta=self.meta, stale_regions=stale, trend=trend)
         self._sparklines_changed()
         self._update_header(everything)
-        self.query_one(RegionBanner).show(list(self.statuses.values()), now, self.hints)
+        self.query_one(RegionBanner).show(
+            list(self.statuses.values()), now, self.hints, clock=self.clock
+        )
         fetched = [s.fetched_at for s in self.statuses.values() if s.fetched_at is not None]
         busy = any(s.fetched_at is None and not s.error for s in self.statuses.values())
         self.query_one(Freshness).set_fetched(min(fetched) if fetched else None, busy=busy)

@@ -16,10 +16,9 @@ def keys_text(screen: Screen[object]) -> Text:
     text.append("Keys", style="bold")
     text.append('   (remap in config: [keys] id = "key")\n\n', style="dim")
     seen: set[str] = set()
-    for active in screen.active_bindings.values():
-        binding = active.binding
-        # Only montui's own bindings (they all carry an id); the table's cursor keys are
-        # summarised below instead of listed one by one.
+    for binding in _bindings(screen):
+        # Only montui's own bindings (they all carry an id); a table's cursor keys are
+        # summarised in the screen's footnote instead of listed one by one.
         if not binding.id or binding.id in seen:
             continue
         seen.add(binding.id)
@@ -27,13 +26,25 @@ def keys_text(screen: Screen[object]) -> Text:
         text.append(f"{shown:>8}  ", style="bold")
         text.append(binding.tooltip or binding.description or binding.action)
         text.append(f"  [{binding.id}]\n", style="dim")
-    text.append(
-        "\nOn the table: ↑/↓ move, PgUp/PgDn page, ←/→ scroll the columns.\n"
-        "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK.  "
-        "⚠ after a region code: that region is failing and its rows are stale.",
-        style="dim",
-    )
+    footnote = getattr(screen, "HELP_FOOTNOTE", "") or DEFAULT_FOOTNOTE
+    text.append(f"\n{footnote}", style="dim")
     return text
+
+
+DEFAULT_FOOTNOTE = "esc goes back; tab moves between the parts of the screen."
+"""The help's last lines for a screen without its own `HELP_FOOTNOTE` class attribute."""
+
+
+def _bindings(screen: Screen[object]) -> list[Binding]:
+    """Every enabled binding of the screen, the focused widget's first, including those a
+    focused widget shadows: the board's `enter` (open the detail) shares its key with the
+    table's own select, and `active_bindings` keeps one binding per key."""
+    found: list[Binding] = []
+    for namespace, bindings in screen._modal_binding_chain:
+        for _key, binding in bindings:
+            if namespace.check_action(binding.action.rpartition(".")[2], ()) is not False:
+                found.append(binding)
+    return found
 
 
 class HelpScreen(ModalScreen[None]):

@@ -26,6 +26,7 @@ from montui.model.alarm_queries import chart_queries
 from montui.model.duration import format_age, format_period
 from montui.model.evaluation import COMPARISONS, TREAT_MISSING_DATA, AlarmSettings
 from montui.model.metrics import TimeWindow
+from montui.model.text import counted
 from montui.model.tuning import BacktestResult, backtest, exact_number, put_metric_alarm_command
 from montui.sources.errors import SourceError
 from montui.ui.clipboard import copy_to_clipboard
@@ -52,7 +53,7 @@ def outcome_text(title: str, settings: AlarmSettings, result: BacktestResult) ->
         f" × {format_period(settings.period)} · missing: {settings.treat_missing_data}\n",
         style="dim",
     )
-    text.append(f"{result.episodes} ALARM episodes", style="bold")
+    text.append(counted(result.episodes, "ALARM episode"), style="bold")
     text.append(f", {format_age(result.time_in_alarm.total_seconds())} in ALARM\n")
     if result.starts:
         text.append(f"latest {result.starts[-1].astimezone(UTC):%a %m-%d %H:%M} UTC", style="dim")
@@ -64,6 +65,10 @@ class TuneScreen(Screen[None]):
     """Current settings and edited ones, replayed side by side over 14 days."""
 
     CSS_PATH = "tune.tcss"
+    HELP_FOOTNOTE = (
+        "tab / shift+tab move between the settings; enter in a field replays. "
+        "montui changes nothing: it prints the put-metric-alarm command."
+    )
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),

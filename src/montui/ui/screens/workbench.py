@@ -56,6 +56,7 @@ class QueryWorkbench(Screen[None]):
     """Write, run and read Logs Insights queries in one region."""
 
     CSS_PATH = "workbench.tcss"
+    HELP_FOOTNOTE = "In the results: ↑/↓ move, ←/→ scroll the columns, enter opens a row."
 
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", id="run_query", priority=True,

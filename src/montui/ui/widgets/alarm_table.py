@@ -15,6 +15,7 @@ from montui.model.alarm import Alarm, AlarmState, condition_summary
 from montui.model.duration import format_age
 from montui.model.metadata import AlarmMeta
 from montui.model.region import region_code
+from montui.model.text import middle_ellipsis
 from montui.ui.widgets.sparkline import SPARK_WIDTH
 
 STATE_STYLE = {
@@ -64,6 +65,7 @@ COLUMNS = (
     Column("reason", "Reason", 90),
 )
 _FIXED = {"state", "age", "condition", "trend", "region"}
+_NAME = next(i for i, c in enumerate(COLUMNS) if c.key == "name")
 
 
 class AlarmTable(DataTable[Text | str]):
@@ -83,6 +85,11 @@ class AlarmTable(DataTable[Text | str]):
         self._shown: dict[str, list[Text | str]] = {}
         self._trend_on = True
         self._widths: tuple[int, ...] = ()
+
+    def on_resize(self) -> None:
+        """A smaller terminal must not leave the cursor row (which the summary below
+        describes) out of view: scroll it back in once the new size is laid out."""
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     @staticmethod
     def row_key(alarm: Alarm) -> str:
@@ -127,6 +134,8 @@ class AlarmTable(DataTable[Text | str]):
         ]
         keys = [self.row_key(a) for a in alarms]
         columns_changed = self._ensure_columns(rows)
+        for cells in rows:  # a name longer than its column is cut visibly, keeping its tail
+            cells[_NAME] = self._fit(cells[_NAME], self._widths[_NAME])
         if not columns_changed and keys == list(self._shown):
             self._update_changed_cells(alarms, keys, rows)
             return
@@ -191,6 +200,14 @@ class AlarmTable(DataTable[Text | str]):
             label = "" if column.key == "trend" and not width else column.label
             self.add_column(label, width=width, key=column.key)
         return True
+
+    @staticmethod
+    def _fit(cell: Text | str, width: int) -> Text | str:
+        if not isinstance(cell, Text):
+            return middle_ellipsis(cell, width)
+        if cell.cell_len <= width:
+            return cell
+        return Text(middle_ellipsis(cell.plain, width), style=cell.style)
 
     @staticmethod
     def _width(column: Column, rows: list[list[Text | str]], index: int) -> int:

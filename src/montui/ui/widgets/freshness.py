@@ -13,7 +13,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widget import Widget
 
-from montui.model.duration import format_age
+from montui.model.duration import data_age, format_age
 
 
 class Freshness(Widget):
@@ -67,9 +67,7 @@ class Freshness(Widget):
             return "connecting…" if self._busy else "no data yet"
         if age > self.stale_after:
             return f"⚠ stale: {format_age(age)} old"
-        if age < 60:  # 5-second steps: 12 repaints a minute instead of 60
-            return f"updated {int(age) // 5 * 5}s ago" if age >= 5 else "updated just now"
-        return f"updated {format_age(age)} ago"
+        return f"updated {data_age(age)}"
 
     def _tick(self) -> None:
         text = self._text()

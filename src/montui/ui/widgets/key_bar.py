@@ -14,7 +14,8 @@ from textual.widgets import Input
 
 
 class KeyBar(Widget):
-    """`/ Filter  r Refresh  1 ALARM …`, cut at the terminal's width."""
+    """`/ Filter  r Refresh  1 ALARM …  q Quit  ? Keys`: entries are dropped from the right
+    to fit the width, but the bar always ends with quit and `? Keys`."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -45,12 +46,43 @@ class KeyBar(Widget):
             text.append(" esc ", style="bold")
             text.append("clear")
             return text
+        entries: list[tuple[str, str, bool]] = []
+        last: list[tuple[str, str, bool]] = []
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
-            text.append(f" {key} ", style="bold" if enabled else "dim")
-            text.append(f"{binding.description} ", style="" if enabled else "dim")
-        return text
+            entry = (self.app.get_key_display(binding), binding.description, enabled)
+            (last if binding.action in _KEPT else entries).append(entry)
+        last.sort(key=lambda e: e[1] == _HELP_DESCRIPTION)  # `? Keys` at the very end
+        return _line(_fit(entries, last, self.size.width or 10_000))
+
+
+_KEPT = frozenset({"app.quit", "quit", "app.help", "help"})
+"""Actions never dropped from a narrow bar: how to leave and how to find every other key."""
+_HELP_DESCRIPTION = "Keys"
+
+
+def _width(entries: list[tuple[str, str, bool]]) -> int:
+    return sum(len(key) + len(description) + 3 for key, description, _ in entries)
+
+
+def _fit(
+    entries: list[tuple[str, str, bool]], last: list[tuple[str, str, bool]], width: int
+) -> list[tuple[str, str, bool]]:
+    """Drop entries from the right until the kept ones (quit, help) fit after them; when
+    even those do not fit, quit goes before help."""
+    while entries and _width(entries + last) > width:
+        entries = entries[:-1]
+    while len(last) > 1 and _width(last) > width:
+        last = last[1:]
+    return entries + last
+
+
+def _line(entries: list[tuple[str, str, bool]]) -> Text:
+    text = Text(no_wrap=True, overflow="crop")
+    for key, description, enabled in entries:
+        text.append(f" {key} ", style="bold" if enabled else "dim")
+        text.append(f"{description} ", style="" if enabled else "dim")
+    return text

@@ -1,14 +1,20 @@
-"""Failing regions, in place above the board: what went wrong, what to do, when it retries."""
+"""Failing regions, in place above the board: what went wrong, what to do, when it retries.
+
+The age of each region's kept data ticks like the header's `updated …` (the same wording and
+steps, `model.duration.data_age`), not only when a poll ends; the banner repaints only when its
+text changes, without a layout pass unless its length changed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
 from textual.widgets import Static
 
 from montui.model.board import RegionStatus
-from montui.model.duration import format_age
+from montui.model.duration import data_age
 
 
 def banner_text(statuses: list[RegionStatus], now: datetime, hints: dict[str, str]) -> Text:
@@ -20,7 +26,7 @@ def banner_text(statuses: list[RegionStatus], now: datetime, hints: dict[str, st
         text.append(f"⚠ {status.region}: ", style="bold yellow")
         text.append(status.error or "")
         age = status.age(now)
-        kept = f"showing data from {format_age(age)} ago" if age is not None else "no data yet"
+        kept = f"showing data updated {data_age(age)}" if age is not None else "no data yet"
         text.append(f" · {kept} · retrying", style="dim")
         hint = hints.get(status.region)
         if hint:
@@ -29,7 +35,7 @@ def banner_text(statuses: list[RegionStatus], now: datetime, hints: dict[str, st
 
 
 class RegionBanner(Static):
-    """Hidden while every region is healthy."""
+    """Hidden while every region is healthy; while shown, its ages tick once a second."""
 
     DEFAULT_CSS = """
     RegionBanner {
@@ -42,12 +48,37 @@ class RegionBanner(Static):
     """
 
     _shown: Text | None = None
+    _failing: list[RegionStatus] = []
+    _hints: dict[str, str] = {}
+    _clock: Callable[[], datetime] | None = None
 
-    def show(self, statuses: list[RegionStatus], now: datetime, hints: dict[str, str]) -> None:
-        failing = [s for s in statuses if s.error]
-        self.display = bool(failing)
-        if failing:
-            text = banner_text(failing, now, hints)
-            if text != self._shown:
-                self._shown = text
-                self.update(text)
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.tick)
+
+    def show(
+        self,
+        statuses: list[RegionStatus],
+        now: datetime,
+        hints: dict[str, str],
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """Show the failing regions of `statuses`; `clock` (else `now`) dates their data."""
+        self._failing = [s for s in statuses if s.error]
+        self._hints = dict(hints)
+        self._clock = clock
+        self.display = bool(self._failing)
+        self._render_at(now)
+
+    def tick(self) -> None:
+        """Re-age the kept data; repaints only when the text changed."""
+        if self._failing and self._clock is not None:
+            self._render_at(self._clock())
+
+    def _render_at(self, now: datetime) -> None:
+        if not self._failing:
+            return
+        text = banner_text(self._failing, now, self._hints)
+        if text != self._shown:
+            same_size = self._shown is not None and len(self._shown) == len(text)
+            self._shown = text
+            self.update(text, layout=not same_size)
