@@ -58,6 +58,13 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("XDG_DATA_HOME", str(empty / "xdg-data"))
 
 
+@pytest.fixture(autouse=True)
+def _outside_tmux(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run as outside tmux (a copy would ask the real tmux otherwise); a test that
+    wants tmux gives the clipboard its own environment and a fake command runner."""
+    monkeypatch.delenv("TMUX", raising=False)
+
+
 @pytest.fixture(scope="session")
 def world_server() -> Iterator[World]:
     """One local AWS world per test process (per xdist worker)."""

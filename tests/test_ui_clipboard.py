@@ -9,7 +9,14 @@ import pytest
 from montui.config import Settings
 from montui.ui import clipboard
 from montui.ui.app import MontuiApp
-from montui.ui.clipboard import for_terminal, osc8, osc52, screen_passthrough, tmux_passthrough
+from montui.ui.clipboard import (
+    Clipboard,
+    for_terminal,
+    osc8,
+    osc52,
+    screen_passthrough,
+    tmux_passthrough,
+)
 from tests.fakes import FakeFeed, frozen_clock, make_alarm
 
 ESC, BEL, ST = "\x1b", "\x07", "\x1b\\"
@@ -61,7 +68,9 @@ async def test_board_o_copies_console_url_and_y_the_arn(monkeypatch: pytest.Monk
     monkeypatch.delenv("TMUX", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     alarm = make_alarm("contact-form-error-rate")
-    app = MontuiApp(FakeFeed({"ap-northeast-1": [alarm]}).feeds, Settings(), clock=frozen_clock)
+    no_tmux = Clipboard(run=lambda argv, timeout: None)  # never the real tmux
+    feeds = FakeFeed({"ap-northeast-1": [alarm]}).feeds
+    app = MontuiApp(feeds, Settings(), clock=frozen_clock, terminal_clipboard=no_tmux)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(3):
             await pilot.pause()
@@ -70,7 +79,11 @@ async def test_board_o_copies_console_url_and_y_the_arn(monkeypatch: pytest.Monk
         await pilot.press("y")
         assert written[1] == osc52(alarm_arn(alarm))
         monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1,0")
-        await pilot.press("y")
+        await pilot.press("y")  # the first copy in tmux waits for tmux's answer (none here)
+        for _ in range(100):
+            if len(written) == 3:
+                break
+            await pilot.pause(0.02)
         assert written[2] == tmux_passthrough(osc52(alarm_arn(alarm)))
         await pilot.pause()
         shown = [str(n.message) for n in app._notifications]

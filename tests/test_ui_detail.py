@@ -282,6 +282,7 @@ async def test_composite_tree_blames_the_child_and_drills_into_it() -> None:
         leaves = [str(n.label) for n in tree.root.children[0].children]
         assert any("contact-form-error-rate" in t and "blamed" in t for t in leaves)
         assert any("contact-form-api-5xx" in t and "blamed" not in t for t in leaves)
+        await pilot.press("tab")  # the page has the keys first (it scrolls); tab: the tree
         assert app.focused is tree
         await pilot.press("down")  # the first child under OR
         await pilot.press("enter")

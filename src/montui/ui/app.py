@@ -19,6 +19,7 @@ from montui.feeds.metric_data import AwsMetricData
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
 from montui.querybook import QueryBook
+from montui.ui.clipboard import Clipboard
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.help import HelpScreen
@@ -60,9 +61,12 @@ class MontuiApp(App[None]):
         *,
         clock: Callable[[], datetime] = utc_now,
         data_dir: Path | None = None,
+        terminal_clipboard: Clipboard | None = None,
     ) -> None:
         super().__init__()
         self.feeds = feeds
+        self.terminal_clipboard = terminal_clipboard or Clipboard()
+        """Copies (OSC 52) for every screen; inside tmux it asks tmux once what gets through."""
         self.settings = settings
         self.clock = clock
         self.query_book = QueryBook(data_dir or user_data_dir())

@@ -6,6 +6,12 @@ it is wrapped in their passthrough envelopes (tmux: DCS `tmux;` with every ESC d
 tmux 3.3+ forwards when `allow-passthrough` is on; with `set-clipboard on`, tmux also takes a
 bare OSC 52 itself. screen: DCS chunks under its 768-byte limit).
 
+Inside tmux the copy may stop at tmux (tmux 3.3+ drops passthrough unless `allow-passthrough`
+is on). `Clipboard` asks tmux once, on the first copy and in a thread (`tmux_options`), and
+then writes what tmux lets through: the passthrough when allowed, else a bare OSC 52 when
+`set-clipboard` is on; when neither is, the notice says the copy did not reach the terminal
+and how to turn either on.
+
 Hyperlinks (OSC 8) are not written raw in the middle of a Textual frame: a `link` style makes
 Textual emit the same OSC 8 around the text (textual/strip.py); `osc8` is the sequence for
 writers outside Textual and for tests.
@@ -13,14 +19,18 @@ writers outside Textual and for tests.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import App
 from textual.markup import escape
 from textual.screen import Screen
+
+from montui.ui.tmux_options import CommandRunner, TmuxClipboard, ask_tmux, run_command
 
 ESC = "\x1b"
 BEL = "\x07"
@@ -51,11 +61,17 @@ def screen_passthrough(sequence: str) -> str:
     return "".join(f"{ESC}P{chunk}{ST}" for chunk in chunks)
 
 
-def for_terminal(sequence: str, env: Mapping[str, str] | None = None) -> str:
+def for_terminal(
+    sequence: str, env: Mapping[str, str] | None = None, tmux: TmuxClipboard | None = None
+) -> str:
     """`sequence` wrapped for the multiplexer montui runs in: tmux when $TMUX is set, GNU
-    screen when $TERM starts with `screen` outside tmux (tmux also sets TERM=screen*)."""
+    screen when $TERM starts with `screen` outside tmux (tmux also sets TERM=screen*).
+    In tmux, bare when tmux's options (`tmux`, when known) drop the passthrough but take a
+    bare OSC 52 themselves."""
     env = os.environ if env is None else env
     if env.get("TMUX"):
+        if tmux is not None and not tmux.passthrough and tmux.takes_bare:
+            return sequence
         return tmux_passthrough(sequence)
     if env.get("TERM", "").startswith("screen"):
         return screen_passthrough(sequence)
@@ -86,16 +102,97 @@ def write_to_terminal(app: App[object], data: str) -> bool:
     return True
 
 
-def copy_to_clipboard(app: App[object], text: str, env: Mapping[str, str] | None = None) -> bool:
-    """Set the clipboard to `text` with OSC 52, wrapped for tmux or screen."""
-    return write_to_terminal(app, for_terminal(osc52(text), env))
+def copy_to_clipboard(
+    app: App[object],
+    text: str,
+    env: Mapping[str, str] | None = None,
+    tmux: TmuxClipboard | None = None,
+) -> bool:
+    """Set the clipboard to `text` with OSC 52, wrapped for tmux (as its options allow) or
+    screen."""
+    return write_to_terminal(app, for_terminal(osc52(text), env, tmux))
 
 
-def copy_and_tell(screen: Screen[Any], text: str, what: str) -> None:
+@dataclass(frozen=True, slots=True)
+class Copied:
+    """What became of a copy: `stopped` says why it did not reach the terminal ('' if it did,
+    or as far as montui can tell)."""
+
+    stopped: str = ""
+
+
+class Clipboard:
+    """The app's way to the engineer's clipboard. `env` (default: the process's) says which
+    multiplexer montui runs in; inside tmux, `run` asks tmux its options once."""
+
+    def __init__(
+        self, env: Mapping[str, str] | None = None, run: CommandRunner = run_command
+    ) -> None:
+        self._env = env
+        self._run = run
+        self._asked = False
+        self._tmux: TmuxClipboard | None = None
+        self._asking: asyncio.Task[TmuxClipboard | None] | None = None
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return os.environ if self._env is None else self._env
+
+    @property
+    def ready(self) -> bool:
+        """Whether a copy can be written now: outside tmux, or tmux was asked already."""
+        return self._asked or not self.env.get("TMUX")
+
+    async def ask(self) -> None:
+        """Ask tmux its options, once, in a thread (concurrent callers share the answer)."""
+        if self.ready:
+            return
+        if self._asking is None:
+            self._asking = asyncio.ensure_future(asyncio.to_thread(ask_tmux, self._run))
+        try:
+            self._tmux = await asyncio.shield(self._asking)
+        except Exception:  # never let a copy crash on tmux's account
+            self._tmux = None
+        self._asked = True
+
+    def copy(self, app: App[object], text: str) -> Copied:
+        """Write the copy as far as tmux lets it go; say when it stops at tmux."""
+        copy_to_clipboard(app, text, self.env, self._tmux)
+        if self.env.get("TMUX") and self._tmux is not None and not self._tmux.reaches_terminal:
+            return Copied(self._tmux.advice())
+        return Copied()
+
+
+def clipboard_of(app: App[object]) -> Clipboard:
+    """The app's clipboard (`MontuiApp.terminal_clipboard`; not Textual's `App.clipboard`, the
+    text it copied last); a fresh one for another app."""
+    found = getattr(app, "terminal_clipboard", None)
+    return found if isinstance(found, Clipboard) else Clipboard()
+
+
+def copy_and_tell(screen: Screen[Any], text: str, what: str, shown: str | None = None) -> None:
     """Copy `text` and say so in a notification that shows it (a link, for a URL on a
-    terminal that shows links)."""
-    copy_to_clipboard(screen.app, text)
-    shown = escape(text)
-    if text.startswith("https://") and '"' not in text and supports_hyperlinks():
-        shown = f'[link="{text}"]{shown}[/link]'
+    terminal that shows links), or `shown` instead; inside tmux, the first copy waits for
+    tmux's answer in a worker, and a copy tmux drops says so and how to let it through."""
+    clipboard = clipboard_of(screen.app)
+    if clipboard.ready:
+        _tell(screen, clipboard.copy(screen.app, text), text, what, shown)
+        return
+
+    async def ask_then_copy() -> None:
+        await clipboard.ask()
+        _tell(screen, clipboard.copy(screen.app, text), text, what, shown)
+
+    screen.run_worker(ask_then_copy(), group="clipboard", exit_on_error=False)
+
+
+def _tell(screen: Screen[Any], copied: Copied, text: str, what: str, shown: str | None) -> None:
+    if shown is None:
+        shown = escape(text)
+        if text.startswith("https://") and '"' not in text and supports_hyperlinks():
+            shown = f'[link="{text}"]{shown}[/link]'
+    if copied.stopped:
+        message = f"{shown}\n\n{escape(copied.stopped)}"
+        screen.notify(message, title=f"Not copied: the {what}", severity="warning", timeout=20)
+        return
     screen.notify(shown, title=f"Copied the {what}", timeout=8)

@@ -3,13 +3,19 @@ transition (threshold and breaches drawn), its 14-day history and noise verdict,
 composite alarm the rule as a tree of its children.
 
 The chart and the history load in their own workers (exclusive per pane, errors shown in the
-pane); the composite tree reads the children's live states from the board's alarms.
+pane); the composite tree reads the children's live states from the board's alarms. The page
+follows the board: each poll the board publishes (`polled`) brings the alarm's new state,
+reason and condition and the children's states in place, and the age ticks with the clock.
+
+Focus starts on the page itself, so ↑/↓/PgUp/PgDn/Home/End scroll it from the moment it opens;
+tab moves into a composite's tree (where ↑/↓ pick a child and enter opens it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TypeAlias
 
 from rich.text import Text
 from textual import on, work
@@ -17,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Static
 
 from montui.feeds.history import AlarmHistory
@@ -25,8 +32,8 @@ from montui.feeds.metric_data import MetricData
 from montui.model.alarm import Alarm, AlarmKind, AlarmState
 from montui.model.alarm_family import AlarmLookup, direct_children
 from montui.model.alarm_queries import chart_queries, input_ids
-from montui.model.composite_rule import RuleSyntaxError, parse_rule, render
-from montui.model.duration import format_age, format_period
+from montui.model.composite_rule import Rule, RuleSyntaxError, parse_rule, render
+from montui.model.duration import format_period
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
@@ -38,9 +45,9 @@ from montui.ui.screens.alarm_detail_text import (
     condition_in_words,
     config_text,
     history_summary,
+    title_text,
 )
 from montui.ui.screens.workbench_text import episode_line, local_zone
-from montui.ui.widgets.alarm_table import state_cell
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
 from montui.ui.widgets.key_bar import KeyBar
@@ -52,6 +59,9 @@ ZOOMS = tuple(
     for s in (3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400)
 )
 DEFAULT_ZOOM = 1  # 3 h
+
+AlarmsPolled: TypeAlias = Signal[tuple[Alarm, ...]]
+"""The board's signal: the alarms one region's poll just brought (see `BoardScreen.polled`)."""
 
 MAX_CHART_POINTS = 1440
 """Beyond this many points per series the chart asks for a coarser period (a multiple of the
@@ -79,7 +89,8 @@ class AlarmDetailScreen(Screen[None]):
 
     CSS_PATH = "alarm_detail.tcss"
     HELP_FOOTNOTE = (
-        "↑/↓ PgUp/PgDn scroll the detail. On a composite's tree: enter opens the child.\n"
+        "↑/↓ PgUp/PgDn Home/End scroll the detail. A composite: tab moves to its rule's tree,\n"
+        "where ↑/↓ pick a child and enter opens it; shift+tab goes back to scrolling.\n"
         "On the chart, x marks a breaching point."
     )
 
@@ -116,9 +127,12 @@ class AlarmDetailScreen(Screen[None]):
         lookup: AlarmLookup,
         meta: Callable[[Alarm], AlarmMeta] | None = None,
         utc: bool = False,
+        polled: AlarmsPolled | None = None,
     ) -> None:
         super().__init__()
         self.alarm = alarm
+        self.polled = polled
+        """The board's polls (None: a page that does not follow them)."""
         self.metrics = metrics
         self.history = history
         self.insights = insights
@@ -135,6 +149,8 @@ class AlarmDetailScreen(Screen[None]):
         self.chart_view = ChartView.COMPARED
         self.charted: tuple[tuple[MetricSeries, ...], TimeWindow, int] | None = None
         """The last series fetched for the chart, its window and period (`m` redraws them)."""
+        self._title_shown = ""
+        self._tree_shown: tuple[Rule, dict[str, AlarmState]] | None = None
 
     def action_logs(self) -> None:
         from montui.ui.screens.logs_entry import drilldown
@@ -190,7 +206,7 @@ class AlarmDetailScreen(Screen[None]):
             yield Static(id="reason")
             yield Static(id="condition")
             if self.is_composite:
-                yield Static("Rule (enter on a child opens it)", classes="section")
+                yield Static("Rule (tab, then enter on a child opens it)", classes="section")
                 yield CompositeTree(id="tree")
             else:
                 yield MetricChart(id="chart")
@@ -205,24 +221,45 @@ class AlarmDetailScreen(Screen[None]):
         self.show_facts()
         if self.is_composite:
             self.show_tree()
-            self.set_interval(5, self.show_tree)
-            self.query_one(CompositeTree).focus()
         else:
             self.load_chart()
         self.load_history()
+        # The page, not the tree, has the keys first: ↓ and PgDn scroll from the start.
+        self.query_one("#detail", VerticalScroll).focus()
+        if self.polled is not None:
+            self.polled.subscribe(self, self.board_polled)
+        self.set_interval(1.0, self.tick)
+
+    def board_polled(self, alarms: tuple[Alarm, ...]) -> None:
+        """A region's poll landed: take this alarm's new version, and the children's states."""
+        fresh = next((a for a in alarms if a.key == self.alarm.key), None)
+        if fresh is not None and fresh != self.alarm:
+            moved = (fresh.state, fresh.in_state_since) != (
+                self.alarm.state,
+                self.alarm.in_state_since,
+            )
+            self.alarm = fresh
+            self.show_facts()
+            if moved:  # a new transition: the history and the episodes have one more
+                self.load_history()
+        if self.is_composite and any(a.region == self.alarm.region for a in alarms):
+            self.show_tree()
+
+    def tick(self) -> None:
+        """Once a second: redraw the title when its age (`for 10m`) reads differently; the
+        same length of text cannot wrap differently, so then without a layout pass."""
+        title = title_text(self.alarm, self.clock(), mono=self.app.no_color, utc=self.utc)
+        if title.plain != self._title_shown:
+            layout = len(title.plain) != len(self._title_shown)
+            self._title_shown = title.plain
+            self.query_one("#title", Static).update(title, layout=layout)
 
     # -- facts ------------------------------------------------------------------------
 
     def show_facts(self) -> None:
-        alarm, now, mono = self.alarm, self.clock(), self.app.no_color
-        title = Text()
-        title.append_text(state_cell(alarm.state, mono))
-        title.append("  ")
-        title.append(alarm.name, style="bold")
-        title.append(f"  {alarm.region}\n", style="dim")
-        since = alarm.in_state_since
-        title.append(f"{alarm.state.value} for {format_age((now - since).total_seconds())}")
-        title.append(f", since {self._clock_text(since)}", style="dim")
+        alarm = self.alarm
+        title = title_text(alarm, self.clock(), mono=self.app.no_color, utc=self.utc)
+        self._title_shown = title.plain
         self.query_one("#title", Static).update(title)
         reason = alarm.state_reason.strip() or "(no reason given)"
         self.query_one("#reason", Static).update(Text(reason))
@@ -231,10 +268,6 @@ class AlarmDetailScreen(Screen[None]):
         self.query_one("#condition", Static).update(condition)
         meta = self.meta(alarm) if self.meta else AlarmMeta()
         self.query_one("#config", Static).update(config_text(alarm, meta))
-
-    def _clock_text(self, moment: datetime) -> str:
-        shown = moment.astimezone(UTC) if self.utc else moment.astimezone()
-        return shown.strftime("%Y-%m-%d %H:%M:%S %Z")
 
     # -- chart ------------------------------------------------------------------------
 
@@ -348,8 +381,12 @@ class AlarmDetailScreen(Screen[None]):
             tree.display = False
             self.query_one("#condition", Static).update(f"Rule does not parse: {exc}")
             return
+        states = self.child_states()
+        if (rule, states) == self._tree_shown:
+            return  # nothing moved: no repaint
+        self._tree_shown = (rule, states)
         line = tree.cursor_line
-        tree.show(rule, self.child_states())
+        tree.show(rule, states)
         tree.cursor_line = line
         tree.border_title = render(rule)
 
@@ -363,6 +400,7 @@ class AlarmDetailScreen(Screen[None]):
             AlarmDetailScreen(
                 child, metrics=self.metrics, history=self.history, insights=self.insights,
                 clock=self.clock, lookup=self.lookup, meta=self.meta, utc=self.utc,
+                polled=self.polled,
             )
         )  # fmt: skip
 

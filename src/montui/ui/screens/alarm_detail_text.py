@@ -1,11 +1,11 @@
-"""The alarm detail's sentences: the condition in words, the settings, the 14-day history
-summary."""
+"""The alarm detail's sentences: the title (state and for how long), the condition in words,
+the settings, the 14-day history summary."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
 
@@ -14,6 +14,7 @@ from montui.model.duration import format_age, format_period
 from montui.model.history import HistoryItem, alarm_episodes, noise_verdict
 from montui.model.metadata import AlarmMeta, runbook_in
 from montui.model.text import counted
+from montui.ui.widgets.alarm_table import state_cell
 
 HISTORY_SPAN = timedelta(days=14)
 
@@ -23,6 +24,26 @@ _MISSING_WORDS = {
     "breaching": "breaching",
     "ignore": "ignored (the state is kept)",
 }
+
+
+def clock_text(moment: datetime, *, utc: bool) -> str:
+    """`2026-11-21 03:30:00 UTC`, in UTC or the machine's local zone."""
+    shown = moment.astimezone(UTC) if utc else moment.astimezone()
+    return shown.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def title_text(alarm: Alarm, now: datetime, *, mono: bool, utc: bool) -> Text:
+    """`✖ ALARM  name  region` over `ALARM for 10m, since …`: the age is taken at `now`, so
+    the detail redraws it as the clock moves."""
+    title = Text()
+    title.append_text(state_cell(alarm.state, mono))
+    title.append("  ")
+    title.append(alarm.name, style="bold")
+    title.append(f"  {alarm.region}\n", style="dim")
+    since = alarm.in_state_since
+    title.append(f"{alarm.state.value} for {format_age((now - since).total_seconds())}")
+    title.append(f", since {clock_text(since, utc=utc)}", style="dim")
+    return title
 
 
 def period_words(seconds: int) -> str:

@@ -2,7 +2,8 @@
 
 One poll loop per region runs in a worker; a loop awaits its fetch before it sleeps, so polls
 of a region never overlap, and a failing region backs off and retries without touching the
-others. The loops write `RegionStatus` values; `refresh_view` renders them.
+others. The loops write `RegionStatus` values; `refresh_view` renders them, and `polled`
+publishes each poll's alarms to the pages opened from the board (an alarm's detail follows them).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static
 
 from montui.feeds.session import Connection
@@ -118,6 +120,8 @@ class BoardScreen(Screen[None]):
         self._first_poll_done = asyncio.Event()
         self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
         self.sparklines = BoardSparklines(feeds.metrics, clock)
+        self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
+        """Each good poll of a region, with its alarms (after `statuses` has them)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -175,6 +179,7 @@ class BoardScreen(Screen[None]):
                 self.statuses[region] = self.statuses[region].succeeded(alarms, self.clock())
                 self.hints.pop(region, None)
                 self.sparklines.polled(region)
+                self.polled.publish(alarms)
             self.refresh_view()
             self._first_poll_done.set()
             wake.clear()
@@ -355,6 +360,7 @@ class BoardScreen(Screen[None]):
                 clock=self.clock,
                 lookup=self.find_alarm,
                 meta=self.meta,
+                polled=self.polled,
             )
         )
 

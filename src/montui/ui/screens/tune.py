@@ -29,7 +29,7 @@ from montui.model.metrics import TimeWindow
 from montui.model.text import counted
 from montui.model.tuning import BacktestResult, backtest, exact_number, put_metric_alarm_command
 from montui.sources.errors import SourceError
-from montui.ui.clipboard import copy_to_clipboard
+from montui.ui.clipboard import copy_and_tell
 from montui.ui.widgets.episode_strip import EpisodeStrip, StripRow
 from montui.ui.widgets.key_bar import KeyBar
 
@@ -217,12 +217,8 @@ class TuneScreen(Screen[None]):
         if self.command is None:
             self.notify("No command yet: the replay has not finished.", severity="warning")
             return
-        copy_to_clipboard(self.app, self.command)
-        self.notify(
-            f"{len(self.command)} characters, for the proposed settings.",
-            title="Copied the put-metric-alarm command",
-            timeout=5,
-        )
+        shown = f"{len(self.command)} characters, for the proposed settings."
+        copy_and_tell(self, self.command, "put-metric-alarm command", shown=shown)
 
     def action_back(self) -> None:
         self.dismiss()
