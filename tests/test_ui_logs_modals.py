@@ -23,6 +23,7 @@ from montui.ui.screens.log_groups import LogGroupPicker
 from montui.ui.screens.log_record import LogRecordScreen, message_text, split_json
 from montui.ui.screens.prompt import Prompt
 from montui.ui.screens.query_library import LibraryChoice, QueryLibrary
+from montui.ui.widgets.check_list import CheckList
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -225,10 +226,40 @@ async def test_picker_searches_as_you_type_keeping_the_chosen_first() -> None:
         await pilot.press("down")  # into the list
         await keys(pilot, "down", "space")
         # Ticked by symbol, not only by colour.
-        prompts = [str(o.prompt) for o in screen.query_one(SelectionList).options]
-        assert prompts == ["✔ /aws/rds/cluster/shop/error", "✔ /aws/apigateway/contact"]
+        assert rows_shown(screen) == [
+            "[✔] /aws/rds/cluster/shop/error",
+            "[✔] /aws/apigateway/contact",
+        ]
         await keys(pilot, "enter")
         assert app.results == [("/aws/rds/cluster/shop/error", "/aws/apigateway/contact")]
+
+
+def rows_shown(screen: Screen[Any]) -> list[str]:
+    listing = screen.query_one(SelectionList)
+    lines = [listing.render_line(y).text.rstrip() for y in range(listing.size.height)]
+    return [line for line in lines if line]
+
+
+async def test_picker_ticked_and_unticked_rows_read_differently_without_colour() -> None:
+    feed = GroupFeed(GROUPS)
+    screen = picker(feed, ["/aws/rds/cluster/shop/error"])
+    async with opened(screen) as (_app, pilot):
+        await pilot.press(*"/aws/api")
+        await wait_lookup(pilot, screen.app)
+        assert rows_shown(screen) == [
+            "[✔] /aws/rds/cluster/shop/error",
+            "[ ] /aws/apigateway/contact",
+        ]
+        await pilot.press("down")  # into the list
+        await keys(pilot, "down", "space")
+        assert rows_shown(screen) == [
+            "[✔] /aws/rds/cluster/shop/error",
+            "[✔] /aws/apigateway/contact",
+        ]
+        await keys(pilot, "up", "space")
+        rows = rows_shown(screen)
+        assert rows[0] == "[ ] /aws/rds/cluster/shop/error"
+        assert not any("X" in row for row in rows)
 
 
 async def test_picker_refuses_a_51st_group() -> None:
@@ -243,7 +274,8 @@ async def test_picker_refuses_a_51st_group() -> None:
         count = shown(screen, "#groups-count")
         assert "at most 50" in count and "✖" in count
         assert len(listing.selected) == 50
-        assert str(listing.get_option_at_index(50).prompt).startswith("  ")
+        assert rows_shown(screen)[0].startswith("[✔] ")
+        assert screen.query_one(CheckList).box(50) == "[ ] "
         listing.highlighted = 0
         await pilot.press("space")  # untick one: now there is room
         listing.highlighted = 50
