@@ -160,3 +160,28 @@ async def test_ctrl_l_clears_the_editor_and_undo_restores(tmp_path: Path) -> Non
         assert editor.text == "fields @message"
         await pilot.press("ctrl+z", "ctrl+z")
         assert editor.text == before
+
+
+def lines_of(bench: QueryWorkbench, selector: str) -> list[str]:
+    """What a widget shows, line by line, as on the terminal."""
+    widget = bench.query_one(selector)
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+async def test_a_malformed_query_says_why_in_full_at_80_columns(tmp_path: Path) -> None:
+    from montui.sources.errors import MalformedQuery
+
+    app, feed, bench = setup(tmp_path, groups=("/aws/lambda/a",))
+    message = "unexpected symbol found filtr at line 2 and position 3"
+    feed.query_script = MalformedQuery(message, start=20, end=25)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        bench.query_one(QueryEditor).set_query("fields @timestamp\n| filtr @message like /x/")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: bench.state.failure is not None and not bench.runner.busy)
+        await pilot.pause()
+        status = " ".join(" ".join(lines_of(bench, "#wb-status")).split())
+        assert f"✖ {message} — fix the query and run it again" in status
+        histogram = " ".join(lines_of(bench, "#wb-histogram"))
+        assert "no histogram: the query failed" in histogram
+        assert "aggregates" not in histogram

@@ -37,7 +37,9 @@ def render_state(
         title_text(new.region, new.alarm, new.time_range, window, new.tz)
     )
     screen.query_one("#wb-where", Static).update(range_text(new.groups))
-    screen.query_one("#wb-status", Static).update(
+    status = screen.query_one("#wb-status", Static)
+    status.set_class(new.failure is not None, "failed")  # wraps: the error reads in full
+    status.update(
         status_text(
             result=new.result,
             running=new.running,
@@ -50,12 +52,13 @@ def render_state(
             histogram_bytes=new.histogram_bytes,
         )
     )
-    if old is None or new.histogram != old.histogram:
+    shown = new.histogram_shown
+    if old is None or shown != old.histogram_shown:
         histogram = screen.query_one(MatchHistogram)
-        if new.histogram.counts:
-            histogram.show(list(new.histogram.counts), new.histogram.label)
+        if shown.counts:
+            histogram.show(list(shown.counts), shown.label)
         else:
-            histogram.note(new.histogram.note)
+            histogram.note(shown.note)
     _render_body(screen, old, new)
 
 
