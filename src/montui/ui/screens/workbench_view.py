@@ -12,6 +12,7 @@ from datetime import datetime
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
+from montui.model.insights_syntax import result_columns
 from montui.ui.screens.workbench_state import RunState
 from montui.ui.screens.workbench_text import body_text, range_text, status_text, title_text
 from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
@@ -29,7 +30,9 @@ def render_state(
         if new.result is None:
             table.reset()
         else:
-            table.show(new.result, tz=new.tz, term=new.term)
+            seen = new.result.fields
+            query = new.last_run.query if new.last_run is not None else ""
+            table.show(new.result, tz=new.tz, term=new.term, columns=result_columns(query, seen))
     elif old is not None and (new.tz, new.term) != (old.tz, old.term) and table.records:
         table.restyle(tz=new.tz, term=new.term)
     window = new.time_range.window(now)
