@@ -159,7 +159,7 @@ def test_known_binding_ids() -> None:
         " editor_recall_newer editor_clear prompt_cancel record_close record_copy_message"
         " record_copy_row"
         " picker_confirm picker_cancel picker_into_list library_cancel library_delete"
-        " library_next library_previous"
+        " library_confirm_delete library_next library_previous"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

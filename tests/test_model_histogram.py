@@ -127,3 +127,16 @@ def test_comments_cannot_swallow_the_stats() -> None:
         "| stats count(*) as matches by bin(1m)"
     )
     assert [n for n, _, _ in commands(got)] == ["filter", "stats"]
+
+
+def test_why_there_is_no_histogram_names_the_cause() -> None:
+    from montui.model.histogram import histogram_skip
+
+    assert histogram_skip("fields @message | filter @message like /x/") is None
+    assert histogram_skip("stats count(*) by bin(5m)") == "the query aggregates (stats) itself"
+    assert histogram_skip("fields @message | pattern @message") == (
+        "the query aggregates (pattern) itself"
+    )
+    assert histogram_skip("fields @message\n| filtr @message like /x/") == (
+        "the query has a command the histogram cannot follow (filtr)"
+    )

@@ -133,3 +133,30 @@ def test_segments_tile_the_query(query: str) -> None:
     assert "|".join(query[s:e] for _, s, e in segs) == query
     pipes = [t for t in tokens(query) if t.kind is K.PIPE]
     assert len(segs) == len(pipes) + 1
+
+
+def test_shown_fields_follow_the_last_fields_or_display_command() -> None:
+    from montui.model.drilldown import APIGATEWAY_5XX, LAMBDA_ERRORS
+    from montui.model.insights_syntax import shown_fields
+
+    assert shown_fields(LAMBDA_ERRORS) == ("@timestamp", "@requestId", "@message")
+    assert shown_fields(APIGATEWAY_5XX) == (
+        "@timestamp", "status", "responseLatency", "integrationLatency", "@message",
+    )  # fmt: skip
+    assert shown_fields("fields a, b | display b, `c d`") == ("b", "c d")
+    assert shown_fields("fields concat(a, b) as ab, @duration / 1000 as s, x") == ("ab", "s", "x")
+    assert shown_fields("fields a | stats count(*) by bin(5m)") == ()
+    assert shown_fields("filter x = 'fields a, b'") == ()
+
+
+def test_result_columns_put_the_named_fields_first_and_the_message_last() -> None:
+    from montui.model.insights_syntax import result_columns
+
+    query = "fields @timestamp, @requestId, @message | sort @timestamp desc"
+    assert result_columns(query, ("@timestamp", "@message", "@ptr")) == (
+        "@timestamp", "@requestId", "@message",
+    )  # fmt: skip
+    assert result_columns("fields @message, a", ("a", "@message", "b")) == ("a", "b", "@message")
+    assert result_columns("stats count(*) by bin(5m)", ("bin(5m)", "count(*)")) == (
+        "bin(5m)", "count(*)",
+    )  # fmt: skip

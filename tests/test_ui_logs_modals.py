@@ -22,7 +22,8 @@ from montui.ui.clipboard import osc52
 from montui.ui.screens.log_groups import LogGroupPicker
 from montui.ui.screens.log_record import LogRecordScreen, message_text, split_json
 from montui.ui.screens.prompt import Prompt
-from montui.ui.screens.query_library import LibraryChoice, QueryLibrary
+from montui.ui.screens.query_library import LibraryChoice, QueryLibrary, window_words
+from montui.ui.widgets.check_list import CheckList
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -225,10 +226,40 @@ async def test_picker_searches_as_you_type_keeping_the_chosen_first() -> None:
         await pilot.press("down")  # into the list
         await keys(pilot, "down", "space")
         # Ticked by symbol, not only by colour.
-        prompts = [str(o.prompt) for o in screen.query_one(SelectionList).options]
-        assert prompts == ["✔ /aws/rds/cluster/shop/error", "✔ /aws/apigateway/contact"]
+        assert rows_shown(screen) == [
+            "[✔] /aws/rds/cluster/shop/error",
+            "[✔] /aws/apigateway/contact",
+        ]
         await keys(pilot, "enter")
         assert app.results == [("/aws/rds/cluster/shop/error", "/aws/apigateway/contact")]
+
+
+def rows_shown(screen: Screen[Any]) -> list[str]:
+    listing = screen.query_one(SelectionList)
+    lines = [listing.render_line(y).text.rstrip() for y in range(listing.size.height)]
+    return [line for line in lines if line]
+
+
+async def test_picker_ticked_and_unticked_rows_read_differently_without_colour() -> None:
+    feed = GroupFeed(GROUPS)
+    screen = picker(feed, ["/aws/rds/cluster/shop/error"])
+    async with opened(screen) as (_app, pilot):
+        await pilot.press(*"/aws/api")
+        await wait_lookup(pilot, screen.app)
+        assert rows_shown(screen) == [
+            "[✔] /aws/rds/cluster/shop/error",
+            "[ ] /aws/apigateway/contact",
+        ]
+        await pilot.press("down")  # into the list
+        await keys(pilot, "down", "space")
+        assert rows_shown(screen) == [
+            "[✔] /aws/rds/cluster/shop/error",
+            "[✔] /aws/apigateway/contact",
+        ]
+        await keys(pilot, "up", "space")
+        rows = rows_shown(screen)
+        assert rows[0] == "[ ] /aws/rds/cluster/shop/error"
+        assert not any("X" in row for row in rows)
 
 
 async def test_picker_refuses_a_51st_group() -> None:
@@ -243,7 +274,8 @@ async def test_picker_refuses_a_51st_group() -> None:
         count = shown(screen, "#groups-count")
         assert "at most 50" in count and "✖" in count
         assert len(listing.selected) == 50
-        assert str(listing.get_option_at_index(50).prompt).startswith("  ")
+        assert rows_shown(screen)[0].startswith("[✔] ")
+        assert screen.query_one(CheckList).box(50) == "[ ] "
         listing.highlighted = 0
         await pilot.press("space")  # untick one: now there is room
         listing.highlighted = 50
@@ -364,13 +396,46 @@ async def test_library_filter_narrows_and_account_choice_is_returned() -> None:
         assert app.results == [LibraryChoice("stats count(*) by ip", ("/aws/api",))]
 
 
+def test_history_window_shows_both_dates_across_days() -> None:
+    end = datetime(2026, 11, 22, 1, 42, tzinfo=UTC)
+    assert window_words(end - timedelta(days=14), end) == (
+        "2026-11-08 01:42 → 2026-11-22 01:42 UTC"
+    )
+    assert window_words(end - timedelta(minutes=30), end) == "2026-11-22 01:12–01:42 UTC"
+    jst = datetime(2026, 11, 22, 10, 42, tzinfo=JST)  # the same moment, read in UTC
+    assert window_words(jst - timedelta(hours=1), jst) == "2026-11-22 00:42–01:42 UTC"
+
+
+async def test_library_preview_of_a_14_day_history_entry_has_both_dates() -> None:
+    end = datetime(2026, 11, 22, 1, 42, tzinfo=UTC)
+    entry = History("fields @message", ("/aws/lambda/a",), "ap-northeast-1",
+                    end - timedelta(days=14), end, end, None)  # fmt: skip
+    screen = QueryLibrary([entry], [], account_ok, tz=JST)
+    async with opened(screen):  # the first entry is highlighted
+        assert "2026-11-08 01:42 → 2026-11-22 01:42 UTC" in shown(screen, "#library-preview")
+
+
+async def test_library_delete_asks_to_confirm_then_deletes() -> None:
+    deleted: list[str] = []
+    screen = library(account_ok, deleted.append)
+    async with opened(screen) as (_app, pilot):
+        await pilot.press("tab")  # into the list, on the saved query
+        await keys(pilot, "d")
+        assert deleted == []  # not at once
+        assert "d again or y deletes 'errors'" in shown(screen, "#library-keys")
+        await keys(pilot, "down")  # moving away cancels
+        assert "d delete" in shown(screen, "#library-keys")
+        await keys(pilot, "up", "d", "y")
+        assert deleted == ["errors"]
+
+
 async def test_library_delete_saved_but_not_account() -> None:
     deleted: list[str] = []
     screen = library(account_ok, deleted.append)
     async with opened(screen) as (app, pilot):
         await pilot.press("tab")  # into the list, on the saved query
         assert screen.query_one(OptionList).has_focus
-        await keys(pilot, "d")
+        await keys(pilot, "d", "d")
         assert deleted == ["errors"]
         assert "  nothing saved yet" in options(screen)
         await keys(pilot, "end", "d")

@@ -160,3 +160,66 @@ async def test_ctrl_l_clears_the_editor_and_undo_restores(tmp_path: Path) -> Non
         assert editor.text == "fields @message"
         await pilot.press("ctrl+z", "ctrl+z")
         assert editor.text == before
+
+
+def lines_of(bench: QueryWorkbench, selector: str) -> list[str]:
+    """What a widget shows, line by line, as on the terminal."""
+    widget = bench.query_one(selector)
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+async def test_a_malformed_query_says_why_in_full_at_80_columns(tmp_path: Path) -> None:
+    from montui.sources.errors import MalformedQuery
+
+    app, feed, bench = setup(tmp_path, groups=("/aws/lambda/a",))
+    message = "unexpected symbol found filtr at line 2 and position 3"
+    feed.query_script = MalformedQuery(message, start=20, end=25)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        bench.query_one(QueryEditor).set_query("fields @timestamp\n| filtr @message like /x/")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: bench.state.failure is not None and not bench.runner.busy)
+        await pilot.pause()
+        status = " ".join(" ".join(lines_of(bench, "#wb-status")).split())
+        assert f"✖ {message} — fix the query and run it again" in status
+        histogram = " ".join(lines_of(bench, "#wb-histogram"))
+        assert "no histogram: the query failed" in histogram
+        assert "aggregates" not in histogram
+
+
+async def test_columns_follow_the_query_and_the_message_takes_the_rest(tmp_path: Path) -> None:
+    from montui.model.drilldown import APIGATEWAY_5XX, LAMBDA_ERRORS
+    from montui.ui.screens.log_record import LogRecordScreen
+    from montui.ui.widgets.query_results import ResultsTable
+
+    app, feed, bench = setup(tmp_path, groups=("/aws/lambda/a",))
+    # AWS leaves out a field no row has, and returns the others in its own order.
+    row = {"@message": "boom", "@timestamp": "2026-11-21 03:20:00.000", "@ptr": "p"}
+    feed.query_script = [QueryResult("q", QueryStatus.COMPLETE, (row,))]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(bench)
+        bench.query_one(QueryEditor).set_query(LAMBDA_ERRORS)
+        await pilot.press("ctrl+r")
+        table = bench.query_one(ResultsTable)
+        await until(pilot, lambda: table.row_count == 1 and not bench.runner.busy)
+        assert table.fields == ("@timestamp", "@requestId", "@message")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LogRecordScreen))
+        record = str(app.screen.query_one("#record-fields").render())
+        assert record.index("@timestamp") < record.index("@requestId")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is bench)
+        api_row = {
+            "@timestamp": "2026-11-21 03:20:00.000", "@message": "x" * 300, "status": "502",
+            "integrationLatency": "29000", "responseLatency": "29012", "@ptr": "p",
+        }  # fmt: skip
+        feed.query_script = [QueryResult("q2", QueryStatus.COMPLETE, (api_row,))]
+        bench.query_one(QueryEditor).set_query(APIGATEWAY_5XX)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "status" in table.fields and not bench.runner.busy)
+        await pilot.pause()
+        assert table.fields[-1] == "@message"
+        header = table.render_line(0).text
+        for name in ("@timestamp", "status", "responseLatency", "integrationLatency", "@mess"):
+            assert name in header, header  # every column on screen at 80 columns
+        assert header.index("status") < header.index("responseLatency")

@@ -57,6 +57,7 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "prompt_cancel": "escape", "record_close": "escape,q", "record_copy_message": "c",
     "record_copy_row": "y", "picker_confirm": "enter", "picker_cancel": "escape",
     "picker_into_list": "down", "library_cancel": "escape", "library_delete": "d",
+    "library_confirm_delete": "y",
     "library_next": "down", "library_previous": "up",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""

@@ -12,7 +12,7 @@ import math
 from montui.model.insights_syntax import commands
 from montui.model.metrics import TimeWindow
 
-__all__ = ["BINS", "histogram_bin", "histogram_query"]
+__all__ = ["BINS", "histogram_bin", "histogram_query", "histogram_skip"]
 
 BINS: tuple[tuple[int, str], ...] = (
     (10, "10s"), (30, "30s"), (60, "1m"), (300, "5m"), (600, "10m"), (900, "15m"),
@@ -47,6 +47,22 @@ def histogram_bin(window: TimeWindow, target_buckets: int = 60) -> str:
     return BINS[-1][1]
 
 
+AGGREGATING = frozenset({"stats", "pattern", "diff", "unnest"})
+"""Commands whose rows are not the matching records: the query draws its own picture."""
+
+
+def histogram_skip(query: str) -> str | None:
+    """Why `query` gets no histogram (None: it gets one): it aggregates or reshapes its rows,
+    or it holds a command not known here (a typo such as `filtr` is one)."""
+    for name, _start, _end in commands(query):
+        if not name or name in KEEP or name in DROP:
+            continue
+        if name in AGGREGATING:
+            return f"the query aggregates ({name}) itself"
+        return f"the query has a command the histogram cannot follow ({name})"
+    return None
+
+
 def histogram_query(query: str, window: TimeWindow) -> str | None:
     """`query`'s filtering commands followed by `stats count(*) as matches by bin(<bin>)`.
 
@@ -57,13 +73,8 @@ def histogram_query(query: str, window: TimeWindow) -> str | None:
     histogram of every record. Segments are joined with newlines, so a trailing `# comment`
     in a kept command cannot swallow what follows.
     """
-    kept: list[str] = []
-    for name, start, end in commands(query):
-        if not name:
-            continue  # blank, or only comments
-        if name in KEEP:
-            kept.append(query[start:end].strip())
-        elif name not in DROP:
-            return None
+    if histogram_skip(query) is not None:
+        return None
+    kept = [query[start:end].strip() for name, start, end in commands(query) if name in KEEP]
     kept.append(f"stats count(*) as matches by bin({histogram_bin(window)})")
     return "\n| ".join(kept)

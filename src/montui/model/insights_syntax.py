@@ -14,10 +14,14 @@ Insights language query syntax" page.)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["COMMANDS", "KEYWORDS", "Token", "TokenKind", "commands", "tokens"]
+__all__ = [
+    "COMMANDS", "KEYWORDS", "Token", "TokenKind", "commands", "result_columns", "shown_fields",
+    "tokens",
+]  # fmt: skip
 
 COMMANDS = frozenset({
     "fields", "display", "filter", "stats", "sort", "limit", "parse", "dedup", "unmask",
@@ -225,3 +229,56 @@ def commands(query: str) -> list[tuple[str, int, int]]:
             name = query[token.start : token.end].lower()
     segments.append((name, start, len(query)))
     return segments
+
+
+_RESHAPING = frozenset({"stats", "pattern", "diff", "unnest"})
+"""Commands after which the rows' fields are no longer those `fields`/`display` named."""
+
+
+def shown_fields(query: str) -> tuple[str, ...]:
+    """The fields the query's last `fields` or `display` command names, in its order, each by
+    the name the results carry (`x as y` gives `y`, a backquoted name loses its quotes).
+    Empty when there is none, or when `stats` (or another reshaping command) comes after it."""
+    names: tuple[str, ...] = ()
+    for name, start, end in commands(query):
+        if name in _RESHAPING:
+            names = ()
+        elif name in ("fields", "display"):
+            names = _named(query, start, end)
+    return names
+
+
+def _named(query: str, start: int, end: int) -> tuple[str, ...]:
+    """The names one `fields`/`display` segment gives, split at top-level commas."""
+    names: list[str] = []
+    depth, last, after_as = 0, "", False
+    for token in tokens(query[start:end])[1:]:  # the command itself first
+        text = query[start + token.start : start + token.end]
+        if token.kind is TokenKind.COMMENT:
+            continue
+        if text in ("(", "["):
+            depth += 1
+        elif text in (")", "]"):
+            depth -= 1
+        elif text == "," and depth == 0:
+            if last:
+                names.append(last)
+            last, after_as = "", False
+        elif depth == 0 and token.kind is TokenKind.KEYWORD and text.lower() == "as":
+            after_as = True
+        elif depth == 0 and token.kind is TokenKind.FIELD and (after_as or not last):
+            last = text.strip("`")
+    if last:
+        names.append(last)
+    return tuple(dict.fromkeys(names))
+
+
+def result_columns(query: str, seen: Sequence[str]) -> tuple[str, ...]:
+    """The columns to show for `query`'s rows, whose fields are `seen`: the fields the query
+    names, in its order (also when no row has one), then the others seen; `@message` last.
+    `@ptr` is never a column."""
+    ordered = [*shown_fields(query), *seen]
+    columns = [name for name in dict.fromkeys(ordered) if name not in ("@ptr", "@message")]
+    if "@message" in ordered:
+        columns.append("@message")
+    return tuple(columns)

@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 
 from montui.feeds.insights import LogsInsights
 from montui.sources.errors import SourceError
+from montui.ui.widgets.check_list import CheckList
 
 MAX_SELECTED = 50
 """Logs Insights reads at most 50 log groups per query."""
@@ -28,12 +29,6 @@ MAX_SHOWN = 1000
 """Names listed per lookup; past that, the engineer types more of the prefix."""
 DEBOUNCE = 0.3
 """Seconds of quiet typing before a lookup starts."""
-
-
-def tick_prompt(name: str, ticked: bool) -> Text:
-    """A name with `✔` when ticked: the state reads without colour (the toggle's colour
-    is all SelectionList shows)."""
-    return Text(f"{'✔' if ticked else ' '} {name}")
 
 
 class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
@@ -109,7 +104,7 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
                 yield Static(Text(f"⚠ {self.note}"), id="groups-note")
             yield Input(placeholder="log group name prefix, e.g. /aws/lambda/", id="groups-prefix")
             yield Static("", id="groups-status")
-            yield SelectionList[str](id="groups-list")
+            yield CheckList(id="groups-list")
             yield Static("", id="groups-count")
             yield Static(
                 Text("type: search  ↓/tab: list  space: tick  ⏎ use these  esc cancel"),
@@ -169,12 +164,8 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         listing = self.query_one("#groups-list", SelectionList)
         listing.clear_options()
         listing.add_options(
-            [Selection(tick_prompt(name, True), name, True) for name in self.chosen]
-            + [
-                Selection(tick_prompt(name, False), name, False)
-                for name in self.found
-                if name not in chosen
-            ]
+            [Selection(Text(name), name, True) for name in self.chosen]
+            + [Selection(Text(name), name, False) for name in self.found if name not in chosen]
         )
         if listing.option_count:
             listing.highlighted = 0
@@ -199,9 +190,6 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
             refused = f"a query reads at most {MAX_SELECTED} log groups; untick one first"
         elif name not in self.chosen:
             self.chosen.append(name)
-        listing.replace_option_prompt_at_index(
-            event.selection_index, tick_prompt(name, name in self.chosen)
-        )
         self._show_count(refused)
 
     # Keys

@@ -8,7 +8,7 @@ anything else is shown as it is, newlines kept, so a traceback reads as a traceb
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -57,13 +57,14 @@ def split_json(message: str) -> tuple[str, Any] | None:
     return None
 
 
-def fields_text(row: Mapping[str, str], tz: tzinfo) -> Text:
-    """`name  value` per field, `@ptr` and `@message` left out, times shown in `tz`."""
-    names = [name for name in row if name not in ("@ptr", "@message")]
+def fields_text(row: Mapping[str, str], tz: tzinfo, order: Sequence[str] = ()) -> Text:
+    """`name  value` per field, `@ptr` and `@message` left out, times shown in `tz`; the
+    fields in `order` first (the results' columns, a field no row has shown empty)."""
+    names = [n for n in dict.fromkeys([*order, *row]) if n not in ("@ptr", "@message")]
     width = min(max((len(name) for name in names), default=0), 24)
     text = Text()
     for name in names:
-        value = row[name]
+        value = row.get(name, "")
         if name in TIME_FIELDS:
             value = format_time(value, tz)
         text.append(f"{name:<{width}}", style="bold")
@@ -140,15 +141,17 @@ class LogRecordScreen(ModalScreen[None]):
                 tooltip="Copy the row as JSON, every field but @ptr"),
     ]  # fmt: skip
 
-    def __init__(self, row: Mapping[str, str], *, tz: tzinfo) -> None:
-        """`row`: field name → value, as GetQueryResults returned it."""
+    def __init__(self, row: Mapping[str, str], *, tz: tzinfo, fields: Sequence[str] = ()) -> None:
+        """`row`: field name → value, as GetQueryResults returned it; `fields`: the results'
+        columns, in order (the record lists them first)."""
         super().__init__()
         self.row = dict(row)
         self.tz = tz
+        self.fields = tuple(fields)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record"):
-            yield Static(fields_text(self.row, self.tz), id="record-fields")
+            yield Static(fields_text(self.row, self.tz, self.fields), id="record-fields")
             if "@message" in self.row:
                 yield Static(Text("@message", style="bold underline"), id="record-heading")
                 yield Static(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 from rich.text import Text
@@ -91,6 +91,19 @@ def groups_words(groups: Sequence[str]) -> str:
     return f"{len(groups)} group{'s' * (len(groups) != 1)}"
 
 
+def window_words(start: datetime, end: datetime) -> str:
+    """The window a history entry read, in UTC: `2026-11-22 01:12–01:42 UTC`, or with both
+    dates when it spans days: `2026-11-08 01:42 → 2026-11-22 01:42 UTC`."""
+    first, last = start.astimezone(UTC), end.astimezone(UTC)
+    if first.date() == last.date():
+        return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M} UTC"
+    return f"{first:%Y-%m-%d %H:%M} → {last:%Y-%m-%d %H:%M} UTC"
+
+
+KEYS = "type: filter  ↑/↓ move  tab: list  ⏎ load  d delete (list)  esc cancel"
+"""The key line of the library."""
+
+
 def matches(needle: str, *haystack: str) -> bool:
     """Whether every word of `needle` is in one of the texts (case-insensitive)."""
     texts = [text.casefold() for text in haystack]
@@ -134,7 +147,10 @@ class QueryLibrary(ModalScreen[LibraryChoice | None]):
         Binding("escape", "cancel", "Cancel", id="library_cancel",
                 tooltip="Close without loading a query"),
         Binding("d", "delete", "Delete", id="library_delete",
-                tooltip="Delete the highlighted query saved in montui (in the list)"),
+                tooltip="Delete the highlighted query saved in montui (in the list; d again "
+                        "or y confirms)"),
+        Binding("y", "confirm_delete", "Confirm", id="library_confirm_delete", show=False,
+                tooltip="Confirm deleting the saved query asked for with d"),
         Binding("down", "move(1)", "Next", id="library_next", show=False,
                 tooltip="Next query (from the filter box)"),
         Binding("up", "move(-1)", "Previous", id="library_previous", show=False,
@@ -160,16 +176,15 @@ class QueryLibrary(ModalScreen[LibraryChoice | None]):
         self.on_delete = on_delete
         self.account: list[QueryDefinition] | None = None
         self.account_error: str | None = None
+        self.deleting: str | None = None
+        """The option id of the saved query `d` asked to delete, awaiting `d` again or `y`."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library"):
             yield Input(placeholder="filter: query text, name or log group", id="library-filter")
             yield OptionList(id="library-list")
             yield Static("", id="library-preview")
-            yield Static(
-                Text("type: filter  ↑/↓ move  tab: list  ⏎ load  d delete (list)  esc cancel"),
-                id="library-keys",
-            )
+            yield Static(Text(KEYS), id="library-keys")
 
     def on_mount(self) -> None:
         self.query_one("#library", Vertical).border_title = "Query library"
@@ -275,7 +290,7 @@ class QueryLibrary(ModalScreen[LibraryChoice | None]):
         item: HistoryEntry | SavedQuery | QueryDefinition
         if kind == HISTORY:
             item = self.history[index]
-            where = f"{item.region} · {item.start:%Y-%m-%d %H:%M}–{item.end:%H:%M} UTC · "
+            where = f"{item.region} · {window_words(item.start, item.end)} · "
         else:
             item = (self.saved if kind == SAVED else self.account or [])[index]
             where = ""
@@ -286,7 +301,19 @@ class QueryLibrary(ModalScreen[LibraryChoice | None]):
 
     @on(OptionList.OptionHighlighted, "#library-list")
     def _highlighted(self) -> None:
+        self._ask_delete(None)
         self._preview()
+
+    def _ask_delete(self, option_id: str | None, name: str = "") -> None:
+        """Await `d` again or `y` to delete `option_id` (None: nothing awaits)."""
+        self.deleting = option_id
+        keys = self.query_one("#library-keys", Static)
+        if option_id is None:
+            keys.update(Text(KEYS))
+            return
+        text = Text(f"Delete? d again or y deletes {name!r}", style="bold")
+        text.append("  any move keeps it  esc cancel")
+        keys.update(text)
 
     @on(Input.Changed, "#library-filter")
     def _filtered(self, event: Input.Changed) -> None:
@@ -342,10 +369,20 @@ class QueryLibrary(ModalScreen[LibraryChoice | None]):
             self.notify("Deleting saved queries is not available here.", severity="warning")
             return
         name = self.saved[index].name
+        option_id = f"{SAVED}:{index}"
+        if self.deleting != option_id:
+            self._ask_delete(option_id, name)
+            return
+        self._ask_delete(None)
         self.on_delete(name)
         del self.saved[index]
         self._show()
         self.notify(escape(f"Deleted the saved query {name!r}."))
+
+    def action_confirm_delete(self) -> None:
+        """`y` after `d`: delete the saved query asked for."""
+        if self.deleting is not None and self._chosen() is not None:
+            self.action_delete()
 
     def action_cancel(self) -> None:
         """Close, answering None."""

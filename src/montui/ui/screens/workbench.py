@@ -314,9 +314,10 @@ class QueryWorkbench(Screen[None]):
     def _cell_selected(self) -> None:
         from montui.ui.screens.log_record import LogRecordScreen
 
-        row = self.query_one(ResultsTable).current_row()
+        table = self.query_one(ResultsTable)
+        row = table.current_row()
         if row is not None:
-            self.app.push_screen(LogRecordScreen(row, tz=self.state.tz))
+            self.app.push_screen(LogRecordScreen(row, tz=self.state.tz, fields=table.fields))
 
     def action_copy_row(self) -> None:
         row = self.query_one(ResultsTable).current_row()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from montui.feeds.insights import LogsInsights
 from montui.model.duration import parse_duration
-from montui.model.histogram import histogram_bin, histogram_query
+from montui.model.histogram import histogram_bin, histogram_query, histogram_skip
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
 from montui.sources.errors import MalformedQuery, SourceError
@@ -113,7 +113,7 @@ class QueryRunner:
         window = TimeWindow(run.start, run.end)
         query = histogram_query(run.query, window)
         if query is None:
-            note = HistogramView(note="no histogram: the query aggregates (stats) itself")
+            note = HistogramView(note=f"no histogram: {histogram_skip(run.query)}")
             self._change(run, lambda s: s.with_histogram(note))
             return
         label = histogram_bin(window)

@@ -152,6 +152,14 @@ class RunState:
         """Nothing ran yet: the body shows the plan or the welcome."""
         return self.last_run is None
 
+    @property
+    def histogram_shown(self) -> HistogramView:
+        """The histogram line as it should read now: a failed query has none, whatever its
+        histogram query did (which failed too, or counted the records of a broken query)."""
+        if self.failure is not None and self.last_run is not None:
+            return HistogramView(note="no histogram: the query failed (see the line above)")
+        return self.histogram
+
     # -- the plan ----------------------------------------------------------------------
 
     def planned(self, plan: DrilldownPlan) -> RunState:

@@ -118,6 +118,7 @@ def status_text(
     """The status line of the query."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if failure is not None:
+        text = Text()  # wrapped on the screen: the whole error reads at 80 columns
         message, hint = failure
         text.append(f"✖ {message}", style="bold red")
         if hint:

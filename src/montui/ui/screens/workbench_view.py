@@ -12,6 +12,7 @@ from datetime import datetime
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
+from montui.model.insights_syntax import result_columns
 from montui.ui.screens.workbench_state import RunState
 from montui.ui.screens.workbench_text import body_text, range_text, status_text, title_text
 from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
@@ -29,7 +30,9 @@ def render_state(
         if new.result is None:
             table.reset()
         else:
-            table.show(new.result, tz=new.tz, term=new.term)
+            seen = new.result.fields
+            query = new.last_run.query if new.last_run is not None else ""
+            table.show(new.result, tz=new.tz, term=new.term, columns=result_columns(query, seen))
     elif old is not None and (new.tz, new.term) != (old.tz, old.term) and table.records:
         table.restyle(tz=new.tz, term=new.term)
     window = new.time_range.window(now)
@@ -37,7 +40,9 @@ def render_state(
         title_text(new.region, new.alarm, new.time_range, window, new.tz)
     )
     screen.query_one("#wb-where", Static).update(range_text(new.groups))
-    screen.query_one("#wb-status", Static).update(
+    status = screen.query_one("#wb-status", Static)
+    status.set_class(new.failure is not None, "failed")  # wraps: the error reads in full
+    status.update(
         status_text(
             result=new.result,
             running=new.running,
@@ -50,12 +55,13 @@ def render_state(
             histogram_bytes=new.histogram_bytes,
         )
     )
-    if old is None or new.histogram != old.histogram:
+    shown = new.histogram_shown
+    if old is None or shown != old.histogram_shown:
         histogram = screen.query_one(MatchHistogram)
-        if new.histogram.counts:
-            histogram.show(list(new.histogram.counts), new.histogram.label)
+        if shown.counts:
+            histogram.show(list(shown.counts), shown.label)
         else:
-            histogram.note(new.histogram.note)
+            histogram.note(shown.note)
     _render_body(screen, old, new)
 
 

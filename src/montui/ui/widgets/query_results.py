@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from rich.text import Text
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from montui.model.logs import QueryResult, parse_insights_time
 from montui.model.metrics import TimeWindow
@@ -20,6 +21,8 @@ from montui.model.sparkline import render_sparkline
 
 CELL_MAX = 240
 """Characters of a value shown in a cell (the row detail has the whole value)."""
+MESSAGE_MIN = 20
+"""The narrowest `@message` column; past that the table scrolls sideways."""
 
 
 def show_time(text: str, tz: tzinfo) -> str:
@@ -64,9 +67,17 @@ class ResultsTable(DataTable[Text]):
         self.tz: tzinfo = UTC
         self.term = ""
 
-    def show(self, result: QueryResult, *, tz: tzinfo, term: str) -> None:
-        """Show `result`'s rows: appended when it only adds rows, else rebuilt."""
-        fields = result.fields
+    def show(
+        self,
+        result: QueryResult,
+        *,
+        tz: tzinfo,
+        term: str,
+        columns: Sequence[str] | None = None,
+    ) -> None:
+        """Show `result`'s rows: appended when it only adds rows, else rebuilt. `columns`:
+        the fields to show, in order (None: the result's own, as AWS returned them)."""
+        fields = tuple(result.fields if columns is None else columns)
         new_rows = list(result.rows)
         same_look = fields == self.fields and tz == self.tz and term == self.term
         if same_look and _starts_with(new_rows, self.records):
@@ -82,6 +93,7 @@ class ResultsTable(DataTable[Text]):
         self.records = []
         self._add(new_rows)
         self.records = new_rows
+        self._fit_message()
         if self.row_count:
             row = min(keep.row, self.row_count - 1)
             column = min(keep.column, max(0, len(fields) - 1))
@@ -133,6 +145,27 @@ class ResultsTable(DataTable[Text]):
         for row in rows:
             cells = [cell_text(name, row.get(name, ""), self.tz, self.term) for name in self.fields]
             self.add_row(*cells, height=1)
+        if rows:
+            self._fit_message()
+
+    def on_resize(self) -> None:
+        self._fit_message()
+
+    def _fit_message(self) -> None:
+        """The other columns at their natural width, `@message` (last) takes the rest of
+        the line (at least `MESSAGE_MIN` cells), so short fields are not pushed off-screen."""
+        if "@message" not in self.columns or not self.size.width:
+            return
+        message = self.columns[ColumnKey("@message")]
+        others = sum(
+            c.get_render_width(self) for key, c in self.columns.items() if key != "@message"
+        )
+        rest = self.scrollable_content_region.width - others - 2 * self.cell_padding
+        width = max(MESSAGE_MIN, rest)
+        if message.auto_width or message.width != width:
+            message.auto_width, message.width = False, width
+            self._require_update_dimensions = True
+            self.refresh()
 
 
 def _starts_with(rows: Sequence[Mapping[str, str]], prefix: Sequence[Mapping[str, str]]) -> bool:
