@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 READY_TIMEOUT = 30.0
 DEMO_SPEED = 10  # simulated seconds per real second: the demo's incident lasts 2.4 minutes
+DEMO_REFRESH = 60.0 / DEMO_SPEED
+"""The demo board's default refresh: one simulated minute (the world's evaluation period)."""
 
 
 class DemoWorldError(RuntimeError):
