@@ -155,3 +155,27 @@ def test_env_endpoint_is_honoured_without_a_flag(
     code, out, err = run(["alarms", "--output", "json"], capsys)
     assert code == 0, err
     assert [r["name"] for r in json.loads(out)] == ["virginia-ok"]
+
+
+def settings_for(argv: list[str], config: Path) -> tuple[float, float]:
+    from montui.cli import _settings, build_parser
+
+    settings = _settings(build_parser().parse_args(["--config", str(config), *argv]))
+    return settings.refresh, settings.stale_after
+
+
+def test_the_demo_polls_once_a_simulated_minute(tmp_path: Path) -> None:
+    """`--demo` runs the world at DEMO_SPEED: one simulated minute is 60 / DEMO_SPEED real
+    seconds, so the board polls that often (stale after 2.5 × that) unless `--refresh` says
+    otherwise; a config's own `stale_after` still wins."""
+    from montui.launch import DEMO_REFRESH, DEMO_SPEED
+
+    plain = tmp_path / "plain.toml"
+    plain.write_text("refresh = 60\n")
+    assert DEMO_REFRESH == 60 / DEMO_SPEED == 6.0
+    assert settings_for(["--demo"], plain) == (6.0, 15.0)
+    assert settings_for(["--demo", "--refresh", "30"], plain) == (30.0, 75.0)
+    assert settings_for([], plain) == (60.0, 150.0)
+    explicit = tmp_path / "explicit.toml"
+    explicit.write_text("refresh = 30\nstale_after = 40\n")
+    assert settings_for(["--demo"], explicit) == (6.0, 40.0)

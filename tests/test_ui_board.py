@@ -358,3 +358,32 @@ async def test_long_names_are_cut_with_an_ellipsis_keeping_their_tails() -> None
         shown = [str(table.get_row_at(i)[1]) for i in range(2)]
         assert all("…" in s and len(s) <= width for s in shown)
         assert shown[0].endswith("duration-p99") and shown[1].endswith("error-rate")
+
+
+async def test_an_alarm_that_fired_and_cleared_stays_marked_below_the_alarm_rows() -> None:
+    feed = board_feed()
+    app = make_app(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tokyo = feed.data["ap-northeast-1"]
+        tokyo[1] = make_alarm("contact-form-error-rate", OK, minutes_ago=2)  # recovered
+        before = dict(feed.polls)
+        await pilot.press("r")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if all(feed.polls[r] > before[r] for r in before):
+                break
+        await settle(pilot)
+        assert names(app) == [
+            "contact-form-duration-p95",  # ALARM 3m
+            "contact-form-down",  # ALARM 10m
+            "contact-form-error-rate",  # OK 2m, recovered: just below the ALARM rows
+            "shop-db-cpu",
+            "ses-bounce-rate",
+            "shop-api-latency",
+        ]
+        table = app.screen.query_one(AlarmTable)
+        state = table.get_cell_at(table.cursor_coordinate._replace(row=2, column=0))
+        assert str(state) == "✔ OK ↺"
+        plain_ok = table.get_cell_at(table.cursor_coordinate._replace(row=4, column=0))
+        assert str(plain_ok) == "✔ OK" and state.style != plain_ok.style

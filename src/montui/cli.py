@@ -17,7 +17,7 @@ from typing import Any
 
 from montui import __version__
 from montui.config import ConfigError, Settings, load_settings
-from montui.launch import AwsRequest
+from montui.launch import DEMO_REFRESH, AwsRequest
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
 
@@ -66,7 +66,7 @@ def _aws_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         type=_refresh,
         default=default,
         metavar="SECONDS",
-        help="seconds between polls (default 60; 90, 30s and 2m are accepted)",
+        help="seconds between polls (default 60, --demo 6; 90, 30s and 2m are accepted)",
     )
     parser.add_argument(
         "--demo",
@@ -214,6 +214,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
     if args.refresh is not None:
         settings = settings.with_refresh(args.refresh)
+    elif args.demo:  # the demo world runs fast: poll at least once a simulated minute
+        settings = settings.with_refresh(min(settings.refresh, DEMO_REFRESH))
     return settings
 
 

@@ -1,7 +1,8 @@
 """Where montui's AWS is: a real account, or the local AWS world in a child process.
 
 `montui --demo` runs `python -m montui_world serve --port 0 --speed 10 --ready-json` as a child
-process (ten times real time, so the demo's scripted incident unfolds within a minute or two),
+process (ten times real time: the demo's scripted incident is under way when the world is
+ready and recovers about 2.4 real minutes later),
 reads the one JSON line it prints when seeded and ready, and points every client at that
 endpoint with the world's fake credentials. The child watches its stdin and exits when this
 process closes it (or dies), so no world outlives the app. Neither `ui` nor `sources` import
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from montui.sources.session import AwsTarget
 
 READY_TIMEOUT = 30.0
-DEMO_SPEED = 10  # simulated seconds per real second: the demo's incident unfolds in a minute
+DEMO_SPEED = 10  # simulated seconds per real second: the demo's incident lasts 2.4 minutes
+DEMO_REFRESH = 60.0 / DEMO_SPEED
+"""The demo board's default refresh: one simulated minute (the world's evaluation period)."""
 
 
 class DemoWorldError(RuntimeError):

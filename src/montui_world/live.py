@@ -4,7 +4,9 @@
 API and backfills it in-process; `advance_to(t)` writes every minute of metrics and log lines
 between the last call and `t` and evaluates the alarms at each minute boundary, in order,
 synchronously: the tests drive it by hand on a fixed clock, no sleeping. `Ticker` is the
-same thing on a thread for `montui demo serve`: it follows a `CatchUpClock`.
+same thing on a thread for `montui demo serve`: it follows a `CatchUpClock`, which starts
+`lead_for(speed)` behind the wall clock so that the contact form's incident (in ALARM when
+the world opens) plays at `speed` times real time and ends before the world catches up.
 
 At each minute boundary `b` the scenario
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +31,7 @@ from montui_world.ext.alarm_store import LOCK
 from montui_world.ext.evaluation import Clock, LiveEvaluator, StateChange
 from montui_world.identity import DEMO_REGIONS
 from montui_world.loop import BackgroundLoop
+from montui_world.scenario.hitori import INCIDENT
 from montui_world.scenario.plan import Plan, plan
 from montui_world.scenario.series import AlarmSeries, epoch
 from montui_world.scenario.signals import floor_time
@@ -41,29 +44,48 @@ EXECUTION_LOG_HISTORY = timedelta(hours=1)
 """API Gateway's execution log is kept shorter: about 1.2 KB of world memory per line."""
 MAX_LEAD = timedelta(days=1)
 FAST_SECONDS = 80
+"""A world faster than real time runs fast for at least this many real seconds."""
+STORY = INCIDENT.starts_after + INCIDENT.lasts + timedelta(minutes=5)
+"""The simulated time after the start that must play at full speed: the contact form's
+incident, its recovery, and a few minutes of it marked recovered on the board."""
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
 class CatchUpClock:
     """Simulated time: starts at `start`, runs `speed` times faster than real time, and never
     passes the wall clock: once it has caught up it follows it (so the world's data is never
-    in the future of the app that reads it)."""
+    in the future of the app that reads it). `wall` and `monotonic` are the real clocks
+    (tests pass hand-moved ones)."""
 
     start: datetime
     speed: float = 1.0
-    _origin: float = field(default_factory=time.monotonic, repr=False)
+    wall: Callable[[], datetime] = field(default=_wall_clock, repr=False)
+    monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _origin: float = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._origin = self.monotonic()
 
     def now(self) -> datetime:
         """The simulated time."""
-        elapsed = (time.monotonic() - self._origin) * self.speed
-        return min(self.start + timedelta(seconds=elapsed), datetime.now(UTC))
+        elapsed = (self.monotonic() - self._origin) * self.speed
+        return min(self.start + timedelta(seconds=elapsed), self.wall())
 
 
 def lead_for(speed: float) -> timedelta:
-    """How far behind the wall clock a world at `speed` starts: it runs fast for the first
-    FAST_SECONDS real seconds, then catches up. At 10x that is 12 simulated minutes, time for
-    the scripted incident to fire and recover (13 simulated minutes after the start)."""
-    return min(timedelta(seconds=FAST_SECONDS) * max(speed - 1.0, 0.0), MAX_LEAD)
+    """How far behind the wall clock a world at `speed` starts, so that it runs `speed` times
+    real time through the whole `STORY` (and for at least FAST_SECONDS) before it catches up
+    with the wall clock. At 10x: 25.2 simulated minutes; the incident, in ALARM from the
+    start to about 24 simulated minutes later, lasts about 2.4 real minutes."""
+    if speed <= 1.0:
+        return timedelta(0)
+    story = STORY * (1.0 - 1.0 / speed)
+    fast = timedelta(seconds=FAST_SECONDS) * (speed - 1.0)
+    return min(max(story, fast), MAX_LEAD)
 
 
 class Scenario:

@@ -6,9 +6,10 @@
 The world is seeded with the scenario (`montui_world.live`): 14 days of metrics, alarm
 history and a day of logs, then it lives: a ticker writes each new minute of metrics and log
 lines and evaluates the alarms, on a simulated clock running `--speed` times real time (a
-faster world starts a little in the past and never runs ahead of the wall clock, see
-`live.CatchUpClock`). A couple of simulated minutes after the start the contact form's
-incident unfolds. Logs Insights queries take realistic time (`DEMO_PACING`).
+faster world starts in the past, by `live.lead_for(speed)`, and never runs ahead of the wall
+clock, see `live.CatchUpClock`). The contact form's incident is under way when the world
+opens and lasts about 24 simulated minutes (2.4 real minutes at 10x), all of it played at
+`--speed`. Logs Insights queries take realistic time (`DEMO_PACING`).
 
 Ready means ready: the port is bound at once (a busy port fails at once), but until the world
 is seeded every request gets HTTP 503 `ServiceUnavailable` (`Retry-After: 1`, which AWS
@@ -191,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_speed,
         default=1.0,
         help="simulated time per real second (default 1; montui --demo uses 10, so the "
-        "scripted incident unfolds within a minute or two of the start)",
+        "scripted incident, under way at the start, recovers after about 2.4 minutes)",
     )
     parser.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
     parser.add_argument(

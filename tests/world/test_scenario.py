@@ -71,23 +71,27 @@ def test_the_board_at_the_start(scenario_world: ScenarioWorld) -> None:
     counts = Counter(state for s in found.values() for state in s.values())
     assert counts["OK"] > counts["ALARM"] >= 1  # montui --demo shows ALARM rows at once
     assert counts["INSUFFICIENT_DATA"] >= 2
-    assert found[TOKYO][RATE] == found[TOKYO][FIVE_XX] == found[TOKYO][DOWN] == "OK"
+    # The contact form has been failing for two minutes: 1 of 1 fired, 3 of 3 not yet.
+    assert (found[TOKYO][RATE], found[TOKYO][FIVE_XX], found[TOKYO][DOWN]) == (
+        "ALARM",
+        "OK",
+        "ALARM",
+    )
 
 
 def test_the_incident_unfolds_and_recovers(scenario_world: ScenarioWorld) -> None:
     scenario = scenario_world.at(SCENARIO_START)
     start = scenario.plan.incident_start
-    assert start - SCENARIO_START <= timedelta(minutes=3)
+    assert start < SCENARIO_START <= start + timedelta(minutes=3)  # in progress at the start
+    lasts = int((scenario.plan.incident_end - start).total_seconds()) // 60
     seen = {}
-    for minute in range(1, 16):
+    for minute in range(3, lasts + 6):
         scenario_world.at(start + timedelta(minutes=minute, seconds=5))
         now = states()
         seen[minute] = (now[RATE], now[FIVE_XX], now[DOWN])
-    assert seen[1] == ("ALARM", "OK", "ALARM")  # 1 of 1: the first minute of errors
-    assert seen[2] == ("ALARM", "OK", "ALARM")
     assert seen[3] == ("ALARM", "ALARM", "ALARM")  # 3 of 3 minutes of 5xx
-    assert seen[10] == ("ALARM", "ALARM", "ALARM")
-    assert seen[11] == seen[15] == ("OK", "OK", "OK")  # SES accepts mail again
+    assert seen[lasts] == ("ALARM", "ALARM", "ALARM")
+    assert seen[lasts + 1] == seen[lasts + 5] == ("OK", "OK", "OK")  # SES accepts mail again
     assert scenario.evaluator.last_error is None
     down = client("cloudwatch").describe_alarm_history(
         AlarmName=DOWN, AlarmTypes=["CompositeAlarm"], HistoryItemType="StateUpdate"
@@ -101,7 +105,7 @@ def test_the_incident_unfolds_and_recovers(scenario_world: ScenarioWorld) -> Non
 
 
 def test_the_lambda_logs_hold_the_failures(scenario_world: ScenarioWorld) -> None:
-    scenario = scenario_world.at(SCENARIO_START + timedelta(minutes=20))
+    scenario = scenario_world.at(SCENARIO_START + timedelta(minutes=35))
     start, end = scenario.plan.incident_start, scenario.plan.incident_end
     group = "/aws/lambda/hitori-contact-form"
     errors = query(
@@ -141,7 +145,7 @@ def test_the_lambda_logs_hold_the_failures(scenario_world: ScenarioWorld) -> Non
 
 
 def test_the_api_access_log_holds_the_502s(scenario_world: ScenarioWorld) -> None:
-    scenario = scenario_world.at(SCENARIO_START + timedelta(minutes=20))
+    scenario = scenario_world.at(SCENARIO_START + timedelta(minutes=35))
     start, end = scenario.plan.incident_start, scenario.plan.incident_end
     rows = query(
         "filter status = 502 | stats count(*) as n by resourcePath",
@@ -161,7 +165,7 @@ def test_the_api_access_log_holds_the_502s(scenario_world: ScenarioWorld) -> Non
         Period=600,
         Statistics=["Sum"],
     )["Datapoints"]
-    assert rows == [{"resourcePath": "/contact", "n": str(int(five[0]["Sum"]))}]
+    assert rows == [{"resourcePath": "/contact", "n": str(int(sum(p["Sum"] for p in five)))}]
 
 
 def test_the_noisy_alarm_fires_every_night(scenario_world: ScenarioWorld) -> None:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from montui.model.alarm import Alarm, AlarmState
+from montui.model.recovery import AlarmKey, recoveries
 
 
-def board_order(alarms: Iterable[Alarm]) -> list[Alarm]:
-    """ALARM, then INSUFFICIENT_DATA, then OK; within a state the most recent transition
-    first; then by name and region so the order is stable between refreshes."""
+def board_order(alarms: Iterable[Alarm], recovered: Collection[AlarmKey] = ()) -> list[Alarm]:
+    """ALARM, then the `recovered` ones (recently ALARM, now OK: `model.recovery`), then
+    INSUFFICIENT_DATA, then OK; within each the most recent transition first; then by name
+    and region so the order is stable between refreshes."""
+
+    def rank(alarm: Alarm) -> int:
+        if alarm.state is AlarmState.ALARM:
+            return 0
+        return 1 if alarm.key in recovered else alarm.state.rank + 1
+
     by_name = sorted(alarms, key=lambda a: (a.name, a.region))
-    return sorted(by_name, key=lambda a: (a.state.rank, -a.in_state_since.timestamp()))
+    return sorted(by_name, key=lambda a: (rank(a), -a.in_state_since.timestamp()))
 
 
 def filter_alarms(
@@ -47,7 +55,8 @@ class RegionStatus:
     """What the board knows of one region: its last good alarms and its last error.
 
     A failing region keeps the alarms of its last successful poll (shown as stale) so a
-    network blip never blanks the board.
+    network blip never blanks the board. `recovered`: when each of its alarms recovered
+    while the board watched (`model.recovery.recoveries`).
     """
 
     region: str
@@ -55,12 +64,16 @@ class RegionStatus:
     fetched_at: datetime | None = None
     error: str | None = None
     failures: int = 0
+    recovered: Mapping[AlarmKey, datetime] = field(default_factory=dict)
 
     def succeeded(self, alarms: tuple[Alarm, ...], at: datetime) -> RegionStatus:
-        return RegionStatus(self.region, alarms, at, None, 0)
+        recovered = recoveries(self.alarms, alarms, self.recovered)
+        return RegionStatus(self.region, alarms, at, None, 0, recovered)
 
     def failed(self, message: str) -> RegionStatus:
-        return RegionStatus(self.region, self.alarms, self.fetched_at, message, self.failures + 1)
+        return RegionStatus(
+            self.region, self.alarms, self.fetched_at, message, self.failures + 1, self.recovered
+        )
 
     def age(self, now: datetime) -> float | None:
         """Seconds since the last successful poll, or None before the first one."""

@@ -27,12 +27,14 @@ is sized for 60-70 % average use, so 90 % is a capacity warning. CloudFront and 
 publish their metrics in us-east-1 only, so those alarms live there; the rest (and SES) are
 in ap-northeast-1.
 
-The story is live (`INCIDENT`): when the world starts, the site is healthy. A couple of
-simulated minutes later SES starts throttling SendEmail ("Maximum sending rate exceeded"),
-the form handler fails on every mail it cannot send, API Gateway answers 502 for those
-posts: the error rate alarm fires at the first evaluation (1/1), API Gateway's 5xx alarm
-after its 3/3 minutes, and the composite `hitori-contact-form-down` (error rate OR 5xx) with
-the first of them. Ten minutes later SES accepts mail again and everything returns to OK.
+The story is live (`INCIDENT`): two simulated minutes before the world starts, SES starts
+throttling SendEmail ("Maximum sending rate exceeded"), the form handler fails on every mail
+it cannot send, API Gateway answers 502 for those posts: the error rate alarm fires at the
+first evaluation (1/1) and the composite `hitori-contact-form-down` (error rate OR 5xx) with
+it, so both are in ALARM when the world opens; API Gateway's 5xx alarm follows at the first
+minute boundary after the start (3/3 minutes). 25 minutes after it began (about 23 after the
+start) SES accepts mail again and everything returns to OK a minute later. At `montui
+--demo`'s 10x that is about 2.4 real minutes in ALARM (`montui_world.live.lead_for`).
 `/aws/lambda/hitori-contact-form` carries the failed invocations' ERROR lines, with request
 ids and a stack trace, at exactly those minutes. `hitori-web-health-latency` has never
 fired in its 14 days of history. SES has sent too little this week to publish a complaint
@@ -80,7 +82,8 @@ NEVER_FIRED = "hitori-web-health-latency"
 @dataclass(frozen=True, slots=True)
 class Incident:
     """A scripted stretch in which the named alarms' metrics breach: it starts `starts_after`
-    the world's start (rounded down to the minute) and lasts `lasts`."""
+    the world's start (rounded down to the minute; negative: it began before the start, so
+    the backfill holds its first minutes) and lasts `lasts`."""
 
     alarms: tuple[str, ...]
     starts_after: timedelta
@@ -90,8 +93,8 @@ class Incident:
 
 INCIDENT = Incident(
     alarms=("hitori-lambda-error-rate", "hitori-api-5xx"),
-    starts_after=timedelta(minutes=2),
-    lasts=timedelta(minutes=10),
+    starts_after=timedelta(minutes=-2),
+    lasts=timedelta(minutes=25),
     cause="SES throttling: Maximum sending rate exceeded",
 )
 

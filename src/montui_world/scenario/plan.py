@@ -8,7 +8,7 @@ The timelines come from three sources:
   days after an old ALARM"), placed by `signals.build_timeline`; alarms without a story
   have been OK for a seed-chosen while, after an old ALARM or after their creation;
 - `nightly` alarms: a breach of two to four minutes every night near 02:00 JST;
-- the live `hitori.INCIDENT`: a breach a couple of minutes after the start.
+- the live `hitori.INCIDENT`: a breach from two minutes before the start to 23 after.
 
 The alarm states themselves are not planned: the backfill replays CloudWatch's evaluation
 over the generated data (`montui_world.backfill`), and the live world evaluates as time passes.

@@ -34,6 +34,7 @@ from montui.model.board import (
 )
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
+from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey, recently_recovered
 from montui.sources.errors import SourceError
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
@@ -48,11 +49,11 @@ from montui.ui.widgets.sparkline import relabel
 
 SPARKLINES_MIN_WIDTH = 100
 
-SORTS: dict[str, Callable[[list[Alarm]], list[Alarm]]] = {
+SORTS: dict[str, Callable[[list[Alarm], frozenset[AlarmKey]], list[Alarm]]] = {
     "urgency": board_order,
-    "name": lambda alarms: sorted(alarms, key=lambda a: (a.name, a.region)),
-    "region": lambda alarms: sorted(board_order(alarms), key=lambda a: a.region),
-    "recent": lambda alarms: sorted(alarms, key=lambda a: -a.in_state_since.timestamp()),
+    "name": lambda alarms, _: sorted(alarms, key=lambda a: (a.name, a.region)),
+    "region": lambda alarms, rec: sorted(board_order(alarms, rec), key=lambda a: a.region),
+    "recent": lambda alarms, _: sorted(alarms, key=lambda a: -a.in_state_since.timestamp()),
 }
 
 
@@ -62,7 +63,8 @@ class BoardScreen(Screen[None]):
     CSS_PATH = "board.tcss"
     HELP_FOOTNOTE = (
         "On the table: ↑/↓ move, PgUp/PgDn page, ←/→ scroll the columns.\n"
-        "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK.  "
+        "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK  ✔ OK ↺ recovered in the last "
+        f"{RECENTLY_RECOVERED.total_seconds() / 60:.0f} min (listed below the ALARM rows).  "
         "⚠ after a region code: that region is failing and its rows are stale."
     )
 
@@ -220,9 +222,17 @@ class BoardScreen(Screen[None]):
     def all_alarms(self) -> list[Alarm]:
         return [a for s in self.statuses.values() for a in s.alarms]
 
+    def recovered(self) -> frozenset[AlarmKey]:
+        """The alarms that went ALARM → OK lately, as far as the polls saw."""
+        now = self.clock()
+        return frozenset().union(
+            *(recently_recovered(s.recovered, now) for s in self.statuses.values())
+        )
+
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
-        return SORTS[self.sort](filter_alarms(self.all_alarms(), self.filter_text, states))
+        alarms = filter_alarms(self.all_alarms(), self.filter_text, states)
+        return SORTS[self.sort](alarms, self.recovered())
 
     def refresh_view(self) -> None:
         """Render the statuses: header, banner, table, summary, freshness."""
@@ -232,7 +242,10 @@ class BoardScreen(Screen[None]):
         stale = frozenset(r for r, s in self.statuses.items() if s.error)
         table = self.query_one(AlarmTable)
         trend = self.sparklines.cell if self.sparklines.enabled else None
-        table.show(visible, now=now, meta=self.meta, stale_regions=stale, trend=trend)
+        table.show(
+            visible, now=now, meta=self.meta, stale_regions=stale, trend=trend,
+            recovered=self.recovered(),
+        )  # fmt: skip
         self._sparklines_changed()
         self._update_header(everything)
         self.query_one(RegionBanner).show(

@@ -38,8 +38,16 @@ def state_style(state: AlarmState, mono: bool = False) -> str:
     return (MONO_STATE_STYLE if mono else STATE_STYLE)[state]
 
 
-def state_cell(state: AlarmState, mono: bool = False) -> Text:
-    """`✖ ALARM` in red (reverse video under NO_COLOR): readable by symbol and word alone."""
+RECOVERED_MARK = "↺"
+RECOVERED_STYLE, MONO_RECOVERED_STYLE = "bold cyan", "bold"
+
+
+def state_cell(state: AlarmState, mono: bool = False, recovered: bool = False) -> Text:
+    """`✖ ALARM` in red (reverse video under NO_COLOR): readable by symbol and word alone.
+    `recovered` (OK after a recent ALARM, `model.recovery`): `✔ OK ↺`, in its own style."""
+    if recovered and state is AlarmState.OK:
+        style = MONO_RECOVERED_STYLE if mono else RECOVERED_STYLE
+        return Text(f"{state.symbol} {state.short} {RECOVERED_MARK}", style=style)
     return Text(f"{state.symbol} {state.short}", style=state_style(state, mono))
 
 
@@ -119,10 +127,12 @@ class AlarmTable(DataTable[Text | str]):
         meta: Callable[[Alarm], AlarmMeta],
         stale_regions: frozenset[str] = frozenset(),
         trend: Callable[[Alarm], str] | None = None,
+        recovered: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         """Replace the rows with `alarms` (already filtered and ordered). `trend` draws the
         Trend column (a sparkline, "" while unknown); None: sparklines off, column folded
-        away (zero width, no label) so the names get the room."""
+        away (zero width, no label) so the names get the room. `recovered`: the keys of the
+        alarms marked recently recovered."""
         self._trend_on = trend is not None
         current = self.selected()
         keep_key = self.row_key(current) if current else None
@@ -130,7 +140,8 @@ class AlarmTable(DataTable[Text | str]):
         scroll_x, scroll_y = self.scroll_x, self.scroll_y
         mono = self.app.no_color
         rows = [
-            self._cells(a, now, meta(a), a.region in stale_regions, mono, trend) for a in alarms
+            self._cells(a, now, meta(a), a.region in stale_regions, mono, trend, recovered)
+            for a in alarms
         ]
         keys = [self.row_key(a) for a in alarms]
         columns_changed = self._ensure_columns(rows)
@@ -222,12 +233,13 @@ class AlarmTable(DataTable[Text | str]):
         stale: bool,
         mono: bool,
         trend: Callable[[Alarm], str] | None,
+        recovered: frozenset[tuple[str, str]],
     ) -> list[Text | str]:
         age = format_age((now - alarm.in_state_since).total_seconds())
         region = region_code(alarm.region)
         reason = " ".join(alarm.state_reason.split())
         return [
-            state_cell(alarm.state, mono),
+            state_cell(alarm.state, mono, alarm.key in recovered),
             Text(alarm.name, style="bold" if alarm.state is AlarmState.ALARM else ""),
             age,
             condition_summary(alarm) if alarm.metric or alarm.metrics else "composite",
