@@ -56,11 +56,11 @@ from montui_world.scenario.spec import (
     AlarmSpec,
     CompositeSpec,
     MetricId,
-    Ratio,
     Response,
     Signal,
     Step,
     alarm_spec,
+    lambda_error_rate,
     minutes,
 )
 
@@ -182,12 +182,7 @@ ALARMS: tuple[AlarmSpec, ...] = (
         TOKYO,
         "Flow 3 code defect: 10 % or more of hitori-contact-form invocations failed in one "
         f"minute. Act now: read its failures in the logs. Runbook: {RUNBOOK}/contact-form-down",
-        Ratio(
-            numerator=MetricId("AWS/Lambda", "Errors", _FUNCTION, "Count"),
-            denominator=MetricId("AWS/Lambda", "Invocations", _FUNCTION, "Count"),
-            traffic=Signal(ok=(1, 5), breach=(1, 5), integer=True),
-            label="Error rate (%)",
-        ),
+        lambda_error_rate(FUNCTION_NAME, (1, 5), "Error rate (%)"),
         "Sum >= 10 1/1 1m",
         Signal(ok=(0, 9), breach=(40, 90)),
         story=(Step(OK, minutes(days=23), after=ALARM),),

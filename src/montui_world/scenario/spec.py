@@ -161,6 +161,18 @@ class LogMetricFilter:
     metric: MetricId
 
 
+def lambda_error_rate(function: str, invocations: tuple[int, int], label: str) -> Ratio:
+    """A Lambda function's error rate, `100*(Errors/Invocations)`, with `invocations` per
+    period (the same range whether it fails or not)."""
+    dims = (("FunctionName", function),)
+    return Ratio(
+        numerator=MetricId("AWS/Lambda", "Errors", dims, "Count"),
+        denominator=MetricId("AWS/Lambda", "Invocations", dims, "Count"),
+        traffic=Signal(ok=invocations, breach=invocations, integer=True),
+        label=label,
+    )
+
+
 def minutes(days: float = 0, hours: float = 0, mins: float = 0) -> float:
     """A story offset in minutes: `minutes(days=9)`."""
     return days * DAY + hours * 60 + mins
