@@ -174,7 +174,7 @@ def plan_drilldown(
 ) -> DrilldownPlan:
     """The plan for `alarm`'s `episode` (None: the current state's). See the module."""
     existing = set(existing_groups)
-    found = _derive(alarm, metric_filters, existing, children or {}, api_ids or {}, ())
+    found = _derive(alarm, _Facts(metric_filters, existing, children or {}, api_ids or {}), ())
     matched = [r for r in rules if r.applies_to(alarm)]
     kind = found.kind
     wanted = list(found.wanted or [])
@@ -233,7 +233,7 @@ def log_group_lookups(
     """The DescribeLogGroups calls whose results, as `existing_groups`, are all that
     `plan_drilldown` needs for `alarm`: the candidate names and prefixes, and the substring
     searches for API Gateway access logs. Saves listing every group of the account."""
-    found = _derive(alarm, metric_filters, set(), children or {}, api_ids or {}, ())
+    found = _derive(alarm, _Facts(metric_filters, set(), children or {}, api_ids or {}), ())
     wanted = [group for group, _ in found.wanted or []]
     for rule in rules:
         if rule.applies_to(alarm):
@@ -272,20 +272,24 @@ def drilldown_window(
     return TimeWindow(min(start, stop), stop)
 
 
-def _derive(
-    alarm: Alarm,
-    filters: Sequence[MetricFilterInfo],
-    existing: set[str],
-    kids: Mapping[str, Alarm],
-    api_ids: Mapping[str, str],
-    seen: tuple[str, ...],
-) -> _Found:
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the log groups are derived from besides the alarm: the metric filters, the
+    existing groups, a composite's children by name and the REST API ids by name."""
+
+    filters: Sequence[MetricFilterInfo]
+    existing: set[str]
+    kids: Mapping[str, Alarm]
+    api_ids: Mapping[str, str]
+
+
+def _derive(alarm: Alarm, facts: _Facts, seen: tuple[str, ...]) -> _Found:
     if alarm.kind is AlarmKind.COMPOSITE:
-        return _composite(alarm, filters, existing, kids, api_ids, seen)
+        return _composite(alarm, facts, seen)
     found = _Found(wanted=[], unmatched=[])
     kinds: list[str] = []
     for ref in _metric_refs(alarm):
-        kind = _from_metric(ref, filters, existing, api_ids, found)
+        kind = _from_metric(ref, facts, found)
         if kind is None:
             found.unmatched = [*(found.unmatched or []), ref.describe()]
         else:
@@ -294,16 +298,10 @@ def _derive(
     return found
 
 
-def _from_metric(
-    ref: MetricRef,
-    filters: Sequence[MetricFilterInfo],
-    existing: set[str],
-    api_ids: Mapping[str, str],
-    found: _Found,
-) -> str | None:
+def _from_metric(ref: MetricRef, facts: _Facts, found: _Found) -> str | None:
     dims = dict(ref.dimensions)
     by_filter = [
-        f for f in filters if (f.metric_namespace, f.metric_name) == (ref.namespace, ref.name)
+        f for f in facts.filters if (f.metric_namespace, f.metric_name) == (ref.namespace, ref.name)
     ]
     if by_filter:
         for f in by_filter:
@@ -319,7 +317,7 @@ def _from_metric(
         found.add(group, f"Lambda function {fn}")
         return "lambda"
     if ref.namespace == "AWS/ApiGateway":
-        return _apigateway(dims, existing, api_ids, found)
+        return _apigateway(dims, facts, found)
     if ref.namespace == "AWS/RDS":
         for dim, path in (("DBInstanceIdentifier", "instance"), ("DBClusterIdentifier", "cluster")):
             if ident := dims.get(dim):
@@ -328,11 +326,9 @@ def _from_metric(
     return None
 
 
-def _apigateway(
-    dims: Mapping[str, str], existing: set[str], api_ids: Mapping[str, str], found: _Found
-) -> str | None:
+def _apigateway(dims: Mapping[str, str], facts: _Facts, found: _Found) -> str | None:
     name = dims.get("ApiName")
-    api_id = dims.get("ApiId") or (api_ids.get(name) if name else None)
+    api_id = dims.get("ApiId") or (facts.api_ids.get(name) if name else None)
     if name is None and api_id is None:
         return None
     stage = dims.get("Stage")
@@ -345,32 +341,26 @@ def _apigateway(
     # and id as written; matching the groups found is then case-insensitive.
     found.patterns = [*(found.patterns or []), *(n for n in (name, api_id) if n)]
     needles = [n.lower() for n in (name, api_id) if n]
-    for group in sorted(existing):
+    for group in sorted(facts.existing):
         lowered = group.lower()
         if not group.startswith(_EXECUTION_PREFIX) and any(n in lowered for n in needles):
             found.add(group, f"access logs? (the name contains {' or '.join(needles)})")
     return "apigateway"
 
 
-def _composite(
-    alarm: Alarm,
-    filters: Sequence[MetricFilterInfo],
-    existing: set[str],
-    kids: Mapping[str, Alarm],
-    api_ids: Mapping[str, str],
-    seen: tuple[str, ...],
-) -> _Found:
+def _composite(alarm: Alarm, facts: _Facts, seen: tuple[str, ...]) -> _Found:
     found = _Found(kind="composite", wanted=[], unmatched=[])
     try:
         names = children(parse_rule(alarm.alarm_rule or ""))
     except RuleSyntaxError:
         found.unmatched = [f"composite {alarm.name} (its rule does not parse)"]
         return found
+    kids = facts.kids
     firing = [kids[n] for n in names if n in kids and kids[n].state is AlarmState.ALARM]
     for child in firing:
         if child.name in seen:
             continue
-        sub = _derive(child, filters, existing, kids, api_ids, (*seen, alarm.name))
+        sub = _derive(child, facts, (*seen, alarm.name))
         for group, reason in sub.wanted or []:
             found.add(group, f"{reason} (child {child.name} in ALARM)")
         found.unmatched = [*(found.unmatched or []), *(sub.unmatched or [])]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery
@@ -61,16 +61,9 @@ class TuneSettings:
         )
 
     def evaluator_settings(self) -> AlarmSettings:
-        """As `model.evaluation.AlarmSettings` (which validates: ValueError when M > N,
-        a period ≤ 0 or an unknown operator or missing-data treatment)."""
-        return AlarmSettings(
-            threshold=self.threshold,
-            comparison=self.comparison,
-            period=self.period,
-            evaluation_periods=self.evaluation_periods,
-            datapoints_to_alarm=self.datapoints_to_alarm,
-            treat_missing_data=self.treat_missing_data,
-        )
+        """As `model.evaluation.AlarmSettings`, whose first fields these are (it validates:
+        ValueError when M > N, a period ≤ 0 or an unknown operator or missing-data treatment)."""
+        return AlarmSettings(**asdict(self))
 
 
 @dataclass(frozen=True, slots=True)

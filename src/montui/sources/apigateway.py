@@ -10,7 +10,7 @@ from typing import Any
 
 from montui.model.place import Place
 from montui.sources.errors import source_errors
-from montui.sources.paging import every_page
+from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 
 ACTION = "apigateway:GET"
@@ -34,14 +34,8 @@ async def rest_api_ids(clients: AwsClients, place: Place) -> dict[str, str]:
     with source_errors(
         service="apigateway", region=place.region, profile=clients.target.profile, action=ACTION
     ):
-        apigateway = await clients.client("apigateway", place)
-        pages = every_page(
-            apigateway.get_rest_apis,
-            request,
-            action="GetRestApis",
-            service="apigateway",
-            region=place.region,
-            token_key="position",
+        pages = client_pages(
+            clients, place, "apigateway", "GetRestApis", request, token_key="position"
         )
         async for answer in pages:
             for item in answer.get("items", []):

@@ -13,7 +13,7 @@ from typing import Any
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.model.place import Place, account_of_arn
 from montui.sources.errors import source_errors
-from montui.sources.paging import every_page
+from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 from montui.sources.timestamps import utc_or_none
 
@@ -34,7 +34,6 @@ async def describe_alarms(
     """
     profile = clients.target.profile
     with source_errors(service="cloudwatch", region=place.region, profile=profile, action=ACTION):
-        cloudwatch = await clients.client("cloudwatch", place)
         request: dict[str, Any] = {
             "AlarmTypes": [AlarmKind.METRIC.value, AlarmKind.COMPOSITE.value],
             "MaxRecords": PAGE_SIZE,
@@ -42,14 +41,7 @@ async def describe_alarms(
         if state is not None:
             request["StateValue"] = state.value
         alarms: list[Alarm] = []
-        pages = every_page(
-            cloudwatch.describe_alarms,
-            request,
-            action="DescribeAlarms",
-            service="cloudwatch",
-            region=place.region,
-        )
-        async for page in pages:
+        async for page in client_pages(clients, place, "cloudwatch", "DescribeAlarms", request):
             alarms.extend(_alarms_in_page(page, place))
         return tuple(alarms)
 

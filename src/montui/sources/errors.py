@@ -77,32 +77,27 @@ class Throttled(SourceError):
         self.retry_after = retry_after
 
 
-class CredentialsExpired(SourceError):
+class Unfixable(SourceError):
+    """A credential, profile or region problem no retry will fix: fatal, not retryable."""
+
+    default_fatal = True
+    retryable = False
+
+
+class CredentialsExpired(Unfixable):
     """The session token or SSO login has expired: log in again."""
 
-    default_fatal = True
-    retryable = False
 
-
-class NoCredentials(SourceError):
+class NoCredentials(Unfixable):
     """No credentials were found anywhere in the provider chain."""
 
-    default_fatal = True
-    retryable = False
 
-
-class InvalidCredentials(SourceError):
+class InvalidCredentials(Unfixable):
     """AWS rejected the credentials (unknown key, bad signature, clock skew)."""
 
-    default_fatal = True
-    retryable = False
 
-
-class UnknownProfile(SourceError):
+class UnknownProfile(Unfixable):
     """The named profile is in neither the AWS config nor the credentials file."""
-
-    default_fatal = True
-    retryable = False
 
     def __init__(self, profile: str, available: tuple[str, ...] = (), **kwargs: Any) -> None:
         existing = ", ".join(available) if available else "none"
@@ -115,11 +110,8 @@ class UnknownProfile(SourceError):
         self.available = available
 
 
-class UnknownRegion(SourceError):
+class UnknownRegion(Unfixable):
     """A region name botocore does not know (usually a typo such as `us-esat-1`)."""
-
-    default_fatal = True
-    retryable = False
 
     def __init__(self, region: str, suggestions: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(
@@ -131,11 +123,8 @@ class UnknownRegion(SourceError):
         self.suggestions = suggestions
 
 
-class NoRegion(SourceError):
+class NoRegion(Unfixable):
     """No region was given and none could be found in the environment or the profile."""
-
-    default_fatal = True
-    retryable = False
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(

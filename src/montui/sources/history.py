@@ -17,7 +17,7 @@ from montui.model.alarm import AlarmKind, AlarmState
 from montui.model.history import HistoryItem, HistoryKind
 from montui.model.place import Place
 from montui.sources.errors import source_errors
-from montui.sources.paging import every_page
+from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 from montui.sources.timestamps import utc
 
@@ -59,14 +59,7 @@ async def alarm_history(
         request["HistoryItemType"] = only.value
     items: list[HistoryItem] = []
     with source_errors(service="cloudwatch", region=place.region, profile=profile, action=ACTION):
-        cloudwatch = await clients.client("cloudwatch", place)
-        pages = every_page(
-            cloudwatch.describe_alarm_history,
-            request,
-            action="DescribeAlarmHistory",
-            service="cloudwatch",
-            region=place.region,
-        )
+        pages = client_pages(clients, place, "cloudwatch", "DescribeAlarmHistory", request)
         async for page in pages:
             for data in page.get("AlarmHistoryItems") or ():
                 item = history_item_from_api(data)

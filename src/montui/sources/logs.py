@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition, QueryResult, QueryStatistics, QueryStatus
 from montui.model.place import Place
 from montui.sources.errors import BadRequest, MalformedQuery, SourceError, map_error
-from montui.sources.paging import every_page
+from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 
 log = logging.getLogger(__name__)
@@ -279,15 +279,7 @@ async def log_groups(
     if limit is not None:
         request["limit"] = min(limit, DESCRIBE_LOG_GROUPS_PAGE)
     with _logs_errors(clients, place.region, "logs:DescribeLogGroups"):
-        logs = await clients.client("logs", place)
-        pages = every_page(
-            logs.describe_log_groups,
-            request,
-            action="DescribeLogGroups",
-            service="logs",
-            region=place.region,
-            token_key="nextToken",
-        )
+        pages = _pages(clients, place, "DescribeLogGroups", request)
         async for answer in pages:
             names.extend(str(g["logGroupName"]) for g in answer.get("logGroups", []))
             if limit is not None and len(names) >= limit:
@@ -307,19 +299,18 @@ async def metric_filters(
     request = {"metricNamespace": namespace, "metricName": metric_name}
     found: list[MetricFilterInfo] = []
     with _logs_errors(clients, place.region, "logs:DescribeMetricFilters"):
-        logs = await clients.client("logs", place)
-        pages = every_page(
-            logs.describe_metric_filters,
-            request,
-            action="DescribeMetricFilters",
-            service="logs",
-            region=place.region,
-            token_key="nextToken",
-        )
+        pages = _pages(clients, place, "DescribeMetricFilters", request)
         async for answer in pages:
             for item in answer.get("metricFilters", []):
                 found.extend(_filter_infos(item, namespace, metric_name))
     return tuple(found)
+
+
+def _pages(
+    clients: AwsClients, place: Place, operation: str, request: Mapping[str, Any]
+) -> AsyncIterator[Mapping[str, Any]]:
+    """Every page of a Logs listing (Logs spells its token `nextToken`)."""
+    return client_pages(clients, place, "logs", operation, request, token_key="nextToken")
 
 
 def _filter_infos(
@@ -344,15 +335,7 @@ async def query_definitions(clients: AwsClients, place: Place) -> tuple[QueryDef
     """The account's saved Logs Insights queries in `region` (every page), in AWS's order."""
     found: list[QueryDefinition] = []
     with _logs_errors(clients, place.region, "logs:DescribeQueryDefinitions"):
-        logs = await clients.client("logs", place)
-        pages = every_page(
-            logs.describe_query_definitions,
-            {"maxResults": 1000},
-            action="DescribeQueryDefinitions",
-            service="logs",
-            region=place.region,
-            token_key="nextToken",
-        )
+        pages = _pages(clients, place, "DescribeQueryDefinitions", {"maxResults": 1000})
         async for answer in pages:
             found.extend(
                 QueryDefinition(

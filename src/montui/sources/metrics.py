@@ -22,7 +22,7 @@ from montui.model.alarm_queries import metric_data_query as query_to_api
 from montui.model.metrics import MetricSeries, TimeWindow
 from montui.model.place import Place
 from montui.sources.errors import source_errors
-from montui.sources.paging import every_page
+from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 from montui.sources.timestamps import utc
 
@@ -60,7 +60,6 @@ async def get_metric_data(
     profile = clients.target.profile
     results: list[Mapping[str, Any]] = []
     with source_errors(service="cloudwatch", region=place.region, profile=profile, action=ACTION):
-        cloudwatch = await clients.client("cloudwatch", place)
         for batch in batches(queries):
             request: dict[str, Any] = {
                 "MetricDataQueries": [query_to_api(q) for q in batch],
@@ -69,7 +68,8 @@ async def get_metric_data(
                 "ScanBy": "TimestampAscending",
                 "MaxDatapoints": max_datapoints,
             }
-            results.extend(await _every_page(cloudwatch, request, place.region))
+            async for page in client_pages(clients, place, "cloudwatch", "GetMetricData", request):
+                results.extend(page.get("MetricDataResults") or ())
     found = series_from_results(results, order=[q.id for q in queries])
     return tuple(replace(s, account=place.account, region=place.region) for s in found)
 
@@ -77,23 +77,6 @@ async def get_metric_data(
 def batches(queries: Sequence[MetricQuery], size: int = MAX_QUERIES) -> list[list[MetricQuery]]:
     """`queries` cut into consecutive runs of at most `size`."""
     return [list(queries[i : i + size]) for i in range(0, len(queries), size)]
-
-
-async def _every_page(
-    cloudwatch: Any, request: dict[str, Any], region: str
-) -> list[Mapping[str, Any]]:
-    """The MetricDataResults of every page of one call, in page order."""
-    results: list[Mapping[str, Any]] = []
-    pages = every_page(
-        cloudwatch.get_metric_data,
-        request,
-        action="GetMetricData",
-        service="cloudwatch",
-        region=region,
-    )
-    async for page in pages:
-        results.extend(page.get("MetricDataResults") or ())
-    return results
 
 
 @dataclass(slots=True)

@@ -1,15 +1,19 @@
 """Every page of a paginated AWS call, with a guard against servers that never finish.
 
 A token repeated, or more than `MAX_PAGES` pages, raises a retryable `ServiceError` rather
-than looping forever or returning part of the list as if it were all.
+than looping forever or returning part of the list as if it were all. `client_pages` opens
+the service's client at a place first: what every listing of `sources` does.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
+from montui.model.place import Place
 from montui.sources.errors import ServiceError
+from montui.sources.session import AwsClients
 
 MAX_PAGES = 2000
 
@@ -47,3 +51,28 @@ async def every_page(
         service=service,
         region=region,
     )
+
+
+async def client_pages(
+    clients: AwsClients,
+    place: Place,
+    service: str,
+    operation: str,
+    request: Mapping[str, Any],
+    *,
+    token_key: str = "NextToken",
+) -> AsyncIterator[Mapping[str, Any]]:
+    """`every_page` of `operation` (AWS's name: "DescribeAlarms") on `service`'s client at
+    `place`. Errors pass through as raised: the caller maps them (`source_errors`)."""
+    client = await clients.client(service, place)
+    call = getattr(client, _method_name(operation))
+    pages = every_page(
+        call, request, action=operation, service=service, region=place.region, token_key=token_key
+    )
+    async for page in pages:
+        yield page
+
+
+def _method_name(operation: str) -> str:
+    """botocore's method name for an operation: `DescribeLogGroups` → `describe_log_groups`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", operation).lower()

@@ -15,6 +15,9 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   (Put/Describe/DeleteQueryDefinition) and DescribeLogGroups' `logGroupNamePattern`;
 - `quiet`: no request logging on stderr;
 - `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
+
+Each patch goes through `patching` (set the handlers, mark the class: idempotent); the Logs
+listings page through `logs_paging`.
 """
 
 from __future__ import annotations

@@ -13,15 +13,14 @@ from montui_world.ext.alarm_store import is_composite, transitioned_at
 
 
 def parent_record(alarm: Any) -> dict[str, Any]:
-    """A ParentsOfAlarmName record: name and ARN."""
+    """A ParentsOfAlarmName record: name and ARN (every record begins with them)."""
     return {"AlarmName": alarm.name, "AlarmArn": alarm.alarm_arn}
 
 
 def child_record(alarm: Any) -> dict[str, Any]:
     """A ChildrenOfAlarmName record: name, ARN, state and its time."""
     return {
-        "AlarmName": alarm.name,
-        "AlarmArn": alarm.alarm_arn,
+        **parent_record(alarm),
         "StateValue": alarm.state_value,
         "StateUpdatedTimestamp": alarm.state_updated_timestamp,
     }
@@ -34,8 +33,7 @@ def full_record(alarm: Any) -> dict[str, Any]:
 
 def _common(alarm: Any) -> dict[str, Any]:
     return {
-        "AlarmName": alarm.name,
-        "AlarmArn": alarm.alarm_arn,
+        **parent_record(alarm),
         "AlarmDescription": alarm.description,
         "AlarmConfigurationUpdatedTimestamp": alarm.configuration_updated_timestamp,
         "ActionsEnabled": bool(alarm.actions_enabled),

@@ -34,6 +34,7 @@ from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
 from montui_world.ext import alarm_state
 from montui_world.ext.alarm_listing import STATE_VALUES, describe_alarms
 from montui_world.ext.alarm_store import LOCK, request_time
+from montui_world.ext.patching import installed, patch
 
 _MARK = "_montui_cloudwatch_ext"
 _original: dict[str, Any] = {}
@@ -42,7 +43,7 @@ _original: dict[str, Any] = {}
 def install() -> None:
     """Patch moto's CloudWatch responses; calling it again changes nothing."""
     with LOCK:
-        if getattr(CloudWatchResponse, _MARK, False):
+        if installed(CloudWatchResponse, _MARK):
             return
         _original["put_metric_alarm"] = CloudWatchResponse.put_metric_alarm
         handlers = {
@@ -51,9 +52,7 @@ def install() -> None:
             "set_alarm_state": _set_alarm_state,
             "describe_alarms": _describe_alarms,
         }
-        for name, handler in handlers.items():
-            setattr(CloudWatchResponse, name, handler)
-        setattr(CloudWatchResponse, _MARK, True)
+        patch(CloudWatchResponse, _MARK, handlers)
 
 
 def _put_metric_alarm(self: Any) -> ActionResult:

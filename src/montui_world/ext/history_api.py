@@ -18,6 +18,7 @@ from moto.core.responses import ActionResult
 from montui_world.ext.alarm_store import LOCK, request_time
 from montui_world.ext.cursor import decode_cursor, encode_cursor
 from montui_world.ext.history import HISTORY_ITEM_TYPES, HistoryItem, items_of, record_configuration
+from montui_world.ext.patching import installed, patch
 from montui_world.wording import moto_time
 
 _MARK = "_montui_history_ext"
@@ -25,7 +26,7 @@ _MARK = "_montui_history_ext"
 
 def install() -> None:
     """Answer DescribeAlarmHistory and record deletions in moto's CloudWatch; idempotent."""
-    if getattr(CloudWatchResponse, _MARK, False):
+    if installed(CloudWatchResponse, _MARK):
         return
     original_delete = CloudWatchResponse.delete_alarms
 
@@ -44,9 +45,8 @@ def install() -> None:
             items = list(items_of(self.cloudwatch_backend))
         return ActionResult(history_page(items, params))
 
-    setattr(CloudWatchResponse, "delete_alarms", delete_alarms)  # noqa: B010 (mypy)
-    setattr(CloudWatchResponse, "describe_alarm_history", describe_alarm_history)  # noqa: B010
-    setattr(CloudWatchResponse, _MARK, True)
+    handlers = {"delete_alarms": delete_alarms, "describe_alarm_history": describe_alarm_history}
+    patch(CloudWatchResponse, _MARK, handlers)
 
 
 def history_page(items: list[HistoryItem], params: Mapping[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from moto.logs.exceptions import (
 )
 from moto.logs.responses import LogsResponse
 
+from montui_world.ext.logs_paging import page_slice
 from montui_world.ext.logs_queries import (
     BOOK_LOCK,
     DEMO_PACING,
@@ -56,6 +57,7 @@ from montui_world.ext.logs_queries import (
     settings,
 )
 from montui_world.ext.logs_store import events_of, find_event, install_store, put_events
+from montui_world.ext.patching import installed, patch
 from montui_world.insights import MalformedQuery, decode_ptr, parse_query, run_query
 from montui_world.insights.fields import EventRecord
 from montui_world.insights.values import format_value
@@ -105,7 +107,7 @@ def install() -> None:
     """Patch moto's logs service; calling it again changes nothing."""
     with _INSTALL_LOCK:
         install_store()
-        if getattr(LogsResponse, _MARK, False):
+        if installed(LogsResponse, _MARK):
             return
         handlers = {
             "start_query": _start_query,
@@ -114,9 +116,7 @@ def install() -> None:
             "describe_queries": _describe_queries,
             "get_log_record": _get_log_record,
         }
-        for name, handler in handlers.items():
-            setattr(LogsResponse, name, handler)
-        setattr(LogsResponse, _MARK, True)
+        patch(LogsResponse, _MARK, handlers)
 
 
 def _group_name(identifier: str, backend: Any) -> str:
@@ -219,24 +219,11 @@ def _find_run(response: Any) -> QueryRun:
     return run
 
 
-def _page(response: Any, size_param: str, most: int, count: int) -> tuple[int, int]:
-    """The slice [first, last) a `nextToken` and a page size select among `count` items."""
-    token = response._get_param("nextToken")
-    first = 0
-    if token:
-        if not str(token).isdigit():
-            raise InvalidParameterException("The specified nextToken is invalid.")
-        first = int(token)
-    size = response._get_param(size_param)
-    size = most if not isinstance(size, int) or size <= 0 else min(size, most)
-    return first, min(count, first + size)
-
-
 def _get_query_results(self: Any) -> str:
     run = _find_run(self)
     backend = self.logs_backend
     status, result = run.results(lambda: events_of(backend, run.groups))
-    first, last = _page(self, "maxItems", 10_000, len(result.rows))
+    first, last = page_slice(self, "maxItems", 10_000, len(result.rows))
     statistics = dict(result.statistics)
     statistics.update(
         estimatedRecordsSkipped=0.0,
@@ -284,7 +271,7 @@ def _describe_queries(self: Any) -> str:
         and (status is None or run.status() == status)
         and language in (None, "CWLI")
     ]
-    first, last = _page(self, "maxResults", 1000, len(chosen))
+    first, last = page_slice(self, "maxResults", 1000, len(chosen))
     body: dict[str, Any] = {"queries": [_query_info(run, group) for run in chosen[first:last]]}
     if last < len(chosen):
         body["nextToken"] = str(last)

@@ -33,6 +33,8 @@ from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundExce
 from moto.logs.responses import LogsResponse
 
 from montui_world.clock import WORLD_CLOCK
+from montui_world.ext.logs_paging import page_slice
+from montui_world.ext.patching import installed, patch
 
 __all__ = ["QueryDefinition", "definitions_of", "install"]
 
@@ -80,7 +82,7 @@ def definitions_of(backend: Any) -> dict[str, QueryDefinition]:
 def install() -> None:
     """Patch moto's logs service; calling it again changes nothing."""
     with _LOCK:
-        if getattr(LogsResponse, _MARK, False):
+        if installed(LogsResponse, _MARK):
             return
         original: Callable[[Any], str] = LogsResponse.describe_log_groups
         handlers: dict[str, Callable[[Any], str]] = {
@@ -89,9 +91,7 @@ def install() -> None:
             "delete_query_definition": _delete_query_definition,
             "describe_log_groups": _with_pattern(original),
         }
-        for name, handler in handlers.items():
-            setattr(LogsResponse, name, handler)
-        setattr(LogsResponse, _MARK, True)
+        patch(LogsResponse, _MARK, handlers)
 
 
 def _required(response: Any, name: str) -> str:
@@ -116,20 +116,6 @@ def _put_query_definition(self: Any) -> str:
     return json.dumps({"queryDefinitionId": definition_id})
 
 
-def _page(response: Any, size_param: str, most: int, count: int) -> tuple[int, int]:
-    """The slice [first, last) a `nextToken` and a page size select among `count` items."""
-    token = response._get_param("nextToken")
-    first = 0
-    if token:
-        if not str(token).isdigit():
-            raise InvalidParameterException("The specified nextToken is invalid.")
-        first = int(token)
-    size = response._get_param(size_param)
-    if size is not None and (not isinstance(size, int) or not 1 <= size <= most):
-        raise InvalidParameterException(f"{size_param} must be between 1 and {most}")
-    return first, min(count, first + (size or most))
-
-
 def _describe_query_definitions(self: Any) -> str:
     prefix = self._get_param("queryDefinitionNamePrefix") or ""
     with _LOCK:
@@ -137,7 +123,7 @@ def _describe_query_definitions(self: Any) -> str:
             (d for d in definitions_of(self.logs_backend).values() if d.name.startswith(prefix)),
             key=lambda d: (d.name, d.definition_id),
         )
-    first, last = _page(self, "maxResults", MAX_RESULTS, len(chosen))
+    first, last = page_slice(self, "maxResults", MAX_RESULTS, len(chosen), strict=True)
     body: dict[str, Any] = {"queryDefinitions": [d.to_dict() for d in chosen[first:last]]}
     if last < len(chosen):
         body["nextToken"] = str(last)
@@ -168,7 +154,7 @@ def _with_pattern(original: Callable[[Any], str]) -> Callable[[Any], str]:
             (g for name, g in self.logs_backend.groups.items() if pattern in name),
             key=lambda g: g.name,
         )
-        first, last = _page(self, "limit", MAX_GROUPS_PAGE, len(groups))
+        first, last = page_slice(self, "limit", MAX_GROUPS_PAGE, len(groups), strict=True)
         body: dict[str, Any] = {
             "logGroups": [
                 {

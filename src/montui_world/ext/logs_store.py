@@ -29,6 +29,7 @@ from typing import Any
 from moto.logs.models import LogStream, logs_backends
 
 from montui_world.clock import WORLD_CLOCK
+from montui_world.ext.patching import installed, patch
 from montui_world.identity import DEMO_ACCOUNT
 from montui_world.insights import LogEvent
 
@@ -127,10 +128,9 @@ def _put_log_events(self: Any, log_events: list[dict[str, Any]]) -> str:
 def install_store() -> None:
     """Make moto store `StoredEvent`s; idempotent."""
     with STORE_LOCK:
-        if getattr(LogStream, _MARK, False):
+        if installed(LogStream, _MARK):
             return
-        setattr(LogStream, "put_log_events", _put_log_events)  # noqa: B010 (mypy: method-assign)
-        setattr(LogStream, _MARK, True)
+        patch(LogStream, _MARK, {"put_log_events": _put_log_events})
 
 
 def put_events(

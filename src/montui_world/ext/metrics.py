@@ -41,6 +41,7 @@ from montui_world.ext.metric_data import (
     round_start,
     write_token,
 )
+from montui_world.ext.patching import installed, patch
 from montui_world.metricstore import (
     BASIC_STATS,
     NO_UNIT,
@@ -57,7 +58,7 @@ _original: dict[str, Any] = {}
 
 def install() -> None:
     """Route moto's CloudWatch metric calls to `STORE`; calling it again changes nothing."""
-    if getattr(CloudWatchResponse, _MARK, False):
+    if installed(CloudWatchResponse, _MARK):
         return
     _original["reset"] = BackendDict.reset
     BackendDict.reset = classmethod(_reset_all)  # type: ignore[method-assign,assignment]
@@ -67,9 +68,7 @@ def install() -> None:
         "get_metric_statistics": _get_metric_statistics,
         "list_metrics": _list_metrics,
     }
-    for name, handler in handlers.items():
-        setattr(CloudWatchResponse, name, handler)
-    setattr(CloudWatchResponse, _MARK, True)
+    patch(CloudWatchResponse, _MARK, handlers)
 
 
 def datapoints(

@@ -8,6 +8,8 @@ followed by `(` is a function call; anything else that is a name is a field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from montui_world.insights.aggregates import AGGREGATE_ARITY
 from montui_world.insights.errors import MalformedQuery
 from montui_world.insights.functions import SCALAR_ARITY
@@ -85,19 +87,22 @@ class ExpressionParser:
         self.aggregates = aggregates
         return self._or()
 
-    def _or(self) -> Expr:
-        left = self._and()
-        while self.stream.take_word("or"):
-            right = self._and()
-            left = Binary("or", left, right, left.start, right.end)
+    def _chain(self, operand: Callable[[], Expr], *ops: str) -> Expr:
+        """`operand (op operand)*` with the left-associative operators `ops`, folded to the
+        left; a word operator (`or`, in any case) names its node in lower case."""
+        left = operand()
+        while (token := self.stream.peek()).is_word(*ops) or token.is_op(*ops):
+            self.stream.advance()
+            right = operand()
+            op = token.text.lower() if token.kind == "NAME" else token.text
+            left = Binary(op, left, right, left.start, right.end)
         return left
 
+    def _or(self) -> Expr:
+        return self._chain(self._and, "or")
+
     def _and(self) -> Expr:
-        left = self._not()
-        while self.stream.take_word("and"):
-            right = self._not()
-            left = Binary("and", left, right, left.start, right.end)
-        return left
+        return self._chain(self._not, "and")
 
     def _not(self) -> Expr:
         token = self.stream.peek()
@@ -154,20 +159,10 @@ class ExpressionParser:
         return tuple(items), end
 
     def _additive(self) -> Expr:
-        left = self._multiplicative()
-        while self.stream.peek().is_op("+", "-"):
-            op = self.stream.advance().text
-            right = self._multiplicative()
-            left = Binary(op, left, right, left.start, right.end)
-        return left
+        return self._chain(self._multiplicative, "+", "-")
 
     def _multiplicative(self) -> Expr:
-        left = self._power()
-        while self.stream.peek().is_op("*", "/", "%"):
-            op = self.stream.advance().text
-            right = self._power()
-            left = Binary(op, left, right, left.start, right.end)
-        return left
+        return self._chain(self._power, "*", "/", "%")
 
     def _power(self) -> Expr:
         base = self._unary()

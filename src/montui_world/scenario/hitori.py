@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from montui_world.scenario.spec import (
     ALARM,
@@ -57,10 +58,11 @@ from montui_world.scenario.spec import (
     AlarmSpec,
     CompositeSpec,
     MetricId,
-    Ratio,
     Response,
     Signal,
     Step,
+    alarm_spec,
+    lambda_error_rate,
     minutes,
 )
 
@@ -99,177 +101,122 @@ INCIDENT = Incident(
 )
 
 
-def _spec(name: str, region: str, description: str, **fields: object) -> AlarmSpec:
-    defaults: dict[str, object] = {
-        "period": 60,
-        "response": Response.ACT_NOW,
-        "topic_prefix": TOPICS,
-    }
-    defaults.update(fields)
-    return AlarmSpec(name=name, region=region, description=description, **defaults)  # type: ignore[arg-type]
+_alarm = partial(alarm_spec, topic_prefix=TOPICS)
+"""A hitori alarm; its condition reads like the table above: `Minimum < 1 3/3 1m`."""
 
 
 ALARMS: tuple[AlarmSpec, ...] = (
-    _spec(
+    _alarm(
         "hitori-web-health-status",
         VIRGINIA,
         "Flow 1 browser → CloudFront+S3: /health.html did not answer 200 for 3 of 3 minutes "
         f"(AWS-side trouble). Act now. Runbook: {RUNBOOK}/web-health",
-        metric=MetricId("AWS/Route53", "HealthCheckStatus", _WEB_CHECK),
-        stat="Minimum",
-        evaluation_periods=3,
-        datapoints_to_alarm=3,
-        threshold=1.0,
-        comparison="LessThanThreshold",
-        signal=Signal(ok=(1, 1), breach=(0, 0), integer=True),
-        treat_missing_data="breaching",
+        MetricId("AWS/Route53", "HealthCheckStatus", _WEB_CHECK),
+        "Minimum < 1 3/3 1m",
+        Signal(ok=(1, 1), breach=(0, 0), integer=True),
+        missing="breaching",
     ),
-    _spec(
+    _alarm(
         "hitori-web-health-latency",
         VIRGINIA,
         "Flow 1: /health.html took 1000 ms or more to first byte for 3 of 3 minutes. "
         f"Act now. Runbook: {RUNBOOK}/web-health",
-        metric=MetricId("AWS/Route53", "TimeToFirstByte", _WEB_CHECK, "Milliseconds"),
-        stat="Average",
-        evaluation_periods=3,
-        datapoints_to_alarm=3,
-        threshold=1000.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(85, 340), breach=(1200, 2600), digits=1),
+        MetricId("AWS/Route53", "TimeToFirstByte", _WEB_CHECK, "Milliseconds"),
+        "Average >= 1000 3/3 1m",
+        Signal(ok=(85, 340), breach=(1200, 2600), digits=1),
         story=(Step(OK, minutes(days=40), after=NO_DATA),),
     ),
-    _spec(
+    _alarm(
         "hitori-cloudfront-requests",
         VIRGINIA,
         "Flow 1 EDoS: 3000 or more CloudFront requests in one minute (normal: under 100). "
         f"Act now: check WAF and the bill. Runbook: {RUNBOOK}/edos",
-        metric=MetricId("AWS/CloudFront", "Requests", _DISTRIBUTION, "None"),
-        stat="Sum",
-        evaluation_periods=1,
-        datapoints_to_alarm=1,
-        threshold=3000.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(12, 95), breach=(3200, 9000), integer=True),
-        treat_missing_data="notBreaching",
+        MetricId("AWS/CloudFront", "Requests", _DISTRIBUTION, "None"),
+        "Sum >= 3000 1/1 1m",
+        Signal(ok=(12, 95), breach=(3200, 9000), integer=True),
+        missing="notBreaching",
     ),
-    _spec(
+    _alarm(
         "hitori-api-5xx",
         TOKYO,
         "Flow 2 browser → API Gateway: 5xx answers in 3 of 3 minutes. Act now. "
         f"Runbook: {RUNBOOK}/contact-form-down",
-        metric=MetricId("AWS/ApiGateway", "5XXError", _API, "Count"),
-        stat="Sum",
-        evaluation_periods=3,
-        datapoints_to_alarm=3,
-        threshold=1.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(0, 0), breach=(1, 6), integer=True),
+        MetricId("AWS/ApiGateway", "5XXError", _API, "Count"),
+        "Sum >= 1 3/3 1m",
+        Signal(ok=(0, 0), breach=(1, 6), integer=True),
         story=(Step(OK, minutes(days=23), after=ALARM),),
-        treat_missing_data="notBreaching",
+        missing="notBreaching",
     ),
-    _spec(
+    _alarm(
         "hitori-api-latency",
         TOKYO,
         "Flow 2: API Gateway latency 2000 ms or more for 3 of 3 minutes. Act now. "
         f"Runbook: {RUNBOOK}/contact-form-slow",
-        metric=MetricId("AWS/ApiGateway", "Latency", _API, "Milliseconds"),
-        stat="Average",
-        evaluation_periods=3,
-        datapoints_to_alarm=3,
-        threshold=2000.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(140, 620), breach=(2100, 5200), digits=1),
+        MetricId("AWS/ApiGateway", "Latency", _API, "Milliseconds"),
+        "Average >= 2000 3/3 1m",
+        Signal(ok=(140, 620), breach=(2100, 5200), digits=1),
     ),
-    _spec(
+    _alarm(
         "hitori-api-requests",
         TOKYO,
         "Flow 2 EDoS: 300 or more API requests in one minute (normal: about 20, most of them "
         f"health checks). Act now. Runbook: {RUNBOOK}/edos",
-        metric=MetricId("AWS/ApiGateway", "Count", _API, "Count"),
-        stat="Sum",
-        evaluation_periods=1,
-        datapoints_to_alarm=1,
-        threshold=300.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(14, 31), breach=(320, 2400), integer=True),
+        MetricId("AWS/ApiGateway", "Count", _API, "Count"),
+        "Sum >= 300 1/1 1m",
+        Signal(ok=(14, 31), breach=(320, 2400), integer=True),
     ),
-    _spec(
+    _alarm(
         "hitori-lambda-memory",
         TOKYO,
         "Flow 3 capacity: hitori-contact-form used 90 % or more of its memory in 3 of 5 "
         f"minutes (sized for 60-70 %). Next business day. Runbook: {RUNBOOK}/lambda-memory",
-        metric=MetricId(
+        MetricId(
             "LambdaInsights",
             "memory_utilization",
             (("function_name", "hitori-contact-form"),),
             "Percent",
         ),
-        stat="Maximum",
-        evaluation_periods=5,
-        datapoints_to_alarm=3,
-        threshold=90.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(54, 73), breach=(91, 99), digits=1),
+        "Maximum >= 90 3/5 1m",
+        Signal(ok=(54, 73), breach=(91, 99), digits=1),
         response=Response.NEXT_DAY,
     ),
-    _spec(
+    _alarm(
         "hitori-lambda-error-rate",
         TOKYO,
         "Flow 3 code defect: 10 % or more of hitori-contact-form invocations failed in one "
         f"minute. Act now: read its failures in the logs. Runbook: {RUNBOOK}/contact-form-down",
-        metric=Ratio(
-            numerator=MetricId("AWS/Lambda", "Errors", _FUNCTION, "Count"),
-            denominator=MetricId("AWS/Lambda", "Invocations", _FUNCTION, "Count"),
-            traffic=Signal(ok=(1, 5), breach=(1, 5), integer=True),
-            label="Error rate (%)",
-        ),
-        stat="Sum",
-        evaluation_periods=1,
-        datapoints_to_alarm=1,
-        threshold=10.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(0, 9), breach=(40, 90)),
+        lambda_error_rate(FUNCTION_NAME, (1, 5), "Error rate (%)"),
+        "Sum >= 10 1/1 1m",
+        Signal(ok=(0, 9), breach=(40, 90)),
         story=(Step(OK, minutes(days=23), after=ALARM),),
     ),
-    _spec(
+    _alarm(
         "hitori-lambda-duration-p95",
         TOKYO,
         "Flow 3 slower responses: hitori-contact-form p95 duration 3000 ms or more in 3 of 5 "
         f"minutes (timeout 23 s). Next business day. Runbook: {RUNBOOK}/contact-form-slow",
-        metric=MetricId("AWS/Lambda", "Duration", _FUNCTION, "Milliseconds"),
-        stat="p95",
-        evaluation_periods=5,
-        datapoints_to_alarm=3,
-        threshold=3000.0,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(380, 960), breach=(3100, 9800), digits=1),
+        MetricId("AWS/Lambda", "Duration", _FUNCTION, "Milliseconds"),
+        "p95 >= 3000 3/5 1m",
+        Signal(ok=(380, 960), breach=(3100, 9800), digits=1),
         response=Response.NEXT_DAY,
     ),
-    _spec(
+    _alarm(
         "hitori-ses-bounce-rate",
         TOKYO,
         "Flow 5: SES bounce rate 5 % or more (AWS reviews the account at 5 %, may pause "
         f"sending at 10 %). Act now. Runbook: {RUNBOOK}/ses-reputation",
-        metric=MetricId("AWS/SES", "Reputation.BounceRate"),
-        stat="Average",
-        evaluation_periods=1,
-        datapoints_to_alarm=1,
-        threshold=0.05,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(0.004, 0.013), breach=(0.051, 0.09), digits=4),
+        MetricId("AWS/SES", "Reputation.BounceRate"),
+        "Average >= 0.05 1/1 1m",
+        Signal(ok=(0.004, 0.013), breach=(0.051, 0.09), digits=4),
     ),
-    _spec(
+    _alarm(
         "hitori-ses-complaint-rate",
         TOKYO,
         "Flow 5: SES complaint rate 0.1 % or more (AWS reviews the account at 0.1 %, may "
         f"pause sending at 0.5 %). Act now. Runbook: {RUNBOOK}/ses-reputation",
-        metric=MetricId("AWS/SES", "Reputation.ComplaintRate"),
-        stat="Average",
-        evaluation_periods=1,
-        datapoints_to_alarm=1,
-        threshold=0.001,
-        comparison="GreaterThanOrEqualToThreshold",
-        signal=Signal(ok=(0.0, 0.0004), breach=(0.0012, 0.004), digits=5),
+        MetricId("AWS/SES", "Reputation.ComplaintRate"),
+        "Average >= 0.001 1/1 1m",
+        Signal(ok=(0.0, 0.0004), breach=(0.0012, 0.004), digits=5),
         story=(Step(OK, minutes(days=19)), Step(NO_DATA, minutes(days=2, hours=3))),
     ),
 )

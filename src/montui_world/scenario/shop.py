@@ -24,12 +24,12 @@ from montui_world.scenario.spec import (
     OK,
     AlarmSpec,
     CompositeSpec,
-    Condition,
     MetricId,
     Ratio,
     Response,
     Signal,
     Step,
+    alarm_spec,
     minutes,
 )
 
@@ -60,24 +60,19 @@ def alarm(
     missing: str = "missing",
     nightly: bool = False,
 ) -> AlarmSpec:
-    """A shop alarm; `condition` reads like the design table: `Sum >= 10 3/5 1m`."""
-    when = Condition.parse(condition)
-    return AlarmSpec(
-        name=name,
-        region=region,
-        description=f"{description} [{response.value}] Runbook: {RUNBOOK}/{name}",
-        metric=metric,
-        stat=when.stat,
-        period=when.period,
-        evaluation_periods=when.evaluation_periods,
-        datapoints_to_alarm=when.datapoints_to_alarm,
-        threshold=when.threshold,
-        comparison=when.comparison,
-        signal=signal,
-        response=response,
+    """A shop alarm (`alarm_spec`); its description ends with its response and runbook."""
+    described = f"{description} [{response.value}] Runbook: {RUNBOOK}/{name}"
+    return alarm_spec(
+        name,
+        region,
+        described,
+        metric,
+        condition,
+        signal,
         topic_prefix=TOPICS,
+        response=response,
         story=story,
-        treat_missing_data=missing,
+        missing=missing,
         nightly=nightly,
     )
 

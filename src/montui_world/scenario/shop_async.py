@@ -12,10 +12,10 @@ from montui_world.scenario.spec import (
     AlarmSpec,
     LogMetricFilter,
     MetricId,
-    Ratio,
     Response,
     Signal,
     Step,
+    lambda_error_rate,
     minutes,
 )
 
@@ -117,12 +117,7 @@ ALARMS: tuple[AlarmSpec, ...] = (
     alarm(
         "shop-lambda-payment-webhook-error-rate",
         "5 % or more of payment webhook invocations failed in 2 of 3 minutes.",
-        Ratio(
-            numerator=MetricId("AWS/Lambda", "Errors", _WEBHOOK, "Count"),
-            denominator=MetricId("AWS/Lambda", "Invocations", _WEBHOOK, "Count"),
-            traffic=Signal(ok=(2, 8), breach=(2, 8), integer=True),
-            label="Payment webhook error rate (%)",
-        ),
+        lambda_error_rate("shop-payment-webhook", (2, 8), "Payment webhook error rate (%)"),
         "Sum >= 5 2/3 1m",
         Signal(ok=(0, 2.5), breach=(8, 40)),
     ),

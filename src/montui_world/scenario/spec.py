@@ -8,7 +8,7 @@ A scenario module (`hitori`, `shop`) is a list of `AlarmSpec` and `CompositeSpec
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from montui.model.duration import parse_duration
@@ -161,6 +161,18 @@ class LogMetricFilter:
     metric: MetricId
 
 
+def lambda_error_rate(function: str, invocations: tuple[int, int], label: str) -> Ratio:
+    """A Lambda function's error rate, `100*(Errors/Invocations)`, with `invocations` per
+    period (the same range whether it fails or not)."""
+    dims = (("FunctionName", function),)
+    return Ratio(
+        numerator=MetricId("AWS/Lambda", "Errors", dims, "Count"),
+        denominator=MetricId("AWS/Lambda", "Invocations", dims, "Count"),
+        traffic=Signal(ok=invocations, breach=invocations, integer=True),
+        label=label,
+    )
+
+
 def minutes(days: float = 0, hours: float = 0, mins: float = 0) -> float:
     """A story offset in minutes: `minutes(days=9)`."""
     return days * DAY + hours * 60 + mins
@@ -189,3 +201,34 @@ class Condition:
         return cls(
             stat, _OPERATORS[operator], float(threshold), int(m), int(n), parse_duration(period)
         )
+
+
+def alarm_spec(
+    name: str,
+    region: str,
+    description: str,
+    metric: MetricId | Ratio,
+    condition: str,
+    signal: Signal,
+    *,
+    topic_prefix: str,
+    response: Response = Response.ACT_NOW,
+    story: tuple[Step, ...] = (),
+    missing: str = "missing",
+    nightly: bool = False,
+) -> AlarmSpec:
+    """An alarm whose `condition` reads like a design table's row: `Sum >= 10 3/5 1m`
+    (`Condition`); `missing` is its TreatMissingData."""
+    return AlarmSpec(
+        name=name,
+        region=region,
+        description=description,
+        metric=metric,
+        signal=signal,
+        response=response,
+        topic_prefix=topic_prefix,
+        story=story,
+        treat_missing_data=missing,
+        nightly=nightly,
+        **asdict(Condition.parse(condition)),
+    )
