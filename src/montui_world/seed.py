@@ -313,24 +313,30 @@ def _create_rest_api(clients: Clients) -> None:
 
 def _create_databases(clients: Clients) -> None:
     """The shop's Aurora MySQL cluster and its writer and reader instances (the `AWS/RDS`
-    alarms' `DBInstanceIdentifier`s; the cluster publishes the logs `scenario.logs` writes)."""
+    alarms' `DBInstanceIdentifier`s; the cluster publishes the logs `scenario.logs` writes).
+    Seeding a world that has them already (another world served in the same process shares
+    moto's backends) keeps them."""
     rds = clients("rds", shop.TOKYO)
-    rds.create_db_cluster(
-        DBClusterIdentifier=shop.AURORA_CLUSTER,
-        Engine="aurora-mysql",
-        EngineVersion="8.0.mysql_aurora.3.05.2",
-        MasterUsername="shop_admin",
-        MasterUserPassword="demo-world-only",
-        DatabaseName="shop",
-        EnableCloudwatchLogsExports=["error", "slowquery"],
-    )
-    for instance in (shop.AURORA_WRITER, shop.AURORA_READER):
-        rds.create_db_instance(
-            DBInstanceIdentifier=instance,
+    clusters = {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}
+    if shop.AURORA_CLUSTER not in clusters:
+        rds.create_db_cluster(
             DBClusterIdentifier=shop.AURORA_CLUSTER,
             Engine="aurora-mysql",
-            DBInstanceClass="db.r6g.xlarge",
+            EngineVersion="8.0.mysql_aurora.3.05.2",
+            MasterUsername="shop_admin",
+            MasterUserPassword="demo-world-only",
+            DatabaseName="shop",
+            EnableCloudwatchLogsExports=["error", "slowquery"],
         )
+    instances = {i["DBInstanceIdentifier"] for i in rds.describe_db_instances()["DBInstances"]}
+    for instance in (shop.AURORA_WRITER, shop.AURORA_READER):
+        if instance not in instances:
+            rds.create_db_instance(
+                DBInstanceIdentifier=instance,
+                DBClusterIdentifier=shop.AURORA_CLUSTER,
+                Engine="aurora-mysql",
+                DBInstanceClass="db.r6g.xlarge",
+            )
 
 
 def final_states(clients: Clients) -> dict[str, int]:
