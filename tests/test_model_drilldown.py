@@ -13,7 +13,8 @@ from montui.model.drilldown import (
     DEFAULT_QUERY,
     LAMBDA_ERRORS,
     LAMBDA_REPORT,
-    RDS_ERRORS,
+    RDS_EVENTS,
+    RDS_SLOWEST,
     DrilldownPlan,
     DrilldownRule,
     LogGroupLookup,
@@ -149,8 +150,25 @@ def test_rds_groups_by_prefix() -> None:
         "/aws/rds/instance/orders-db/error",
         "/aws/rds/instance/orders-db/slowquery",
     )
-    assert (p.kind, p.query) == ("rds", RDS_ERRORS)
+    assert (p.kind, p.query) == ("rds", RDS_EVENTS)
     assert plan(alarm, []).problem is not None
+
+
+def test_an_rds_instance_of_a_cluster_takes_the_cluster_groups() -> None:
+    alarm = metric_alarm("AWS/RDS", "WriteIOPS", ("DBInstanceIdentifier", "shop-writer"))
+    groups = [
+        "/aws/rds/cluster/shop/error",
+        "/aws/rds/cluster/shop/slowquery",
+        "/aws/rds/cluster/shop-2/error",
+        "/aws/rds/instance/shop-writer/error",
+    ]
+    clusters = {"shop-writer": "shop"}
+    p = plan(alarm, groups, rds_clusters=clusters)
+    assert p.log_groups == ("/aws/rds/cluster/shop/error", "/aws/rds/cluster/shop/slowquery")
+    assert (p.kind, p.query, p.alternatives) == ("rds", RDS_EVENTS, (RDS_SLOWEST,))
+    assert any("RDS instance shop-writer of cluster shop" in r for r in p.reasons)
+    lookups = log_group_lookups(alarm, rules=(), metric_filters=(), rds_clusters=clusters)
+    assert lookups == (LogGroupLookup(prefix="/aws/rds/cluster/shop/"),)
 
 
 def test_log_metric_filter_gives_group_and_filter() -> None:
@@ -193,6 +211,29 @@ def test_composite_unions_children_in_alarm_only() -> None:
     assert p.kind == "composite"
     assert p.query == DEFAULT_QUERY
     assert any("child fn-a in ALARM" in r for r in p.reasons)
+
+
+def test_a_past_episode_follows_the_children_in_alarm_during_it() -> None:
+    ok = AlarmState.OK
+    kids = {
+        "fn-a": metric_alarm("AWS/Lambda", "Errors", ("FunctionName", "a"), alarm_name="fn-a"),
+        "fn-b": metric_alarm(
+            "AWS/Lambda", "Errors", ("FunctionName", "b"), alarm_name="fn-b", state=ok
+        ),
+    }
+    parent = composite("site", 'ALARM("fn-a") OR ALARM("fn-b")')
+    episode = Episode(NOW - timedelta(hours=3), NOW - timedelta(hours=2))
+    groups = ["/aws/lambda/a", "/aws/lambda/b"]
+    p = plan(parent, groups, children=kids, episode=episode, firing={"fn-b"})
+    assert p.log_groups == ("/aws/lambda/b",)  # not fn-a, in ALARM now
+    assert any("child fn-b in ALARM during the episode" in r for r in p.reasons)
+    lookups = log_group_lookups(parent, rules=(), metric_filters=(), children=kids, firing=())
+    assert lookups == ()
+    p = plan(parent, groups, children=kids, episode=episode, firing=())
+    assert p.problem == (
+        "no log group found for composite site: no child in ALARM during the episode"
+        " — pick log groups"
+    )
 
 
 def test_composite_with_no_child_in_alarm_is_a_problem() -> None:
@@ -361,7 +402,8 @@ def test_filter_pattern_translation(pattern: str, expected: str | None) -> None:
         LAMBDA_ERRORS,
         LAMBDA_REPORT,
         APIGATEWAY_5XX,
-        RDS_ERRORS,
+        RDS_EVENTS,
+        RDS_SLOWEST,
         DEFAULT_QUERY,
         'fields @message | filter level = "ERROR" and status >= 500',
         "fields @message | filter (@message like /ERROR/ or @message like /WARN/)",

@@ -13,6 +13,8 @@ from montui.model.history import (
     HistoryKind,
     NoiseVerdict,
     alarm_episodes,
+    children_in_alarm,
+    in_alarm_during,
     noise_verdict,
 )
 from montui.model.place import Place
@@ -190,3 +192,52 @@ def test_an_episode_most_days_that_clears_by_itself_is_a_daily_pattern() -> None
     assert not noise_verdict(long_ones, period_seconds=60).flapping
     few_days = spaced(6, 3, timedelta(days=1))  # 6 of 14 days: not most days
     assert not noise_verdict(few_days, period_seconds=60).flapping
+
+
+# --- which children of a composite were in ALARM during one of its episodes ------------------
+
+
+def child_move(name: str, minutes: float, old: AlarmState, new: AlarmState) -> HistoryItem:
+    return HistoryItem(name, at(minutes), HistoryKind.STATE, f"{old} to {new}", old, new)
+
+
+def test_in_alarm_during_reads_the_state_at_the_start_and_the_moves_within() -> None:
+    episode = Episode(at(100), at(110))
+    now = at(500)
+    # went into ALARM just before the episode (the composite follows its child): the first
+    # move after the start says it was in ALARM then
+    assert in_alarm_during([move(112, ALARM, OK)], episode, current=OK, now=now)
+    # moved into ALARM within the episode
+    inside = [move(105, OK, ALARM), move(107, ALARM, OK)]
+    assert in_alarm_during(inside, episode, current=OK, now=now)
+    # in ALARM only after the episode
+    assert not in_alarm_during([move(120, OK, ALARM)], episode, current=ALARM, now=now)
+    # no move since the start: the current state held throughout
+    assert in_alarm_during([], episode, current=ALARM, now=now)
+    assert not in_alarm_during([], episode, current=OK, now=now)
+    # moves before the episode only tell the state at its start when nothing moved since
+    assert not in_alarm_during([move(50, ALARM, OK)], episode, current=OK, now=now)
+    assert in_alarm_during([move(50, OK, ALARM)], episode, current=ALARM, now=now)
+    # configuration updates are not state
+    config = HistoryItem("a", at(105), HistoryKind.CONFIGURATION, "updated")
+    assert not in_alarm_during([config], episode, current=OK, now=now)
+
+
+def test_an_open_episode_runs_to_now() -> None:
+    episode = Episode(at(100), None)
+    assert in_alarm_during([move(300, OK, ALARM)], episode, current=ALARM, now=at(400))
+    assert not in_alarm_during([move(300, OK, ALARM)], episode, current=ALARM, now=at(200))
+
+
+def test_children_in_alarm_during_an_episode() -> None:
+    episode = Episode(at(100), at(110))
+    histories = {
+        "fn": [child_move("fn", 99, OK, ALARM), child_move("fn", 109, ALARM, OK)],
+        "api": [child_move("api", 104, OK, ALARM), child_move("api", 111, ALARM, OK)],
+        "db": [child_move("db", 60, ALARM, OK)],
+        "late": [child_move("late", 130, OK, ALARM)],
+    }
+    current = {"fn": OK, "api": OK, "db": OK, "late": ALARM, "quiet": ALARM}
+    found = children_in_alarm(histories, episode, current=current, now=at(500))
+    # "quiet" has no history read: its current state is all there is
+    assert found == frozenset({"fn", "api", "quiet"})

@@ -16,9 +16,16 @@ from botocore.exceptions import ClientError
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import LAMBDA_ERRORS, DrilldownPlan, DrilldownRule
+from montui.model.evaluation import Episode
 from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
-from montui.sources.drilldown import NO_METRIC_FILTERS, NO_REST_APIS, gather_plan
+from montui.sources.drilldown import (
+    NO_HISTORY,
+    NO_METRIC_FILTERS,
+    NO_RDS,
+    NO_REST_APIS,
+    gather_plan,
+)
 from montui.sources.errors import AccessDenied
 from montui.sources.logs import run_query
 from montui.sources.session import AwsClients, AwsTarget
@@ -202,6 +209,12 @@ class _FakeService:
     async def get_rest_apis(self, **request: Any) -> dict[str, Any]:
         raise _denied("GetRestApis")
 
+    async def describe_db_instances(self, **request: Any) -> dict[str, Any]:
+        raise _denied("DescribeDBInstances")
+
+    async def describe_alarm_history(self, **request: Any) -> dict[str, Any]:
+        raise _denied("DescribeAlarmHistory")
+
 
 class _FakeClients:
     def __init__(self, service: _FakeService) -> None:
@@ -212,9 +225,16 @@ class _FakeClients:
         return self.service
 
 
-def _fake_plan(alarm: Alarm, service: _FakeService) -> DrilldownPlan:
+def _fake_plan(
+    alarm: Alarm,
+    service: _FakeService,
+    children: dict[str, Alarm] | None = None,
+    episode: Episode | None = None,
+) -> DrilldownPlan:
     clients: Any = _FakeClients(service)
-    return asyncio.run(gather_plan(clients, alarm, children={}, episode=None, rules=(), now=NOW))
+    return asyncio.run(
+        gather_plan(clients, alarm, children=children or {}, episode=episode, rules=(), now=NOW)
+    )
 
 
 def test_denied_metric_filters_and_rest_apis_become_reasons() -> None:
@@ -228,6 +248,28 @@ def test_denied_metric_filters_and_rest_apis_become_reasons() -> None:
     plan = _fake_plan(api, service)
     assert NO_REST_APIS in plan.reasons
     assert plan.log_groups == ("/aws/apigateway/orders-api/access",)
+
+
+def test_denied_rds_instances_keep_the_instance_prefix() -> None:
+    service = _FakeService(("/aws/rds/instance/orders-db/error",))
+    dims = (("DBInstanceIdentifier", "orders-db"),)
+    db = make_alarm("db", AlarmState.ALARM, namespace="AWS/RDS", metric="CPU", dims=dims)
+    plan = _fake_plan(db, service)
+    assert NO_RDS in plan.reasons
+    assert plan.log_groups == ("/aws/rds/instance/orders-db/error",)
+
+
+def test_denied_history_follows_the_children_in_alarm_now() -> None:
+    service = _FakeService(("/aws/lambda/a", "/aws/lambda/b"))
+    kids = {
+        "a": make_alarm("a", AlarmState.ALARM, dims=(("FunctionName", "a"),)),
+        "b": make_alarm("b", AlarmState.OK, dims=(("FunctionName", "b"),)),
+    }
+    parent = make_alarm("site", AlarmState.OK, rule="ALARM(a) OR ALARM(b)")
+    episode = Episode(NOW - timedelta(hours=2), NOW - timedelta(hours=1))
+    plan = _fake_plan(parent, service, children=kids, episode=episode)
+    assert NO_HISTORY in plan.reasons
+    assert plan.log_groups == ("/aws/lambda/a",)
 
 
 def test_aws_namespaces_are_not_looked_up_in_metric_filters() -> None:

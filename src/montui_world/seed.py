@@ -34,7 +34,7 @@ from montui_world.identity import (
     FAKE_ACCESS_KEY,
     FAKE_SECRET_KEY,
 )
-from montui_world.scenario import LOG_FILTERS, hitori
+from montui_world.scenario import LOG_FILTERS, hitori, shop
 from montui_world.scenario.plan import Plan, PlannedComposite
 from montui_world.scenario.spec import AlarmSpec, CompositeSpec, Ratio, Response
 
@@ -103,12 +103,13 @@ class Clients:
 
 
 def configure_alarms(clients: Clients, scenario: Plan) -> tuple[int, int]:
-    """Topics, log groups, metric filters, saved queries and the REST API, then the metric
-    alarms; returns (topics, metric filters)."""
+    """Topics, log groups, metric filters, saved queries, the REST API and the database,
+    then the metric alarms; returns (topics, metric filters)."""
     topics = _create_topics(clients, scenario)
     filters = _create_log_filters(clients)
     _create_saved_queries(clients)
     _create_rest_api(clients)
+    _create_databases(clients)
     for alarm in scenario.alarms:
         clients.clock = alarm.configured_at
         clients("cloudwatch", alarm.spec.region).put_metric_alarm(
@@ -308,6 +309,34 @@ def _create_rest_api(clients: Clients) -> None:
             restApiId=api_id, resourceId=resource["id"], httpMethod=method, **integration
         )
     apigateway.create_deployment(restApiId=api_id, stageName=hitori.API_STAGE)
+
+
+def _create_databases(clients: Clients) -> None:
+    """The shop's Aurora MySQL cluster and its writer and reader instances (the `AWS/RDS`
+    alarms' `DBInstanceIdentifier`s; the cluster publishes the logs `scenario.logs` writes).
+    Seeding a world that has them already (another world served in the same process shares
+    moto's backends) keeps them."""
+    rds = clients("rds", shop.TOKYO)
+    clusters = {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}
+    if shop.AURORA_CLUSTER not in clusters:
+        rds.create_db_cluster(
+            DBClusterIdentifier=shop.AURORA_CLUSTER,
+            Engine="aurora-mysql",
+            EngineVersion="8.0.mysql_aurora.3.05.2",
+            MasterUsername="shop_admin",
+            MasterUserPassword="demo-world-only",
+            DatabaseName="shop",
+            EnableCloudwatchLogsExports=["error", "slowquery"],
+        )
+    instances = {i["DBInstanceIdentifier"] for i in rds.describe_db_instances()["DBInstances"]}
+    for instance in (shop.AURORA_WRITER, shop.AURORA_READER):
+        if instance not in instances:
+            rds.create_db_instance(
+                DBInstanceIdentifier=instance,
+                DBClusterIdentifier=shop.AURORA_CLUSTER,
+                Engine="aurora-mysql",
+                DBInstanceClass="db.r6g.xlarge",
+            )
 
 
 def final_states(clients: Clients) -> dict[str, int]:

@@ -15,9 +15,13 @@ Where the log groups come from, first match wins per metric (each MetricStat of 
   access log groups every existing group whose name contains the API's name or id
   (case-insensitive) and is not an execution log group. Access log group names are free-form;
   containing the name or id is a heuristic, and each such group is listed in `reasons`;
-- `AWS/RDS` with `DBInstanceIdentifier` → existing groups under `/aws/rds/instance/<id>/`
-  (`DBClusterIdentifier` → `/aws/rds/cluster/<id>/`);
-- composite alarms → the union of the plans of the children currently in ALARM.
+- `AWS/RDS` with `DBInstanceIdentifier` → existing groups under `/aws/rds/instance/<id>/`,
+  or, for an instance of a cluster (Aurora; `rds_clusters`, which the caller fills from
+  DescribeDBInstances), under `/aws/rds/cluster/<cluster>/`, where the cluster's instances
+  publish; `DBClusterIdentifier` → `/aws/rds/cluster/<id>/`;
+- composite alarms → the union of the plans of the children in ALARM: those in ALARM now,
+  or, for a past episode, those `firing` names (in ALARM at some moment of the episode, from
+  their history: `model.history.children_in_alarm`).
 
 Then `[[drilldown]]` rules (config, file order): every rule that matches the alarm adds its log
 groups; a rule with `replace = true` drops the derived groups first; the first matching rule
@@ -35,42 +39,20 @@ from fnmatch import fnmatchcase
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricRef
 from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
+from montui.model.drilldown_templates import APIGATEWAY_5XX as APIGATEWAY_5XX
+from montui.model.drilldown_templates import DEFAULT_QUERY as DEFAULT_QUERY
+from montui.model.drilldown_templates import LAMBDA_ERRORS as LAMBDA_ERRORS
+from montui.model.drilldown_templates import LAMBDA_REPORT as LAMBDA_REPORT
+from montui.model.drilldown_templates import RDS_EVENTS as RDS_EVENTS
+from montui.model.drilldown_templates import RDS_SLOWEST as RDS_SLOWEST
+from montui.model.drilldown_templates import TAIL as _TAIL
+from montui.model.drilldown_templates import TEMPLATES as TEMPLATES
 from montui.model.evaluation import Episode
 from montui.model.filter_pattern import filter_pattern_to_insights
 from montui.model.metrics import TimeWindow
 
 MAX_LOG_GROUPS = 50
 """StartQuery takes at most 50 log groups."""
-
-_TAIL = "| sort @timestamp desc | limit 200"
-LAMBDA_ERRORS = (
-    "fields @timestamp, @requestId, @message "
-    "| filter @message like /(?i)(error|exception|timeout|task timed out)/ " + _TAIL
-)
-LAMBDA_REPORT = (
-    'filter @type = "REPORT" '
-    "| stats count(*) as invocations, avg(@duration) as avg_ms, max(@duration) as max_ms, "
-    "max(@maxMemoryUsed / 1000 / 1000) as max_mem_mb by bin(1m)"
-)
-APIGATEWAY_5XX = (
-    "fields @timestamp, status, responseLatency, integrationLatency, @message "
-    "| filter status >= 500 or @message like /(?i)(status: 5\\d\\d|error|timeout)/ " + _TAIL
-)
-RDS_ERRORS = (
-    "fields @timestamp, @logStream, @message "
-    "| filter @message like /(?i)(error|fatal|panic|deadlock|timeout)/ " + _TAIL
-)
-DEFAULT_QUERY = (
-    "fields @timestamp, @message | filter @message like /(?i)(error|exception|fail|timeout)/ "
-    + _TAIL
-)
-TEMPLATES: Mapping[str, tuple[str, ...]] = {
-    "lambda": (LAMBDA_ERRORS, LAMBDA_REPORT),
-    "apigateway": (APIGATEWAY_5XX,),
-    "rds": (RDS_ERRORS,),
-    "default": (DEFAULT_QUERY,),
-}
-"""The query templates per kind, the first is the plan's query, the others its alternatives."""
 
 _EXECUTION_PREFIX = "API-Gateway-Execution-Logs_"
 
@@ -141,6 +123,26 @@ class DrilldownPlan:
     """The region it came from ("" in hand-made data)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the caller fetched, as `_derive` reads it."""
+
+    filters: Sequence[MetricFilterInfo]
+    existing: set[str]
+    kids: Mapping[str, Alarm]
+    api_ids: Mapping[str, str]
+    firing: frozenset[str] | None
+    """The children in ALARM during the episode (None: those in ALARM now)."""
+    clusters: Mapping[str, str]
+    """RDS instance id → the id of the cluster it belongs to."""
+
+    def fired(self, child: Alarm) -> bool:
+        """Whether `child` counts as in ALARM for the plan."""
+        if self.firing is None:
+            return child.state is AlarmState.ALARM
+        return child.name in self.firing
+
+
 @dataclass
 class _Found:
     """Log groups for one alarm before rules and existence checks."""
@@ -169,12 +171,18 @@ def plan_drilldown(
     existing_groups: Collection[str],
     children: Mapping[str, Alarm] | None = None,
     api_ids: Mapping[str, str] | None = None,
+    firing: Collection[str] | None = None,
+    rds_clusters: Mapping[str, str] | None = None,
     lookback: timedelta = timedelta(minutes=15),
     margin: timedelta = timedelta(minutes=5),
 ) -> DrilldownPlan:
-    """The plan for `alarm`'s `episode` (None: the current state's). See the module."""
+    """The plan for `alarm`'s `episode` (None: the current state's). See the module.
+
+    `firing`: the names of the children of a composite in ALARM during `episode` (None: the
+    children in ALARM now); `rds_clusters`: RDS instance id → its cluster's id."""
     existing = set(existing_groups)
-    found = _derive(alarm, _Facts(metric_filters, existing, children or {}, api_ids or {}), ())
+    facts = _facts(metric_filters, existing, children, api_ids, firing, rds_clusters)
+    found = _derive(alarm, facts, ())
     matched = [r for r in rules if r.applies_to(alarm)]
     kind = found.kind
     wanted = list(found.wanted or [])
@@ -229,11 +237,14 @@ def log_group_lookups(
     metric_filters: Sequence[MetricFilterInfo],
     children: Mapping[str, Alarm] | None = None,
     api_ids: Mapping[str, str] | None = None,
+    firing: Collection[str] | None = None,
+    rds_clusters: Mapping[str, str] | None = None,
 ) -> tuple[LogGroupLookup, ...]:
     """The DescribeLogGroups calls whose results, as `existing_groups`, are all that
     `plan_drilldown` needs for `alarm`: the candidate names and prefixes, and the substring
     searches for API Gateway access logs. Saves listing every group of the account."""
-    found = _derive(alarm, _Facts(metric_filters, set(), children or {}, api_ids or {}), ())
+    facts = _facts(metric_filters, set(), children, api_ids, firing, rds_clusters)
+    found = _derive(alarm, facts, ())
     wanted = [group for group, _ in found.wanted or []]
     for rule in rules:
         if rule.applies_to(alarm):
@@ -272,15 +283,22 @@ def drilldown_window(
     return TimeWindow(min(start, stop), stop)
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What the log groups are derived from besides the alarm: the metric filters, the
-    existing groups, a composite's children by name and the REST API ids by name."""
-
-    filters: Sequence[MetricFilterInfo]
-    existing: set[str]
-    kids: Mapping[str, Alarm]
-    api_ids: Mapping[str, str]
+def _facts(
+    filters: Sequence[MetricFilterInfo],
+    existing: set[str],
+    kids: Mapping[str, Alarm] | None,
+    api_ids: Mapping[str, str] | None,
+    firing: Collection[str] | None,
+    clusters: Mapping[str, str] | None,
+) -> _Facts:
+    return _Facts(
+        filters=filters,
+        existing=existing,
+        kids=kids or {},
+        api_ids=api_ids or {},
+        firing=None if firing is None else frozenset(firing),
+        clusters=clusters or {},
+    )
 
 
 def _derive(alarm: Alarm, facts: _Facts, seen: tuple[str, ...]) -> _Found:
@@ -319,10 +337,21 @@ def _from_metric(ref: MetricRef, facts: _Facts, found: _Found) -> str | None:
     if ref.namespace == "AWS/ApiGateway":
         return _apigateway(dims, facts, found)
     if ref.namespace == "AWS/RDS":
-        for dim, path in (("DBInstanceIdentifier", "instance"), ("DBClusterIdentifier", "cluster")):
-            if ident := dims.get(dim):
-                found.add(f"/aws/rds/{path}/{ident}/*", f"RDS {path} {ident}")
-                return "rds"
+        return _rds(dims, facts.clusters, found)
+    return None
+
+
+def _rds(dims: Mapping[str, str], clusters: Mapping[str, str], found: _Found) -> str | None:
+    instance = dims.get("DBInstanceIdentifier")
+    if instance is not None and (cluster := clusters.get(instance)):
+        found.add(f"/aws/rds/cluster/{cluster}/*", f"RDS instance {instance} of cluster {cluster}")
+        return "rds"
+    if instance:
+        found.add(f"/aws/rds/instance/{instance}/*", f"RDS instance {instance}")
+        return "rds"
+    if cluster := dims.get("DBClusterIdentifier"):
+        found.add(f"/aws/rds/cluster/{cluster}/*", f"RDS cluster {cluster}")
+        return "rds"
     return None
 
 
@@ -356,13 +385,14 @@ def _composite(alarm: Alarm, facts: _Facts, seen: tuple[str, ...]) -> _Found:
         found.unmatched = [f"composite {alarm.name} (its rule does not parse)"]
         return found
     kids = facts.kids
-    firing = [kids[n] for n in names if n in kids and kids[n].state is AlarmState.ALARM]
+    firing = [kids[n] for n in names if n in kids and facts.fired(kids[n])]
+    when = "" if facts.firing is None else " during the episode"
     for child in firing:
         if child.name in seen:
             continue
         sub = _derive(child, facts, (*seen, alarm.name))
         for group, reason in sub.wanted or []:
-            found.add(group, f"{reason} (child {child.name} in ALARM)")
+            found.add(group, f"{reason} (child {child.name} in ALARM{when})")
         found.unmatched = [*(found.unmatched or []), *(sub.unmatched or [])]
         for text in sub.notes or []:
             found.note(text)
@@ -370,7 +400,7 @@ def _composite(alarm: Alarm, facts: _Facts, seen: tuple[str, ...]) -> _Found:
         if sub.filter and found.filter is None:
             found.filter = sub.filter
     if not firing:
-        found.unmatched = [f"composite {alarm.name}: no child in ALARM"]
+        found.unmatched = [f"composite {alarm.name}: no child in ALARM{when}"]
     return found
 
 

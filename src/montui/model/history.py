@@ -2,12 +2,13 @@
 
 `alarm_episodes` reads the stretches in ALARM from the state updates; `noise_verdict` turns
 them into the detail screen's flapping verdict (MONITORING.md: alerts that are safe to ignore
-are the worst anti-pattern). Pure: no I/O, no clock.
+are the worst anti-pattern); `children_in_alarm` tells which children of a composite were in
+ALARM during one of its episodes (the drill-down of a past episode). Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -79,6 +80,52 @@ def alarm_episodes(
     if opened is not None:
         episodes.append(Episode(opened, None))
     return tuple(episodes)
+
+
+def in_alarm_during(
+    items: Iterable[HistoryItem], episode: Episode, *, current: AlarmState, now: datetime
+) -> bool:
+    """Whether an alarm was in ALARM at some moment of `episode` (its start to its end, an
+    open one to `now`), read from its state updates among `items`, which must cover the
+    episode's start to now (DescribeAlarmHistory over that span); `current` is its state now.
+
+    The state at the start is the old state of the first update from the start on (an alarm
+    that went into ALARM just before, as a composite's child does, was in ALARM then); with no
+    update since the start, the new state of the last one before it, or else `current`.
+    """
+    end = episode.end if episode.end is not None else now
+    updates = sorted(
+        (i for i in items if i.kind is HistoryKind.STATE and i.new_state is not None),
+        key=lambda i: i.timestamp,
+    )
+    since = [i for i in updates if i.timestamp >= episode.start]
+    before = [i for i in updates if i.timestamp < episode.start]
+    if since and since[0].old_state is not None:
+        initial = since[0].old_state
+    elif before:
+        initial = before[-1].new_state or current
+    else:
+        initial = current
+    if initial is AlarmState.ALARM:
+        return True
+    return any(i.new_state is AlarmState.ALARM for i in since if i.timestamp <= end)
+
+
+def children_in_alarm(
+    histories: Mapping[str, Iterable[HistoryItem]],
+    episode: Episode,
+    *,
+    current: Mapping[str, AlarmState],
+    now: datetime,
+) -> frozenset[str]:
+    """The names among `current` (each child's state now) that were in ALARM at some moment
+    of `episode`, each read from its history in `histories` (`in_alarm_during`); a child
+    without history there is judged by its current state."""
+    return frozenset(
+        name
+        for name, state in current.items()
+        if in_alarm_during(histories.get(name, ()), episode, current=state, now=now)
+    )
 
 
 FLAPPING_PER_DAY = 3.0

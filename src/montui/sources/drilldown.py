@@ -2,24 +2,29 @@
 
 `gather_plan` asks only what `plan_drilldown` will look at, in the alarm's region:
 
+0. for a composite and a given episode, DescribeAlarmHistory of each alarm under it from the
+   episode's start to now (`sources.history`): the children in ALARM at some moment of the
+   episode are the ones followed (`model.history.children_in_alarm`), not those in ALARM now;
 1. DescribeMetricFilters for each custom metric of the alarm (and of the children of a
-   composite that are in ALARM), concurrently. `AWS/*` namespaces are skipped: a metric
+   composite that are followed), concurrently. `AWS/*` namespaces are skipped: a metric
    filter cannot publish into them;
 2. GetRestApis, only when an `AWS/ApiGateway` metric names its API by `ApiName` without
-   `ApiId` (REST APIs: the execution log group is named by id);
+   `ApiId` (REST APIs: the execution log group is named by id); DescribeDBInstances, only
+   for `AWS/RDS` metrics by `DBInstanceIdentifier` (an Aurora instance logs under its
+   cluster: `sources.rds`);
 3. DescribeLogGroups for each lookup `log_group_lookups` names (prefixes, substrings),
    concurrently, at most `LOOKUP_CONCURRENCY` at a time and `LOOKUP_LIMIT` names each.
 
-Steps 1 and 2 are optional: without the permission the plan is still made, and its
-`reasons` say what was not checked. An error in step 3 is raised: without the log groups
-there is no plan to show.
+Steps 0 to 2 are optional: without the permission the plan is still made (step 0 falls back
+to the children in ALARM now), and its `reasons` say what was not checked. An error in
+step 3 is raised: without the log groups there is no plan to show.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -35,10 +40,13 @@ from montui.model.drilldown import (
     plan_drilldown,
 )
 from montui.model.evaluation import Episode
+from montui.model.history import HistoryKind, children_in_alarm
 from montui.model.place import Place
 from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import AccessDenied
+from montui.sources.history import alarm_history
 from montui.sources.logs import log_groups, metric_filters
+from montui.sources.rds import instance_clusters
 from montui.sources.session import AwsClients
 
 LOOKUP_CONCURRENCY = 4
@@ -49,8 +57,22 @@ LOOKUP_LIMIT = 1000
 
 NO_METRIC_FILTERS = "no logs:DescribeMetricFilters permission: metric filters not checked"
 NO_REST_APIS = "no apigateway:GET permission: REST API ids not looked up (no execution logs)"
+NO_RDS = "no rds:DescribeDBInstances permission: RDS instances not resolved to their clusters"
+NO_HISTORY = (
+    "no cloudwatch:DescribeAlarmHistory permission: the children in ALARM now are followed, "
+    "not those of the episode"
+)
 
-__all__ = ["LOOKUP_CONCURRENCY", "LOOKUP_LIMIT", "gather_plan", "metric_refs"]
+__all__ = [
+    "LOOKUP_CONCURRENCY",
+    "LOOKUP_LIMIT",
+    "NO_HISTORY",
+    "NO_METRIC_FILTERS",
+    "NO_RDS",
+    "NO_REST_APIS",
+    "gather_plan",
+    "metric_refs",
+]
 
 _T = TypeVar("_T")
 
@@ -69,8 +91,11 @@ async def gather_plan(
     (or a lookup other than a denied optional one fails)."""
     place = alarm.place
     gate = asyncio.Semaphore(LOOKUP_CONCURRENCY)
-    refs = metric_refs(alarm, children)
     notes: list[str] = []
+    firing = None
+    if episode is not None and alarm.kind is AlarmKind.COMPOSITE:
+        firing = await _firing(clients, children, episode, now, gate, notes)
+    refs = metric_refs(alarm, children, firing)
     filters = await _metric_filters(clients, place, refs, gate, notes)
     api_ids: dict[str, str] = {}
     if _needs_rest_apis(refs):
@@ -78,8 +103,20 @@ async def gather_plan(
             api_ids = await rest_api_ids(clients, place)
         except AccessDenied:
             notes.append(NO_REST_APIS)
+    clusters: dict[str, str] = {}
+    if instances := _rds_instances(refs):
+        try:
+            clusters = await instance_clusters(clients, place, instances)
+        except AccessDenied:
+            notes.append(NO_RDS)
     lookups = log_group_lookups(
-        alarm, rules=rules, metric_filters=filters, children=children, api_ids=api_ids
+        alarm,
+        rules=rules,
+        metric_filters=filters,
+        children=children,
+        api_ids=api_ids,
+        firing=firing,
+        rds_clusters=clusters,
     )
     found = await _all(_bounded(gate, _lookup(clients, place, lookup)) for lookup in lookups)
     existing = dict.fromkeys(name for names in found for name in names)
@@ -92,21 +129,31 @@ async def gather_plan(
         existing_groups=existing,
         children=children,
         api_ids=api_ids,
+        firing=firing,
+        rds_clusters=clusters,
     )
     reasons = (*plan.reasons, *notes)
     return dataclasses.replace(plan, reasons=reasons, account=place.account, region=place.region)
 
 
-def metric_refs(alarm: Alarm, children: Mapping[str, Alarm]) -> tuple[MetricRef, ...]:
+def metric_refs(
+    alarm: Alarm, children: Mapping[str, Alarm], firing: Collection[str] | None = None
+) -> tuple[MetricRef, ...]:
     """The metrics of `alarm` (each MetricStat of metric math too) or, for a composite, of
-    its children in ALARM, nested composites followed; each metric once."""
+    its children in ALARM (now, or those named in `firing`), nested composites followed;
+    each metric once."""
     refs: dict[MetricRef, None] = {}
-    _collect(alarm, children, refs, seen=set())
+    fired = None if firing is None else frozenset(firing)
+    _collect(alarm, children, refs, seen=set(), fired=fired)
     return tuple(refs)
 
 
 def _collect(
-    alarm: Alarm, kids: Mapping[str, Alarm], refs: dict[MetricRef, None], seen: set[str]
+    alarm: Alarm,
+    kids: Mapping[str, Alarm],
+    refs: dict[MetricRef, None],
+    seen: set[str],
+    fired: frozenset[str] | None,
 ) -> None:
     if alarm.name in seen:
         return
@@ -118,14 +165,60 @@ def _collect(
             return
         for name in names:
             child = kids.get(name)
-            if child is not None and child.state is AlarmState.ALARM:
-                _collect(child, kids, refs, seen)
+            if child is None:
+                continue
+            if (child.state is AlarmState.ALARM) if fired is None else (name in fired):
+                _collect(child, kids, refs, seen, fired)
         return
     if alarm.metric is not None:
         refs.setdefault(alarm.metric, None)
     for query in alarm.metrics:
         if query.metric is not None:
             refs.setdefault(query.metric, None)
+
+
+async def _firing(
+    clients: AwsClients,
+    children: Mapping[str, Alarm],
+    episode: Episode,
+    now: datetime,
+    gate: asyncio.Semaphore,
+    notes: list[str],
+) -> frozenset[str] | None:
+    """The alarms under a composite that were in ALARM at some moment of `episode`, from
+    each one's state history since the episode's start; None (with a note) when the history
+    is denied."""
+    names = list(children)
+    calls = (
+        _bounded(
+            gate,
+            alarm_history(
+                clients,
+                children[name].place,
+                name,
+                composite=children[name].kind is AlarmKind.COMPOSITE,
+                start=episode.start,
+                end=now,
+                kinds=(HistoryKind.STATE,),
+            ),
+        )
+        for name in names
+    )
+    try:
+        found = await _all(calls)
+    except AccessDenied:
+        notes.append(NO_HISTORY)
+        return None
+    current = {name: child.state for name, child in children.items()}
+    return children_in_alarm(
+        dict(zip(names, found, strict=True)), episode, current=current, now=now
+    )
+
+
+def _rds_instances(refs: Iterable[MetricRef]) -> tuple[str, ...]:
+    """The RDS instance ids the metrics name (to resolve to their clusters)."""
+    ids = (dict(r.dimensions).get("DBInstanceIdentifier") for r in refs if r.namespace == "AWS/RDS")
+    return tuple(dict.fromkeys(i for i in ids if i))
 
 
 def _needs_rest_apis(refs: Iterable[MetricRef]) -> bool:

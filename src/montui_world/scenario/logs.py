@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from montui_world.scenario import hitori
+from montui_world.scenario import hitori, shop
 
 Event = tuple[str, int, str]  # (log stream, timestamp ms, message)
 
@@ -116,9 +116,9 @@ FUNCTIONS: tuple[FunctionLogs, ...] = (
 
 REGION = "ap-northeast-1"  # every function and the database live in Tokyo
 LOG_GROUPS = tuple(f"/aws/lambda/{f.name}" for f in FUNCTIONS)
-RDS_SLOW = "/aws/rds/cluster/shop-prod-aurora/slowquery"
-RDS_ERROR = "/aws/rds/cluster/shop-prod-aurora/error"
-RDS_INSTANCE = "shop-prod-aurora-writer"
+RDS_SLOW = f"/aws/rds/cluster/{shop.AURORA_CLUSTER}/slowquery"
+RDS_ERROR = f"/aws/rds/cluster/{shop.AURORA_CLUSTER}/error"
+RDS_INSTANCE = shop.AURORA_WRITER
 
 
 def _request_id(bits: int) -> str:

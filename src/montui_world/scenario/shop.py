@@ -40,8 +40,12 @@ RUNBOOK = "https://runbooks.shop.example.com"
 
 ALB = (("LoadBalancer", "app/shop-prod-alb/5f3c1e9a2b7d4c61"),)
 CLUSTER = "shop-prod"
-WRITER = (("DBInstanceIdentifier", "shop-prod-aurora-writer"),)
-READER = (("DBInstanceIdentifier", "shop-prod-aurora-reader-1"),)
+AURORA_CLUSTER = "shop-prod-aurora"
+"""The Aurora MySQL cluster: its instances log under `/aws/rds/cluster/shop-prod-aurora/`."""
+AURORA_WRITER = "shop-prod-aurora-writer"
+AURORA_READER = "shop-prod-aurora-reader-1"
+WRITER = (("DBInstanceIdentifier", AURORA_WRITER),)
+READER = (("DBInstanceIdentifier", AURORA_READER),)
 REDIS = (("CacheClusterId", "shop-prod-redis-001"),)
 NEXT_DAY = Response.NEXT_DAY
 KNOW = Response.KNOW
