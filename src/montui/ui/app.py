@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from montui.config import Settings, user_data_dir
 from montui.feeds.alarms import AwsAlarms
@@ -20,6 +22,7 @@ from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
 from montui.querybook import QueryBook
 from montui.ui.clipboard import Clipboard
+from montui.ui.inert import inert_reason
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.help import HelpScreen
@@ -91,6 +94,24 @@ class MontuiApp(App[None]):
         warnings = await asyncio.to_thread(self.query_book.load)
         for warning in warnings:
             self.notify(warning, title="Query history", severity="warning", timeout=15)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key binding comes here: an action its screen or widget calls inert now
+        (`ui/inert.py`) shows why and takes the key, instead of being skipped in silence."""
+        # `_parse_action` is what App.run_action itself uses (private; Textual is pinned).
+        target, name, parameters = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces
+        )
+        reason = inert_reason(target, name, parameters)
+        if reason is not None:
+            self.notify(reason, timeout=4)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def action_help_quit(self) -> None:
         """ctrl+c: on-call engineers press it to leave, so it quits like `q` (the same exit,

@@ -13,9 +13,11 @@ Discovered fields, computed only when a query names them and at most once per ev
   bytes, taking 1 MB as 1,000,000 bytes as AWS does (its record view shows `1.28E8` for
   128 MB), plus `@xrayTraceId` and `@xraySegmentId` when the line carries them.
   A runtime line `2026-11-21T03:04:05.678Z<TAB>request-id<TAB>ERROR<TAB>text` (the Node.js
-  and Python runtimes' format, also with spaces, as "Task timed out" lines are) gives
-  `@requestId`; AWS's documentation is silent on this and it is a choice, made because the
-  console shows the request id on such lines.
+  runtime's format, also with spaces, as "Task timed out" lines are) gives `@requestId`;
+  AWS's documentation is silent on this and it is a choice, made because the console shows
+  the request id on such lines. The Python runtime's `logging` format (`[ERROR]<TAB>time<TAB>
+  request-id<TAB>text`) is not matched: nothing AWS documents says Logs Insights reads it,
+  and the scenario's Python functions log through Powertools (JSON) instead.
 - JSON. A message that is a JSON object is flattened with dots (`req.status`) and array
   indexes (`items.0.id`); JSON `true`/`false` become the text `true`/`false`, `null` leaves
   the field missing. A key starting with `@` gains a second `@` (`@@example.com`), as AWS

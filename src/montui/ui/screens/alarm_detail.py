@@ -39,6 +39,7 @@ from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
 from montui.model.metrics import MetricSeries, TimeWindow
 from montui.sources.errors import SourceError
+from montui.ui.inert import action_state
 from montui.ui.screens.alarm_detail_chart import ChartView, chart_data, key_label, view_title
 from montui.ui.screens.alarm_detail_text import (
     HISTORY_SPAN,
@@ -75,6 +76,15 @@ def initial_zoom(alarm: Alarm, now: datetime) -> int:
         if age < ZOOMS[index] * 0.9:
             return index
     return DEFAULT_ZOOM
+
+
+def _within_history(window: TimeWindow, now: datetime) -> TimeWindow:
+    """`window` moved (not resized) to lie within the 14 days of history ending `now`."""
+    if window.end > now:
+        window = TimeWindow.ending(now, window.length)
+    if window.start < now - HISTORY_SPAN:
+        window = TimeWindow(now - HISTORY_SPAN, now - HISTORY_SPAN + window.length)
+    return window
 
 
 def chart_period(alarm_period: int, window: TimeWindow) -> int:
@@ -150,6 +160,7 @@ class AlarmDetailScreen(Screen[None]):
         self.charted: tuple[tuple[MetricSeries, ...], TimeWindow, int] | None = None
         """The last series fetched for the chart, its window and period (`m` redraws them)."""
         self._title_shown = ""
+        self._at_latest = True
         self._tree_shown: tuple[Rule, dict[str, AlarmState]] | None = None
 
     def action_logs(self) -> None:
@@ -177,8 +188,7 @@ class AlarmDetailScreen(Screen[None]):
 
     def action_episode(self, step: int) -> None:
         count = len(self._episodes())
-        if not count:
-            self.notify("No ALARM episode in the history to pick")
+        if not count:  # `inert_reason` says why
             return
         back = (-1 if self.episode_back is None else self.episode_back) + step
         self.episode_back = None if back < 0 else min(back, count - 1)
@@ -194,11 +204,37 @@ class AlarmDetailScreen(Screen[None]):
         return self.alarm.kind is AlarmKind.COMPOSITE
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A composite alarm has no chart and nothing to tune: those keys are hidden; `m`
-        shows only for metric math with inputs."""
+        """Keys that never apply to this alarm (a composite's chart and tune keys, `m` on an
+        alarm without metric math) stay out of the key bar; keys inert only now (zoom at
+        its limits, moves at the ends of the history) show dimmed. Pressed, both say why."""
+        if self._never_applies(action):
+            return False
+        return action_state(self, action, parameters)
+
+    def _never_applies(self, action: str) -> bool:
         if action == "chart_inputs":
-            return bool(input_ids(self.alarm))
-        return not (self.is_composite and action in ("zoom", "move", "tune"))
+            return not input_ids(self.alarm)
+        return self.is_composite and action in ("zoom", "move", "tune")
+
+    def inert_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a chart or tune key does nothing now (see `ui/inert.py`)."""
+        if action in ("zoom", "move", "tune") and self.is_composite:
+            return "A composite alarm has no metric of its own: open a child (tab, enter)"
+        if action == "chart_inputs" and not input_ids(self.alarm):
+            return "m charts a metric math alarm's inputs; this alarm watches one metric"
+        step = parameters[0] if parameters and isinstance(parameters[0], int) else 0
+        if action == "zoom" and step:
+            limit = 0 if step < 0 else len(ZOOMS) - 1
+            if self.zoom == limit:
+                length = format_period(int(ZOOMS[limit].total_seconds()))
+                return f"Already at the {'closest' if limit == 0 else 'widest'} zoom ({length})"
+        if action == "move" and step and self._moved(step) is None:
+            if step < 0:
+                return "Already at the start of the 14 days of history"
+            return "Already at the latest: the chart ends now"
+        if action == "episode" and not self._episodes():
+            return "No ALARM episode in the history to pick"
+        return None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -247,7 +283,12 @@ class AlarmDetailScreen(Screen[None]):
 
     def tick(self) -> None:
         """Once a second: redraw the title when its age (`for 10m`) reads differently; the
-        same length of text cannot wrap differently, so then without a layout pass."""
+        same length of text cannot wrap differently, so then without a layout pass. The key
+        bar is redrawn when `n` (later) stops or starts being able to act."""
+        at_latest = self.is_composite or self._moved(1) is None
+        if at_latest != self._at_latest:  # time moved on: `n` can act again (undimmed)
+            self._at_latest = at_latest
+            self.refresh_bindings()
         title = title_text(self.alarm, self.clock(), mono=self.app.no_color, utc=self.utc)
         if title.plain != self._title_shown:
             layout = len(title.plain) != len(self._title_shown)
@@ -307,30 +348,36 @@ class AlarmDetailScreen(Screen[None]):
 
     def action_chart_inputs(self) -> None:
         """Metric math: chart the inputs instead of the expression, and back."""
-        if not input_ids(self.alarm):
-            return
         self.chart_view = self.chart_view.other()
         relabel(self, "chart_inputs", *key_label(self.chart_view))
         self._title_chart()
         self._draw_chart()
 
     def action_zoom(self, step: int) -> None:
-        if self.is_composite:
-            return
         self.zoom = max(0, min(len(ZOOMS) - 1, self.zoom + step))
-        end = min(self.window.end, self.clock())
-        self.window = TimeWindow.ending(end, ZOOMS[self.zoom])
+        now = self.clock()
+        self.window = _within_history(
+            TimeWindow.ending(min(self.window.end, now), ZOOMS[self.zoom]), now
+        )
         self.load_chart()
+        self.refresh_bindings()
+
+    def _moved(self, direction: int) -> TimeWindow | None:
+        """The window half its length earlier or later, kept inside the 14 days of history
+        (None: already at that end; within a minute of it counts)."""
+        now = self.clock()
+        shifted = _within_history(self.window.shifted(self.window.length / 2 * direction), now)
+        if abs(shifted.end - self.window.end) < timedelta(minutes=1):
+            return None
+        return shifted
 
     def action_move(self, direction: int) -> None:
-        if self.is_composite:
+        moved = self._moved(direction)
+        if moved is None:  # a key press between the check and now: `inert_reason` said why
             return
-        shifted = self.window.shifted(self.window.length / 2 * direction)
-        now = self.clock()
-        if shifted.end > now:
-            shifted = TimeWindow.ending(now, self.window.length)
-        self.window = shifted
+        self.window = moved
         self.load_chart()
+        self.refresh_bindings()
 
     def action_toggle_utc(self) -> None:
         self.utc = not self.utc
@@ -410,9 +457,6 @@ class AlarmDetailScreen(Screen[None]):
         self.dismiss()
 
     def action_tune(self) -> None:
-        if self.is_composite:
-            self.notify("A composite alarm has no threshold to tune: open a child (enter).")
-            return
         from montui.ui.screens.tune import TuneScreen
 
         self.app.push_screen(TuneScreen(self.alarm, self.metrics, clock=self.clock))

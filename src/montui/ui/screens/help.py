@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,15 +17,17 @@ def keys_text(screen: Screen[object]) -> Text:
     text.append("Keys", style="bold")
     text.append('   (remap in config: [keys] id = "key")\n\n', style="dim")
     seen: set[str] = set()
-    for binding in _bindings(screen):
+    for binding, enabled in _bindings(screen):
         # Only montui's own bindings (they all carry an id); a table's cursor keys are
         # summarised in the screen's footnote instead of listed one by one.
         if not binding.id or binding.id in seen:
             continue
         seen.add(binding.id)
         shown = screen.app.get_key_display(binding)
-        text.append(f"{shown:>8}  ", style="bold")
-        text.append(binding.tooltip or binding.description or binding.action)
+        text.append(f"{shown:>8}  ", style="bold" if enabled else "dim")
+        text.append(
+            binding.tooltip or binding.description or binding.action, "" if enabled else "dim"
+        )
         text.append(f"  [{binding.id}]\n", style="dim")
     footnote = getattr(screen, "HELP_FOOTNOTE", "") or DEFAULT_FOOTNOTE
     text.append(f"\n{footnote}", style="dim")
@@ -35,15 +38,18 @@ DEFAULT_FOOTNOTE = "esc goes back; tab moves between the parts of the screen."
 """The help's last lines for a screen without its own `HELP_FOOTNOTE` class attribute."""
 
 
-def _bindings(screen: Screen[object]) -> list[Binding]:
-    """Every enabled binding of the screen, the focused widget's first, including those a
-    focused widget shadows: the board's `enter` (open the detail) shares its key with the
-    table's own select, and `active_bindings` keeps one binding per key."""
-    found: list[Binding] = []
+def _bindings(screen: Screen[object]) -> list[tuple[Binding, bool]]:
+    """Every binding of the screen that applies (with False when it cannot act now: shown
+    dimmed), the focused widget's first, including those a focused widget shadows: the
+    board's `enter` (open the detail) shares its key with the table's own select, and
+    `active_bindings` keeps one binding per key."""
+    found: list[tuple[Binding, bool]] = []
     for namespace, bindings in screen._modal_binding_chain:
         for _key, binding in bindings:
-            if namespace.check_action(binding.action.rpartition(".")[2], ()) is not False:
-                found.append(binding)
+            _target, name, parameters = parse_action(binding.action)
+            state = namespace.check_action(name, parameters)
+            if state is not False:
+                found.append((binding, bool(state)))
     return found
 
 

@@ -39,6 +39,7 @@ from montui.model.time_range import TimeRange
 from montui.querybook import HistoryEntry, QueryBook, SavedQuery
 from montui.sources.errors import MalformedQuery, SourceError
 from montui.ui.clipboard import copy_and_tell
+from montui.ui.inert import action_state
 from montui.ui.screens.query_library import LibraryChoice
 from montui.ui.screens.workbench_files import QueryFiles
 from montui.ui.screens.workbench_run import QueryRunner
@@ -63,6 +64,10 @@ class QueryWorkbench(Screen[None]):
                 tooltip="Run the query (a running one is stopped first)"),
         Binding("ctrl+c", "stop", "Stop", id="stop_query", priority=True, show=False,
                 tooltip="Stop the running query (StopQuery)"),
+        Binding("ctrl+up", "recall(1)", "Earlier query", id="editor_recall_older", show=False,
+                tooltip="The previous query from the history, into the editor"),
+        Binding("ctrl+down", "recall(-1)", "Later query", id="editor_recall_newer", show=False,
+                tooltip="The next query from the history; past the newest, your draft"),
         Binding("escape", "back", "Back", id="back",
                 tooltip="Stop the running query; leave the editor; back (stops every query)"),
         Binding("enter", "run", "Run", id="run_plan", show=False,
@@ -200,6 +205,23 @@ class QueryWorkbench(Screen[None]):
         self.runner.start(run)
         self.query_one(ResultsTable).focus()
         self._remember(run)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action_state(self, action, parameters)
+
+    def inert_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why stop or recall does nothing now (see `ui/inert.py`)."""
+        if action == "stop" and not self.runner.busy:
+            return "No query is running (ctrl+r runs one; q quits)"
+        if action == "recall" and parameters and isinstance(parameters[0], int):
+            return self._editor().recall_reason(parameters[0])
+        return None
+
+    def action_recall(self, step: int) -> None:
+        """ctrl+↑/↓ anywhere on the screen: walk the query history in the editor."""
+        editor = self._editor()
+        editor.recall(step)
+        editor.focus()
 
     def action_stop(self) -> None:
         if self.runner.busy:

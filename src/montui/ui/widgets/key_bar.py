@@ -14,8 +14,8 @@ from textual.widgets import Input
 
 
 class KeyBar(Widget):
-    """`/ Filter  r Refresh  1 ALARM …  q Quit  ? Keys`: entries are dropped from the right
-    to fit the width, but the bar always ends with quit and `? Keys`."""
+    """`/ Filter  r Refresh  1 ALARM …  q Quit  ? Keys`: entries are dropped to fit the width
+    (dimmed ones first, then from the right), but the bar always ends with quit and `? Keys`."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -71,8 +71,11 @@ def _width(entries: list[tuple[str, str, bool]]) -> int:
 def _fit(
     entries: list[tuple[str, str, bool]], last: list[tuple[str, str, bool]], width: int
 ) -> list[tuple[str, str, bool]]:
-    """Drop entries from the right until the kept ones (quit, help) fit after them; when
-    even those do not fit, quit goes before help."""
+    """Drop dimmed entries (keys that cannot act now), then others, from the right until the
+    kept ones (quit, help) fit after them; when even those do not fit, quit goes before help."""
+    while _width(entries + last) > width and not all(enabled for *_, enabled in entries):
+        dimmed = max(i for i, (*_, enabled) in enumerate(entries) if not enabled)
+        entries = entries[:dimmed] + entries[dimmed + 1 :]
     while entries and _width(entries + last) > width:
         entries = entries[:-1]
     while len(last) > 1 and _width(last) > width:

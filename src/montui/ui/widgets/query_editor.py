@@ -1,6 +1,7 @@
 """The Logs Insights query editor: a TextArea coloured by montui's own tokenizer
 (`model.insights_syntax`; tree-sitter has no Logs Insights grammar), with the place AWS
-pointed at in a malformed query marked until the text changes, and recall of earlier queries.
+pointed at in a malformed query marked until the text changes, and recall of earlier queries
+(the workbench binds the keys, so that they work wherever its focus is).
 
 Highlights are Textual's per-line (start byte, end byte, name) triples, built by overriding
 `TextArea._build_highlight_map` (a private hook; Textual is pinned and tests cover it).
@@ -51,10 +52,6 @@ class QueryEditor(TextArea):
     """
 
     BINDINGS = [
-        Binding("ctrl+up", "recall(1)", "Earlier query", id="editor_recall_older", show=False,
-                tooltip="In the editor: the previous query from the history"),
-        Binding("ctrl+down", "recall(-1)", "Later query", id="editor_recall_newer", show=False,
-                tooltip="In the editor: the next query from the history"),
         Binding("ctrl+l", "clear_query", "Clear", id="editor_clear", show=False,
                 tooltip="In the editor: clear the query (ctrl+z brings it back)"),
     ]  # fmt: skip
@@ -91,14 +88,31 @@ class QueryEditor(TextArea):
         """Delete the whole text as one edit (undo restores it)."""
         self.delete((0, 0), self.document.end)
 
-    def action_recall(self, step: int) -> None:
+    def _recalled(self, step: int) -> int | None:
+        """Where a walk of `step` (1 = older, -1 = newer) through the history lands: an index,
+        -1 for the draft, None past either end. Queries the same as the draft are skipped
+        (`w` opens with the last query: ctrl+↑ must not "recall" the text already shown)."""
+        draft = (self.text if self._recall_at == -1 else self._draft).strip()
+        at = self._recall_at + step
+        while 0 <= at < len(self.recall_list) and self.recall_list[at].strip() == draft:
+            at += step
+        return at if -1 <= at < len(self.recall_list) else None
+
+    def recall_reason(self, step: int) -> str | None:
+        """Why a walk of `step` would do nothing (None: it would recall a query)."""
+        if self._recalled(step) is not None:
+            return None
+        if step > 0:
+            return "No earlier query in the history"
+        return "No later query: this is the newest"
+
+    def recall(self, step: int) -> None:
         """Walk the history: 1 = older, -1 = newer; past the newest, the draft comes back."""
-        if not self.recall_list:
-            self.notify("No earlier query in the history", severity="information")
+        at = self._recalled(step)
+        if at is None:
             return
         if self._recall_at == -1:
             self._draft = self.text
-        at = max(-1, min(len(self.recall_list) - 1, self._recall_at + step))
         self._recall_at = at
         self.set_query(self._draft if at == -1 else self.recall_list[at])
 
