@@ -231,7 +231,9 @@ async def test_find_jumps_between_matching_rows_and_export_writes_csv(
         await pilot.press("N")
         assert table.cursor_row == first
         target = tmp_path / "out.csv"
-        bench.files.export(bench.state.result, target)  # type: ignore[arg-type]
+        result = bench.state.result
+        assert result is not None
+        bench.files.export(result, target)
         await until(pilot, target.exists)
         lines = target.read_text().splitlines()
         assert lines[0] == "@timestamp,@message"
