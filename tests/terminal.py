@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import pexpect
 import pyte
@@ -57,7 +58,7 @@ class Terminal:
         if self.child.isalive():
             self.child.terminate(force=True)
         self.child.close()
-        return self.child.exitstatus
+        return cast("int | None", self.child.exitstatus)  # pexpect is untyped
 
 
 def clean_env(**extra: str) -> dict[str, str]:

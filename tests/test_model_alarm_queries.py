@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,8 @@ ERRORS = MetricRef("AWS/Lambda", "Errors", (("FunctionName", "contact-form"),))
 INVOCATIONS = MetricRef("AWS/Lambda", "Invocations", (("FunctionName", "contact-form"),))
 
 
-def metric_alarm(**fields: object) -> Alarm:
-    base: dict[str, object] = {
+def metric_alarm(**fields: Any) -> Alarm:
+    base: dict[str, Any] = {
         "name": "errors",
         "region": "ap-northeast-1",
         "kind": AlarmKind.METRIC,
@@ -36,16 +37,16 @@ def metric_alarm(**fields: object) -> Alarm:
         "comparison": "GreaterThanThreshold",
     }
     base.update(fields)
-    return Alarm(**base)  # type: ignore[arg-type]
+    return Alarm(**base)
 
 
-def math_alarm(**fields: object) -> Alarm:
+def math_alarm(**fields: Any) -> Alarm:
     metrics = (
         MetricQuery("e1", expression="100*(m1/m2)", label="Error rate (%)", return_data=True),
         MetricQuery("m1", metric=ERRORS, stat="Sum", period=60, return_data=False),
         MetricQuery("m2", metric=INVOCATIONS, stat="Sum", period=60, return_data=False),
     )
-    base: dict[str, object] = {
+    base: dict[str, Any] = {
         "metric": None,
         "statistic": None,
         "period": None,

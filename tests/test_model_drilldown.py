@@ -4,6 +4,7 @@ translation of CloudWatch filter patterns."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -20,11 +21,11 @@ from montui.model.drilldown import (
     LogGroupLookup,
     MetricFilterInfo,
     drilldown_window,
-    filter_pattern_to_insights,
     log_group_lookups,
     plan_drilldown,
 )
 from montui.model.evaluation import Episode
+from montui.model.filter_pattern import filter_pattern_to_insights
 from montui_world.insights import parse_query
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -62,10 +63,10 @@ def composite(name: str, rule: str) -> Alarm:
     )
 
 
-def plan(alarm: Alarm, groups: list[str], **kw: object) -> DrilldownPlan:
-    args: dict[str, object] = {"episode": None, "rules": (), "metric_filters": ()}
+def plan(alarm: Alarm, groups: list[str], **kw: Any) -> DrilldownPlan:
+    args: dict[str, Any] = {"episode": None, "rules": (), "metric_filters": ()}
     args.update(kw)
-    return plan_drilldown(alarm, now=NOW, existing_groups=groups, **args)  # type: ignore[arg-type]
+    return plan_drilldown(alarm, now=NOW, existing_groups=groups, **args)
 
 
 LAMBDA = metric_alarm("AWS/Lambda", "Errors", ("FunctionName", "contact-form"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -13,9 +14,9 @@ from montui.model.links import alarm_arn, console_url, partition
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 
 
-def alarm(name: str, region: str = "ap-northeast-1", **fields: object) -> Alarm:
+def alarm(name: str, region: str = "ap-northeast-1", **fields: Any) -> Alarm:
     kind = fields.pop("kind", AlarmKind.METRIC)
-    return Alarm(name, region, kind, AlarmState.ALARM, NOW, **fields)  # type: ignore[arg-type]
+    return Alarm(name, region, kind, AlarmState.ALARM, NOW, **fields)
 
 
 def test_console_url() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import timedelta
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
@@ -116,10 +117,6 @@ def test_plan_skips_math_it_cannot_rename() -> None:
 
 def test_plan_uses_percentiles_and_at_least_a_minute() -> None:
     fast = make_alarm("fast")
-    fast = Alarm(**{**_fields(fast), "statistic": None, "extended_statistic": "p99", "period": 10})
+    fast = replace(fast, statistic=None, extended_statistic="p99", period=10)
     (query,) = plan_sparklines([fast])["ap-northeast-1"].queries
     assert (query.stat, query.period) == ("p99", 60)
-
-
-def _fields(alarm: Alarm) -> dict[str, object]:
-    return {name: getattr(alarm, name) for name in alarm.__dataclass_fields__}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,8 +28,8 @@ SPIKES = {20, 40, 41, 60, 61, 62}
 POINTS = {at(m): 10.0 if m in SPIKES else 0.0 for m in range(90)}
 
 
-def settings(m: int, n: int, **extra: object) -> TuneSettings:
-    fields: dict[str, object] = {
+def settings(m: int, n: int, **extra: Any) -> TuneSettings:
+    fields: dict[str, Any] = {
         "threshold": 5.0,
         "comparison": "GreaterThanThreshold",
         "period": 60,
@@ -36,7 +37,7 @@ def settings(m: int, n: int, **extra: object) -> TuneSettings:
         "datapoints_to_alarm": m,
     }
     fields.update(extra)
-    return TuneSettings(**fields)  # type: ignore[arg-type]
+    return TuneSettings(**fields)
 
 
 def run(m: int, n: int) -> tuple[int, timedelta, tuple[datetime, ...]]:
@@ -108,8 +109,8 @@ def test_accepts_the_evaluators_settings_too() -> None:
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 
 
-def metric_alarm(**fields: object) -> Alarm:
-    base: dict[str, object] = {
+def metric_alarm(**fields: Any) -> Alarm:
+    base: dict[str, Any] = {
         "name": "hitori contact-form errors",
         "region": "ap-northeast-1",
         "kind": AlarmKind.METRIC,
@@ -129,7 +130,7 @@ def metric_alarm(**fields: object) -> Alarm:
         "treat_missing_data": "notBreaching",
     }
     base.update(fields)
-    return Alarm(**base)  # type: ignore[arg-type]
+    return Alarm(**base)
 
 
 def flags(command: str) -> dict[str, list[str]]:

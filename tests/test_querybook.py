@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,14 +21,14 @@ T0 = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 
 
 def entry(
-    query: str = "fields @message", region: str = "ap-northeast-1", **kw: object
+    query: str = "fields @message", region: str = "ap-northeast-1", **kw: Any
 ) -> HistoryEntry:
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "groups": ("/aws/lambda/a",), "start": T0, "end": T0 + timedelta(hours=1),
         "ran_at": T0 + timedelta(hours=1), "relative": None,
     }  # fmt: skip
     fields.update(kw)
-    return HistoryEntry(query, region=region, **fields)  # type: ignore[arg-type]
+    return HistoryEntry(query, region=region, **fields)
 
 
 def fresh(directory: Path) -> tuple[QueryBook, list[str]]:
@@ -77,7 +78,7 @@ def test_same_query_moves_to_the_top(tmp_path: Path) -> None:
 
 def test_history_is_capped(tmp_path: Path) -> None:
     book, _ = fresh(tmp_path)
-    book.HISTORY_LIMIT = 5  # type: ignore[misc]
+    book.HISTORY_LIMIT = 5
     for i in range(8):
         book.add_history(entry(f"q{i}"))
     assert [e.query for e in book.history] == ["q7", "q6", "q5", "q4", "q3"]

@@ -5,7 +5,7 @@ and during the demo's incident the plan's query finds the incident's ERROR lines
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -186,7 +186,7 @@ def test_no_match_sets_the_problem(world: World) -> None:
 
 def _denied(operation: str) -> ClientError:
     error = {"Error": {"Code": "AccessDeniedException", "Message": "no"}}
-    return ClientError(error, operation)  # type: ignore[arg-type]
+    return ClientError(error, operation)
 
 
 class _FakeService:
@@ -296,7 +296,7 @@ def test_incident_plans_find_the_error_lines(scenario_world: ScenarioWorld) -> N
     scenario = scenario_world.at(start + timedelta(minutes=6, seconds=5))
     now = scenario.now()
 
-    async def use(clients: AwsClients) -> list[tuple[DrilldownPlan, list[dict[str, str]]]]:
+    async def use(clients: AwsClients) -> list[tuple[DrilldownPlan, list[Mapping[str, str]]]]:
         alarms = {a.name: a for a in await describe_alarms(clients, Place("", REGION))}
         found = []
         for name in ("hitori-contact-form-down", "hitori-lambda-error-rate"):

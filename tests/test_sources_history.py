@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import boto3
 import pytest
@@ -48,7 +48,14 @@ def put_alarm(cw: Any, name: str) -> None:
     )
 
 
-def span() -> dict[str, datetime]:
+class Span(TypedDict):
+    """`alarm_history`'s start and end."""
+
+    start: datetime
+    end: datetime
+
+
+def span() -> Span:
     now = datetime.now(UTC)
     return {"start": now - timedelta(days=1), "end": now + timedelta(minutes=1)}
 

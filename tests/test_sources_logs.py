@@ -4,6 +4,7 @@ no query left running when the consumer leaves early or is cancelled."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
@@ -14,9 +15,9 @@ import pytest
 
 from montui.model.logs import QueryResult, QueryStatus
 from montui.model.place import Place
+from montui.sources.errors import MalformedQuery
 from montui.sources.logs import (
     LogGroupNotFound,
-    MalformedQuery,
     PollPacer,
     QueryLimitExceeded,
     log_groups,
@@ -148,6 +149,49 @@ def test_cancellation_stops_the_query(loaded: World) -> None:
             await task
 
     asyncio.run(main())
+    assert running(loaded) == 0
+
+
+def test_cancelled_while_starting_stops_the_query(
+    loaded: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl+C (or a new run) between AWS starting the query and its answer reaching us:
+    # the query runs on AWS though no id came back yet; it must be stopped all the same.
+    from moto.logs.responses import LogsResponse
+
+    logs_ext.configure(pacing=logs_ext.QueryPacing(min_running_seconds=30))
+    started, answer = threading.Event(), threading.Event()
+    original = vars(LogsResponse)["start_query"]
+
+    def held_start_query(self: Any) -> Any:
+        response = original(self)
+        started.set()  # running on the world; the answer waits
+        answer.wait(20)
+        return response
+
+    monkeypatch.setattr(LogsResponse, "start_query", held_start_query)
+
+    async def consume() -> None:
+        start, end = window()
+        async with AwsClients(target(loaded)) as clients:
+            async for _ in run_query(
+                clients, Place("", REGION), "fields @message", [GROUP], start, end
+            ):
+                pass
+
+    async def main() -> None:
+        task = asyncio.create_task(consume())
+        assert await asyncio.to_thread(started.wait, 20)
+        task.cancel()
+        await asyncio.sleep(0)  # one turn of the loop: the task sees it while StartQuery waits
+        answer.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    try:
+        asyncio.run(main())
+    finally:
+        answer.set()
     assert running(loaded) == 0
 
 

@@ -196,7 +196,7 @@ def test_query_to_api() -> None:
 
 def test_series_from_results_merges_and_orders() -> None:
     t = [datetime(2026, 1, 1, 0, m, tzinfo=UTC) for m in range(4)]
-    results = [
+    results: list[dict[str, Any]] = [
         {"Id": "b", "Label": "B", "Timestamps": [t[0]], "Values": [1], "StatusCode": "Complete"},
         {
             "Id": "a",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import boto3
@@ -54,6 +54,13 @@ FLAGS: dict[str, tuple[str, str]] = {
     "--treat-missing-data": ("TreatMissingData", "str"),
     "--evaluate-low-sample-count-percentile": ("EvaluateLowSampleCountPercentile", "str"),
 }
+# How each kind of flag value reads.
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "json": json.loads,
+}
 TUNED = {"Threshold", "EvaluationPeriods", "DatapointsToAlarm"}
 STATE = {
     "StateValue",
@@ -89,7 +96,7 @@ def boto3_kwargs(command: str) -> dict[str, Any]:
                 kwargs[name] = values
                 continue
             (value,) = values
-            kwargs[name] = {"str": str, "int": int, "float": float, "json": json.loads}[kind](value)
+            kwargs[name] = PARSERS[kind](value)
     return kwargs
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets.data_table import ColumnKey
 
 from montui.config import Settings
@@ -44,8 +48,8 @@ def board_feed() -> FakeFeed:
     )
 
 
-def make_app(feed: FakeFeed, **settings: object) -> MontuiApp:
-    return MontuiApp(feed.feeds, Settings(**settings), clock=frozen_clock)  # type: ignore[arg-type]
+def make_app(feed: FakeFeed, **settings: Any) -> MontuiApp:
+    return MontuiApp(feed.feeds, Settings(**settings), clock=frozen_clock)
 
 
 def names(app: MontuiApp) -> list[str]:
@@ -53,9 +57,9 @@ def names(app: MontuiApp) -> list[str]:
     return [table.alarms_by_key[str(k.value)].name for k in table.rows]
 
 
-async def settle(pilot: object) -> None:
+async def settle(pilot: Pilot[None]) -> None:
     for _ in range(3):
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.pause()
 
 
 async def test_board_orders_alarm_first_most_recent_first() -> None:
@@ -125,7 +129,7 @@ async def test_refresh_keeps_cursor_on_the_same_alarm() -> None:
         await settle(pilot)
         await pilot.press("down", "down", "down")  # shop-db-cpu
         table = app.screen.query_one(AlarmTable)
-        assert table.selected().name == "shop-db-cpu"  # type: ignore[union-attr]
+        assert (chosen := table.selected()) is not None and chosen.name == "shop-db-cpu"
         # A new alarm fires: it sorts above the cursor, the cursor must follow shop-db-cpu.
         feed.data["ap-northeast-1"].append(make_alarm("new-fire", A, minutes_ago=0))
         before = dict(feed.polls)
@@ -136,7 +140,7 @@ async def test_refresh_keeps_cursor_on_the_same_alarm() -> None:
                 break
         await settle(pilot)
         assert names(app)[0] == "new-fire"
-        assert table.selected().name == "shop-db-cpu"  # type: ignore[union-attr]
+        assert (chosen := table.selected()) is not None and chosen.name == "shop-db-cpu"
         assert feed.max_in_flight == 1
 
 
@@ -255,7 +259,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
     from montui.ui.screens.workbench import QueryWorkbench
     from montui.ui.widgets.query_editor import QueryEditor
 
-    screens = [
+    screens: list[type[Widget]] = [
         BoardScreen,
         AlarmDetailScreen,
         TuneScreen,
@@ -312,7 +316,7 @@ async def test_no_color_shows_alarm_in_reverse_video(monkeypatch: pytest.MonkeyP
         table = app.screen.query_one(AlarmTable)
         cell = table.get_row_at(0)[0]
         assert str(cell) == "✖ ALARM"
-        assert "reverse" in str(cell.style)  # type: ignore[union-attr]
+        assert isinstance(cell, Text) and "reverse" in str(cell.style)
 
 
 async def test_banner_age_ticks_with_the_header_and_stale_follows_a_short_refresh() -> None:
@@ -320,7 +324,7 @@ async def test_banner_age_ticks_with_the_header_and_stale_follows_a_short_refres
     # between polls and reads like the header's.
     feed = board_feed()
     now = [NOW]
-    app = MontuiApp(feed, Settings().with_refresh(10), clock=lambda: now[0])
+    app = MontuiApp(feed.feeds, Settings().with_refresh(10), clock=lambda: now[0])
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         feed.fail["us-east-1"] = region_error()
@@ -386,4 +390,5 @@ async def test_an_alarm_that_fired_and_cleared_stays_marked_below_the_alarm_rows
         state = table.get_cell_at(table.cursor_coordinate._replace(row=2, column=0))
         assert str(state) == "✔ OK ↺"
         plain_ok = table.get_cell_at(table.cursor_coordinate._replace(row=4, column=0))
+        assert isinstance(state, Text) and isinstance(plain_ok, Text)
         assert str(plain_ok) == "✔ OK" and state.style != plain_ok.style

@@ -233,8 +233,10 @@ async def test_metric_math_chart_shows_the_expression_or_its_inputs() -> None:
         calls = len(chart_calls(feed))
         await pilot.press("m")
         await settle(pilot)
-        assert [s.id for s in chart.shown.series] == ["errors", "invocations"]
-        assert chart.shown.thresholds == () and chart.shown.breaching is None
+        inputs = chart.shown  # read anew: mypy would keep the narrowing from before "m"
+        assert inputs is not None
+        assert [s.id for s in inputs.series] == ["errors", "invocations"]
+        assert inputs.thresholds == () and inputs.breaching is None
         assert [marker for _, marker in chart.legend] == ["hd", "braille"]
         assert "inputs errors, invocations" in str(chart.border_title)
         assert "m Expression" in key_bar(screen)
@@ -308,12 +310,13 @@ async def test_escape_back_keeps_the_board_cursor_and_filter() -> None:
         assert chosen is not None
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, AlarmDetailScreen)
+        detail = app.screen
+        assert isinstance(detail, AlarmDetailScreen)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is board
         assert board.filter_text == "contact"
         assert board.query_one(AlarmTable).selected() == chosen
+        assert app.screen is board  # last: mypy narrows `board` to the type of `app.screen`
 
 
 def test_condition_in_words_for_missing_data() -> None:

@@ -62,7 +62,8 @@ async def test_tab_reaches_the_composite_tree_and_enter_opens_a_child() -> None:
         tree = screen.query_one(CompositeTree)
         assert app.focused is scroll_of(screen)
         await pilot.press("tab")
-        assert app.focused is tree
+        focused: object = app.focused
+        assert focused is tree
         await pilot.press("down", "enter")  # the first child under OR
         await settle(pilot)
         child = app.screen

@@ -102,5 +102,6 @@ async def test_resize_keeps_the_cursor_row_on_screen() -> None:
         await pilot.resize_terminal(60, 15)
         await settle(pilot)
         on_screen = [a.name for a in table.rows_on_screen()]
-        assert table.selected() is not None
-        assert table.selected().name in on_screen, (table.selected(), on_screen)  # type: ignore[union-attr]
+        selected = table.selected()
+        assert selected is not None
+        assert selected.name in on_screen, (selected, on_screen)

@@ -24,6 +24,7 @@ from montui.ui.screens.log_record import LogRecordScreen, message_text, split_js
 from montui.ui.screens.prompt import Prompt
 from montui.ui.screens.query_library import LibraryChoice, QueryLibrary, window_words
 from montui.ui.widgets.check_list import CheckList
+from tests.fakes import FakeInsights
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -168,10 +169,12 @@ async def test_record_copies_message_and_row_without_ptr(monkeypatch: pytest.Mon
         assert app.results == [None]
 
 
-class GroupFeed:
-    """Just `log_groups`: names by prefix, a failure on demand, calls counted."""
+class GroupFeed(FakeInsights):
+    """`log_groups` as the picker needs it: names by prefix, a failure on demand, calls
+    counted, a delay for overlapping calls."""
 
     def __init__(self, names: Sequence[str], *, delay: float = 0.0) -> None:
+        super().__init__()
         self.names, self.delay = list(names), delay
         self.fail: Exception | None = None
         self.calls: list[tuple[str, str, int]] = []
@@ -196,8 +199,10 @@ LAMBDAS = [f"/aws/lambda/fn-{i:02d}" for i in range(60)]
 GROUPS = [*LAMBDAS, "/aws/apigateway/contact", "/aws/rds/cluster/shop/error"]
 
 
-def picker(feed: GroupFeed, selected: Sequence[str] = (), note: str | None = None) -> Any:
-    return LogGroupPicker(feed, "ap-northeast-1", selected, note=note)  # type: ignore[arg-type]
+def picker(
+    feed: GroupFeed, selected: Sequence[str] = (), note: str | None = None
+) -> LogGroupPicker:
+    return LogGroupPicker(feed, "ap-northeast-1", selected, note=note)
 
 
 async def wait_lookup(pilot: Any, app: App[Any]) -> None:

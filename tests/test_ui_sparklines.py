@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from textual.pilot import Pilot
 
 from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState
@@ -54,13 +55,13 @@ def calls(feed: FakeFeed, region: str) -> list[int]:
     return [len(q) for r, q, _ in feed.metric_calls if r == region]
 
 
-async def wait_for(pilot: object, condition: Callable[[], bool]) -> None:
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     for _ in range(60):
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
+        await pilot.pause(0.02)
         if condition():
             break
     for _ in range(5):
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
+        await pilot.pause(0.02)
 
 
 def board(app: MontuiApp) -> BoardScreen:

@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import boto3
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from montui.config import Settings
 from montui.launch import AwsRequest
@@ -33,6 +35,7 @@ from tests.conftest import ScenarioWorld
 REGION = "ap-northeast-1"
 LAMBDA_GROUP = "/aws/lambda/hitori-contact-form"
 DOWN = "hitori-contact-form-down"
+S = TypeVar("S", bound=Screen[Any])
 
 
 async def until(pilot: Pilot[None], check: Callable[[], bool], limit: float = 20.0) -> None:
@@ -42,6 +45,16 @@ async def until(pilot: Pilot[None], check: Callable[[], bool], limit: float = 20
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {check}")
         await pilot.pause(0.05)
+
+
+async def until_screen(pilot: Pilot[None], kind: type[S]) -> S:
+    """The screen on top once it is a `kind` and mounted: `push_screen` puts a screen on
+    top at once, its widgets are composed a turn of the loop (or more, under load) later."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted)
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 def running_queries(endpoint: str) -> list[str]:
@@ -80,8 +93,7 @@ def workbench(app: MontuiApp) -> QueryWorkbench:
 async def open_workbench(app: MontuiApp, pilot: Pilot[None], query: str) -> QueryWorkbench:
     await until(pilot, lambda: app.screen.query(AlarmTable).first().row_count > 0)
     await pilot.press("w")
-    await until(pilot, lambda: isinstance(app.screen, QueryWorkbench))
-    bench = workbench(app)
+    bench = await until_screen(pilot, QueryWorkbench)
     bench.state = replace(
         bench.state, groups=(LAMBDA_GROUP,), time_range=TimeRange(relative=6 * 3600)
     )
@@ -231,7 +243,9 @@ async def test_find_jumps_between_matching_rows_and_export_writes_csv(
         await pilot.press("N")
         assert table.cursor_row == first
         target = tmp_path / "out.csv"
-        bench.files.export(bench.state.result, target)  # type: ignore[arg-type]
+        result = bench.state.result
+        assert result is not None
+        bench.files.export(result, target)
         await until(pilot, target.exists)
         lines = target.read_text().splitlines()
         assert lines[0] == "@timestamp,@message"
@@ -253,9 +267,7 @@ async def test_no_log_group_found_opens_the_picker(
                 app.feeds.insights, WorkbenchRequest.drilldown(lonely), clock=lambda: now
             )
         )
-        await until(pilot, lambda: isinstance(app.screen, LogGroupPicker))
-        picker = app.screen
-        assert isinstance(picker, LogGroupPicker)
+        picker = await until_screen(pilot, LogGroupPicker)
         assert picker.note is not None and "no log group found" in picker.note
         note = picker.query_one("#groups-note")
         await until(pilot, lambda: "no log group found" in str(note.render()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from typing import Any
 
 from montui.model.drilldown import LAMBDA_ERRORS, DrilldownPlan
 from montui.model.logs import QueryResult, QueryStatistics, QueryStatus
@@ -22,8 +23,8 @@ from tests.fakes import NOW, make_alarm
 STATS = QueryStatistics(records_matched=12, records_scanned=34_567, bytes_scanned=2.5e9)
 
 
-def status(**kwargs: object) -> str:
-    base: dict[str, object] = {
+def status(**kwargs: Any) -> str:
+    base: dict[str, Any] = {
         "result": None,
         "running": False,
         "stopped": False,
@@ -32,7 +33,7 @@ def status(**kwargs: object) -> str:
         "planned": False,
     }
     base.update(kwargs)
-    return status_text(**base).plain  # type: ignore[arg-type]
+    return status_text(**base).plain
 
 
 def test_status_says_each_state_with_a_symbol() -> None:

@@ -1,8 +1,10 @@
 """Fakes of the feeds, one per protocol (each checked against it by mypy), the shared test
-data, and `FakeFeed`: a scripted AWS for UI tests that wires one of each into `BoardFeeds`."""
+data, and `FakeFeed`: a scripted AWS for UI tests that wires one of each into `BoardFeeds`
+(`fake_feeds` wires them without the old script names)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from montui.model.alarm import Alarm
@@ -24,6 +26,7 @@ __all__ = [
     "FakeInsights",
     "FakeMetricData",
     "FakeSession",
+    "fake_feeds",
     "frozen_clock",
     "make_alarm",
     "region_error",
@@ -45,10 +48,43 @@ _ROUTES: dict[str, tuple[str, str]] = {
 }
 
 
+def fake_feeds(
+    alarms: FakeAlarms,
+    *,
+    session: FakeSession | None = None,
+    metrics: FakeMetricData | None = None,
+    history: FakeHistory | None = None,
+    insights: FakeInsights | None = None,
+) -> BoardFeeds:
+    """`BoardFeeds` of the given fakes, a default one of each other part; the session
+    connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
+    does). New tests may build their app from this and script the fakes directly."""
+    session = session or FakeSession(tuple(alarms.data))
+    insights = insights or FakeInsights()
+    session.hooks.append(insights.stop_queries)
+    return BoardFeeds(
+        session=session,
+        alarms=alarms,
+        identity=FakeIdentity(),
+        metrics=metrics or FakeMetricData(),
+        history=history or FakeHistory(),
+        insights=insights,
+    )
+
+
 class FakeFeed:
     """One fake per protocol over the same regions; `feeds` is what the app is given.
     The fakes' script attributes are reachable here by their old names (`feed.data`,
     `feed.series`, `feed.plans`, …) so that a test reads as one scripted AWS."""
+
+    feeds: BoardFeeds
+    # The parts, read through __getattr__ (declared for mypy).
+    session: FakeSession
+    alarms: FakeAlarms
+    identity: FakeIdentity
+    metrics: FakeMetricData
+    history: FakeHistory
+    insights: FakeInsights
 
     def __init__(
         self,
@@ -58,17 +94,10 @@ class FakeFeed:
         connect_error: Exception | None = None,
         delay: float = 0.0,
     ) -> None:
-        parts = {
-            "session": FakeSession(tuple(alarms), profile=profile, connect_error=connect_error),
-            "alarms": FakeAlarms(alarms, delay=delay),
-            "identity": FakeIdentity(),
-            "metrics": FakeMetricData(),
-            "history": FakeHistory(),
-            "insights": FakeInsights(),
-        }
-        object.__setattr__(self, "_parts", parts)
-        parts["session"].hooks.append(parts["insights"].stop_queries)  # type: ignore[attr-defined]
-        object.__setattr__(self, "feeds", BoardFeeds(**parts))  # type: ignore[arg-type]
+        session = FakeSession(tuple(alarms), profile=profile, connect_error=connect_error)
+        feeds = fake_feeds(FakeAlarms(alarms, delay=delay), session=session)
+        object.__setattr__(self, "feeds", feeds)
+        object.__setattr__(self, "_parts", {f.name: getattr(feeds, f.name) for f in fields(feeds)})
 
     def __getattr__(self, name: str) -> Any:
         parts = object.__getattribute__(self, "_parts")

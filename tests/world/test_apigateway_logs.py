@@ -4,6 +4,7 @@ definitions; Put/Describe/DeleteQueryDefinition and DescribeLogGroups' logGroupN
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -116,10 +117,11 @@ def test_query_definitions_put_update_delete(world: World) -> None:
     names = [d["name"] for d in (*page["queryDefinitions"], *rest["queryDefinitions"])]
     assert names == ["other", "team/a2", "team/b"] and "nextToken" not in rest
     assert logs.delete_query_definition(queryDefinitionId=ident)["success"] is True
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: logs.delete_query_definition(queryDefinitionId=ident),
         lambda: logs.put_query_definition(queryDefinitionId=ident, name="x", queryString="y"),
-    ):
+    )
+    for call in calls:
         with pytest.raises(ClientError) as caught:
             call()
         assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"

@@ -44,13 +44,15 @@ def set_state(cw: Any, name: str, state: str) -> None:
 
 def composite(cw: Any, name: str) -> dict[str, Any]:
     found = cw.describe_alarms(AlarmNames=[name], AlarmTypes=["CompositeAlarm"])
+    alarm: dict[str, Any]
     (alarm,) = found["CompositeAlarms"]
-    return alarm  # type: ignore[no-any-return]
+    return alarm
 
 
 def metric(cw: Any, name: str) -> dict[str, Any]:
+    alarm: dict[str, Any]
     (alarm,) = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"]
-    return alarm  # type: ignore[no-any-return]
+    return alarm
 
 
 def test_install_is_idempotent(world: World) -> None:

@@ -78,8 +78,9 @@ def put_alarm(cw: Any, name: str, **extra: Any) -> None:
 
 
 def alarm(cw: Any, name: str) -> dict[str, Any]:
+    found: dict[str, Any]
     (found,) = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"]
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def state(cw: Any, name: str) -> str:

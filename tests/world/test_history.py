@@ -228,9 +228,10 @@ def test_paging_with_max_records_and_next_token(cw: Clocked) -> None:
         cw.at = at(minute)
         put_alarm(cw, f"alarm-{minute}")
     for scan in ("TimestampDescending", "TimestampAscending"):
-        seen, token = [], None
+        seen: list[str] = []
+        token: str | None = None
         while True:
-            extra = {"NextToken": token} if token else {}
+            extra: dict[str, str] = {"NextToken": token} if token else {}
             page = cw.describe_alarm_history(MaxRecords=3, ScanBy=scan, **extra)
             assert len(page["AlarmHistoryItems"]) <= 3
             seen.extend(i["AlarmName"] for i in page["AlarmHistoryItems"])
@@ -340,6 +341,6 @@ def test_backfill_from_a_replay_words_lazily(cw: Clocked) -> None:
 def test_install_is_idempotent(world: World) -> None:
     from moto.cloudwatch.responses import CloudWatchResponse
 
-    handler = CloudWatchResponse.describe_alarm_history
+    handler = vars(CloudWatchResponse)["describe_alarm_history"]
     history_api.install()
-    assert CloudWatchResponse.describe_alarm_history is handler
+    assert vars(CloudWatchResponse)["describe_alarm_history"] is handler

@@ -124,9 +124,9 @@ def aggregate_events() -> list[LogEvent]:
     values: list[object] = [3, 1, 4, 1, 5, 9, 2, 6, "n/a", None]
     events = []
     for n, number in enumerate(values):
-        record = {"k": "odd" if n % 2 else "even", "word": f"w{n % 3}"}
+        record: dict[str, object] = {"k": "odd" if n % 2 else "even", "word": f"w{n % 3}"}
         if number is not None:
-            record["v"] = number  # type: ignore[assignment]
+            record["v"] = number
         events.append(LogEvent(T0 + n * 1000, json.dumps(record), "/app", "s", T0, f"id{n}"))
     return events
 

@@ -129,8 +129,8 @@ def test_natural_order_puts_text_before_numbers_and_numbers_in_order(
     ordered = sorted(items, key=natural_key)
     kinds = [to_number(item) is not None for item in ordered]
     assert kinds == sorted(kinds)  # every non-number first
-    numbers = [to_number(item) for item in ordered if to_number(item) is not None]
-    assert numbers == sorted(numbers)  # type: ignore[type-var]
+    numbers = [number for item in ordered if (number := to_number(item)) is not None]
+    assert numbers == sorted(numbers)
 
 
 query_pieces = st.sampled_from(

@@ -151,7 +151,8 @@ def error_of(call: Any, **kwargs: Any) -> dict[str, Any]:
     """The parsed error response of a call that must fail."""
     with pytest.raises(ClientError) as caught:
         call(**kwargs)
-    return caught.value.response  # type: ignore[no-any-return]
+    response: dict[str, Any] = caught.value.response
+    return response
 
 
 def test_install_is_idempotent(world: World) -> None:

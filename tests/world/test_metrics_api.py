@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from montui_world.ext import metrics
-from montui_world.metricstore import MetricStore, percentile_of
+from montui_world.metricstore import STORE, MetricStore, percentile_of
 from montui_world.world import World
 from tests.world.test_metrics import BASE, DIMS, put
 
@@ -160,7 +160,7 @@ def test_datapoints_for_the_alarm_evaluation(cw: Any) -> None:
 
 def test_put_series_is_served_and_reset_clears_it(world: World, cw: Any) -> None:
     start = int(BASE.timestamp())
-    written = metrics.STORE.put_series(
+    written = STORE.put_series(
         REGION,
         "Bulk",
         "Requests",
@@ -190,7 +190,7 @@ def test_put_series_is_served_and_reset_clears_it(world: World, cw: Any) -> None
     assert result["Values"] == [3.0, 2.0, 1.0]
     world.reset()
     assert cw.list_metrics()["Metrics"] == []
-    assert metrics.STORE.datapoint_count() == 0
+    assert STORE.datapoint_count() == 0
 
 
 def test_the_query_protocol_gets_xml(world: World, cw: Any) -> None:

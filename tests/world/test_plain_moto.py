@@ -21,6 +21,7 @@ from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.board import BoardScreen
+from montui.ui.widgets.alarm_table import AlarmTable
 
 REGION = "us-east-1"
 COUNT = 300
@@ -107,6 +108,6 @@ async def test_board_shows_exactly_the_listed_alarms(plain_moto: str) -> None:
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         shown = {a.name: a.state.value for a in screen.visible_alarms()}
-        table_rows = screen.query_one("#alarms").row_count  # type: ignore[attr-defined]
+        table_rows = screen.query_one("#alarms", AlarmTable).row_count
     assert shown == _truth(plain_moto)
     assert table_rows == COUNT

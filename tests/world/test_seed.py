@@ -13,13 +13,15 @@ from montui_world.live import seed_world
 from montui_world.scenario import ALARMS, COMPOSITES
 from montui_world.scenario.plan import nightly_spikes, plan
 from montui_world.scenario.series import AlarmSeries, epoch
+from montui_world.scenario.spec import AlarmSpec, CompositeSpec
 from montui_world.world import World
 
 NOW = datetime(2026, 11, 21, 3, 30, 15, tzinfo=UTC)
+EVERY_ALARM: tuple[AlarmSpec | CompositeSpec, ...] = (*ALARMS, *COMPOSITES)
 
 
 def test_alarm_names_are_unique_per_region() -> None:
-    names = Counter((a.region, a.name) for a in (*ALARMS, *COMPOSITES))
+    names = Counter((a.region, a.name) for a in EVERY_ALARM)
     assert [key for key, count in names.items() if count > 1] == []
 
 
@@ -41,7 +43,7 @@ def test_signal_ranges_sit_on_the_right_side_of_the_threshold(spec: Any) -> None
 
 @pytest.mark.parametrize("spec", COMPOSITES, ids=lambda c: c.name)
 def test_composite_rules_name_alarms_of_their_own_region(spec: Any) -> None:
-    known = {a.name for a in (*ALARMS, *COMPOSITES) if a.region == spec.region}
+    known = {a.name for a in EVERY_ALARM if a.region == spec.region}
     assert set(children(parse_rule(spec.rule))) <= known
     if spec.suppressor:
         assert spec.suppressor in known

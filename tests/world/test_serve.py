@@ -149,7 +149,7 @@ def test_human_mode_prints_the_shell_lines_and_stops_on_ctrl_c() -> None:
     )
     try:
         assert proc.stdout is not None
-        lines = []
+        lines: list[str] = []
         while not lines or lines[-1].strip() != "Ctrl-C stops it.":
             line = proc.stdout.readline()
             assert line, f"output ended early: {lines}"

@@ -223,9 +223,16 @@ async def run_query(
 ) -> AsyncGenerator[QueryResult, None]:
     """Start the query and yield a snapshot per poll until it has finished (the last one
     yielded is final). A query still running when the iteration ends early, raises or is
-    cancelled is stopped on AWS. `on_start` is called with the query id right after
-    StartQuery (before the first poll)."""
-    query_id = await start_query(clients, place, query, groups, start, end, limit=limit)
+    cancelled is stopped on AWS, also when cancelled while StartQuery is on its way.
+    `on_start` is called with the query id right after StartQuery (before the first poll)."""
+    starting = asyncio.ensure_future(
+        start_query(clients, place, query, groups, start, end, limit=limit)
+    )
+    try:
+        query_id = await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        await _stop_once_started(clients, place, starting)
+        raise
     finished = False
     delay = first_poll
     try:
@@ -243,6 +250,18 @@ async def run_query(
     finally:
         if not finished:
             await _stop_quietly(clients, place, query_id)
+
+
+async def _stop_once_started(
+    clients: AwsClients, place: Place, starting: asyncio.Future[str]
+) -> None:
+    """Cancelled while StartQuery was on its way: AWS may run the query already, and only
+    its answer tells the id. Wait for it (one short call) and stop the query."""
+    try:
+        query_id = await starting
+    except SourceError:
+        return  # it did not start
+    await _stop_quietly(clients, place, query_id)
 
 
 async def _stop_quietly(clients: AwsClients, place: Place, query_id: str) -> None:
