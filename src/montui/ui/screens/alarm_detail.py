@@ -3,7 +3,8 @@ transition (threshold and breaches drawn), its 14-day history and noise verdict,
 composite alarm the rule as a tree of its children.
 
 The chart and the history load in their own workers (exclusive per pane, errors shown in the
-pane); the composite tree reads the children's live states from the board's alarms. The page
+pane; the chart's zoom, window, fetch and drawing are `alarm_detail_chart_pane.ChartPane`'s);
+the composite tree reads the children's live states from the board's alarms. The page
 follows the board: each poll the board publishes (`polled`) brings the alarm's new state,
 reason and condition and the children's states in place, and the age ticks with the clock.
 
@@ -14,7 +15,7 @@ tab moves into a composite's tree (where ↑/↓ pick a child and enter opens it
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TypeAlias
 
 from rich.text import Text
@@ -31,16 +32,15 @@ from montui.feeds.insights import LogsInsights
 from montui.feeds.metric_data import MetricData
 from montui.model.alarm import Alarm, AlarmKind, AlarmState
 from montui.model.alarm_family import AlarmLookup, direct_children
-from montui.model.alarm_queries import chart_queries, input_ids
+from montui.model.alarm_queries import input_ids
 from montui.model.composite_rule import Rule, RuleSyntaxError, parse_rule, render
-from montui.model.duration import format_period
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
-from montui.model.metrics import MetricSeries, TimeWindow
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state
-from montui.ui.screens.alarm_detail_chart import ChartView, chart_data, key_label, view_title
+from montui.ui.screens.alarm_detail_chart import ChartView, key_label
+from montui.ui.screens.alarm_detail_chart_pane import ChartPane
 from montui.ui.screens.alarm_detail_text import (
     HISTORY_SPAN,
     condition_in_words,
@@ -55,43 +55,8 @@ from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.metric_chart import MetricChart
 from montui.ui.widgets.sparkline import relabel
 
-ZOOMS = tuple(
-    timedelta(seconds=s)
-    for s in (3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400)
-)
-DEFAULT_ZOOM = 1  # 3 h
-
 AlarmsPolled: TypeAlias = Signal[tuple[Alarm, ...]]
 """The board's signal: the alarms one region's poll just brought (see `BoardScreen.polled`)."""
-
-MAX_CHART_POINTS = 1440
-"""Beyond this many points per series the chart asks for a coarser period (a multiple of the
-alarm's): a week of minutes would not fit on a terminal anyway."""
-
-
-def initial_zoom(alarm: Alarm, now: datetime) -> int:
-    """The shortest zoom ending now that shows the last transition (3 h when it is older)."""
-    age = now - alarm.in_state_since
-    for index in range(DEFAULT_ZOOM, len(ZOOMS)):
-        if age < ZOOMS[index] * 0.9:
-            return index
-    return DEFAULT_ZOOM
-
-
-def _within_history(window: TimeWindow, now: datetime) -> TimeWindow:
-    """`window` moved (not resized) to lie within the 14 days of history ending `now`."""
-    if window.end > now:
-        window = TimeWindow.ending(now, window.length)
-    if window.start < now - HISTORY_SPAN:
-        window = TimeWindow(now - HISTORY_SPAN, now - HISTORY_SPAN + window.length)
-    return window
-
-
-def chart_period(alarm_period: int, window: TimeWindow) -> int:
-    """The alarm's period, or the smallest multiple of it that keeps the points few enough."""
-    points = window.length.total_seconds() / alarm_period
-    factor = max(1, -(-int(points) // MAX_CHART_POINTS))
-    return alarm_period * factor
 
 
 class AlarmDetailScreen(Screen[None]):
@@ -150,15 +115,11 @@ class AlarmDetailScreen(Screen[None]):
         self.lookup = lookup
         self.meta = meta
         self.utc = utc
-        now = clock()
-        self.zoom = initial_zoom(alarm, now)
-        self.window = TimeWindow.ending(now, ZOOMS[self.zoom])
+        self.chart = ChartPane(alarm, metrics, clock)
+        """The chart's zoom, window and view, its fetch and drawing."""
         self.history_items: tuple[HistoryItem, ...] | None = None
         self.episode_back: int | None = None
         """The episode `l` drills into, counted back from the latest (None: the current)."""
-        self.chart_view = ChartView.COMPARED
-        self.charted: tuple[tuple[MetricSeries, ...], TimeWindow, int] | None = None
-        """The last series fetched for the chart, its window and period (`m` redraws them)."""
         self._title_shown = ""
         self._at_latest = True
         self._tree_shown: tuple[Rule, dict[str, AlarmState]] | None = None
@@ -222,19 +183,10 @@ class AlarmDetailScreen(Screen[None]):
             return "A composite alarm has no metric of its own: open a child (tab, enter)"
         if action == "chart_inputs" and not input_ids(self.alarm):
             return "m charts a metric math alarm's inputs; this alarm watches one metric"
-        step = parameters[0] if parameters and isinstance(parameters[0], int) else 0
-        if action == "zoom" and step:
-            limit = 0 if step < 0 else len(ZOOMS) - 1
-            if self.zoom == limit:
-                length = format_period(int(ZOOMS[limit].total_seconds()))
-                return f"Already at the {'closest' if limit == 0 else 'widest'} zoom ({length})"
-        if action == "move" and step and self._moved(step) is None:
-            if step < 0:
-                return "Already at the start of the 14 days of history"
-            return "Already at the latest: the chart ends now"
         if action == "episode" and not self._episodes():
             return "No ALARM episode in the history to pick"
-        return None
+        step = parameters[0] if parameters and isinstance(parameters[0], int) else 0
+        return self.chart.inert_reason(action, step)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -285,7 +237,7 @@ class AlarmDetailScreen(Screen[None]):
         """Once a second: redraw the title when its age (`for 10m`) reads differently; the
         same length of text cannot wrap differently, so then without a layout pass. The key
         bar is redrawn when `n` (later) stops or starts being able to act."""
-        at_latest = self.is_composite or self._moved(1) is None
+        at_latest = self.is_composite or self.chart.moved(1) is None
         if at_latest != self._at_latest:  # time moved on: `n` can act again (undimmed)
             self._at_latest = at_latest
             self.refresh_bindings()
@@ -315,67 +267,27 @@ class AlarmDetailScreen(Screen[None]):
     @work(exclusive=True, group="chart", exit_on_error=False)
     async def load_chart(self) -> None:
         """GetMetricData for the window; the outcome lands in the chart pane, never a crash."""
-        chart = self.query_one(MetricChart)
-        alarm, window = self.alarm, self.window
-        self._title_chart()
-        queries = chart_queries(alarm, period=chart_period(alarm.period_seconds or 60, window))
-        if not queries:
-            chart.show_text("", "This alarm has no metric to chart.")
-            return
-        chart.show_loading(window, utc=self.utc)
-        try:
-            series = await self.metrics.metric_data(alarm.region, queries, window)
-        except SourceError as exc:
-            chart.show_error(window, f"{exc.message} {exc.hint}".strip(), utc=self.utc)
-            return
-        except Exception as exc:  # never into Textual's crash screen
-            chart.show_error(window, f"{type(exc).__name__}: {exc}", utc=self.utc)
-            return
-        self.charted = (tuple(series), window, queries[0].period or alarm.period_seconds or 60)
-        self._draw_chart()
-
-    def _title_chart(self) -> None:
-        title = f"Metric · {format_period(int(self.window.length.total_seconds()))}"
-        shown = view_title(self.alarm, self.chart_view)
-        self.query_one(MetricChart).border_title = f"{title} · {shown}" if shown else title
+        if await self.chart.fetch(self.query_one(MetricChart), self.alarm, utc=self.utc):
+            self._draw_chart()
 
     def _draw_chart(self) -> None:
-        if self.charted is None:
-            return
-        series, window, period = self.charted
-        data = chart_data(self.alarm, series, window, period, view=self.chart_view, utc=self.utc)
-        self.query_one(MetricChart).show(data)
+        self.chart.draw(self.query_one(MetricChart), self.alarm, utc=self.utc)
 
     def action_chart_inputs(self) -> None:
         """Metric math: chart the inputs instead of the expression, and back."""
-        self.chart_view = self.chart_view.other()
-        relabel(self, "chart_inputs", *key_label(self.chart_view))
-        self._title_chart()
+        self.chart.view = self.chart.view.other()
+        relabel(self, "chart_inputs", *key_label(self.chart.view))
+        self.chart.show_title(self.query_one(MetricChart), self.alarm)
         self._draw_chart()
 
     def action_zoom(self, step: int) -> None:
-        self.zoom = max(0, min(len(ZOOMS) - 1, self.zoom + step))
-        now = self.clock()
-        self.window = _within_history(
-            TimeWindow.ending(min(self.window.end, now), ZOOMS[self.zoom]), now
-        )
+        self.chart.zoom_by(step)
         self.load_chart()
         self.refresh_bindings()
 
-    def _moved(self, direction: int) -> TimeWindow | None:
-        """The window half its length earlier or later, kept inside the 14 days of history
-        (None: already at that end; within a minute of it counts)."""
-        now = self.clock()
-        shifted = _within_history(self.window.shifted(self.window.length / 2 * direction), now)
-        if abs(shifted.end - self.window.end) < timedelta(minutes=1):
-            return None
-        return shifted
-
     def action_move(self, direction: int) -> None:
-        moved = self._moved(direction)
-        if moved is None:  # a key press between the check and now: `inert_reason` said why
+        if not self.chart.move(direction):  # a press after the check: `inert_reason` said why
             return
-        self.window = moved
         self.load_chart()
         self.refresh_bindings()
 
