@@ -20,11 +20,11 @@ from montui.model.drilldown import (
     LogGroupLookup,
     MetricFilterInfo,
     drilldown_window,
-    filter_pattern_to_insights,
     log_group_lookups,
     plan_drilldown,
 )
 from montui.model.evaluation import Episode
+from montui.model.filter_pattern import filter_pattern_to_insights
 from montui_world.insights import parse_query
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
