@@ -13,16 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from montui.config import (
-    DEFAULT_KEYS,
-    KNOWN_BINDING_IDS,
     SCHEMA_FIELDS,
-    ConfigError,
     Settings,
     config_search_path,
     load_settings,
     user_config_file,
     user_data_dir,
 )
+from montui.config_errors import ConfigError
+from montui.config_keys import DEFAULT_KEYS, KNOWN_BINDING_IDS
 from montui.model.drilldown import DrilldownRule
 from montui.model.key_names import is_key_name
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern, meta_for

@@ -249,7 +249,7 @@ async def test_quit_closes_the_feed() -> None:
 def test_config_knows_every_binding_id_the_ui_declares() -> None:
     from textual.binding import Binding
 
-    from montui.config import DEFAULT_KEYS, KNOWN_BINDING_IDS
+    from montui.config_keys import DEFAULT_KEYS, KNOWN_BINDING_IDS
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
     from montui.ui.screens.log_groups import LogGroupPicker
     from montui.ui.screens.log_record import LogRecordScreen

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from montui import __version__
-from montui.config import ConfigError, Settings, load_settings
+from montui.config import Settings, load_settings
+from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun

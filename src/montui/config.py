@@ -1,5 +1,6 @@
-"""Settings from a TOML file: where it is looked for, what it may say, and errors that name the
-file, the line and the key path of the problem.
+"""Settings from a TOML file: where it is looked for, what it may say, and how it is loaded and
+checked. The errors (naming file, line and key path) are worded in `montui.config_errors`; the
+`[keys]` bindings are `montui.config_keys`.
 
 This module runs before the first frame, so it imports only the stdlib, msgspec, platformdirs
 and `montui.model` (no textual, no botocore). msgspec checks the shape of the TOML (known keys,
@@ -12,7 +13,6 @@ second `[[alarm]]` table and `regions[1]` the first region. msgspec counts from 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import tomllib
@@ -26,9 +26,10 @@ from urllib.parse import urlsplit
 import msgspec
 import platformdirs
 
+from montui.config_errors import ConfigError, ConfigSource, lookup, show, syntax_error
+from montui.config_keys import check_keys
 from montui.model.drilldown import DrilldownRule
 from montui.model.duration import parse_duration
-from montui.model.key_names import is_key_name
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 
 APP_NAME = "montui"
@@ -38,54 +39,8 @@ DEFAULT_REFRESH = 60
 STALE_FACTOR = 2.5
 """Without `stale_after`, a region's data is stale once older than this many refresh intervals."""
 
-DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
-    "quit": "q", "help": "?", "filter": "/", "refresh": "r", "show_all": "a", "show_alarm": "1",
-    "show_insufficient": "2", "show_ok": "3", "clear_filter": "escape", "sort": "s",
-    "sparklines": "g", "copy_url": "o", "copy_arn": "y",
-    "open_detail": "enter", "back": "escape", "zoom_in": "i", "zoom_out": "o", "earlier": "p",
-    "later": "n", "toggle_utc": "u", "tune": "t", "run_backtest": "ctrl+r",
-    "chart_inputs": "m", "copy_command": "ctrl+y",
-    # Logs Insights: the drill-down, the workbench and its editor
-    "drilldown_logs": "l", "workbench": "w", "episode_earlier": "left_square_bracket",
-    "episode_later": "right_square_bracket", "run_query": "ctrl+r", "stop_query": "ctrl+c",
-    "run_plan": "enter", "edit_query": "e", "pick_groups": "g", "time_range": "t",
-    "highlight": "/", "next_match": "n", "previous_match": "N", "query_library": "h",
-    "save_query": "S", "next_template": "T", "export_results": "x", "copy_row": "y",
-    "copy_cell": "c", "copy_insights_url": "o", "next_region": "R",
-    "editor_recall_older": "ctrl+up", "editor_recall_newer": "ctrl+down", "editor_clear": "ctrl+l",
-    # the workbench's boxes: prompt, row detail, log-group picker, query library
-    "prompt_cancel": "escape", "record_close": "escape,q", "record_copy_message": "c",
-    "record_copy_row": "y", "picker_confirm": "enter", "picker_cancel": "escape",
-    "picker_into_list": "down", "library_cancel": "escape", "library_delete": "d",
-    "library_confirm_delete": "y",
-    "library_next": "down", "library_previous": "up",
-})  # fmt: skip
-"""The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
-
-KNOWN_BINDING_IDS: frozenset[str] = frozenset(DEFAULT_KEYS)
-"""Binding ids that `[keys]` may remap."""
-
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _SECONDS = 'an integer number of seconds or a duration like "90s"'
-_KEYS_HINT = 'a key or keys like "r" or "r,f5" (Textual key names: "f5", "ctrl+r", "escape")'
-
-
-class ConfigError(Exception):
-    """A config that cannot be used. `str(e)` is the whole message for the user:
-    `<file>:<line>: <problem>` or `<file>[:<line>]: <key path>: <problem>`."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        path: Path | None = None,
-        line: int | None = None,
-        key_path: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.path = path
-        self.line = line
-        self.key_path = key_path
 
 
 @dataclass(frozen=True)
@@ -237,18 +192,6 @@ _EXPECTED = {
 }
 
 
-@dataclass(frozen=True)
-class _Source:
-    path: Path
-    text: str
-
-    def error(self, key_path: str, problem: str) -> ConfigError:
-        line = _line_of(self.text, key_path)
-        where = f"{self.path}:{line}" if line else str(self.path)
-        message = f"{where}: {key_path}: {problem}"
-        return ConfigError(message, path=self.path, line=line, key_path=key_path)
-
-
 def _load_file(candidate: ConfigCandidate) -> Settings:
     path = candidate.path
     try:
@@ -263,8 +206,8 @@ def _load_file(candidate: ConfigCandidate) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise _syntax_error(path, text, str(e)) from None
-    source = _Source(path, text)
+        raise syntax_error(path, text, str(e)) from None
+    source = ConfigSource(path, text)
     try:
         document = msgspec.convert(data, _Document)
     except msgspec.ValidationError as e:
@@ -272,16 +215,7 @@ def _load_file(candidate: ConfigCandidate) -> Settings:
     return _settings_from(document, source)
 
 
-def _syntax_error(path: Path, text: str, message: str) -> ConfigError:
-    at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    line = int(at[1]) if at else text.count("\n") + 1
-    where = f"column {at[2]}" if at else "at the end of the file"
-    problem = re.sub(r"\s*\(at .*\)$", "", message)
-    problem = f"TOML syntax error: {problem[:1].lower()}{problem[1:]} ({where})"
-    return ConfigError(f"{path}:{line}: {problem}", path=path, line=line)
-
-
-def _shape_error(source: _Source, data: dict[str, Any], message: str) -> ConfigError:
+def _shape_error(source: ConfigSource, data: dict[str, Any], message: str) -> ConfigError:
     """Turn msgspec's `Expected `int`, got `str` - at `$.alarm[0].x`` into our format."""
     problem, _, raw = message.partition(" - at `$")
     raw = raw.rstrip("`")
@@ -297,25 +231,25 @@ def _shape_error(source: _Source, data: dict[str, Any], message: str) -> ConfigE
         return source.error(key, f"missing (expected {expected})")
     if problem.startswith("Expected "):
         expected = _EXPECTED.get(generic) or problem.split(",")[0][len("Expected ") :]
-        return source.error(path, f"expected {expected}, got {_show(_lookup(data, raw))}")
+        return source.error(path, f"expected {expected}, got {show(lookup(data, raw))}")
     return source.error(path or "(top level)", problem)
 
 
-def _settings_from(doc: _Document, src: _Source) -> Settings:
+def _settings_from(doc: _Document, src: ConfigSource) -> Settings:
     if doc.profile is not None and not doc.profile.strip():
-        raise src.error("profile", f"expected {_EXPECTED['profile']}, got {_show(doc.profile)}")
+        raise src.error("profile", f"expected {_EXPECTED['profile']}, got {show(doc.profile)}")
     refresh = _seconds(doc.refresh, "refresh", src, DEFAULT_REFRESH)
     if refresh < MIN_REFRESH:
         problem = f"must be at least {MIN_REFRESH} seconds (each poll costs API calls)"
-        raise src.error("refresh", f"{problem}, got {_show(doc.refresh)}")
+        raise src.error("refresh", f"{problem}, got {show(doc.refresh)}")
     explicit = None if doc.stale_after is None else _seconds(doc.stale_after, "stale_after", src, 0)
     stale_after = stale_after_for(refresh, explicit)
     if stale_after <= refresh:
         problem = f"must be longer than refresh ({refresh:g} s), or data looks stale between polls"
-        raise src.error("stale_after", f"{problem}; got {_show(doc.stale_after)}")
+        raise src.error("stale_after", f"{problem}; got {show(doc.stale_after)}")
     if doc.endpoint_url is not None and not _is_http_url(doc.endpoint_url):
         problem = 'expected a URL starting with http:// or https:// like "http://127.0.0.1:4566"'
-        raise src.error("endpoint_url", f"{problem}, got {_show(doc.endpoint_url)}")
+        raise src.error("endpoint_url", f"{problem}, got {show(doc.endpoint_url)}")
     return Settings(
         profile=doc.profile,
         regions=_regions(doc.regions, src),
@@ -327,19 +261,19 @@ def _settings_from(doc: _Document, src: _Source) -> Settings:
         drilldown_rules=tuple(
             _drilldown(t, f"drilldown[{i}]", src) for i, t in enumerate(doc.drilldown, 1)
         ),
-        keymap=MappingProxyType({k: _keys(k, v, src) for k, v in doc.keys.items()}),
+        keymap=MappingProxyType({k: check_keys(k, v, src) for k, v in doc.keys.items()}),
         source=src.path,
     )
 
 
-def _seconds(value: int | str | None, key: str, src: _Source, default: float) -> float:
+def _seconds(value: int | str | None, key: str, src: ConfigSource, default: float) -> float:
     if value is None:
         return default
     if isinstance(value, str):
         try:
             return parse_duration(value)
         except ValueError:
-            raise src.error(key, f"expected {_SECONDS}, got {_show(value)}") from None
+            raise src.error(key, f"expected {_SECONDS}, got {show(value)}") from None
     return value
 
 
@@ -348,7 +282,7 @@ def _is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _regions(regions: list[str] | None, src: _Source) -> tuple[str, ...]:
+def _regions(regions: list[str] | None, src: ConfigSource) -> tuple[str, ...]:
     if regions is None:
         return ()
     if not regions:
@@ -359,12 +293,12 @@ def _regions(regions: list[str] | None, src: _Source) -> tuple[str, ...]:
     return tuple(dict.fromkeys(regions))
 
 
-def _check_region(region: str, key: str, src: _Source) -> None:
+def _check_region(region: str, key: str, src: ConfigSource) -> None:
     if not _REGION.match(region):
-        raise src.error(key, f"expected {_EXPECTED['regions[]']}, got {_show(region)}")
+        raise src.error(key, f"expected {_EXPECTED['regions[]']}, got {show(region)}")
 
 
-def _rule(table: _AlarmTable, key: str, src: _Source) -> MetaRule:
+def _rule(table: _AlarmTable, key: str, src: ConfigSource) -> MetaRule:
     if not table.match.strip():
         raise src.error(f"{key}.match", 'must not be empty (use "*" to match every alarm)')
     if table.region is not None:
@@ -376,13 +310,13 @@ def _rule(table: _AlarmTable, key: str, src: _Source) -> MetaRule:
         except ValueError:
             guess = table.response.strip().lower().replace(" ", "-").replace("_", "-")
             hint = f' (did you mean "{guess}"?)' if guess in _RESPONSES.split(", ") else ""
-            problem = f"expected one of: {_RESPONSES}; got {_show(table.response)}{hint}"
+            problem = f"expected one of: {_RESPONSES}; got {show(table.response)}{hint}"
             raise src.error(f"{key}.response", problem) from None
     meta = AlarmMeta(response=response, owner=table.owner or None, runbook=table.runbook or None)
     return MetaRule(match=table.match, meta=meta, region=table.region)
 
 
-def _drilldown(table: _DrilldownTable, key: str, src: _Source) -> DrilldownRule:
+def _drilldown(table: _DrilldownTable, key: str, src: ConfigSource) -> DrilldownRule:
     if table.match is None and table.namespace is None and table.dimension is None:
         problem = "needs at least one of match, namespace, dimension (which alarms it is for)"
         raise src.error(key, problem)
@@ -397,14 +331,12 @@ def _drilldown(table: _DrilldownTable, key: str, src: _Source) -> DrilldownRule:
         dim_name, eq, glob = table.dimension.partition("=")
         if not eq or not dim_name.strip() or not glob.strip():
             expected = _EXPECTED["drilldown[].dimension"]
-            raise src.error(
-                f"{key}.dimension", f"expected {expected}, got {_show(table.dimension)}"
-            )
+            raise src.error(f"{key}.dimension", f"expected {expected}, got {show(table.dimension)}")
         dimension = (dim_name.strip(), glob.strip())
     for i, group in enumerate(table.log_groups, 1):
         if not group.strip() or "*" in group[:-1] or group == "*":
             expected = _EXPECTED["drilldown[].log_groups[]"]
-            raise src.error(f"{key}.log_groups[{i}]", f"expected {expected}, got {_show(group)}")
+            raise src.error(f"{key}.log_groups[{i}]", f"expected {expected}, got {show(group)}")
     if not table.log_groups and table.query is None:
         raise src.error(key, "needs log_groups or a query (what the drill-down should use)")
     if table.replace and not table.log_groups:
@@ -418,69 +350,3 @@ def _drilldown(table: _DrilldownTable, key: str, src: _Source) -> DrilldownRule:
         query=table.query,
         replace=table.replace,
     )
-
-
-def _keys(binding_id: str, value: object, src: _Source) -> str:
-    key = f"keys.{binding_id}"
-    if binding_id not in KNOWN_BINDING_IDS:
-        known = ", ".join(DEFAULT_KEYS)
-        raise src.error(key, f"unknown binding id (expected one of: {known})")
-    parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else [""]
-    if not all(p and not re.search(r"\s", p) for p in parts):
-        raise src.error(key, f"expected {_KEYS_HINT}, got {_show(value)}")
-    if unknown := next((p for p in parts if not is_key_name(p)), None):
-        raise src.error(key, f"{_show(unknown)} is not a key name (expected {_KEYS_HINT})")
-    return ",".join(parts)
-
-
-def _lookup(data: Any, raw_path: str) -> Any:
-    for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", raw_path):
-        try:
-            data = data[int(index)] if index else data[name]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _show(value: object) -> str:
-    """A value as it looks in TOML, or its kind when it is a container."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | dict):
-        return "an array" if isinstance(value, list) else "a table"
-    return f"a {type(value).__name__}"  # TOML dates and times
-
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+)\s*\]")
-_KEY = re.compile(r'^\s*("?)([A-Za-z0-9_-]+)\1\s*=')
-
-
-def _line_of(text: str, key_path: str) -> int | None:
-    """Best-effort line of a key path; inline tables and dotted keys give None."""
-    headers: dict[tuple[str, int], int] = {}
-    keys: dict[tuple[str, int, str], int] = {}
-    counts: dict[str, int] = {}
-    table = ("", 0)
-    for number, line in enumerate(text.splitlines(), 1):
-        if header := _HEADER.match(line):
-            name = header[2]
-            counts[name] = counts.get(name, 0) + (header[1] == "[[")
-            table = (name, counts[name] if header[1] == "[[" else 0)
-            headers.setdefault(table, number)
-        elif key := _KEY.match(line):
-            keys.setdefault((*table, key[2]), number)
-    segments = re.findall(r"([^.\[\]]+)|\[(\d+)\]", key_path)
-    head, rest = segments[0][0], [(name, int(i or 0)) for name, i in segments[1:]]
-    tries: list[int | None] = []
-    if rest and rest[0][1]:
-        if len(rest) > 1:
-            tries.append(keys.get((head, rest[0][1], rest[1][0])))
-        tries.append(headers.get((head, rest[0][1])))
-    elif rest:
-        tries.append(keys.get((head, 0, rest[0][0])))
-    tries += [keys.get(("", 0, head)), headers.get((head, 0))]
-    return next((t for t in tries if t is not None), None)

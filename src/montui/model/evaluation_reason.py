@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from montui.model.alarm import AlarmState
 
 if TYPE_CHECKING:
-    from montui.model.evaluation import AlarmSettings
+    from montui.model.evaluator import AlarmSettings
 
 __all__ = [
     "Band",

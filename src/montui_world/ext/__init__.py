@@ -7,7 +7,8 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   timestamps, the demo clock header (`alarm_state`, `alarm_listing`, `alarm_records` hold
   the logic);
 - `metrics`: PutMetricData, GetMetricData, GetMetricStatistics, ListMetrics on montui's own
-  metric store (`montui_world.metricstore`), with metric math (`metric_math`);
+  metric store (`montui_world.metricstore`), with metric math (`metric_math`, parsed by
+  `metric_math_parser`);
 - `history_api`: DescribeAlarmHistory, and history items for deletions (`history` keeps the
   items, `alarm_state` records the rest); `evaluation` moves metric alarms with CloudWatch's
   M-of-N semantics; `alarm_store` holds the lock and the alarm helpers they all share;

@@ -15,30 +15,24 @@ The subset montui and its demo need, with AWS's semantics:
   `EXP`, `PERIOD`, `IF(condition, a[, b])`.
 
 Errors raise `MathError`; the CloudWatch handler turns them into a ValidationError naming the
-query. Pure: no moto.
+query. Pure: no moto. The parser is `metric_math_parser`; its `parse`, `references`, `Node`
+and `MathError` are re-exported here, where the CloudWatch handlers use them as `mm.…`.
 """
 
 from __future__ import annotations
 
 import math
 import operator
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<str>\"[^\"]*\"|'[^']*')"
-    r"|(?P<op><=|>=|==|!=|&&|\|\||[-+*/^(),<>\[\]]))"
-)
-_FUNCTION = re.compile(r"^[A-Z][A-Z0-9_]*$")
-
-
-class MathError(ValueError):
-    """An expression CloudWatch would refuse (syntax, unknown id or function, bad argument)."""
+from montui_world.ext.metric_math_parser import FUNCTION_NAME
+from montui_world.ext.metric_math_parser import MathError as MathError
+from montui_world.ext.metric_math_parser import Node as Node
+from montui_world.ext.metric_math_parser import parse as parse
+from montui_world.ext.metric_math_parser import references as references
 
 
 @dataclass(slots=True)
@@ -53,16 +47,6 @@ class TimeSeries:
 Value = Union[float, TimeSeries, list[TimeSeries]]  # noqa: UP007 (a runtime alias)
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    """A parsed expression: `kind` is num, id, str, call, bin, neg, list; `args` its parts."""
-
-    kind: str
-    text: str = ""
-    number: float = 0.0
-    args: tuple[Node, ...] = ()
-
-
 @dataclass(slots=True)
 class Context:
     """What an evaluation needs from the request."""
@@ -73,119 +57,6 @@ class Context:
     dropped: bool = False  # a non-numeric datapoint was dropped
 
 
-# ---------------------------------------------------------------- parsing
-
-
-def parse(text: str) -> Node:
-    """Parse an expression; raises MathError on bad syntax."""
-    tokens: list[tuple[str, str]] = []
-    at = 0
-    text = text.rstrip()
-    while at < len(text):
-        match = _TOKEN.match(text, at)
-        if match is None or match.end() == at:
-            raise MathError(
-                f"Syntax error at position {at + 1}: unexpected '{text[at:].strip()[:1]}'"
-            )
-        kind = match.lastgroup or "op"
-        tokens.append((kind, match.group(kind)))
-        at = match.end()
-    parser = _Parser(tokens)
-    node = parser.expression()
-    if parser.at < len(tokens):
-        raise MathError(f"Syntax error: unexpected '{tokens[parser.at][1]}'")
-    return node
-
-
-_LEVELS: tuple[tuple[str, ...], ...] = (
-    ("OR", "||"),
-    ("AND", "&&"),
-    ("<", "<=", ">", ">=", "==", "!="),
-    ("+", "-"),
-    ("*", "/"),
-)
-
-
-class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
-        self.tokens = tokens
-        self.at = 0
-
-    def peek(self) -> str | None:
-        return self.tokens[self.at][1] if self.at < len(self.tokens) else None
-
-    def take(self, wanted: str | None = None) -> tuple[str, str]:
-        if self.at >= len(self.tokens):
-            raise MathError("Syntax error: the expression ends too early")
-        token = self.tokens[self.at]
-        if wanted is not None and token[1] != wanted:
-            raise MathError(f"Syntax error: expected '{wanted}' but found '{token[1]}'")
-        self.at += 1
-        return token
-
-    def expression(self, level: int = 0) -> Node:
-        if level == len(_LEVELS):
-            return self.unary()
-        node = self.expression(level + 1)
-        while self.peek() in _LEVELS[level]:
-            op = self.take()[1]
-            node = Node("bin", op, args=(node, self.expression(level + 1)))
-        return node
-
-    def unary(self) -> Node:
-        if self.peek() == "-":
-            self.take()
-            return Node("neg", args=(self.unary(),))
-        if self.peek() == "+":
-            self.take()
-            return self.unary()
-        base = self.primary()
-        if self.peek() == "^":
-            self.take()
-            return Node("bin", "^", args=(base, self.unary()))
-        return base
-
-    def primary(self) -> Node:
-        kind, text = self.take()
-        if kind == "num":
-            return Node("num", text, float(text))
-        if kind == "str":
-            return Node("str", text[1:-1])
-        if text == "(":
-            node = self.expression()
-            self.take(")")
-            return node
-        if text == "[":
-            return Node("list", args=self.arguments("]"))
-        if kind == "name":
-            if self.peek() == "(":
-                self.take()
-                return Node("call", text, args=self.arguments(")"))
-            return Node("id", text)
-        raise MathError(f"Syntax error: unexpected '{text}'")
-
-    def arguments(self, closing: str) -> tuple[Node, ...]:
-        found: list[Node] = []
-        if self.peek() == closing:
-            self.take()
-            return ()
-        while True:
-            found.append(self.expression())
-            if self.peek() == ",":
-                self.take()
-                continue
-            self.take(closing)
-            return tuple(found)
-
-
-def references(node: Node) -> set[str]:
-    """The query ids an expression names."""
-    found = {node.text} if node.kind == "id" and not _FUNCTION.match(node.text) else set()
-    for arg in node.args:
-        found |= references(arg)
-    return found
-
-
 # ---------------------------------------------------------------- evaluation
 
 
@@ -194,7 +65,7 @@ def evaluate(node: Node, ctx: Context) -> Value:
     if node.kind == "num":
         return node.number
     if node.kind == "id":
-        if _FUNCTION.match(node.text):
+        if FUNCTION_NAME.match(node.text):
             raise MathError(f"Unrecognized keyword {node.text}")
         return ctx.lookup(node.text)
     if node.kind == "str":

@@ -1,15 +1,12 @@
 """The alarm board: what is in ALARM, across the configured regions, refreshed on its own.
 
-One poll loop per region runs in a worker; a loop awaits its fetch before it sleeps, so polls
-of a region never overlap, and a failing region backs off and retries without touching the
-others. The loops write `RegionStatus` values; `refresh_view` renders them, and `polled`
-publishes each poll's alarms to the pages opened from the board (an alarm's detail follows them).
+One poll loop per region runs in a worker (`board_poll.BoardPoll`: the loops and the
+`RegionStatus` values they write); `refresh_view` renders the statuses, and `polled` publishes
+each poll's alarms to the pages opened from the board (an alarm's detail follows them).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,23 +18,14 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static
 
-from montui.feeds.session import Connection
-from montui.launch import DemoWorldError
-from montui.model.account import Identity
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.board import (
-    RegionStatus,
-    board_order,
-    filter_alarms,
-    retry_delay,
-    state_counts,
-)
+from montui.model.board import RegionStatus, board_order, filter_alarms, state_counts
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
-from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey, recently_recovered
-from montui.sources.errors import SourceError
+from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
+from montui.ui.screens.board_poll import BoardPoll
 from montui.ui.screens.board_sparklines import BoardSparklines
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
@@ -107,23 +95,25 @@ class BoardScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.feeds = feeds
-        self.refresh_every = refresh_every
         self.stale_after = stale_after
         self.rules = rules
         self.clock = clock
-        self.connection: Connection | None = None
-        self.identity: Identity | None = None
-        self.statuses: dict[str, RegionStatus] = {}
-        self.hints: dict[str, str] = {}
+        self.poll = BoardPoll(
+            feeds, refresh_every=refresh_every, clock=clock,
+            changed=self.refresh_view, polled=self._polled, fatal=self._fatal,
+        )  # fmt: skip
         self.filter_text = ""
         self.only: AlarmState | None = None
         self.sort = "urgency"
-        self._wake: dict[str, asyncio.Event] = {}
-        self._first_poll_done = asyncio.Event()
         self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
+
+    @property
+    def statuses(self) -> dict[str, RegionStatus]:
+        """Every region's status, as the poll loops last wrote it."""
+        return self.poll.statuses
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -152,64 +142,23 @@ class BoardScreen(Screen[None]):
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
         """Resolve profile and regions (off the event loop), then start the poll loops."""
-        try:
-            connection = await self.feeds.session.connect()
-        except (SourceError, DemoWorldError) as exc:
-            self.app.exit(return_code=2, message=_fatal_message(exc))
+        regions = await self.poll.connect()
+        if regions is None:
             return
-        self.connection = connection
-        for region in connection.regions:
-            self.statuses[region] = RegionStatus(region)
-            self._wake[region] = asyncio.Event()
-            self.run_worker(self._poll_region(region), group=f"poll-{region}", exit_on_error=False)
+        for region in regions:
+            poll = self.poll.poll_region(region)
+            self.run_worker(poll, group=f"poll-{region}", exit_on_error=False)
             spark = self.sparklines.run(region, self._rows_on_screen, self.refresh_view)
             self.run_worker(spark, group=f"spark-{region}", exit_on_error=False)
-        self.run_worker(self._load_identity(), group="identity", exit_on_error=False)
+        self.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
         self.refresh_view()
 
-    async def _poll_region(self, region: str) -> None:
-        """Fetch, record, sleep, repeat: the next poll starts only after this one ended."""
-        wake = self._wake[region]
-        while True:
-            try:
-                alarms = await self.feeds.alarms.alarms(region)
-            except SourceError as exc:
-                self._region_failed(region, exc)
-            except Exception as exc:  # never into Textual's crash screen
-                self._region_failed(region, SourceError(f"{type(exc).__name__}: {exc}"))
-            else:
-                self.statuses[region] = self.statuses[region].succeeded(alarms, self.clock())
-                self.hints.pop(region, None)
-                self.sparklines.polled(region)
-                self.polled.publish(alarms)
-            self.refresh_view()
-            self._first_poll_done.set()
-            wake.clear()
-            delay = retry_delay(self.refresh_every, self.statuses[region].failures)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), delay)
+    def _polled(self, region: str, alarms: tuple[Alarm, ...]) -> None:
+        self.sparklines.polled(region)
+        self.polled.publish(alarms)
 
-    def _region_failed(self, region: str, exc: SourceError) -> None:
-        status = self.statuses[region]
-        never_worked = all(s.fetched_at is None for s in self.statuses.values())
-        if exc.fatal and never_worked:
-            self.app.exit(return_code=2, message=_fatal_message(exc))
-            return
-        self.statuses[region] = status.failed(exc.message)
-        self.hints[region] = exc.hint
-
-    async def _load_identity(self) -> None:
-        """The account for the header; retried quietly, never fatal on its own. Asked after
-        the first poll, so the alarms are not kept waiting by a second client's set-up."""
-        await self._first_poll_done.wait()
-        for attempt in range(6):
-            try:
-                self.identity = await self.feeds.identity.identity()
-            except Exception:
-                await asyncio.sleep(retry_delay(self.refresh_every, attempt + 1))
-            else:
-                self.refresh_view()
-                return
+    def _fatal(self, message: str) -> None:
+        self.app.exit(return_code=2, message=message)
 
     # -- view -------------------------------------------------------------------------
 
@@ -219,37 +168,27 @@ class BoardScreen(Screen[None]):
             self._meta_cache[key] = meta_for(alarm.name, alarm.region, self.rules)
         return self._meta_cache[key]
 
-    def all_alarms(self) -> list[Alarm]:
-        return [a for s in self.statuses.values() for a in s.alarms]
-
-    def recovered(self) -> frozenset[AlarmKey]:
-        """The alarms that went ALARM → OK lately, as far as the polls saw."""
-        now = self.clock()
-        return frozenset().union(
-            *(recently_recovered(s.recovered, now) for s in self.statuses.values())
-        )
-
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
-        alarms = filter_alarms(self.all_alarms(), self.filter_text, states)
-        return SORTS[self.sort](alarms, self.recovered())
+        alarms = filter_alarms(self.poll.all_alarms(), self.filter_text, states)
+        return SORTS[self.sort](alarms, self.poll.recovered())
 
     def refresh_view(self) -> None:
         """Render the statuses: header, banner, table, summary, freshness."""
         now = self.clock()
-        everything = self.all_alarms()
+        everything = self.poll.all_alarms()
         visible = self.visible_alarms()
         stale = frozenset(r for r, s in self.statuses.items() if s.error)
         table = self.query_one(AlarmTable)
         trend = self.sparklines.cell if self.sparklines.enabled else None
         table.show(
             visible, now=now, meta=self.meta, stale_regions=stale, trend=trend,
-            recovered=self.recovered(),
+            recovered=self.poll.recovered(),
         )  # fmt: skip
         self._sparklines_changed()
         self._update_header(everything)
         self.query_one(RegionBanner).show(
-            list(self.statuses.values()), now, self.hints, clock=self.clock
+            list(self.statuses.values()), now, self.poll.hints, clock=self.clock
         )
         fetched = [s.fetched_at for s in self.statuses.values() if s.fetched_at is not None]
         busy = any(s.fetched_at is None and not s.error for s in self.statuses.values())
@@ -268,20 +207,21 @@ class BoardScreen(Screen[None]):
             view.append(f"/{self.filter_text}")
         if self.sort != "urgency":
             view.append(f"sort: {self.sort}")
+        connection = self.poll.connection
         self.query_one(BoardHeader).show(
             header_text(
-                identity=self.identity,
-                profile=self.connection.profile if self.connection else None,
-                regions=self.connection.regions if self.connection else (),
+                identity=self.poll.identity,
+                profile=connection.profile if connection else None,
+                regions=connection.regions if connection else (),
                 counts=state_counts(everything),
-                demo=bool(self.connection and self.connection.demo),
+                demo=bool(connection and connection.demo),
                 view=" ".join(view),
                 mono=self.app.no_color,
             )
         )
 
     def _empty_message(self, everything: list[Alarm]) -> str:
-        if self.connection is None or any(
+        if self.poll.connection is None or any(
             s.fetched_at is None and not s.error for s in self.statuses.values()
         ):
             return "Connecting to AWS…"
@@ -317,8 +257,7 @@ class BoardScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         """Poll every region now (a region already polling is not asked twice)."""
-        for event in self._wake.values():
-            event.set()
+        self.poll.wake_all()
         self.notify("Refreshing…", timeout=1.5)
 
     def action_toggle_sparklines(self) -> None:
@@ -333,7 +272,7 @@ class BoardScreen(Screen[None]):
 
     def action_copy_arn(self) -> None:
         if (alarm := self.query_one(AlarmTable).selected()) is not None:
-            account = self.identity.account if self.identity else None
+            account = self.poll.identity.account if self.poll.identity else None
             try:
                 copy_and_tell(self, alarm_arn(alarm, account), "ARN")
             except ValueError as exc:  # no ARN from AWS and the account not known yet
@@ -353,11 +292,6 @@ class BoardScreen(Screen[None]):
         self.sort = names[(names.index(self.sort) + 1) % len(names)]
         self.refresh_view()
 
-    def find_alarm(self, region: str, name: str) -> Alarm | None:
-        """The board's current alarm by (region, name): the detail's composite children."""
-        status = self.statuses.get(region)
-        return next((a for a in status.alarms if a.name == name), None) if status else None
-
     def action_open_detail(self) -> None:
         alarm = self.query_one(AlarmTable).selected()
         if alarm is None:
@@ -371,7 +305,7 @@ class BoardScreen(Screen[None]):
                 history=self.feeds.history,
                 insights=self.feeds.insights,
                 clock=self.clock,
-                lookup=self.find_alarm,
+                lookup=self.poll.find_alarm,
                 meta=self.meta,
                 polled=self.polled,
             )
@@ -384,20 +318,21 @@ class BoardScreen(Screen[None]):
             return
         from montui.ui.screens.logs_entry import drilldown
 
-        regions = self.connection.regions if self.connection else ()
+        regions = self.poll.connection.regions if self.poll.connection else ()
         feeds = self.feeds
         drilldown(
             self, alarm, feeds.insights, feeds.history,
-            clock=self.clock, lookup=self.find_alarm, regions=regions,
+            clock=self.clock, lookup=self.poll.find_alarm, regions=regions,
         )  # fmt: skip
 
     def action_workbench(self) -> None:
-        if self.connection is None or not self.connection.regions:
+        connection = self.poll.connection
+        if connection is None or not connection.regions:
             self.notify("Not connected yet")
             return
         from montui.ui.screens.logs_entry import workbench
 
-        workbench(self, self.feeds.insights, clock=self.clock, regions=self.connection.regions)
+        workbench(self, self.feeds.insights, clock=self.clock, regions=connection.regions)
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use (it is not needed for the first frame)."""
@@ -431,13 +366,3 @@ class BoardScreen(Screen[None]):
         if not self.filter_text:
             self._filter_box().display = False
         self.query_one(AlarmTable).focus()
-
-
-def _fatal_message(exc: Exception) -> str:
-    """What `montui` prints when it cannot start: what happened, then what to do."""
-    if isinstance(exc, SourceError):
-        lines = [f"montui: {exc.message}"]
-        if exc.hint:
-            lines.append(f"  {exc.hint}")
-        return "\n".join(lines)
-    return f"montui: {exc}"
