@@ -45,7 +45,8 @@ def test_ask_tmux_reads_both_options() -> None:
     assert not off.reaches_terminal
     assert "tmux set -g allow-passthrough on" in off.advice()
     assert "tmux set -g set-clipboard on" in off.advice()
-    assert ask_tmux(FakeTmux(set_clipboard="external", allow_passthrough="on")).passthrough  # type: ignore[union-attr]
+    on = ask_tmux(FakeTmux(set_clipboard="external", allow_passthrough="on"))
+    assert on is not None and on.passthrough
     bare = ask_tmux(FakeTmux(set_clipboard="on", allow_passthrough="off"))
     assert bare is not None and bare.takes_bare and bare.reaches_terminal
     old = ask_tmux(FakeTmux(set_clipboard="external"))  # tmux < 3.3: no allow-passthrough
