@@ -157,6 +157,22 @@ class MalformedQuery(BadRequest):
         self.end = end
 
 
+class NotAllowed(SourceError):
+    """montui asked for an operation the IAM policy it ships does not grant (`action`, as IAM
+    names it). Refused by the client before anything was built or sent: montui is read-only,
+    so this is a montui bug, never retried."""
+
+    retryable = False
+
+    def __init__(self, action: str, **kwargs: Any) -> None:
+        super().__init__(
+            f"montui is read-only: {action} is not on its allowlist",
+            "nothing was sent to AWS; this is a montui bug, please report it",
+            **kwargs,
+        )
+        self.action = action
+
+
 class ServiceError(SourceError):
     """Anything else: a 5xx, an unexpected response. Retrying may help."""
 

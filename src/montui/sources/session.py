@@ -21,6 +21,7 @@ from typing import Any
 
 from montui.model.place import Place
 from montui.sources.errors import NoRegion, SourceError, UnknownProfile, source_errors
+from montui.sources.readonly import guard
 from montui.sources.regions import check_region
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,9 @@ class AwsClients:
     Its credentials reach one account: a `Place` whose account is "" means that account
     before its id is known; `name_account` gives it its id (the clients keep their keys).
 
+    Every client is read-only (`readonly.guard`): an operation the IAM policy montui ships
+    does not grant raises `NotAllowed` before anything is sent.
+
     Use as `async with AwsClients(target) as clients:`; `client()` raises only `SourceError`.
     """
 
@@ -170,6 +174,7 @@ class AwsClients:
             with source_errors(service=service, region=region, profile=self.target.profile):
                 context = self._new_session().create_client(service, **self._client_args(region))
                 created = await self._stack.enter_async_context(context)
+                guard(created)
             self._clients[key] = created
             return created
 

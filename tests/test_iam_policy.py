@@ -1,0 +1,258 @@
+"""The IAM policy montui ships is exactly what it needs, and only reads.
+
+One source of truth: `src/montui/sources/iam-policy.json` (packaged, enforced at runtime by
+`montui.sources.readonly`); `config/iam-policy.json` and the README's block are copies that must
+be identical. A test exercises every public source function against the local world, records
+each operation montui's clients send, and checks it against the policy in both directions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+
+import montui.sources
+from montui.model.alarm import MetricQuery, MetricRef
+from montui.model.metrics import TimeWindow
+from montui.model.place import Place
+from montui.sources import apigateway, cloudwatch, history, identity, logs, metrics, rds
+from montui.sources.readonly import POLICY_FILE, allowlist
+from montui.sources.session import AwsClients, AwsTarget
+from montui_world.world import World
+from tests.fakes import NOW
+
+ROOT = Path(__file__).resolve().parents[1]
+REGION = "ap-northeast-1"
+PLACE = Place("", REGION)
+GROUP = "/aws/lambda/contact-form"
+
+# IAM access level of each action montui uses, as AWS's Service Authorization Reference lists
+# them ("Actions defined by Amazon CloudWatch / CloudWatch Logs / Amazon RDS / Amazon API
+# Gateway Management / AWS STS"), written down from that reference, not fetched.
+ACCESS_LEVEL = {
+    "cloudwatch:DescribeAlarms": "Read",
+    "cloudwatch:DescribeAlarmHistory": "Read",
+    "cloudwatch:GetMetricData": "Read",
+    "logs:DescribeLogGroups": "List",
+    "logs:DescribeMetricFilters": "List",
+    "logs:DescribeQueryDefinitions": "List",
+    "logs:GetQueryResults": "Read",
+    "logs:StartQuery": "Read",
+    "logs:StopQuery": "Read",
+    "apigateway:GET": "Read",
+    "rds:DescribeDBInstances": "List",
+    "sts:GetCallerIdentity": "Read",
+}
+# The documented exceptions: Read by IAM's level, yet they start and stop work on AWS (a
+# Logs Insights query scans, and is billed, until it ends or is stopped). No other action
+# montui sends may be anything but a Describe/Get/List.
+STARTS_OR_STOPS_WORK = {"logs:StartQuery", "logs:StopQuery"}
+# Actions the policy grants that no test can make montui send. Empty today: keep it explicit.
+UNREACHABLE: set[str] = set()
+# Source functions the recording test does not call itself, and why.
+COMPOSED = {
+    "drilldown.gather_plan": "composes describe_alarms, alarm_history, metric_filters, "
+    "rest_api_ids, instance_clusters and log_groups, each called below",
+}
+
+
+def readme_policy() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### IAM permissions") :]
+    match = re.search(r"```json\n(.*?)```", section, re.S)
+    assert match, "the README's IAM section has no ```json block"
+    return match.group(1)
+
+
+def packaged_policy() -> str:
+    return resources.files("montui.sources").joinpath(POLICY_FILE).read_text(encoding="utf-8")
+
+
+def test_config_copy_is_the_packaged_policy() -> None:
+    """`config/iam-policy.json` is what an admin attaches; it must be what montui enforces
+    (fix: `cp src/montui/sources/iam-policy.json config/iam-policy.json`)."""
+    assert (ROOT / "config" / "iam-policy.json").read_text(encoding="utf-8") == packaged_policy()
+
+
+def test_readme_block_is_the_policy_file() -> None:
+    assert readme_policy() == packaged_policy()
+    json.loads(packaged_policy())
+
+
+def test_readme_table_names_every_action_of_the_policy() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("### IAM permissions") : text.index("```json")]
+    for statement in json.loads(packaged_policy())["Statement"]:
+        actions = statement["Action"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            assert f"`{action}`" in table, action
+
+
+def iam_action(service: str, operation: Any) -> str:
+    """The IAM action an operation needs: `logs:StartQuery`; API Gateway's is its HTTP verb."""
+    if service == "apigateway":
+        return f"apigateway:{operation.http['method']}"
+    return f"{service}:{operation.name}"
+
+
+Record = list[tuple[str, str]]
+
+
+@pytest.fixture
+async def recorded(world: World) -> AsyncIterator[tuple[AwsClients, Record]]:
+    """montui's clients, each recording (service, operation) of every call it is asked to
+    send, ahead of the read-only guard (so a refused call would be recorded too)."""
+    sent: Record = []
+
+    def record(model: Any, **_: Any) -> None:
+        sent.append((model.service_model.service_name, model.name))
+
+    async with AwsClients(AwsTarget(None, (REGION,), world.endpoint)) as clients:
+        for service in ("cloudwatch", "logs", "apigateway", "rds", "sts"):
+            client = await clients.client(service, PLACE)
+            client.meta.events.register_first("before-parameter-build", record)
+        yield clients, sent
+
+
+def public_source_functions() -> set[str]:
+    """`module.function` for every public coroutine or async generator in `montui.sources`
+    (the paging helpers excepted: they are what the others call)."""
+    found: set[str] = set()
+    for info in pkgutil.iter_modules(montui.sources.__path__):
+        if info.name in {"paging", "session"}:
+            continue
+        module = importlib.import_module(f"montui.sources.{info.name}")
+        for name, value in vars(module).items():
+            if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
+                continue
+            if inspect.iscoroutinefunction(value) or inspect.isasyncgenfunction(value):
+                found.add(f"{info.name}.{name}")
+    return found
+
+
+def seed(world: World) -> None:
+    """The test's own calls (boto3, not montui's clients): a log group with events."""
+    client = boto3.client("logs", region_name=REGION, endpoint_url=world.endpoint)
+    client.create_log_group(logGroupName=GROUP)
+    client.create_log_stream(logGroupName=GROUP, logStreamName="s")
+    stamp = int((NOW - timedelta(minutes=5)).timestamp() * 1000)
+    events = [{"timestamp": stamp + n, "message": f"line {n}"} for n in range(5)]
+    client.put_log_events(logGroupName=GROUP, logStreamName="s", logEvents=events)
+
+
+async def exercise(clients: AwsClients) -> set[str]:
+    """Call every public source function once; return the names called."""
+    window = TimeWindow.ending(NOW, timedelta(hours=1))
+    query = MetricQuery("m1", metric=MetricRef("Test/App", "Errors", ()), stat="Sum", period=60)
+    calls: dict[str, Callable[[], Awaitable[Any]]] = {
+        "cloudwatch.describe_alarms": lambda: cloudwatch.describe_alarms(clients, PLACE),
+        "metrics.get_metric_data": lambda: metrics.get_metric_data(clients, PLACE, [query], window),
+        "history.alarm_history": lambda: history.alarm_history(
+            clients, PLACE, "any", start=window.start, end=window.end
+        ),
+        "identity.caller_identity": lambda: identity.caller_identity(clients, PLACE),
+        "rds.instance_clusters": lambda: rds.instance_clusters(clients, PLACE, ["db-1"]),
+        "apigateway.rest_api_ids": lambda: apigateway.rest_api_ids(clients, PLACE),
+        "logs.log_groups": lambda: logs.log_groups(clients, PLACE),
+        "logs.metric_filters": lambda: logs.metric_filters(
+            clients, PLACE, namespace="Test/App", metric_name="Errors"
+        ),
+        "logs.query_definitions": lambda: logs.query_definitions(clients, PLACE),
+        "logs.start_query": lambda: logs.start_query(
+            clients, PLACE, "fields @message", [GROUP], window.start, window.end
+        ),
+        "logs.run_query": lambda: _last(
+            logs.run_query(
+                clients,
+                PLACE,
+                "fields @message",
+                [GROUP],
+                window.start,
+                window.end,
+                first_poll=0.0,
+                max_poll=0.05,
+            )
+        ),
+    }
+    for call in calls.values():
+        await call()
+    query_id = await logs.start_query(
+        clients, PLACE, "fields @message", [GROUP], window.start, window.end
+    )
+    await logs.query_results(clients, PLACE, query_id)
+    await logs.stop_query(clients, PLACE, query_id)
+    return {*calls, "logs.query_results", "logs.stop_query"}
+
+
+async def _last(results: AsyncIterator[Any]) -> Any:
+    snapshots = [snapshot async for snapshot in results]
+    return snapshots[-1]
+
+
+async def test_every_operation_montui_sends_is_granted_and_a_read(
+    world: World, recorded: tuple[AwsClients, Record]
+) -> None:
+    clients, sent = recorded
+    seed(world)
+    called = await exercise(clients)
+    assert called | set(COMPOSED) == public_source_functions(), "a source function is untested"
+
+    models = botocore.session.get_session()
+    sent_actions = {
+        iam_action(service, models.get_service_model(service).operation_model(name))
+        for service, name in set(sent)
+    }
+    allowed = allowlist()
+    for service, name in set(sent):
+        http = models.get_service_model(service).operation_model(name).http
+        assert allowed.permits(service, name, http["method"], http["requestUri"]), name
+    for action in sent_actions:
+        assert ACCESS_LEVEL[action] in {"Read", "List"}, action
+        assert action in STARTS_OR_STOPS_WORK or reads_by_name(action), action
+
+    granted = granted_actions()
+    assert granted - sent_actions == UNREACHABLE, "the policy grants what montui never sends"
+    assert sent_actions - granted == {"sts:GetCallerIdentity"}  # allowed without a policy
+
+
+def reads_by_name(action: str) -> bool:
+    """`rds:DescribeDBInstances`, `logs:GetQueryResults`, `apigateway:GET`: named as a read."""
+    name = action.split(":", 1)[1]
+    return name in {"GET", "HEAD"} or re.match(r"(Describe|Get|List)[A-Z]", name) is not None
+
+
+def granted_actions() -> set[str]:
+    """Every action the packaged policy names, as IAM spells it."""
+    found: set[str] = set()
+    for statement in json.loads(packaged_policy())["Statement"]:
+        actions = statement["Action"]
+        found.update([actions] if isinstance(actions, str) else actions)
+    return found
+
+
+def test_policy_grants_each_operation_of_the_action_montui_sends_and_no_other() -> None:
+    """Over botocore's service models: the allowlist admits, per service, only the
+    operations that montui's actions name (API Gateway: GET on /restapis, GetRestApis)."""
+    models = botocore.session.get_session()
+    allowed = allowlist()
+    admitted: set[str] = set()
+    for service in ("cloudwatch", "logs", "apigateway", "rds", "sts"):
+        model = models.get_service_model(service)
+        for name in model.operation_names:
+            http = model.operation_model(name).http
+            if allowed.permits(service, name, http["method"], http["requestUri"]):
+                admitted.add(f"{service}:{name}")
+    expected = {a for a in ACCESS_LEVEL if not a.startswith("apigateway:")}
+    assert admitted == expected | {"apigateway:GetRestApis"}
