@@ -198,7 +198,7 @@ def test_stale_temp_files_are_cleaned_on_load(tmp_path: Path) -> None:
     os.utime(recent, (now, now))
     fresh(tmp_path)
     assert not stale.exists()
-    assert recent.exists()  # may belong to another montui writing right now
+    assert not recent.exists()  # no process holds it: however young, nobody writes it
 
 
 WRITER = """
@@ -238,3 +238,66 @@ def test_history_survives_a_kill_during_write(tmp_path: Path) -> None:
         assert book.history, f"seed {seed}, kill {attempt}"
         assert all(e.query.startswith("filter n = ") for e in book.history)
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_abandoned_temp_files_are_removed_at_the_next_write_whatever_their_age(
+    tmp_path: Path,
+) -> None:
+    """A killed writer's temp file (no process holds it) goes at the next write, even one
+    written a moment ago; no load needed."""
+    book, _ = fresh(tmp_path)
+    left = [tmp_path / f".history.json.k{i}.tmp" for i in range(20)]
+    for leftover in left:
+        leftover.write_text("{")  # just now: younger than any age threshold
+    book.add_history(entry("q"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.json"]
+
+
+def test_a_temp_file_being_written_by_another_process_is_kept(tmp_path: Path) -> None:
+    """Another montui writing right now holds a lock on its temp file: it is not removed."""
+    import fcntl
+
+    busy = tmp_path / ".history.json.busy.tmp"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(busy)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        book, _ = fresh(tmp_path)
+        book.add_history(entry("q"))
+        assert busy.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    book.add_history(entry("again"))  # its writer died: now it goes
+    assert not busy.exists()
+    assert fcntl  # flock is what tells a live writer's file
+
+
+HOLDER = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(600)
+"""
+
+
+def test_kills_during_writes_leave_no_temp_files_after_the_next_write(tmp_path: Path) -> None:
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    book, _ = fresh(tmp_path)
+    for attempt in range(6):
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline() == "writing\n"
+            time.sleep(rng.uniform(0.0, 0.05))
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        book.add_history(entry(f"after kill {attempt}"))
+        assert not list(tmp_path.glob(".*.tmp")), f"seed {seed}, kill {attempt}"

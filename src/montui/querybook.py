@@ -1,9 +1,10 @@
 """The workbench's query history and saved queries, kept as two JSON files in one directory
 (`montui.config.user_data_dir()` in the app): `history.json` and `saved.json`.
 
-Each file is replaced atomically on every change (temp file in the same directory, fsync,
-`os.replace`, fsync of the directory), so a crash or a kill mid-write leaves either the old
-file or the new one, never half of one. A file that cannot be read or decoded is renamed
+Each file is replaced atomically on every change (`montui.atomic_file`: temp file in the same
+directory, fsync, `os.replace`, fsync of the directory), so a crash or a kill mid-write leaves
+either the old file or the new one, never half of one; the temp file such a kill leaves is
+removed at the next write or load. A file that cannot be read or decoded is renamed
 aside (`history.json.corrupt-20261121T033000Z`) with a warning, and the book starts empty:
 bad content never stops the app. Two montui processes writing at once do not corrupt the
 files, but the last writer's list wins.
@@ -13,23 +14,20 @@ Like config.py it imports only the stdlib and msgspec: no textual, no AWS librar
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import msgspec
+
+from montui.atomic_file import reason, remove_leftover_temp_files, set_aside, write_atomic
 
 __all__ = ["HistoryEntry", "QueryBook", "QueryBookError", "SavedQuery"]
 
 FORMAT_VERSION = 1
 HISTORY_FILE = "history.json"
 SAVED_FILE = "saved.json"
-_STALE_TEMP_SECONDS = 60.0
 
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
@@ -189,31 +187,18 @@ class QueryBook:
             return None
 
     def _set_aside(self, path: Path, problem: str) -> str:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-            n += 1
-        try:
-            os.replace(path, aside)
-        except OSError as exc:
-            return f"{path} {problem}; it could not be moved aside ({_reason(exc)}), starting empty"
-        return f"{path} {problem}; moved it to {aside} and started empty"
+        return set_aside(path, problem)
 
     def _write(self, path: Path, data: bytes) -> None:
         try:
-            _write_atomic(path, data)
+            write_atomic(path, data)
         except OSError as exc:
             raise QueryBookError(f"could not write {path}: {_reason(exc)}") from exc
 
     def _remove_stale_temp_files(self) -> None:
-        """Temp files left by a process killed mid-write (old enough not to be in use)."""
-        with contextlib.suppress(OSError):
-            for leftover in self.directory.glob(".*.json.*.tmp"):
-                with contextlib.suppress(OSError):
-                    if time.time() - leftover.stat().st_mtime > _STALE_TEMP_SECONDS:
-                        leftover.unlink()
+        """Temp files left by a process killed mid-write (each write removes its file's too)."""
+        for path in (self.history_path, self.saved_path):
+            remove_leftover_temp_files(path)
 
 
 def _entries(document: _HistoryDocument) -> list[HistoryEntry]:
@@ -229,37 +214,4 @@ def _record(e: HistoryEntry) -> _HistoryRecord:
     return _HistoryRecord(e.query, list(e.groups), e.region, e.start, e.end, e.ran_at, e.relative)
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a mix,
-    even across a crash: write a temp file beside it, fsync, rename over, fsync the directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable; some platforms (Windows) cannot open a directory: skip there."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+_reason = reason

@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import datetime
 
 from montui.feeds.insights import LogsInsights
+from montui.feeds.leftover_queries import LeftoverSweep
 from montui.model.alarm import Alarm
 from montui.model.drilldown import DrilldownPlan, DrilldownRule
 from montui.model.evaluation import Episode
@@ -79,6 +80,9 @@ class FakeInsights:
         if isinstance(self.definitions, Exception):
             raise self.definitions
         return tuple(self.definitions)
+
+    async def stop_leftovers(self) -> LeftoverSweep:
+        return LeftoverSweep()
 
 
 _check: LogsInsights = FakeInsights()

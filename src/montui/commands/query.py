@@ -4,7 +4,10 @@ Rows go to stdout: `jsonl` streams rows as GetQueryResults returns them (queries
 carry `@ptr`, i.e. without `stats`; a row streamed early may fall out of a final
 `sort … | limit N`), `table`, `json` and `csv` print once the query is complete. Progress and
 statistics go to stderr, only when stderr is a terminal. Ctrl+C stops the query on AWS
-(StopQuery) before exiting with 130.
+(StopQuery) before exiting with 130; SIGTERM and SIGHUP too (exit 143 and 129), within
+`exit_signals.SHUTDOWN_SECONDS`. While the query runs its id is kept in montui's data directory
+(`montui.running_queries`); a query that a killed `montui query` or montui left running is
+stopped first, with a line on stderr.
 
 Exit status: 0 success; 1 the query failed (malformed, unknown log group, AWS error, or it
 ended Failed/Cancelled/Timeout); 2 bad arguments or credential/profile/region problems.
@@ -19,10 +22,13 @@ from collections.abc import Sequence
 from contextlib import aclosing
 from typing import TYPE_CHECKING, TextIO
 
+from montui import exit_signals
+from montui.config import user_data_dir
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
 from montui.model.place import Place
 from montui.model.result_format import result_text, visible
+from montui.running_queries import RunningQueries
 
 if TYPE_CHECKING:
     from montui.sources.session import AwsTarget
@@ -89,25 +95,79 @@ class _Printer:
         write_result(result, self.output, self.out)
 
 
-async def _run(target: AwsTarget, run: QueryRun, printer: _Printer) -> QueryResult | None:
+class Terminated(Exception):
+    """SIGTERM or SIGHUP arrived; the query was stopped on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(exit_signals.signal_name(signum))
+        self.signum = signum
+
+
+async def _run(
+    target: AwsTarget, run: QueryRun, printer: _Printer, ledger: RunningQueries
+) -> QueryResult | None:
+    """The query, stopped on AWS if SIGTERM/SIGHUP cancels it (then `Terminated`)."""
+    task = asyncio.current_task()
+    assert task is not None
+    received: list[int] = []
+
+    def on_signal(signum: int) -> None:
+        if not received:
+            exit_signals.exit_anyway_after(exit_signals.SHUTDOWN_SECONDS, 128 + signum)
+            task.cancel()
+        received.append(signum)
+
+    remove = exit_signals.install(asyncio.get_running_loop(), on_signal)
+    try:
+        return await _query(target, run, printer, ledger)
+    except asyncio.CancelledError:
+        if received:
+            raise Terminated(received[0]) from None
+        raise
+    finally:
+        remove()
+
+
+async def _query(
+    target: AwsTarget, run: QueryRun, printer: _Printer, ledger: RunningQueries
+) -> QueryResult | None:
+    from montui.feeds.leftover_queries import stop_leftover_queries
     from montui.sources.logs import run_query
     from montui.sources.session import AwsClients
 
+    place = Place("", target.regions[0])
+
+    def remember(query_id: str) -> None:
+        try:
+            ledger.add(query_id, place.region, "", target.endpoint_url, target.profile)
+        except OSError as exc:
+            printer.err.write(f"montui: could not record the running query: {exc}\n")
+
     last: QueryResult | None = None
     async with AwsClients(target) as clients:
+        sweep = await stop_leftover_queries(ledger, clients)
+        for warning in sweep.warnings:
+            printer.err.write(f"montui: {warning}\n")
+        if sweep.stopped:
+            printer.err.write(f"montui: {sweep.summary()}\n")
         snapshots = run_query(
             clients,
-            Place("", target.regions[0]),
+            place,
             run.query,
             run.groups,
             run.start,
             run.end,
             limit=run.limit,
+            on_start=remember,
         )
-        async with aclosing(snapshots) as results:
-            async for snapshot in results:
-                printer.snapshot(snapshot)
-                last = snapshot
+        try:
+            async with aclosing(snapshots) as results:
+                async for snapshot in results:
+                    printer.snapshot(snapshot)
+                    last = snapshot
+        finally:
+            for query in ledger.queries:  # finished or stopped by run_query's end
+                ledger.remove(query.query_id)
     return last
 
 
@@ -118,19 +178,25 @@ def run_query_command(
     output: str,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    ledger: RunningQueries | None = None,
 ) -> int:
-    """Run the query, print its rows, return the exit status."""
+    """Run the query, print its rows, return the exit status. `ledger`: where the running
+    query is kept (default: montui's data directory)."""
     from montui.sources.errors import MalformedQuery, SourceError
 
     out = out or sys.stdout
     err = err or sys.stderr
     printer = _Printer(output, out, err)
+    ledger = ledger or RunningQueries(user_data_dir())
     try:
         with resolved_target(request) as target:
-            result = asyncio.run(_run(target, run, printer))
+            result = asyncio.run(_run(target, run, printer, ledger))
     except KeyboardInterrupt:
         err.write("\nmontui: interrupted; the query was stopped\n")
         return EXIT_INTERRUPTED
+    except Terminated as exc:
+        err.write(f"\nmontui: {exc}; the query was stopped\n")
+        return 128 + exc.signum
     except MalformedQuery as exc:
         _report(exc, err)
         if exc.start is not None:

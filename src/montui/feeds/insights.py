@@ -2,24 +2,29 @@
 
 `AwsLogsInsights` remembers every query id it started until the query has finished, so that
 `stop_queries` (and the session's close) leave no query running on AWS, even one whose
-results generator was abandoned.
+results generator was abandoned. While a query runs it is also kept on disk
+(`montui.running_queries`), so that the next montui stops what a SIGKILL left running
+(`stop_leftovers`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
 from datetime import datetime
 from typing import Protocol
 
+from montui.feeds.leftover_queries import LeftoverSweep, stop_leftover_queries
 from montui.feeds.session import AwsSession
 from montui.model.alarm import Alarm
 from montui.model.drilldown import DrilldownPlan, DrilldownRule
 from montui.model.evaluation import Episode
 from montui.model.logs import QueryDefinition, QueryResult, QueryRun
 from montui.model.place import Place
+from montui.running_queries import RunningQueries
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +64,39 @@ class LogsInsights(Protocol):
         """The account's saved queries (DescribeQueryDefinitions), read-only."""
         ...
 
+    async def stop_leftovers(self) -> LeftoverSweep:
+        """Once connected: StopQuery for the queries an earlier, killed montui left running."""
+        ...
+
 
 class AwsLogsInsights:
     """Logs Insights (sources.logs, sources.drilldown) through the session's clients; its
     running queries are stopped when the session closes."""
 
-    def __init__(self, session: AwsSession) -> None:
+    def __init__(self, session: AwsSession, ledger: RunningQueries | None = None) -> None:
+        """`ledger`: where running queries are kept on disk (None: nowhere)."""
         self.session = session
+        self.ledger = ledger
         self._running: dict[str, Place] = {}
         """Queries started by `run_query` and not finished: id → where."""
         session.on_close(self.stop_queries)
+
+    def _keep(self, query_id: str, place: Place) -> None:
+        self._running[query_id] = place
+        if self.ledger is not None:
+            target = self.session.target
+            try:
+                self.ledger.add(
+                    query_id, place.region, place.account, target.endpoint_url, target.profile
+                )
+            except OSError as exc:
+                log.warning("could not record running query %s: %s", query_id, exc)
+
+    def _forget(self, query_id: str) -> None:
+        self._running.pop(query_id, None)
+        if self.ledger is not None:
+            with contextlib.suppress(OSError):
+                self.ledger.remove(query_id)
 
     async def drilldown_plan(
         self,
@@ -105,7 +133,7 @@ class AwsLogsInsights:
 
         def remember(query_id: str) -> None:
             started.append(query_id)
-            self._running[query_id] = place
+            self._keep(query_id, place)
 
         results = run_query(
             self.session.clients,
@@ -123,7 +151,7 @@ class AwsLogsInsights:
                     yield snapshot
         finally:
             for query_id in started:
-                self._running.pop(query_id, None)
+                self._forget(query_id)
 
     async def stop_queries(self) -> int:
         """StopQuery for every query `run_query` started that has not finished,
@@ -142,9 +170,20 @@ class AwsLogsInsights:
         for query_id, outcome in zip(running, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 log.warning("could not stop query %s: %s", query_id, outcome)
-            elif outcome:
+                continue  # stays on disk: the next montui tries again
+            self._forget(query_id)
+            if outcome:
                 stopped += 1
         return stopped
+
+    async def stop_leftovers(self) -> LeftoverSweep:
+        """Once the session is connected: the queries killed montuis left running, stopped
+        (feeds.leftover_queries)."""
+        if self.ledger is None:
+            return LeftoverSweep()
+        await self.session.wait_connected()
+        account = (await self.session.identity()).account
+        return await stop_leftover_queries(self.ledger, self.session.clients, account=account)
 
     async def query_definitions(self, region: str) -> tuple[QueryDefinition, ...]:
         """DescribeQueryDefinitions (sources.logs), read-only."""

@@ -71,6 +71,7 @@ class AwsSession:
         self._account: str | None = None
         self._identity: asyncio.Task[Identity] | None = None
         self._on_close: list[Callable[[], Awaitable[object]]] = []
+        self._connected = asyncio.Event()
 
     async def connect(self) -> Connection:
         world_info = self._shared_world
@@ -83,12 +84,17 @@ class AwsSession:
 
         self._target = target
         self._clients = AwsClients(target)
+        self._connected.set()
         return Connection(
             profile=target.profile,
             regions=target.regions,
             endpoint=target.endpoint_url,
             demo=self.request.demo or world_info is not None,
         )
+
+    async def wait_connected(self) -> None:
+        """Until `connect()` has succeeded."""
+        await self._connected.wait()
 
     @property
     def clients(self) -> AwsClients:

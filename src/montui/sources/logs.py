@@ -195,15 +195,17 @@ def result_from_answer(query_id: str, answer: Mapping[str, Any]) -> QueryResult:
 
 
 async def stop_query(clients: AwsClients, place: Place, query_id: str) -> bool:
-    """Stop a query; True if it was stopped, False if it was no longer running."""
+    """Stop a query; True if it was stopped, False if it was no longer running (or AWS does
+    not know it: a query of a world or account that is gone)."""
     with _logs_errors(clients, place.region, "logs:StopQuery"):
         logs = await clients.client("logs", place)
         try:
             answer = await logs.stop_query(queryId=query_id)
         except Exception as exc:
             response: Mapping[str, Any] = getattr(exc, "response", None) or {}
-            if response.get("Error", {}).get("Code") == "InvalidParameterException":
-                return False  # "the specified query is not running"
+            code = response.get("Error", {}).get("Code")
+            if code in ("InvalidParameterException", "ResourceNotFoundException"):
+                return False  # "the specified query is not running", or unknown here
             raise
     return bool(answer.get("success", False))
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from montui import exit_signals
 from montui.config import Settings, user_data_dir
 from montui.feeds.alarms import AwsAlarms
 from montui.feeds.history import AwsAlarmHistory
@@ -21,20 +25,29 @@ from montui.feeds.metric_data import AwsMetricData
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
 from montui.querybook import QueryBook
+from montui.running_queries import RunningQueries
 from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.help import HelpScreen
 
+log = logging.getLogger(__name__)
+
+CLOSE_SECONDS = exit_signals.SHUTDOWN_SECONDS - 1
+"""At most this long for the session's close (StopQuery, clients, world) on the way out."""
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def aws_feeds(request: AwsRequest, *, world: WorldEndpoint | None = None) -> BoardFeeds:
+def aws_feeds(
+    request: AwsRequest, *, world: WorldEndpoint | None = None, data_dir: Path | None = None
+) -> BoardFeeds:
     """The AWS feeds over one session (the composition root: a new feed is wired here).
-    `world`: an already running local AWS world to use instead of starting one."""
+    `world`: an already running local AWS world to use instead of starting one; `data_dir`:
+    where running queries are kept for the next start (default: montui's data directory)."""
     session = AwsSession(request, world=world)
     return BoardFeeds(
         session=session,
@@ -42,12 +55,13 @@ def aws_feeds(request: AwsRequest, *, world: WorldEndpoint | None = None) -> Boa
         identity=AwsCallerIdentity(session),
         metrics=AwsMetricData(session),
         history=AwsAlarmHistory(session),
-        insights=AwsLogsInsights(session),
+        insights=AwsLogsInsights(session, RunningQueries(data_dir or user_data_dir())),
     )
 
 
 class MontuiApp(App[None]):
-    """montui's interactive console. The session closes (queries, clients, world) on exit."""
+    """montui's interactive console. The session closes (queries, clients, world) on exit,
+    whether by `q`, ctrl+c, SIGTERM or SIGHUP (`montui.exit_signals`)."""
 
     TITLE = "montui"
     ENABLE_COMMAND_PALETTE = False
@@ -74,6 +88,8 @@ class MontuiApp(App[None]):
         self.clock = clock
         self.query_book = QueryBook(data_dir or user_data_dir())
         """Query history and saved queries (the workbench), loaded after the first frame."""
+        self._remove_signal_handlers: Callable[[], None] = lambda: None
+        self._exit_deadline: threading.Timer | None = None
 
     def on_mount(self) -> None:
         if self.settings.keymap:
@@ -89,6 +105,27 @@ class MontuiApp(App[None]):
         )
 
         self.run_worker(self._load_book(), group="query-book", exit_on_error=False)
+        self.run_worker(self._stop_leftovers(), group="leftover-queries", exit_on_error=False)
+        self._remove_signal_handlers = exit_signals.install(
+            asyncio.get_running_loop(), self._exit_on_signal
+        )
+
+    def _exit_on_signal(self, signum: int) -> None:
+        """SIGTERM, SIGHUP: the exit `q` takes, bounded in time."""
+        status = 128 + signum
+        if self._exit_deadline is None:
+            self._exit_deadline = exit_signals.exit_anyway_after(
+                exit_signals.SHUTDOWN_SECONDS, status, terminal_fd=_terminal_fd()
+            )
+        self.exit(return_code=status)
+
+    async def _stop_leftovers(self) -> None:
+        """Stop the queries a killed montui left running (`montui.running_queries`)."""
+        sweep = await self.feeds.insights.stop_leftovers()
+        for warning in sweep.warnings:
+            self.notify(warning, title="Running queries", severity="warning", timeout=15)
+        if sweep.stopped:
+            self.notify(sweep.summary(), title="Logs Insights", timeout=15)
 
     async def _load_book(self) -> None:
         warnings = await asyncio.to_thread(self.query_book.load)
@@ -124,4 +161,16 @@ class MontuiApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     async def on_unmount(self) -> None:
-        await self.feeds.session.close()
+        self._remove_signal_handlers()
+        try:
+            await asyncio.wait_for(self.feeds.session.close(), CLOSE_SECONDS)
+        except TimeoutError:
+            log.warning("the session did not close within %s s; exiting anyway", CLOSE_SECONDS)
+
+
+def _terminal_fd() -> int | None:
+    """Where Textual draws (stderr), for the reset sequences of a forced exit."""
+    try:
+        return sys.__stderr__.fileno() if sys.__stderr__ is not None else None
+    except (OSError, ValueError):
+        return None
