@@ -70,7 +70,7 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
             bench: Any = None
             while time.perf_counter() - start < 30:
                 await pilot.pause(0.005)
-                if isinstance(app.screen, QueryWorkbench) and app.screen.plan is not None:
+                if isinstance(app.screen, QueryWorkbench) and app.screen.state.plan is not None:
                     bench = app.screen
                     break
             if bench is None:
@@ -84,7 +84,7 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
                 if results.row_count and not seen_row:
                     seen_row = True
                     out["first_row"].append(time.perf_counter() - start)
-                if bench.result is not None and bench.result.status.finished:
+                if bench.state.result is not None and bench.state.result.status.finished:
                     out["complete"].append(time.perf_counter() - start)
                     break
             await pilot.pause(0.5)  # the histogram query finishes too

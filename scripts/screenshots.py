@@ -183,7 +183,7 @@ async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
             screen: Any = app.screen
             return (
                 isinstance(screen, BoardScreen)
-                and bool(screen.identity)
+                and bool(screen.poll.identity)
                 and all(s.fetched_at for s in screen.statuses.values())
             )
 
