@@ -21,7 +21,6 @@ from montui.model.board import (
     RegionStatus,
     board_order,
     filter_alarms,
-    retry_delay,
     state_counts,
 )
 from montui.model.duration import format_age, format_period, parse_duration
@@ -112,12 +111,6 @@ def test_region_status_keeps_last_good_alarms_on_failure() -> None:
     assert failed.age(NOW + timedelta(seconds=90)) == 90
     recovered = failed.succeeded((), NOW)
     assert recovered.error is None and recovered.failures == 0
-
-
-def test_retry_delay_backs_off_and_is_capped() -> None:
-    assert retry_delay(60, 0) == 60
-    assert [retry_delay(60, n) for n in range(1, 7)] == [5, 10, 20, 40, 80, 120]
-    assert retry_delay(300, 20) == 300
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ async def test_failing_region_keeps_its_rows_and_shows_the_error() -> None:
         assert "us-east-1" in banner and "cannot reach" in banner
         assert "contact-form-down" in names(app)  # last good data kept
         assert screen.statuses["ap-northeast-1"].error is None
-        # Recovery: the failing region retries by itself (backoff from 5 s); force it now.
+        # Recovery: the failing region retries by itself each refresh; force it now.
         del feed.fail["us-east-1"]
         await pilot.press("r")
         for _ in range(20):

@@ -15,6 +15,7 @@ from tests.fakes.history import FakeHistory
 from tests.fakes.identity import FakeIdentity
 from tests.fakes.insights import FakeInsights
 from tests.fakes.metric_data import FakeMetricData
+from tests.fakes.pause import HandClock
 from tests.fakes.session import FakeSession
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "FakeInsights",
     "FakeMetricData",
     "FakeSession",
+    "HandClock",
     "fake_feeds",
     "frozen_clock",
     "make_alarm",

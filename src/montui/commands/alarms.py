@@ -149,6 +149,6 @@ def run_alarms(
 
 def _report(exc: Exception) -> None:
     print(f"montui: {exc}", file=sys.stderr)
-    hint = getattr(exc, "hint", "")
+    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))  # a command does not retry
     if hint:
         print(f"  {hint}", file=sys.stderr)

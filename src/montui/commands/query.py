@@ -219,7 +219,7 @@ def run_query_command(
 
 def _report(exc: Exception, err: TextIO) -> None:
     err.write(f"montui: {exc}\n")
-    hint = getattr(exc, "hint", "")
+    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))  # a command does not retry
     if hint:
         err.write(f"  {hint}\n")
 

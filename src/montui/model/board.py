@@ -80,11 +80,3 @@ class RegionStatus:
         if self.fetched_at is None:
             return None
         return (now - self.fetched_at).total_seconds()
-
-
-def retry_delay(refresh: float, failures: int) -> float:
-    """Seconds before the next poll: the refresh interval when healthy; after failures an
-    exponential backoff from 5 s, capped at the larger of the refresh interval and 2 minutes."""
-    if failures <= 0:
-        return refresh
-    return float(min(5 * 2 ** (failures - 1), max(refresh, 120)))

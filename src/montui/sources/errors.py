@@ -1,7 +1,8 @@
 """The one error family sources raise, and the mapping from botocore's exceptions onto it.
 
 Every public coroutine in `montui.sources` raises only `SourceError` subclasses: the UI shows
-`message` and `hint`, backs off on `retryable` errors, and exits with status 2 on a `fatal` one
+`message` and `hint` (a command, which does not retry, `cli_hint`), polls again after
+`retryable` errors, and exits with status 2 on a `fatal` one
 that happens before any data arrived (credential and profile problems no retry will fix).
 
 botocore is imported lazily, inside `map_error`, so importing this module stays cheap.
@@ -20,7 +21,9 @@ from urllib.parse import urlsplit
 class SourceError(Exception):
     """Something went wrong talking to AWS, in words an engineer can act on.
 
-    `message` says what happened (short), `hint` what to do about it (may be empty),
+    `message` says what happened (short), `hint` what to do about it (may be empty), in the
+    words of the console, whose panes retry; `cli_hint` what to do when nothing retries (a
+    command such as `montui alarms`, which runs once and exits; `hint` unless given),
     `detail` the service's own words when it gave any. `fatal` errors are credential and
     profile problems no retry will fix; `retryable` ones may pass on the next poll.
     """
@@ -37,10 +40,12 @@ class SourceError(Exception):
         region: str | None = None,
         fatal: bool | None = None,
         detail: str = "",
+        cli_hint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.cli_hint = hint if cli_hint is None else cli_hint
         self.service = service
         self.region = region
         self.fatal = type(self).default_fatal if fatal is None else fatal
@@ -203,6 +208,10 @@ _KNOWN_CODES = _ACCESS_DENIED | _THROTTLED | _EXPIRED | _INVALID | _NOT_ENABLED 
 
 _GENERIC_REFRESH = "refresh your credentials (aws configure / aws sso login)"
 
+TRY_AGAIN = "try again in a minute"
+"""The hint of a passing fault to a command, which does not retry (the console does)."""
+TRY_AGAIN_THROTTLED = "AWS is limiting the request rate: try again in a minute"
+
 
 def map_error(
     exc: BaseException,
@@ -317,6 +326,7 @@ def _from_client_error(
         return Throttled(
             f"throttled by AWS ({code or status})",
             "montui backs off and retries; lower the refresh rate if this persists",
+            cli_hint=TRY_AGAIN_THROTTLED,
             retry_after=_retry_after(metadata.get("HTTPHeaders", {})),
             detail=aws_message,
             **where,
@@ -342,7 +352,11 @@ def _from_client_error(
     if code in _BAD_REQUEST:
         return BadRequest(f"{code}: {aws_message}", detail=aws_message, **where)
     return ServiceError(
-        f"{code or status or 'error'}: {aws_message}", "montui retries", detail=aws_message, **where
+        f"{code or status or 'error'}: {aws_message}",
+        "montui retries",
+        cli_hint=TRY_AGAIN,
+        detail=aws_message,
+        **where,
     )
 
 

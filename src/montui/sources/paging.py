@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from montui.model.place import Place
-from montui.sources.errors import ServiceError
+from montui.sources.errors import TRY_AGAIN, ServiceError
 from montui.sources.session import AwsClients
 
 MAX_PAGES = 2000
@@ -40,6 +40,7 @@ async def every_page(
             raise ServiceError(
                 f"{action} returned the same {token_key} twice",
                 "montui retries",
+                cli_hint=TRY_AGAIN,
                 service=service,
                 region=region,
             )
@@ -48,6 +49,7 @@ async def every_page(
     raise ServiceError(
         f"{action} did not finish after {MAX_PAGES} pages",
         "montui retries",
+        cli_hint=TRY_AGAIN,
         service=service,
         region=region,
     )

@@ -30,6 +30,7 @@ from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.board_feeds import BoardFeeds
+from montui.ui.screens.board_poll import Pause, wait_or_wake
 from montui.ui.screens.help import HelpScreen
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,11 @@ class MontuiApp(App[None]):
         clock: Callable[[], datetime] = utc_now,
         data_dir: Path | None = None,
         terminal_clipboard: Clipboard | None = None,
+        pause: Pause = wait_or_wake,
     ) -> None:
+        """`clock` dates the data; `pause` is how the board's polls wait (tests move both)."""
         super().__init__()
+        self.pause = pause
         self.feeds = feeds
         self.terminal_clipboard = terminal_clipboard or Clipboard()
         """Copies (OSC 52) for every screen; inside tmux it asks tmux once what gets through."""
@@ -101,6 +105,7 @@ class MontuiApp(App[None]):
                 stale_after=self.settings.stale_after,
                 rules=self.settings.alarm_rules,
                 clock=self.clock,
+                pause=self.pause,
             )
         )
 

@@ -25,7 +25,7 @@ from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
-from montui.ui.screens.board_poll import BoardPoll
+from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
@@ -92,7 +92,9 @@ class BoardScreen(Screen[None]):
         stale_after: float,
         rules: tuple[MetaRule, ...] = (),
         clock: Callable[[], datetime],
+        pause: Pause = wait_or_wake,
     ) -> None:
+        """`pause`: how the poll loops wait between polls (tests pass a hand-moved one)."""
         super().__init__()
         self.feeds = feeds
         self.stale_after = stale_after
@@ -100,7 +102,7 @@ class BoardScreen(Screen[None]):
         self.clock = clock
         self.poll = BoardPoll(
             feeds, refresh_every=refresh_every, clock=clock,
-            changed=self.refresh_view, polled=self._polled, fatal=self._fatal,
+            changed=self.refresh_view, polled=self._polled, fatal=self._fatal, pause=pause,
         )  # fmt: skip
         self.filter_text = ""
         self.only: AlarmState | None = None

@@ -2,7 +2,9 @@
 
 `BoardPoll` resolves the connection (profile and regions), then the board runs `poll_region`
 for every region in a worker. A loop awaits its fetch before it sleeps, so polls of a region
-never overlap, and a failing region backs off and retries without touching the others. The
+never overlap, and a failing region retries without touching the others: at the refresh
+interval, so it is live again within one refresh of the fault clearing; only throttling backs
+off, up to 2 minutes (`model.poll_schedule`). `wake_all` (`r`) cuts every wait short. The
 loops write `statuses` and `hints` and say so through callbacks: `changed` (render again),
 `polled` (a region's good poll and its alarms) and `fatal` (montui cannot start: the message
 to exit with).
@@ -12,17 +14,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from montui.feeds.session import Connection
 from montui.launch import DemoWorldError
 from montui.model.account import Identity
 from montui.model.alarm import Alarm
-from montui.model.board import RegionStatus, retry_delay
+from montui.model.board import RegionStatus
+from montui.model.poll_schedule import PollOutcome, next_poll_delay
 from montui.model.recovery import AlarmKey, recently_recovered
-from montui.sources.errors import SourceError
+from montui.sources.errors import SourceError, Throttled
 from montui.ui.screens.board_feeds import BoardFeeds
+
+Pause = Callable[[asyncio.Event, float], Awaitable[None]]
+"""Wait `seconds`, or less when the event is set: how a poll loop waits for its next poll."""
+
+
+async def wait_or_wake(wake: asyncio.Event, seconds: float) -> None:
+    """The real `Pause`: the event loop's clock (tests pass one they move by hand)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(wake.wait(), seconds)
 
 
 class BoardPoll:
@@ -37,8 +49,10 @@ class BoardPoll:
         changed: Callable[[], None],
         polled: Callable[[str, tuple[Alarm, ...]], None],
         fatal: Callable[[str], None],
+        pause: Pause = wait_or_wake,
     ) -> None:
         self.feeds = feeds
+        self.pause = pause
         self.refresh_every = refresh_every
         self.clock = clock
         self._changed = changed
@@ -49,6 +63,7 @@ class BoardPoll:
         self.statuses: dict[str, RegionStatus] = {}
         self.hints: dict[str, str] = {}
         self._wake: dict[str, asyncio.Event] = {}
+        self._delay: dict[str, float] = {}
         self._first_poll_done = asyncio.Event()
 
     async def connect(self) -> tuple[str, ...] | None:
@@ -78,13 +93,12 @@ class BoardPoll:
             else:
                 self.statuses[region] = self.statuses[region].succeeded(alarms, self.clock())
                 self.hints.pop(region, None)
+                self._delay[region] = self.refresh_every
                 self._polled(region, alarms)
             self._changed()
             self._first_poll_done.set()
             wake.clear()
-            delay = retry_delay(self.refresh_every, self.statuses[region].failures)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), delay)
+            await self.pause(wake, self._delay.get(region, self.refresh_every))
 
     def _region_failed(self, region: str, exc: SourceError) -> None:
         status = self.statuses[region]
@@ -92,18 +106,24 @@ class BoardPoll:
         if exc.fatal and never_worked:
             self._fatal(fatal_message(exc))
             return
-        self.statuses[region] = status.failed(exc.message)
+        self.statuses[region] = failed = status.failed(exc.message)
         self.hints[region] = exc.hint
+        self._delay[region] = retry_delay(self.refresh_every, exc, failed.failures)
 
     async def load_identity(self) -> None:
-        """The account for the header; retried quietly, never fatal on its own. Asked after
-        the first poll, so the alarms are not kept waiting by a second client's set-up."""
+        """The account for the header; retried quietly on the polls' schedule until it comes
+        (so it too is back within a refresh of an outage ending), never fatal on its own.
+        Asked after the first poll, so the alarms are not kept waiting by a second client's
+        set-up."""
         await self._first_poll_done.wait()
-        for attempt in range(6):
+        wake = asyncio.Event()  # never set: nothing asks for the account sooner
+        failures = 0
+        while True:
             try:
                 self.identity = await self.feeds.identity.identity()
-            except Exception:
-                await asyncio.sleep(retry_delay(self.refresh_every, attempt + 1))
+            except Exception as exc:
+                failures += 1
+                await self.pause(wake, retry_delay(self.refresh_every, exc, failures))
             else:
                 self._changed()
                 return
@@ -128,6 +148,14 @@ class BoardPoll:
         """The board's current alarm by (region, name): the detail's composite children."""
         status = self.statuses.get(region)
         return next((a for a in status.alarms if a.name == name), None) if status else None
+
+
+def retry_delay(refresh: float, exc: Exception, failures: int) -> float:
+    """Seconds before polling again after `exc`, the `failures`-th failure in a row: the
+    refresh interval, or a throttled backoff (`model.poll_schedule.next_poll_delay`)."""
+    if isinstance(exc, Throttled):
+        return next_poll_delay(refresh, PollOutcome.THROTTLED, failures, exc.retry_after)
+    return next_poll_delay(refresh, PollOutcome.FAILED, failures)
 
 
 def fatal_message(exc: Exception) -> str:

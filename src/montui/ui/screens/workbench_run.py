@@ -66,9 +66,11 @@ class QueryRunner:
 
     async def stop_all(self) -> None:
         """Cancel this screen's query workers (each stops its query) and stop anything the
-        feed still counts as running."""
+        feed still counts as running. Only the run shown when asked is marked stopped: one
+        started (ctrl+r) while StopQuery was on its way keeps running."""
         screen = self.screen
         was_running = screen.state.running
+        run = screen.state.last_run
         for worker in screen.workers:
             if worker.group in (QUERY, HISTOGRAM) and not worker.is_finished:
                 worker.cancel()  # each worker's generator stops its own query on the way out
@@ -76,8 +78,8 @@ class QueryRunner:
             await self.insights.stop_queries()
         except SourceError as exc:
             screen.notify(f"Could not stop a query: {exc.message}", severity="error")
-        if was_running:
-            screen.state = screen.state.halted()
+        if was_running and run is not None:
+            self._change(run, RunState.halted)
 
     def _busy(self, group: str) -> bool:
         return any(w.group == group and not w.is_finished for w in self.screen.workers)
