@@ -61,10 +61,11 @@ async def logs_plan(pilot: Any, app: Any) -> None:
     from montui.model.alarm import AlarmState
 
     def planned() -> bool:
-        return getattr(_workbench(app), "plan", None) is not None
+        screen = _workbench(app)
+        return screen is not None and screen.state.plan is not None
 
     await wait_until(pilot, "the drill-down plan", planned)
-    alarm = _workbench(app).alarm
+    alarm = _workbench(app).state.alarm
     if alarm is None or alarm.name != INCIDENT or alarm.state is not AlarmState.ALARM:
         raise SystemExit(f"the drill-down is not of {INCIDENT} in ALARM (it recovered?): run again")
     await pilot.pause(0.3)
@@ -77,10 +78,10 @@ async def logs_results(pilot: Any, app: Any) -> None:
 
     def complete() -> bool:
         screen = _workbench(app)
-        result = getattr(screen, "result", None)
-        if screen is None or result is None or not result.status.finished or screen.running:
+        result = screen.state.result if screen is not None else None
+        if screen is None or result is None or not result.status.finished:
             return False
-        return not any(w.group == "histogram" and not w.is_finished for w in screen.workers)
+        return not screen.runner.busy
 
     await wait_until(pilot, "the query's results and its histogram", complete)
     await pilot.pause(1.0)
