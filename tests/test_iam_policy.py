@@ -27,7 +27,16 @@ import montui.sources
 from montui.model.alarm import MetricQuery, MetricRef
 from montui.model.metrics import TimeWindow
 from montui.model.place import Place
-from montui.sources import apigateway, cloudwatch, history, identity, logs, metrics, rds
+from montui.sources import (
+    apigateway,
+    cloudwatch,
+    history,
+    identity,
+    logs,
+    logs_running,
+    metrics,
+    rds,
+)
 from montui.sources.readonly import POLICY_FILE, allowlist
 from montui.sources.session import AwsClients, AwsTarget
 from montui_world.world import World
@@ -48,6 +57,7 @@ ACCESS_LEVEL = {
     "logs:DescribeLogGroups": "List",
     "logs:DescribeMetricFilters": "List",
     "logs:DescribeQueryDefinitions": "List",
+    "logs:DescribeQueries": "List",
     "logs:GetQueryResults": "Read",
     "logs:StartQuery": "Read",
     "logs:StopQuery": "Read",
@@ -65,6 +75,8 @@ UNREACHABLE: set[str] = set()
 COMPOSED = {
     "drilldown.gather_plan": "composes describe_alarms, alarm_history, metric_filters, "
     "rest_api_ids, instance_clusters and log_groups, each called below",
+    "logs_running.stop_lost_start": "composes running_queries and stop_query, each called "
+    "below (start_query calls it when StartQuery's answer is lost)",
 }
 
 
@@ -121,8 +133,9 @@ async def recorded(world: World) -> AsyncIterator[tuple[AwsClients, Record]]:
 
     async with AwsClients(AwsTarget(None, (REGION,), world.endpoint)) as clients:
         for service in ("cloudwatch", "logs", "apigateway", "rds", "sts"):
-            client = await clients.client(service, PLACE)
-            client.meta.events.register_first("before-parameter-build", record)
+            for once in (False, True):  # the usual client and the one without retry
+                client = await clients.client(service, PLACE, once=once)
+                client.meta.events.register_first("before-parameter-build", record)
         yield clients, sent
 
 
@@ -170,6 +183,7 @@ async def exercise(clients: AwsClients) -> set[str]:
             clients, PLACE, namespace="Test/App", metric_name="Errors"
         ),
         "logs.query_definitions": lambda: logs.query_definitions(clients, PLACE),
+        "logs_running.running_queries": lambda: logs_running.running_queries(clients, PLACE),
         "logs.start_query": lambda: logs.start_query(
             clients, PLACE, "fields @message", [GROUP], window.start, window.end
         ),

@@ -234,7 +234,7 @@ class StubClients(AwsClients):
         super().__init__(AwsTarget(None, (REGION,)))
         self.stub = stub
 
-    async def client(self, service: str, place: Place) -> Any:
+    async def client(self, service: str, place: Place, *, once: bool = False) -> Any:
         return self.stub
 
 

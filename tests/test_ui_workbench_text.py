@@ -51,6 +51,14 @@ def test_status_says_each_state_with_a_symbol() -> None:
     assert status(result=done, term="timeout", matches=3).endswith("3 rows match 'timeout' (n/N)")
 
 
+def test_status_says_a_failed_poll_is_retried_and_keeps_the_rows() -> None:
+    partial = QueryResult(
+        "q", QueryStatus.RUNNING, ({"@message": "x"},), STATS, retrying="throttled by AWS"
+    )
+    running = status(result=partial, running=True)
+    assert running.startswith("◐ Running · retrying: throttled by AWS · 1 rows so far")
+
+
 def test_cost_is_never_shown_as_zero_dollars() -> None:
     assert cost_text(0.0) == "~$0.00000"
     assert cost_text(1e-9) == "<$0.00001"

@@ -80,6 +80,9 @@ class QueryResult:
     """The account it came from ("" in hand-made data)."""
     region: str = ""
     """The region it came from ("" in hand-made data)."""
+    retrying: str = ""
+    """Why the last GetQueryResults failed, while it is polled again (rows and status are
+    the last ones received); "" in a fresh snapshot."""
 
     @property
     def fields(self) -> tuple[str, ...]:

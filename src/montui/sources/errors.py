@@ -26,10 +26,15 @@ class SourceError(Exception):
     command such as `montui alarms`, which runs once and exits; `hint` unless given),
     `detail` the service's own words when it gave any. `fatal` errors are credential and
     profile problems no retry will fix; `retryable` ones may pass on the next poll.
+    `answered`: AWS answered the request with this error (it was received and refused), as
+    opposed to an answer that never came (a timeout, a reset connection), after which a
+    request may have been carried out all the same; `status` the answer's HTTP status.
     """
 
     default_fatal: ClassVar[bool] = False
     retryable: ClassVar[bool] = True
+    answered: bool = False
+    status: int | None = None
 
     def __init__(
         self,
@@ -310,6 +315,24 @@ def available_profiles() -> tuple[str, ...]:
 
 
 def _from_client_error(
+    exc: Any, where: dict[str, Any], profile: str | None, action: str | None
+) -> SourceError:
+    error = _client_error(exc, where, profile, action)
+    mark_answered(error, exc)
+    return error
+
+
+def mark_answered(error: SourceError, exc: BaseException) -> SourceError:
+    """`error`, marked as AWS's answer when `exc` (botocore's) carries one."""
+    response: Mapping[str, Any] = getattr(exc, "response", None) or {}
+    if response.get("Error") or response.get("ResponseMetadata"):
+        error.answered = True
+        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        error.status = status if isinstance(status, int) else None
+    return error
+
+
+def _client_error(
     exc: Any, where: dict[str, Any], profile: str | None, action: str | None
 ) -> SourceError:
     error: Mapping[str, Any] = exc.response.get("Error", {})

@@ -9,24 +9,37 @@ Consumers that may leave early should close it deterministically:
 
 Polling backs off from 0.2 s to 2 s per query, and every query of the event loop shares one
 pacer of 8 calls a second, so any number of open queries stays under GetQueryResults' quota
-of 10 requests per second.
+of 10 requests per second. A failed poll does not end a healthy query: a retryable error is
+polled through with backoff within a budget (`model.query_retry`), the last snapshot yielded
+again meanwhile with `retrying` saying why; only a fatal error or the spent budget ends the
+run (and stops the query).
+
+StartQuery is not idempotent, so it is sent without botocore's automatic retry (the
+single-attempt client of `AwsClients`): an answer refusing it (throttled, 5xx) is retried
+here a bounded number of times; an answer lost (a read timeout, a reset connection) has the
+query it may have started looked for (DescribeQueries) and stopped before the error is raised.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
-import re
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+import random
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition, QueryResult, QueryStatistics, QueryStatus
 from montui.model.place import Place
-from montui.sources.errors import BadRequest, MalformedQuery, SourceError, map_error
+from montui.model.query_retry import POLL_RETRY, PollRetryBudget, poll_retry_wait, start_retry_wait
+from montui.sources.errors import BadRequest, SourceError, Throttled
+from montui.sources.logs_errors import LogGroupNotFound as LogGroupNotFound
+from montui.sources.logs_errors import QueryLimitExceeded as QueryLimitExceeded
+from montui.sources.logs_errors import logs_errors as _logs_errors
+from montui.sources.logs_errors import passing, unsent
+from montui.sources.logs_running import stop_lost_start
 from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 
@@ -72,70 +85,6 @@ def _pacer() -> PollPacer:
     return pacer
 
 
-class QueryLimitExceeded(SourceError):
-    """The account runs as many Logs Insights queries as its quota allows."""
-
-    retryable = True
-
-
-class LogGroupNotFound(BadRequest):
-    """A log group named in the query does not exist (or is not visible to these credentials)."""
-
-
-@contextlib.contextmanager
-def _logs_errors(
-    clients: AwsClients, region: str, action: str, groups: Sequence[str] = ()
-) -> Iterator[None]:
-    """Like `source_errors`, with Logs' own codes turned into words an engineer can act on."""
-    where: dict[str, Any] = {"service": "logs", "region": region}
-    try:
-        yield
-    except SourceError:
-        raise
-    except Exception as exc:
-        response: Mapping[str, Any] = getattr(exc, "response", None) or {}
-        error: Mapping[str, Any] = response.get("Error", {})
-        code = str(error.get("Code", ""))
-        aws_message = str(error.get("Message", "")) or str(exc)
-        if code == "MalformedQueryException":
-            compile_error: Mapping[str, Any] = response.get("queryCompileError") or {}
-            location: Mapping[str, Any] = compile_error.get("location") or {}
-            message = str(compile_error.get("message") or aws_message)
-            raise MalformedQuery(
-                message,
-                start=_int_or_none(location.get("startCharOffset")),
-                end=_int_or_none(location.get("endCharOffset")),
-                detail=aws_message,
-                **where,
-            ) from exc
-        if code == "LimitExceededException":
-            raise QueryLimitExceeded(
-                "the account's limit of concurrent Logs Insights queries is reached",
-                "wait for running queries to finish, or stop some "
-                "(aws logs describe-queries --status Running)",
-                detail=aws_message,
-                **where,
-            ) from exc
-        if code == "ResourceNotFoundException" and groups:
-            named = re.findall(r"'([^']+)'", aws_message)
-            missing = [g for g in named if g in groups] or list(groups)
-            which = ", ".join(missing)
-            noun = "log group" if len(missing) == 1 else "one of the log groups"
-            raise LogGroupNotFound(
-                f"{noun} {which} does not exist",
-                "check the name and the region (montui lists groups by prefix)",
-                detail=aws_message,
-                **where,
-            ) from exc
-        raise map_error(
-            exc, service="logs", region=region, profile=clients.target.profile, action=action
-        ) from exc
-
-
-def _int_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) else None
-
-
 async def start_query(
     clients: AwsClients,
     place: Place,
@@ -147,7 +96,13 @@ async def start_query(
     limit: int | None = None,
 ) -> str:
     """Start `query` over `groups` between `start` and `end` (both included, to the
-    second); returns the query id."""
+    second); returns the query id.
+
+    Each StartQuery is sent once (the single-attempt client): an answer refusing it for a
+    passing reason (throttled, 5xx), or a connection never made, started nothing and is
+    retried, up to `model.query_retry.START_ATTEMPTS` sends in all; when the answer is lost
+    (a read timeout, a reset connection) the query it may have started is looked for and
+    stopped (`logs_running.stop_lost_start`), and the error is raised with a hint saying so."""
     if not groups:
         raise BadRequest("no log group to query", "name at least one log group")
     if len(groups) > MAX_GROUPS:
@@ -160,10 +115,27 @@ async def start_query(
     }
     if limit is not None:
         request["limit"] = limit
-    with _logs_errors(clients, place.region, "logs:StartQuery", groups):
-        logs = await clients.client("logs", place)
-        answer = await logs.start_query(**request)
-    return str(answer["queryId"])
+    attempts = 0
+    while True:
+        attempts += 1
+        sent = datetime.now(UTC)
+        try:
+            with _logs_errors(clients, place.region, "logs:StartQuery", groups):
+                logs = await clients.client("logs", place, once=True)
+                answer = await logs.start_query(**request)
+            return str(answer["queryId"])
+        except SourceError as exc:
+            if not passing(exc):
+                raise
+            if not exc.answered and not unsent(exc):
+                await stop_lost_start(clients, place, query, groups, sent, exc, stop=_stop_quietly)
+                raise
+            retry_after = exc.retry_after if isinstance(exc, Throttled) else None
+            wait = start_retry_wait(attempts, jitter=random.random(), retry_after=retry_after)
+            if wait is None:
+                raise
+            log.info("StartQuery refused or unsent (%s); again in %.1fs", exc, wait)
+        await asyncio.sleep(wait)
 
 
 async def query_results(clients: AwsClients, place: Place, query_id: str) -> QueryResult:
@@ -222,11 +194,15 @@ async def run_query(
     first_poll: float = FIRST_POLL,
     max_poll: float = MAX_POLL,
     on_start: Callable[[str], None] | None = None,
+    retry: PollRetryBudget = POLL_RETRY,
 ) -> AsyncGenerator[QueryResult, None]:
     """Start the query and yield a snapshot per poll until it has finished (the last one
     yielded is final). A query still running when the iteration ends early, raises or is
     cancelled is stopped on AWS, also when cancelled while StartQuery is on its way.
-    `on_start` is called with the query id right after StartQuery (before the first poll)."""
+    `on_start` is called with the query id right after StartQuery (before the first poll).
+    A poll that fails for a passing reason is polled again within `retry`'s budget, the last
+    snapshot yielded again meanwhile with `retrying` set; a fatal error or the spent budget
+    ends the run (and stops the query)."""
     starting = asyncio.ensure_future(
         start_query(clients, place, query, groups, start, end, limit=limit)
     )
@@ -237,12 +213,38 @@ async def run_query(
         raise
     finished = False
     delay = first_poll
+    last: QueryResult | None = None
+    failures, failing_since = 0, 0.0
     try:
         if on_start is not None:
             on_start(query_id)
         while True:
             await _pacer().wait()
-            result = await query_results(clients, place, query_id)
+            failure: SourceError | None = None
+            try:
+                result = await query_results(clients, place, query_id)
+            except SourceError as exc:
+                failure = exc
+            if failure is not None:
+                now = asyncio.get_running_loop().time()
+                failing_since = now if failures == 0 else failing_since
+                failures += 1
+                wait = poll_retry_wait(
+                    failures,
+                    now - failing_since,
+                    retryable=passing(failure),
+                    jitter=random.random(),
+                    retry_after=failure.retry_after if isinstance(failure, Throttled) else None,
+                    budget=retry,
+                )
+                if wait is None:
+                    raise failure
+                log.info("query %s: poll failed (%s), again in %.1fs", query_id, failure, wait)
+                yield _retrying(last, query_id, place, failure)
+                await asyncio.sleep(wait)
+                continue
+            failures = 0
+            last = result
             finished = result.status.finished
             yield result
             if finished:
@@ -252,6 +254,16 @@ async def run_query(
     finally:
         if not finished:
             await _stop_quietly(clients, place, query_id)
+
+
+def _retrying(
+    last: QueryResult | None, query_id: str, place: Place, error: SourceError
+) -> QueryResult:
+    """The last snapshot (rows kept), or an empty Scheduled one, saying the poll is retried."""
+    base = last or QueryResult(
+        query_id, QueryStatus.SCHEDULED, account=place.account, region=place.region
+    )
+    return dataclasses.replace(base, retrying=error.message)
 
 
 async def _stop_once_started(

@@ -2,7 +2,8 @@
 
 `resolve_target` is synchronous and reads only config files and the environment (the UI runs it
 in a thread, CLI subcommands call it directly). `AwsClients` keeps one aiobotocore session and
-one long-lived client per (account, region, service), closed together on exit.
+one long-lived client per (account, region, service), closed together on exit; a second one,
+without botocore's automatic retry, for a request that must not be sent twice (StartQuery).
 
 aiobotocore is imported lazily inside `AwsClients`: importing this module must stay cheap.
 """
@@ -136,6 +137,11 @@ class AwsClients:
     Every client is read-only (`readonly.guard`): an operation the IAM policy montui ships
     does not grant raises `NotAllowed` before anything is sent.
 
+    `client(..., once=True)` is a separate client of the same service and place that sends
+    each request exactly once (no automatic retry, botocore's standard mode allowing one
+    attempt): for a request that is not idempotent, such as StartQuery, whose answer lost to
+    a read timeout would otherwise have it sent, and carried out, again.
+
     Use as `async with AwsClients(target) as clients:`; `client()` raises only `SourceError`.
     """
 
@@ -143,8 +149,9 @@ class AwsClients:
         self.target = target
         self._session: Any = None
         self._config: Any = None
-        self._clients: dict[tuple[str, str, str], Any] = {}
-        self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
+        self._once_config: Any = None
+        self._clients: dict[tuple[str, str, str, bool], Any] = {}
+        self._locks: dict[tuple[str, str, str, bool], asyncio.Lock] = {}
         self._stack = AsyncExitStack()
         self.account = ""
         """The credentials' account id, once named (`name_account`)."""
@@ -155,14 +162,15 @@ class AwsClients:
             return
         self.account = account
         for key in [k for k in self._clients if not k[0]]:
-            self._clients[(account, key[1], key[2])] = self._clients.pop(key)
+            self._clients[(account, *key[1:])] = self._clients.pop(key)
         for key in [k for k in self._locks if not k[0]]:
-            self._locks[(account, key[1], key[2])] = self._locks.pop(key)
+            self._locks[(account, *key[1:])] = self._locks.pop(key)
 
-    async def client(self, service: str, place: Place) -> Any:
-        """The client for `service` at `place`, created once even under concurrent calls."""
+    async def client(self, service: str, place: Place, *, once: bool = False) -> Any:
+        """The client for `service` at `place`, created once even under concurrent calls;
+        `once`: the one that sends each request a single time (no automatic retry)."""
         region = place.region
-        key = (place.account or self.account, region, service)
+        key = (place.account or self.account, region, service, once)
         existing = self._clients.get(key)
         if existing is not None:
             return existing
@@ -172,7 +180,8 @@ class AwsClients:
             if existing is not None:
                 return existing
             with source_errors(service=service, region=region, profile=self.target.profile):
-                context = self._new_session().create_client(service, **self._client_args(region))
+                args = self._client_args(region, once=once)
+                context = self._new_session().create_client(service, **args)
                 created = await self._stack.enter_async_context(context)
                 guard(created)
             self._clients[key] = created
@@ -211,7 +220,7 @@ class AwsClients:
             self._session = AioSession(session_vars=session_vars, profile=self.target.profile)
         return self._session
 
-    def _client_args(self, region: str) -> dict[str, Any]:
+    def _client_args(self, region: str, *, once: bool = False) -> dict[str, Any]:
         if self._config is None:
             from aiobotocore.config import AioConfig
 
@@ -221,7 +230,16 @@ class AwsClients:
                 read_timeout=10,
                 max_pool_connections=10,
             )
-        args: dict[str, Any] = {"region_name": region, "config": self._config}
+            # One attempt: the caller decides what to do when the answer is lost (StartQuery
+            # answers in well under a second; 10 s tells a lost answer from a slow one).
+            self._once_config = AioConfig(
+                retries={"mode": "standard", "total_max_attempts": 1},
+                connect_timeout=3,
+                read_timeout=10,
+                max_pool_connections=2,
+            )
+        config = self._once_config if once else self._config
+        args: dict[str, Any] = {"region_name": region, "config": config}
         if self.target.endpoint_url:
             args["endpoint_url"] = self.target.endpoint_url
         if self.target.static_credentials is not None:

@@ -127,6 +127,8 @@ def status_text(
     if running:
         status = result.status.value if result is not None else "Starting"
         text.append(f"◐ {status}", style="bold yellow")
+        if result is not None and result.retrying:
+            text.append(f" · retrying: {result.retrying}", style="yellow")
         if result is not None:
             text.append(
                 f" · {len(result.rows):,} rows so far · {_numbers(result, histogram_bytes)}"
