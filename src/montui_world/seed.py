@@ -27,6 +27,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from montui_world.ext.rds_store import STORE as RDS_STORE
+from montui_world.ext.rds_store import DbCluster, DbInstance
 from montui_world.identity import (
     CLOCK_HEADER,
     DEMO_ACCOUNT,
@@ -103,13 +105,13 @@ class Clients:
 
 
 def configure_alarms(clients: Clients, scenario: Plan) -> tuple[int, int]:
-    """Topics, log groups, metric filters, saved queries, the REST API and the database,
-    then the metric alarms; returns (topics, metric filters)."""
+    """Topics, log groups, metric filters, saved queries, the REST API and the database
+    (in process), then the metric alarms; returns (topics, metric filters)."""
     topics = _create_topics(clients, scenario)
     filters = _create_log_filters(clients)
     _create_saved_queries(clients)
     _create_rest_api(clients)
-    _create_databases(clients)
+    _create_databases()
     for alarm in scenario.alarms:
         clients.clock = alarm.configured_at
         clients("cloudwatch", alarm.spec.region).put_metric_alarm(
@@ -311,32 +313,44 @@ def _create_rest_api(clients: Clients) -> None:
     apigateway.create_deployment(restApiId=api_id, stageName=hitori.API_STAGE)
 
 
-def _create_databases(clients: Clients) -> None:
+def _create_databases() -> None:
     """The shop's Aurora MySQL cluster and its writer and reader instances (the `AWS/RDS`
-    alarms' `DBInstanceIdentifier`s; the cluster publishes the logs `scenario.logs` writes).
-    Seeding a world that has them already (another world served in the same process shares
-    moto's backends) keeps them."""
-    rds = clients("rds", shop.TOKYO)
-    clusters = {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}
-    if shop.AURORA_CLUSTER not in clusters:
-        rds.create_db_cluster(
-            DBClusterIdentifier=shop.AURORA_CLUSTER,
-            Engine="aurora-mysql",
-            EngineVersion="8.0.mysql_aurora.3.05.2",
-            MasterUsername="shop_admin",
-            MasterUserPassword="demo-world-only",
-            DatabaseName="shop",
-            EnableCloudwatchLogsExports=["error", "slowquery"],
+    alarms' `DBInstanceIdentifier`s; the cluster publishes the logs `scenario.logs` writes),
+    written in process to the world's RDS store (`ext.rds_store`: DescribeDBClusters and
+    DescribeDBInstances answer from it). Writing them again keeps them as they are."""
+    region = shop.TOKYO
+    engine, version = "aurora-mysql", "8.0.mysql_aurora.3.05.2"
+    zones = (f"{region}a", f"{region}c", f"{region}d")
+    RDS_STORE.put_cluster(
+        DEMO_ACCOUNT,
+        region,
+        DbCluster(
+            identifier=shop.AURORA_CLUSTER,
+            engine=engine,
+            engine_version=version,
+            log_exports=("error", "slowquery"),
+            database_name="shop",
+            availability_zones=zones,
+        ),
+    )
+    for instance, zone, writer in (
+        (shop.AURORA_WRITER, zones[0], True),
+        (shop.AURORA_READER, zones[1], False),
+    ):
+        RDS_STORE.put_instance(
+            DEMO_ACCOUNT,
+            region,
+            DbInstance(
+                identifier=instance,
+                instance_class="db.r6g.xlarge",
+                engine=engine,
+                engine_version=version,
+                availability_zone=zone,
+                cluster=shop.AURORA_CLUSTER,
+                writer=writer,
+                performance_insights=True,
+            ),
         )
-    instances = {i["DBInstanceIdentifier"] for i in rds.describe_db_instances()["DBInstances"]}
-    for instance in (shop.AURORA_WRITER, shop.AURORA_READER):
-        if instance not in instances:
-            rds.create_db_instance(
-                DBInstanceIdentifier=instance,
-                DBClusterIdentifier=shop.AURORA_CLUSTER,
-                Engine="aurora-mysql",
-                DBInstanceClass="db.r6g.xlarge",
-            )
 
 
 def final_states(clients: Clients) -> dict[str, int]:

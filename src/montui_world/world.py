@@ -15,6 +15,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from montui_world import ext
+from montui_world.ext.rds_api import RdsApi
 from montui_world.gate import SeedingGate
 
 
@@ -47,7 +48,8 @@ class World:
     def start(self) -> World:
         """Install the extensions and serve on `host:port` (port 0: any free port)."""
         ext.install()
-        app: Any = DomainDispatcherApplication(create_backend_app)
+        # RDS's read APIs are the world's own (`ext.rds_api`): moto's RDS is never loaded.
+        app: Any = RdsApi(DomainDispatcherApplication(create_backend_app))
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(

@@ -14,6 +14,8 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   M-of-N semantics; `alarm_store` holds the lock and the alarm helpers they all share;
 - `logs`: Logs Insights (StartQuery and friends); `logs_definitions`: saved queries
   (Put/Describe/DeleteQueryDefinition) and DescribeLogGroups' `logGroupNamePattern`;
+- `rds_api`: DescribeDBInstances and DescribeDBClusters from montui's own store
+  (`rds_store`), a WSGI middleware in front of moto (`World.start`): moto's RDS stays unloaded;
 - `quiet`: no request logging on stderr;
 - `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
 
@@ -30,6 +32,7 @@ from montui_world.ext import (
     logs_definitions,
     metrics,
     quiet,
+    rds_api,
     speed,
 )
 
@@ -43,3 +46,4 @@ def install() -> None:
     logs.install()
     logs_definitions.install()
     metrics.install()
+    rds_api.install()
