@@ -100,6 +100,7 @@ SCENARIO_SEED = 7
 _SENTINEL = "_montui_test_scenario"
 
 if TYPE_CHECKING:
+    from montui_world.faults.proxy import FaultProxy
     from montui_world.live import Scenario
 
 
@@ -168,3 +169,25 @@ def scenario_world(
     scenario_world_server.ready()
     monkeypatch.setenv("AWS_ENDPOINT_URL", scenario_world_server.endpoint)
     return scenario_world_server
+
+
+# --- a faulty AWS in front of the scenario world ------------------------------------------------
+
+FAULT_READ_TIMEOUT = 0.5
+"""botocore's read timeout behind the fault proxy: a stall costs the client this, not 10 s."""
+
+
+@pytest.fixture
+def fault_proxy(
+    scenario_world: ScenarioWorld, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FaultProxy]:
+    """A fault proxy (`montui_world.faults`) in front of the scenario world, as the endpoint
+    for boto3 and montui. Its plan has no rules until the test sets them (seed 11);
+    montui's read timeout is `FAULT_READ_TIMEOUT`. Stalls are released at teardown."""
+    from montui_world.faults.plan import FaultPlan
+    from montui_world.faults.proxy import FaultProxy
+
+    monkeypatch.setattr("montui.sources.session.READ_TIMEOUT", FAULT_READ_TIMEOUT)
+    with FaultProxy(scenario_world.endpoint, FaultPlan(seed=11), stall_seconds=30) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.endpoint)
+        yield proxy

@@ -39,6 +39,11 @@ class HandClock:
         """How many loops are waiting now."""
         return len(self._sleepers)
 
+    @property
+    def due(self) -> int:
+        """How many waits have come due (by `advance`) and not ended yet."""
+        return sum(1 for at, _ in self._sleepers if at <= self.now)
+
     def advance(self, seconds: float) -> None:
         """Move the clock on; every wait due by then ends."""
         self.now += timedelta(seconds=seconds)

@@ -16,6 +16,7 @@ ended Failed/Cancelled/Timeout); 2 bad arguments or credential/profile/region pr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -143,6 +144,10 @@ async def _query(
         except OSError as exc:
             printer.err.write(f"montui: could not record the running query: {exc}\n")
 
+    def forget(query_id: str) -> None:  # it runs no more: finished, or stopped
+        with contextlib.suppress(OSError):
+            ledger.remove(query_id)
+
     last: QueryResult | None = None
     async with AwsClients(target) as clients:
         sweep = await stop_leftover_queries(ledger, clients)
@@ -159,15 +164,12 @@ async def _query(
             run.end,
             limit=run.limit,
             on_start=remember,
+            on_end=forget,  # not when StopQuery failed: the next montui stops it
         )
-        try:
-            async with aclosing(snapshots) as results:
-                async for snapshot in results:
-                    printer.snapshot(snapshot)
-                    last = snapshot
-        finally:
-            for query in ledger.queries:  # finished or stopped by run_query's end
-                ledger.remove(query.query_id)
+        async with aclosing(snapshots) as results:
+            async for snapshot in results:
+                printer.snapshot(snapshot)
+                last = snapshot
     return last
 
 

@@ -124,17 +124,13 @@ class AwsLogsInsights:
         return await log_groups(self.session.clients, place, prefix, limit=limit)
 
     async def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
-        """sources.logs.run_query; the query id is in `_running` from StartQuery until the
-        generator ends (finished, closed, failed or cancelled)."""
+        """sources.logs.run_query; the query id is in `_running` (and the ledger) from
+        StartQuery until it runs no more on AWS: finished, or stopped when the generator was
+        closed, failed or cancelled. One whose StopQuery failed stays, for `stop_queries`
+        (the session's close) or the next start to stop."""
         from montui.sources.logs import run_query
 
         place = await self.session.place(region)
-        started: list[str] = []
-
-        def remember(query_id: str) -> None:
-            started.append(query_id)
-            self._keep(query_id, place)
-
         results = run_query(
             self.session.clients,
             place,
@@ -143,15 +139,12 @@ class AwsLogsInsights:
             run.start,
             run.end,
             limit=run.limit,
-            on_start=remember,
+            on_start=lambda query_id: self._keep(query_id, place),
+            on_end=self._forget,
         )
-        try:
-            async with aclosing(results):
-                async for snapshot in results:
-                    yield snapshot
-        finally:
-            for query_id in started:
-                self._forget(query_id)
+        async with aclosing(results):
+            async for snapshot in results:
+                yield snapshot
 
     async def stop_queries(self) -> int:
         """StopQuery for every query `run_query` started that has not finished,

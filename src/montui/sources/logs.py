@@ -195,21 +195,24 @@ async def run_query(
     max_poll: float = MAX_POLL,
     on_start: Callable[[str], None] | None = None,
     retry: PollRetryBudget = POLL_RETRY,
+    on_end: Callable[[str], None] | None = None,
 ) -> AsyncGenerator[QueryResult, None]:
     """Start the query and yield a snapshot per poll until it has finished (the last one
     yielded is final). A query still running when the iteration ends early, raises or is
     cancelled is stopped on AWS, also when cancelled while StartQuery is on its way.
-    `on_start` is called with the query id right after StartQuery (before the first poll).
-    A poll that fails for a passing reason is polled again within `retry`'s budget, the last
-    snapshot yielded again meanwhile with `retrying` set; a fatal error or the spent budget
-    ends the run (and stops the query)."""
+    `on_start` is called with the query id right after StartQuery (before the first poll),
+    `on_end` once the query runs no more on AWS (finished, or stopped); not when StopQuery
+    failed: the query still runs, and the caller still owns it. A poll that fails for a
+    passing reason is polled again within `retry`'s budget, the last snapshot yielded again
+    meanwhile with `retrying` set; a fatal error or the spent budget ends the run (and stops
+    the query)."""
     starting = asyncio.ensure_future(
         start_query(clients, place, query, groups, start, end, limit=limit)
     )
     try:
         query_id = await asyncio.shield(starting)
     except asyncio.CancelledError:
-        await _stop_once_started(clients, place, starting)
+        await _stop_once_started(clients, place, starting, on_start, on_end)
         raise
     finished = False
     delay = first_poll
@@ -252,8 +255,8 @@ async def run_query(
             await asyncio.sleep(delay)
             delay = min(max_poll, delay * POLL_GROWTH)
     finally:
-        if not finished:
-            await _stop_quietly(clients, place, query_id)
+        if (finished or await _stop_quietly(clients, place, query_id)) and on_end is not None:
+            on_end(query_id)
 
 
 def _retrying(
@@ -267,7 +270,11 @@ def _retrying(
 
 
 async def _stop_once_started(
-    clients: AwsClients, place: Place, starting: asyncio.Future[str]
+    clients: AwsClients,
+    place: Place,
+    starting: asyncio.Future[str],
+    on_start: Callable[[str], None] | None,
+    on_end: Callable[[str], None] | None,
 ) -> None:
     """Cancelled while StartQuery was on its way: AWS may run the query already, and only
     its answer tells the id. Wait for it (one short call) and stop the query."""
@@ -275,14 +282,20 @@ async def _stop_once_started(
         query_id = await starting
     except SourceError:
         return  # it did not start
-    await _stop_quietly(clients, place, query_id)
+    if on_start is not None:
+        on_start(query_id)
+    if await _stop_quietly(clients, place, query_id) and on_end is not None:
+        on_end(query_id)
 
 
-async def _stop_quietly(clients: AwsClients, place: Place, query_id: str) -> None:
+async def _stop_quietly(clients: AwsClients, place: Place, query_id: str) -> bool:
+    """StopQuery; True when the query runs no more (stopped, or had ended already)."""
     try:
         await asyncio.shield(stop_query(clients, place, query_id))
     except SourceError as exc:
         log.warning("could not stop query %s: %s", query_id, exc)
+        return False
+    return True
 
 
 async def log_groups(

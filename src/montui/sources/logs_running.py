@@ -52,7 +52,7 @@ def query_info(item: Mapping[str, Any]) -> QueryInfo:
     )
 
 
-StopQuery = Callable[[AwsClients, Place, str], Awaitable[None]]
+StopQuery = Callable[[AwsClients, Place, str], Awaitable[object]]
 """How a query is stopped (sources.logs' StopQuery, which logs a failure)."""
 
 

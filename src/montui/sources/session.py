@@ -27,6 +27,10 @@ from montui.sources.regions import check_region
 
 log = logging.getLogger(__name__)
 
+READ_TIMEOUT = 10.0
+"""Seconds botocore waits for an answer before it retries (tests behind the fault proxy, whose
+stalls outlast it, make it small)."""
+
 
 @dataclass(frozen=True)
 class AwsTarget:
@@ -227,7 +231,7 @@ class AwsClients:
             self._config = AioConfig(
                 retries={"mode": "standard", "total_max_attempts": 3},
                 connect_timeout=3,
-                read_timeout=10,
+                read_timeout=READ_TIMEOUT,
                 max_pool_connections=10,
             )
             # One attempt: the caller decides what to do when the answer is lost (StartQuery
