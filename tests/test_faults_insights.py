@@ -19,7 +19,9 @@ from montui.feeds.insights import AwsLogsInsights
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.logs import QueryRun, QueryStatus
+from montui.model.query_retry import PollRetryBudget
 from montui.running_queries import RunningQueries
+from montui.sources import logs as logs_source
 from montui_world.ext import logs as logs_ext
 from montui_world.faults.plan import Fault, FaultPlan, Rule
 from montui_world.faults.proxy import FaultProxy
@@ -72,9 +74,15 @@ async def test_a_query_whose_stop_failed_stays_owned_and_is_stopped_at_close(
 
 
 def test_montui_query_keeps_a_query_it_could_not_stop_in_its_ledger(
-    slow_world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    slow_world: World,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rules = [Rule(1.0, (Fault.ERROR_503,), operation=op) for op in ("GetQueryResults", "StopQuery")]
+    # Polls failing for good end the run within a short budget, well inside the 30 s the
+    # world keeps the query running (the default budget is 8 failures or 60 s).
+    monkeypatch.setattr(logs_source, "POLL_RETRY", PollRetryBudget(max_failures=2, first_wait=0.1))
     ledger = RunningQueries(tmp_path)
     end = datetime.now(UTC)
     run = QueryRun("fields @message", (GROUP,), end - timedelta(hours=1), end)

@@ -194,7 +194,7 @@ async def run_query(
     first_poll: float = FIRST_POLL,
     max_poll: float = MAX_POLL,
     on_start: Callable[[str], None] | None = None,
-    retry: PollRetryBudget = POLL_RETRY,
+    retry: PollRetryBudget | None = None,
     on_end: Callable[[str], None] | None = None,
 ) -> AsyncGenerator[QueryResult, None]:
     """Start the query and yield a snapshot per poll until it has finished (the last one
@@ -203,9 +203,9 @@ async def run_query(
     `on_start` is called with the query id right after StartQuery (before the first poll),
     `on_end` once the query runs no more on AWS (finished, or stopped); not when StopQuery
     failed: the query still runs, and the caller still owns it. A poll that fails for a
-    passing reason is polled again within `retry`'s budget, the last snapshot yielded again
-    meanwhile with `retrying` set; a fatal error or the spent budget ends the run (and stops
-    the query)."""
+    passing reason is polled again within `retry`'s budget (None: `POLL_RETRY`), the last
+    snapshot yielded again meanwhile with `retrying` set; a fatal error or the spent budget
+    ends the run (and stops the query)."""
     starting = asyncio.ensure_future(
         start_query(clients, place, query, groups, start, end, limit=limit)
     )
@@ -238,7 +238,7 @@ async def run_query(
                     retryable=passing(failure),
                     jitter=random.random(),
                     retry_after=failure.retry_after if isinstance(failure, Throttled) else None,
-                    budget=retry,
+                    budget=retry or POLL_RETRY,
                 )
                 if wait is None:
                     raise failure
