@@ -9,7 +9,8 @@ import pytest
 from botocore import exceptions as bx
 
 from montui.cli import main
-from montui.sources.errors import ServiceError, SourceError, Throttled, map_error
+from montui.sources.error_mapping import map_error
+from montui.sources.errors import ServiceError, SourceError, Throttled
 from montui.sources.paging import every_page
 
 UNREACHABLE = ["--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1"]

@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 from botocore import exceptions as bx
 
+from montui.sources.error_mapping import map_error, source_errors
 from montui.sources.errors import (
     AccessDenied,
     BadRequest,
@@ -24,8 +25,6 @@ from montui.sources.errors import (
     Throttled,
     UnknownProfile,
     UnknownRegion,
-    map_error,
-    source_errors,
 )
 
 

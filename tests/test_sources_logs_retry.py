@@ -16,13 +16,13 @@ from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeou
 from montui.model.logs import QueryResult, QueryStatus
 from montui.model.place import Place
 from montui.model.query_retry import PollRetryBudget
+from montui.sources.error_mapping import map_error
 from montui.sources.errors import (
     AccessDenied,
     EndpointUnreachable,
     ServiceError,
     SourceError,
     Throttled,
-    map_error,
 )
 from montui.sources.logs import run_query, start_query
 from montui.sources.logs_errors import passing, unsent

@@ -10,7 +10,8 @@ import boto3
 import pytest
 
 from montui.model.place import Place
-from montui.sources.errors import NotAllowed, SourceError, map_error, source_errors
+from montui.sources.error_mapping import map_error, source_errors
+from montui.sources.errors import NotAllowed, SourceError
 from montui.sources.readonly import Allowlist, allowlist
 from montui.sources.session import AwsClients, AwsTarget
 from montui_world.world import World

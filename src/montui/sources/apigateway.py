@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from montui.model.place import Place
-from montui.sources.errors import source_errors
+from montui.sources.error_mapping import source_errors
 from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.model.place import Place, account_of_arn
-from montui.sources.errors import source_errors
+from montui.sources.error_mapping import source_errors
 from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 from montui.sources.timestamps import utc_or_none

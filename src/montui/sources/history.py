@@ -16,7 +16,7 @@ from typing import Any
 from montui.model.alarm import AlarmKind, AlarmState
 from montui.model.history import HistoryItem, HistoryKind
 from montui.model.place import Place
-from montui.sources.errors import source_errors
+from montui.sources.error_mapping import source_errors
 from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 from montui.sources.timestamps import utc

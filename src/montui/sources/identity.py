@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from montui.model.account import Identity
 from montui.model.place import Place
-from montui.sources.errors import source_errors
+from montui.sources.error_mapping import source_errors
 from montui.sources.session import AwsClients
 
 

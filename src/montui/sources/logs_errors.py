@@ -1,8 +1,8 @@
 """Logs' own error codes in words an engineer can act on, and which errors may pass.
 
-`logs_errors` is `errors.source_errors` for CloudWatch Logs: a malformed query keeps AWS's
+`logs_errors` is `error_mapping.source_errors` for CloudWatch Logs: a malformed query keeps AWS's
 location of the problem, the concurrent-query quota and an unknown log group get errors of
-their own; anything else goes through `errors.map_error`.
+their own; anything else goes through `error_mapping.map_error`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from montui.sources.error_mapping import map_error, mark_answered
 from montui.sources.errors import (
     BadRequest,
     EndpointUnreachable,
@@ -19,8 +20,6 @@ from montui.sources.errors import (
     ServiceError,
     SourceError,
     Throttled,
-    map_error,
-    mark_answered,
 )
 from montui.sources.session import AwsClients
 

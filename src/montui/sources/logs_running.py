@@ -12,7 +12,8 @@ from typing import Any
 
 from montui.model.place import Place
 from montui.model.query_retry import QueryInfo, lost_starts
-from montui.sources.errors import SourceError, source_errors
+from montui.sources.error_mapping import source_errors
+from montui.sources.errors import SourceError
 from montui.sources.session import AwsClients
 
 log = logging.getLogger(__name__)

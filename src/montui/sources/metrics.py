@@ -21,7 +21,7 @@ from montui.model.alarm import MetricQuery
 from montui.model.alarm_queries import metric_data_query as query_to_api
 from montui.model.metrics import MetricSeries, TimeWindow
 from montui.model.place import Place
-from montui.sources.errors import source_errors
+from montui.sources.error_mapping import source_errors
 from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients
 from montui.sources.timestamps import utc

@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from montui.model.place import Place
-from montui.sources.errors import TRY_AGAIN, ServiceError
+from montui.sources.error_mapping import TRY_AGAIN
+from montui.sources.errors import ServiceError
 from montui.sources.session import AwsClients
 
 MAX_PAGES = 2000

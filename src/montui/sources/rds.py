@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from montui.model.place import Place
-from montui.sources.errors import source_errors
+from montui.sources.error_mapping import source_errors
 from montui.sources.paging import every_page
 from montui.sources.session import AwsClients
 

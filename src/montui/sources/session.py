@@ -21,7 +21,8 @@ from types import TracebackType
 from typing import Any
 
 from montui.model.place import Place
-from montui.sources.errors import NoRegion, SourceError, UnknownProfile, source_errors
+from montui.sources.error_mapping import source_errors
+from montui.sources.errors import NoRegion, SourceError, UnknownProfile
 from montui.sources.readonly import guard
 from montui.sources.regions import check_region
 
