@@ -16,6 +16,7 @@ from tests.fakes.identity import FakeIdentity
 from tests.fakes.insights import FakeInsights
 from tests.fakes.metric_data import FakeMetricData
 from tests.fakes.pause import HandClock
+from tests.fakes.reputation import FakeReputation
 from tests.fakes.session import FakeSession
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "FakeIdentity",
     "FakeInsights",
     "FakeMetricData",
+    "FakeReputation",
     "FakeSession",
     "HandClock",
     "fake_feeds",
@@ -57,6 +59,7 @@ def fake_feeds(
     metrics: FakeMetricData | None = None,
     history: FakeHistory | None = None,
     insights: FakeInsights | None = None,
+    reputation: FakeReputation | None = None,
 ) -> BoardFeeds:
     """`BoardFeeds` of the given fakes, a default one of each other part; the session
     connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
@@ -71,6 +74,7 @@ def fake_feeds(
         metrics=metrics or FakeMetricData(),
         history=history or FakeHistory(),
         insights=insights,
+        reputation=reputation or FakeReputation(),
     )
 
 
@@ -87,6 +91,7 @@ class FakeFeed:
     metrics: FakeMetricData
     history: FakeHistory
     insights: FakeInsights
+    reputation: FakeReputation
 
     def __init__(
         self,

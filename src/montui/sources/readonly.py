@@ -9,7 +9,8 @@ identical. `guard` registers a botocore `before-parameter-build` handler on a cl
 or sent.
 
 Actions map to operations as IAM maps them for the services montui reads: `<service>:<Operation>`
-with botocore's service name as the prefix (cloudwatch, logs, rds, sts); API Gateway's
+with botocore's service name as the prefix (cloudwatch, logs, rds, sts), except where IAM's
+prefix differs (`IAM_PREFIX`: SES v2's `sesv2` is `ses:`); API Gateway's
 `apigateway:<HTTP verb>` on `arn:aws:apigateway:<region>::<path>` grants the operations with
 that verb whose request path matches. `*` and `?` match as in IAM. `sts:GetCallerIdentity`
 needs no policy and is always allowed.
@@ -34,6 +35,9 @@ ALWAYS_ALLOWED = frozenset({"sts:getcalleridentity"})
 """Actions no IAM policy can deny, allowed without being in it (lower case)."""
 
 _STATEMENT_KEYS = {"Sid", "Effect", "Action", "Resource"}
+
+IAM_PREFIX = {"sesv2": "ses"}
+"""botocore service names whose IAM actions carry another prefix (SES v2 is `ses:GetAccount`)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,9 @@ class Allowlist:
 
 def iam_action(service: str, operation: str, method: str) -> str:
     """The IAM action an operation needs: `logs:StartQuery`; API Gateway's is its verb."""
-    return f"apigateway:{method}" if service == "apigateway" else f"{service}:{operation}"
+    if service == "apigateway":
+        return f"apigateway:{method}"
+    return f"{IAM_PREFIX.get(service, service)}:{operation}"
 
 
 @cache

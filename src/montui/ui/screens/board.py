@@ -82,6 +82,9 @@ class BoardScreen(Screen[None]):
                 tooltip="Copy the selected alarm's ARN"),
         Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False,
                 tooltip="Clear the filter"),
+        Binding("e", "reputation", "E-mail", id="reputation", show=False,
+                tooltip="SES sending reputation: bounce and complaint rates against review and "
+                "pause, per region"),
     ]  # fmt: skip
 
     def __init__(
@@ -295,9 +298,46 @@ class BoardScreen(Screen[None]):
         self.refresh_view()
 
     def action_open_detail(self) -> None:
+        """The selected alarm's detail; an alarm on an SES reputation rate opens the
+        reputation pane at its region instead (its alarms there open the detail)."""
         alarm = self.query_one(AlarmTable).selected()
         if alarm is None:
             return
+        from montui.model.reputation import watched_rate
+
+        if watched_rate(alarm) is not None:
+            self.open_reputation(alarm.region, alarm)
+            return
+        self.open_alarm_detail(alarm)
+
+    def action_reputation(self) -> None:
+        """The SES reputation pane, at the first region."""
+        connection = self.poll.connection
+        if connection is None or not connection.regions:
+            self.notify("Not connected yet")
+            return
+        self.open_reputation(connection.regions[0], None)
+
+    def open_reputation(self, region: str, alarm: Alarm | None) -> None:
+        """The reputation pane at `region`; from an alarm, its window's start is marked."""
+        from montui.model.drilldown import drilldown_window
+        from montui.ui.screens.reputation import ReputationScreen
+
+        connection = self.poll.connection
+        regions = connection.regions if connection else (region,)
+        now = self.clock()
+        marked = drilldown_window(alarm, now=now, episode=None).start if alarm else None
+        self.app.push_screen(
+            ReputationScreen(
+                self.feeds.reputation, regions=regions, region=region, clock=self.clock,
+                refresh_every=self.poll.refresh_every, stale_after=self.stale_after,
+                alarms=self.poll.all_alarms, open_alarm=self.open_alarm_detail, marked=marked,
+                pause=self.poll.pause,
+            )
+        )  # fmt: skip
+
+    def open_alarm_detail(self, alarm: Alarm) -> None:
+        """Push `alarm`'s detail (from the board or a pane opened from it)."""
         from montui.ui.screens.alarm_detail import AlarmDetailScreen
 
         self.app.push_screen(
