@@ -105,7 +105,7 @@ async def test_the_alarms_on_the_metrics_are_listed_and_enter_opens_the_detail()
         assert isinstance(app.screen, AlarmDetailScreen)
         assert app.screen.alarm.name == "hitori-ses-bounce-rate"
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is pane, "back to the pane")
+        await until(pilot, lambda: isinstance(app.screen, ReputationScreen), "the pane again")
 
 
 async def test_enter_on_an_ses_alarm_opens_the_pane_at_its_region() -> None:
