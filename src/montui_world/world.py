@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from montui_world import ext
 from montui_world.ext.rds_api import RdsApi
+from montui_world.ext.ses_api import SesApi
 from montui_world.gate import SeedingGate
 
 
@@ -50,6 +51,9 @@ class World:
         ext.install()
         # RDS's read APIs are the world's own (`ext.rds_api`): moto's RDS is never loaded.
         app: Any = RdsApi(DomainDispatcherApplication(create_backend_app))
+        # SES's account APIs and statistics are the world's own (`ext.ses_api`); the rest
+        # of SES (SendEmail, identities) is moto's.
+        app = SesApi(app)
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(

@@ -16,6 +16,9 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   (Put/Describe/DeleteQueryDefinition) and DescribeLogGroups' `logGroupNamePattern`;
 - `rds_api`: DescribeDBInstances and DescribeDBClusters from montui's own store
   (`rds_store`), a WSGI middleware in front of moto (`World.start`): moto's RDS stays unloaded;
+- `ses_api`: SES v2 GetAccount / PutAccount* and v1 GetSendStatistics / GetSendQuota from
+  montui's own store (`ses_store`; validation in `ses_account`, wire formats in `ses_wire`),
+  a WSGI middleware like `rds_api`; other SES actions stay moto's;
 - `quiet`: no request logging on stderr;
 - `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
 
@@ -33,6 +36,7 @@ from montui_world.ext import (
     metrics,
     quiet,
     rds_api,
+    ses_api,
     speed,
 )
 
@@ -47,3 +51,4 @@ def install() -> None:
     logs_definitions.install()
     metrics.install()
     rds_api.install()
+    ses_api.install()
