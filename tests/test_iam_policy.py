@@ -36,8 +36,9 @@ from montui.sources import (
     logs_running,
     metrics,
     rds,
+    ses,
 )
-from montui.sources.readonly import POLICY_FILE, allowlist
+from montui.sources.readonly import IAM_PREFIX, POLICY_FILE, allowlist
 from montui.sources.session import AwsClients, AwsTarget
 from montui_world.world import World
 from tests.fakes import NOW
@@ -48,8 +49,8 @@ PLACE = Place("", REGION)
 GROUP = "/aws/lambda/contact-form"
 
 # IAM access level of each action montui uses, as AWS's Service Authorization Reference lists
-# them ("Actions defined by Amazon CloudWatch / CloudWatch Logs / Amazon RDS / Amazon API
-# Gateway Management / AWS STS"), written down from that reference, not fetched.
+# them ("Actions defined by Amazon CloudWatch / CloudWatch Logs / Amazon RDS / Amazon SES /
+# Amazon API Gateway Management / AWS STS"), written down from that reference, not fetched.
 ACCESS_LEVEL = {
     "cloudwatch:DescribeAlarms": "Read",
     "cloudwatch:DescribeAlarmHistory": "Read",
@@ -63,6 +64,8 @@ ACCESS_LEVEL = {
     "logs:StopQuery": "Read",
     "apigateway:GET": "Read",
     "rds:DescribeDBInstances": "List",
+    "ses:GetAccount": "Read",
+    "ses:GetSendStatistics": "Read",
     "sts:GetCallerIdentity": "Read",
 }
 # The documented exceptions: Read by IAM's level, yet they start and stop work on AWS (a
@@ -116,7 +119,7 @@ def iam_action(service: str, operation: Any) -> str:
     """The IAM action an operation needs: `logs:StartQuery`; API Gateway's is its HTTP verb."""
     if service == "apigateway":
         return f"apigateway:{operation.http['method']}"
-    return f"{service}:{operation.name}"
+    return f"{IAM_PREFIX.get(service, service)}:{operation.name}"
 
 
 Record = list[tuple[str, str]]
@@ -132,7 +135,7 @@ async def recorded(world: World) -> AsyncIterator[tuple[AwsClients, Record]]:
         sent.append((model.service_model.service_name, model.name))
 
     async with AwsClients(AwsTarget(None, (REGION,), world.endpoint)) as clients:
-        for service in ("cloudwatch", "logs", "apigateway", "rds", "sts"):
+        for service in ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses"):
             for once in (False, True):  # the usual client and the one without retry
                 client = await clients.client(service, PLACE, once=once)
                 client.meta.events.register_first("before-parameter-build", record)
@@ -177,6 +180,9 @@ async def exercise(clients: AwsClients) -> set[str]:
         ),
         "identity.caller_identity": lambda: identity.caller_identity(clients, PLACE),
         "rds.instance_clusters": lambda: rds.instance_clusters(clients, PLACE, ["db-1"]),
+        "ses.account": lambda: ses.account(clients, PLACE),
+        "ses.rate_histories": lambda: ses.rate_histories(clients, PLACE, window),
+        "ses.send_statistics": lambda: ses.send_statistics(clients, PLACE),
         "apigateway.rest_api_ids": lambda: apigateway.rest_api_ids(clients, PLACE),
         "logs.log_groups": lambda: logs.log_groups(clients, PLACE),
         "logs.metric_filters": lambda: logs.metric_filters(
@@ -262,11 +268,11 @@ def test_policy_grants_each_operation_of_the_action_montui_sends_and_no_other() 
     models = botocore.session.get_session()
     allowed = allowlist()
     admitted: set[str] = set()
-    for service in ("cloudwatch", "logs", "apigateway", "rds", "sts"):
+    for service in ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses"):
         model = models.get_service_model(service)
         for name in model.operation_names:
             http = model.operation_model(name).http
             if allowed.permits(service, name, http["method"], http["requestUri"]):
-                admitted.add(f"{service}:{name}")
+                admitted.add(f"{IAM_PREFIX.get(service, service)}:{name}")
     expected = {a for a in ACCESS_LEVEL if not a.startswith("apigateway:")}
     assert admitted == expected | {"apigateway:GetRestApis"}

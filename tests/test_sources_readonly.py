@@ -166,3 +166,16 @@ def test_allowlist_refuses_a_policy_it_cannot_read_exactly(statement: dict[str, 
 
 def test_packaged_policy_loads() -> None:
     assert allowlist().permits("logs", "StartQuery", "POST", "/")
+
+
+def test_ses_v2_operations_are_ses_actions_in_iam() -> None:
+    """botocore's `sesv2` is IAM's `ses:` (the Service Authorization Reference has no
+    `sesv2:` prefix): GetAccount is granted by `ses:GetAccount`, and refused without it."""
+    from montui.sources.readonly import Allowlist, iam_action
+
+    assert iam_action("sesv2", "GetAccount", "GET") == "ses:GetAccount"
+    policy = {"Statement": [{"Effect": "Allow", "Action": "ses:GetAccount", "Resource": "*"}]}
+    rules = Allowlist.from_policy(policy)
+    assert rules.permits("sesv2", "GetAccount", "GET", "/v2/email/account")
+    assert not rules.permits("sesv2", "PutAccountDetails", "POST", "/v2/email/account/details")
+    assert not rules.permits("ses", "GetSendStatistics", "POST", "/")
