@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from montui import __version__
+from montui.commands.ses import add_parser as ses_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _query_parser(commands)
+    ses_parser(commands, _aws_options)
 
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
@@ -270,6 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             output=args.output,
             fail_on_alarm=args.fail_on_alarm,
         )
+    if args.command == "ses":
+        from montui.commands.ses import run_ses
+
+        return run_ses(request, output=args.output, fail_on_review=args.fail_on_review)
     if run is not None:
         from montui.commands.query import run_query_command
 

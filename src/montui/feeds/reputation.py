@@ -18,7 +18,9 @@ from montui.model.reputation import BOUNCE, COMPLAINT, RateHistory
 from montui.model.ses_account import Reputation, SendPoint
 
 if TYPE_CHECKING:
+    from montui.model.place import Place
     from montui.sources.errors import SourceError
+    from montui.sources.session import AwsClients
 
 HISTORY = timedelta(days=14)
 """How far back the rates are charted (GetSendStatistics' two weeks)."""
@@ -43,35 +45,39 @@ class AwsSendingReputation:
         self.session = session
 
     async def reputation(self, region: str, now: datetime) -> Reputation:
-        from montui.sources import ses
-        from montui.sources.errors import SourceError
-
         place = await self.session.place(region)
-        clients = self.session.clients
-        found_account, rates, sends = await asyncio.gather(
-            ses.account(clients, place),
-            ses.rate_histories(clients, place, history_window(now)),
-            ses.send_statistics(clients, place),
-            return_exceptions=True,
-        )
-        if isinstance(found_account, BaseException):
-            raise found_account
-        gaps: list[str] = []
-        bounce, complaint = RateHistory(BOUNCE), RateHistory(COMPLAINT)
-        if isinstance(rates, SourceError):
-            gaps.append(_gap("rates", rates))
-        elif isinstance(rates, BaseException):
-            raise rates
-        else:
-            bounce, complaint = rates
-        points: tuple[SendPoint, ...] = ()
-        if isinstance(sends, SourceError):
-            gaps.append(_gap("volume", sends))
-        elif isinstance(sends, BaseException):
-            raise sends
-        else:
-            points = sends
-        return Reputation(found_account, bounce, complaint, points, tuple(gaps))
+        return await fetch_reputation(self.session.clients, place, now)
+
+
+async def fetch_reputation(clients: AwsClients, place: Place, now: datetime) -> Reputation:
+    """The three requests of one region, sent together (`montui ses` calls it directly)."""
+    from montui.sources import ses
+    from montui.sources.errors import SourceError
+
+    found_account, rates, sends = await asyncio.gather(
+        ses.account(clients, place),
+        ses.rate_histories(clients, place, history_window(now)),
+        ses.send_statistics(clients, place),
+        return_exceptions=True,
+    )
+    if isinstance(found_account, BaseException):
+        raise found_account
+    gaps: list[str] = []
+    bounce, complaint = RateHistory(BOUNCE), RateHistory(COMPLAINT)
+    if isinstance(rates, SourceError):
+        gaps.append(_gap("rates", rates))
+    elif isinstance(rates, BaseException):
+        raise rates
+    else:
+        bounce, complaint = rates
+    points: tuple[SendPoint, ...] = ()
+    if isinstance(sends, SourceError):
+        gaps.append(_gap("volume", sends))
+    elif isinstance(sends, BaseException):
+        raise sends
+    else:
+        points = sends
+    return Reputation(found_account, bounce, complaint, points, tuple(gaps))
 
 
 def _gap(part: str, error: SourceError) -> str:

@@ -1,0 +1,176 @@
+"""`montui ses`: SES sending reputation per region, for scripts and health checks.
+
+One line (table) or object (json) per region: status, both rates with the distance to each
+threshold, quota. Exit status: 0; 1 when a region could not be read (its error on stderr, the
+others printed); 2 for bad arguments, config or credentials; 3 with `--fail-on-review` when a
+region is under review (or paused by AWS) or a rate is at or above its review threshold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TextIO
+
+from montui.launch import AwsRequest, DemoWorldError, resolved_target
+from montui.model.place import Place
+from montui.model.reputation import RATE_KINDS, band
+from montui.model.ses_account import Reputation
+
+if TYPE_CHECKING:
+    from montui.sources.session import AwsTarget
+
+EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_REVIEW = 0, 1, 2, 3
+
+
+def add_parser(commands: Any, aws_options: Callable[..., None]) -> None:
+    """`montui ses [--output table|json] [--fail-on-review]` under `commands`."""
+    ses = commands.add_parser(
+        "ses",
+        help="print the SES sending reputation per region (for scripts and health checks)",
+        description="Print each region's SES account status, bounce and complaint rates with "
+        "the distance to AWS's review and pause thresholds, and the sending quota.",
+    )
+    aws_options(ses, suppress=True)
+    ses.add_argument("--output", choices=["table", "json"], default="table")
+    ses.add_argument(
+        "--fail-on-review",
+        action="store_true",
+        help="exit with status 3 when a region is under review or a rate is at or above "
+        "its review threshold",
+    )
+
+
+def region_record(found: Reputation) -> dict[str, Any]:
+    """One region as a flat record (the JSON output): rates as fractions (null: no data),
+    distances in percentage points (negative: over the threshold)."""
+    account = found.account
+    record: dict[str, Any] = {
+        "region": found.region,
+        "status": account.status.words,
+        "enforcement_status": account.enforcement,
+        "sending_enabled": account.sending_enabled,
+        "production_access": account.production,
+        "review_status": account.review_status,
+        "needs_review": found.needs_review,
+    }
+    for kind in RATE_KINDS:
+        latest = found.rate(kind).latest
+        record[f"{kind.name}_rate"] = latest
+        record[f"{kind.name}_band"] = None if latest is None else band(kind, latest).words
+        for name, threshold in (("review", kind.review), ("pause", kind.pause)):
+            points = None if latest is None else round((threshold - latest) * 100, 6)
+            record[f"{kind.name}_points_below_{name}"] = points
+    quota = account.quota
+    record["quota"] = {
+        "max_24_hour_send": quota.max_24h,
+        "max_send_rate": quota.max_rate,
+        "sent_last_24_hours": quota.sent_24h,
+    }
+    day = found.volume(timedelta(hours=24))
+    record["volume_24h"] = {
+        "delivery_attempts": day.attempts,
+        "bounces": day.bounces,
+        "complaints": day.complaints,
+        "rejects": day.rejects,
+    }
+    record["gaps"] = list(found.gaps)
+    return record
+
+
+def write_table(found: list[Reputation], out: TextIO) -> None:
+    """Aligned columns: region, status, each rate with its distance to review and pause."""
+    header = ["REGION", "STATUS", "ACCESS", "BOUNCE", "TO REVIEW/PAUSE", "COMPLAINT"]
+    header += ["TO REVIEW/PAUSE", "QUOTA"]
+    rows = [header]
+    for item in found:
+        account = item.account
+        row = [item.region, f"{account.status.symbol} {account.status.words}"]
+        row.append("production" if account.production else "sandbox")
+        for kind in RATE_KINDS:
+            latest = item.rate(kind).latest
+            if latest is None:
+                row += ["no data", "-"]
+                continue
+            sign = band(kind, latest).symbol
+            row.append(f"{sign} {kind.percent(latest)}")
+            review = (kind.review - latest) * 100
+            pause = (kind.pause - latest) * 100
+            row.append(f"{review:+.{kind.decimals}f} / {pause:+.{kind.decimals}f} pts")
+        row.append(account.quota.words())
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for row in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+async def _fetch(target: AwsTarget, now: datetime) -> tuple[list[Reputation], list[Any]]:
+    from montui.feeds.reputation import fetch_reputation
+    from montui.sources.errors import SourceError
+    from montui.sources.session import AwsClients
+
+    async with AwsClients(target) as clients:
+        results = await asyncio.gather(
+            *(fetch_reputation(clients, Place("", r), now) for r in target.regions),
+            return_exceptions=True,
+        )
+    found: list[Reputation] = []
+    errors: list[Any] = []
+    for result in results:
+        if isinstance(result, SourceError):
+            errors.append(result)
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            found.append(result)
+    return found, errors
+
+
+def run_ses(
+    request: AwsRequest,
+    *,
+    output: str,
+    fail_on_review: bool,
+    out: TextIO | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Print each region's reputation and return the exit status."""
+    from montui.sources.errors import SourceError
+
+    out = out or sys.stdout
+    try:
+        with resolved_target(request) as target:
+            found, errors = asyncio.run(_fetch(target, now or datetime.now(UTC)))
+    except (SourceError, DemoWorldError) as exc:
+        _report(exc)
+        return EXIT_USAGE
+    fatal = [e for e in errors if e.fatal]
+    if fatal and not found:
+        _report(fatal[0])
+        return EXIT_USAGE
+    for error in errors:
+        _report(error)
+    for item in found:
+        for gap in item.gaps:
+            print(f"montui: {item.region}: {gap}", file=sys.stderr)
+    if output == "json":
+        json.dump([region_record(item) for item in found], out, indent=2)
+        out.write("\n")
+    else:
+        write_table(found, out)
+    if fail_on_review and any(item.needs_review for item in found):
+        return EXIT_REVIEW
+    return EXIT_REGION_FAILED if errors else EXIT_OK
+
+
+def _report(exc: Exception) -> None:
+    print(f"montui: {exc}", file=sys.stderr)
+    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))
+    if hint:
+        print(f"  {hint}", file=sys.stderr)
+
+
+__all__ = ["add_parser", "region_record", "run_ses", "write_table"]
