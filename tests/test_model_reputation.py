@@ -115,6 +115,9 @@ def test_direction_over_24h_and_7d() -> None:
     short = RateHistory(BOUNCE, stamps[-10:], values[-10:])
     assert short.direction(timedelta(days=7)).words(BOUNCE) == "no data 7 d ago"
     assert Direction(timedelta(hours=24), -0.5).words(BOUNCE) == "↓ -0.5 points in 24 h"
+    sparse = RateHistory(BOUNCE, (NOW - timedelta(days=8), NOW), (0.01, 0.02))
+    assert sparse.direction(timedelta(hours=24)).points is None  # 8 days is not 24 h ago
+    assert sparse.direction(timedelta(days=7)).points == pytest.approx(1.0)
 
 
 def account(**changes: object) -> SesAccount:

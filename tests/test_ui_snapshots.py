@@ -114,3 +114,45 @@ def test_detail_snapshot_composite(snap_compare: Any, monkeypatch: pytest.Monkey
         await open_alarm(pilot, app, "contact-form-down")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def _reputation_app(case: str) -> MontuiApp:
+    """The SES reputation pane's cases over fakes: healthy, near review, under review, no
+    data (a sandbox region that never sent)."""
+    from tests.fakes import FakeReputation
+    from tests.fakes.reputation import creeping, ses_account, unused
+    from tests.test_ui_reputation import reputation_app
+
+    found = {
+        "healthy": creeping(start=0.008, end=0.011, complaint=0.0002),
+        "near": creeping(),
+        "review": creeping(
+            end=0.061,
+            complaint=0.0012,
+            account=ses_account(
+                enforcement="PROBATION", review_status="PENDING", review_case="17269384501"
+            ),
+        ),
+        "nodata": unused("ap-northeast-1"),
+    }[case]
+    app, _ = reputation_app(FakeReputation({"ap-northeast-1": found}))
+    return app
+
+
+@pytest.mark.parametrize("case", ["healthy", "near", "review", "nodata"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+def test_reputation_snapshot(
+    snap_compare: Any, size: tuple[int, int], case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_ui_reputation import open_pane
+
+    _utc(monkeypatch)
+    app = _reputation_app(case)
+
+    async def run_before(pilot: Any) -> None:
+        pane = await open_pane(pilot, app)
+        for _ in range(3):
+            await pilot.pause()
+        assert pane.fetches >= 1
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -180,21 +180,23 @@ class RateHistory:
         latest = self.latest
         return None if latest is None else band(self.kind, latest)
 
-    def value_at(self, moment: datetime) -> float | None:
-        """The last value at or before `moment` (None before the first)."""
+    def value_at(self, moment: datetime, *, oldest: datetime | None = None) -> float | None:
+        """The last value at or before `moment` (None before the first, or when that value
+        is from before `oldest`: a week-old point is not the value of a day ago)."""
         found: float | None = None
         for stamp, value in zip(self.timestamps, self.values, strict=True):
             if stamp > moment:
                 break
-            found = value
+            found = value if oldest is None or stamp >= oldest else None
         return found
 
     def direction(self, span: timedelta) -> Direction:
-        """The change from the value `span` before the newest point to the newest."""
+        """The change from the value `span` before the newest point to the newest; that
+        value may be up to half a span older (sparse points), no more."""
         latest, at = self.latest, self.latest_at
         if latest is None or at is None:
             return Direction(span, None)
-        before = self.value_at(at - span)
+        before = self.value_at(at - span, oldest=at - span * 1.5)
         if before is None:
             return Direction(span, None)
         return Direction(span, (latest - before) * 100)

@@ -35,8 +35,8 @@ GAUGE_WIDTH = 30
 def region_line(
     regions: tuple[str, ...], results: Mapping[str, Reputation | SourceError], chosen: str
 ) -> Text:
-    """`Regions ▶✖ ap-northeast-1 Under review   ✔ us-east-1 Healthy · sandbox`."""
-    text = Text("Regions ", style="bold")
+    """`▶✖ ap-northeast-1 Under review   ✔ us-east-1 Healthy · sandbox`."""
+    text = Text()
     for region in regions:
         found = results.get(region)
         text.append("▶" if region == chosen else " ", style="bold")
@@ -111,8 +111,7 @@ def rate_text(history: RateHistory, found: Reputation, *, width: int = GAUGE_WID
     latest = history.latest
     if latest is None:
         text.append(f"? {kind.name:<9} no data", style="bold")
-        text.append(f"\n  AWS publishes the {kind.name} rate after the first {kind.name}")
-        text.append(" (no data is not 0)\n")
+        text.append(f"\n   AWS publishes it after the first {kind.name} (no data, not 0)\n")
         return text
     band = history.band or Band.OK
     style = BAND_STYLE[band]
