@@ -79,6 +79,8 @@ def read_call(method: str, target: str, headers: Mapping[str, str], body: bytes)
         form = parse_qs(body.decode("utf-8", "replace")) if body else {}
         form.update(parse_qs(urlsplit(target).query))
         return Call(service, region, form.get("Action", [""])[0], Protocol.QUERY)
+    if service == "ses":  # SES v2 shares v1's signing name; botocore calls it sesv2
+        service = "sesv2"
     return Call(service, region, f"{method} {path}", Protocol.REST_JSON)
 
 
@@ -102,6 +104,12 @@ _SERVICE_CODES: dict[str, dict[ErrorKind, tuple[str, int]]] = {
     "cloudwatch": {ErrorKind.INTERNAL: ("InternalServiceError", 500)},
     # API Gateway's model: TooManyRequestsException, HTTP 429.
     "apigateway": {
+        ErrorKind.THROTTLED: ("TooManyRequestsException", 429),
+        ErrorKind.EXPIRED: ("ExpiredTokenException", 403),
+        ErrorKind.DENIED: ("AccessDeniedException", 403),
+    },
+    # SES v2's model: TooManyRequestsException, HTTP 429 (v1, query: Throttling, 400).
+    "sesv2": {
         ErrorKind.THROTTLED: ("TooManyRequestsException", 429),
         ErrorKind.EXPIRED: ("ExpiredTokenException", 403),
         ErrorKind.DENIED: ("AccessDeniedException", 403),
