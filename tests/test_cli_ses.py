@@ -141,7 +141,7 @@ def test_a_failing_region_exits_1_and_the_others_print(
     from montui_world.faults.proxy import FaultProxy
 
     plan = FaultPlan(seed=1)
-    plan.set_rules([Rule(1.0, (Fault.DENIED,), service="ses", region="us-east-1")])
+    plan.set_rules([Rule(1.0, (Fault.DENIED,), service="sesv2", region="us-east-1")])
     with FaultProxy(world.endpoint, plan) as proxy:
         argv = ["ses", "--endpoint-url", proxy.endpoint, "--region", ",".join(REGIONS)]
         code, out, err = run(argv, capsys)

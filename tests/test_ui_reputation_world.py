@@ -129,7 +129,7 @@ async def test_a_failing_region_and_failing_rates_are_said_in_place(
     app = make_app(fault_proxy.endpoint, tmp_path, lambda: now)
     fault_proxy.plan.set_rules(
         [
-            Rule(1.0, (Fault.DENIED,), service="ses", region=VIRGINIA),
+            Rule(1.0, (Fault.DENIED,), service="sesv2", region=VIRGINIA),
             Rule(1.0, (Fault.THROTTLE,), region=TOKYO, operation="GetMetricData"),
         ]
     )
