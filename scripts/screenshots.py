@@ -118,6 +118,18 @@ async def logs_record(pilot: Any, app: Any) -> None:
     await pilot.pause(0.5)
 
 
+async def reputation(pilot: Any, app: Any) -> None:
+    """`e` was pressed: wait until every region's reputation is in and drawn."""
+    from montui.ui.screens.reputation import ReputationScreen
+
+    def drawn() -> bool:
+        screen = app.screen
+        return isinstance(screen, ReputationScreen) and screen.fetches >= 1
+
+    await wait_until(pilot, "the SES reputation pane", drawn)
+    await pilot.pause(0.3)
+
+
 SHOTS: list[Shot] = [
     # The incident lasts about a minute of real time at 10x: the shots that need it come first.
     Shot("board-80x24", (80, 24)),
@@ -132,6 +144,8 @@ SHOTS: list[Shot] = [
     Shot("board-alarm-only-80x24", (80, 24), ("1",)),
     Shot("help-80x24", (80, 24), ("question_mark",)),
     Shot("tune-160x50", (160, 50), ("slash", *"write-iops", "enter", "enter", "t")),
+    Shot("reputation-80x24", (80, 24), ("e",), reputation),
+    Shot("reputation-160x50", (160, 50), ("e",), reputation),
 ]
 
 

@@ -135,3 +135,33 @@ async def test_access_denied_is_typed_and_the_feed_keeps_the_rest(
     assert found.gaps == (
         "volume: not authorized to call ses:GetSendStatistics (grant ses:GetSendStatistics)",
     )
+
+
+async def test_the_feed_reuses_the_statistics_for_five_minutes(world: World) -> None:
+    from montui.feeds.reputation import STATISTICS_EVERY
+    from montui.feeds.session import AwsSession
+
+    class Steady:
+        def quarter(self, start: int) -> SendPoint:
+            return SendPoint(start, attempts=40, bounces=2, complaints=0)
+
+    STORE.set_traffic(DEMO_ACCOUNT, REGION, Steady())
+    session = AwsSession(AwsRequest(regions=(REGION,), endpoint_url=world.endpoint))
+    await session.connect()
+    sent: list[str] = []
+    feed = AwsSendingReputation(session)
+    now = WORLD_CLOCK.now()
+    try:
+        await feed.reputation(REGION, now)
+        for client in session.clients._clients.values():
+            client.meta.events.register(
+                "before-send", lambda event_name, **_: sent.append(event_name)
+            )
+        again = await feed.reputation(REGION, now + STATISTICS_EVERY / 2)
+        assert len(again.sends) == 14 * 96
+        assert not any("GetSendStatistics" in name for name in sent)
+        assert any("GetAccount" in name for name in sent)
+        await feed.reputation(REGION, now + STATISTICS_EVERY)
+        assert sum("GetSendStatistics" in name for name in sent) == 1
+    finally:
+        await session.close()

@@ -1,7 +1,8 @@
 """SES sending reputation of a region: what the reputation pane and `montui ses` read.
 
 One refresh is three requests in a region, sent together: SES v2 GetAccount, one CloudWatch
-GetMetricData for both rates over 14 days, SES v1 GetSendStatistics. Without the account
+GetMetricData for both rates over 14 days, SES v1 GetSendStatistics (the pane's feed reuses
+the statistics for `STATISTICS_EVERY`: two requests on most refreshes). Without the account
 (GetAccount failing) there is nothing to show and the error is raised; a failing rates or
 statistics request leaves that part empty and named in `Reputation.gaps`, the rest shown.
 """
@@ -38,26 +39,49 @@ def history_window(now: datetime) -> TimeWindow:
     return TimeWindow(end - HISTORY, end)
 
 
+STATISTICS_EVERY = timedelta(minutes=5)
+"""How long a region's send statistics are reused. GetSendStatistics always answers two weeks
+of 15-minute points (1,344), and botocore spends about 0.3 s parsing that XML on the event
+loop: asked every refresh, it would stall the keys; its points move every 15 minutes."""
+
+
 class AwsSendingReputation:
-    """GetAccount, GetMetricData and GetSendStatistics (sources.ses) through the session."""
+    """GetAccount, GetMetricData and GetSendStatistics (sources.ses) through the session;
+    the statistics are asked again once `STATISTICS_EVERY` has passed (or after a failure)."""
 
     def __init__(self, session: AwsSession) -> None:
         self.session = session
+        self._sends: dict[str, tuple[datetime, tuple[SendPoint, ...]]] = {}
 
     async def reputation(self, region: str, now: datetime) -> Reputation:
         place = await self.session.place(region)
-        return await fetch_reputation(self.session.clients, place, now)
+        kept = self._sends.get(region)
+        fresh = kept[1] if kept is not None and now - kept[0] < STATISTICS_EVERY else None
+        found = await fetch_reputation(self.session.clients, place, now, sends=fresh)
+        if fresh is None and not any(g.startswith("volume:") for g in found.gaps):
+            self._sends[region] = (now, found.sends)
+        return found
 
 
-async def fetch_reputation(clients: AwsClients, place: Place, now: datetime) -> Reputation:
-    """The three requests of one region, sent together (`montui ses` calls it directly)."""
+async def fetch_reputation(
+    clients: AwsClients,
+    place: Place,
+    now: datetime,
+    *,
+    sends: tuple[SendPoint, ...] | None = None,
+) -> Reputation:
+    """The three requests of one region, sent together (`montui ses` calls it directly);
+    with `sends` given (statistics still fresh), GetSendStatistics is not asked."""
     from montui.sources import ses
     from montui.sources.errors import SourceError
 
-    found_account, rates, sends = await asyncio.gather(
+    async def statistics() -> tuple[SendPoint, ...]:
+        return sends if sends is not None else await ses.send_statistics(clients, place)
+
+    found_account, rates, points_or_error = await asyncio.gather(
         ses.account(clients, place),
         ses.rate_histories(clients, place, history_window(now)),
-        ses.send_statistics(clients, place),
+        statistics(),
         return_exceptions=True,
     )
     if isinstance(found_account, BaseException):
@@ -71,12 +95,12 @@ async def fetch_reputation(clients: AwsClients, place: Place, now: datetime) -> 
     else:
         bounce, complaint = rates
     points: tuple[SendPoint, ...] = ()
-    if isinstance(sends, SourceError):
-        gaps.append(_gap("volume", sends))
-    elif isinstance(sends, BaseException):
-        raise sends
+    if isinstance(points_or_error, SourceError):
+        gaps.append(_gap("volume", points_or_error))
+    elif isinstance(points_or_error, BaseException):
+        raise points_or_error
     else:
-        points = sends
+        points = points_or_error
     return Reputation(found_account, bounce, complaint, points, tuple(gaps))
 
 

@@ -135,9 +135,13 @@ class ReputationScreen(Screen[None]):
             found = await self.feed.reputation(region, self.clock())
         except SourceError as exc:
             self.results[region] = exc
+            if region == self.chosen:
+                self.show()
             return
         self.results[region] = self.last_good[region] = found
         self.fetched_at[region] = self.clock()
+        if region == self.chosen:  # drawn as soon as it is in, not after every region
+            self.show()
 
     # -- view -------------------------------------------------------------------------
 
