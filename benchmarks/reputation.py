@@ -105,6 +105,8 @@ def main() -> int:
         f"  median {statistics.median(timings) * 1000:.0f} ms, "
         f"best {min(timings) * 1000:.0f} ms, worst {max(timings) * 1000:.0f} ms"
     )
+    print("  each run (ms): " + ", ".join(f"{t * 1000:.0f}" for t in timings))
+    print("  (the first run asks GetSendStatistics; the feed reuses it for 5 minutes)")
     totals = [sum(c.values()) for c in refreshes]
     print(f"requests per refresh (every region): {totals}")
     for name, number in sorted(refreshes[-1].items()):

@@ -157,3 +157,18 @@ async def test_under_review_paused_and_a_failing_region_in_place() -> None:
         await until(pilot, lambda: pane.fetches >= 2, "the second fetch")
         await pilot.pause()
         assert "No mail sent in 14 days" in shown(pane, "#status")
+
+
+async def test_the_help_lists_e_on_the_board_and_the_pane_s_keys() -> None:
+    from montui.ui.screens.help import keys_text
+
+    app, _ = reputation_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        board = await board_ready(pilot, app)
+        listed = keys_text(board).plain  # type: ignore[arg-type]
+        assert "SES sending reputation" in listed and "[reputation]" in listed
+        pane = await open_pane(pilot, app)
+        listed = keys_text(pane).plain  # type: ignore[arg-type]
+        for binding_id in ("next_region", "refresh", "open_alarm", "back"):
+            assert f"[{binding_id}]" in listed
+        assert "✖✖ over pause" in listed
