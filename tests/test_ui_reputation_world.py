@@ -103,6 +103,12 @@ async def test_the_pane_shows_what_the_cli_changes_as_aws_reports_it(
         account = v2.get_account()
         assert account["SendingEnabled"] is False
         assert "■ Sending paused (sending disabled in the account)" in shown(pane, "#status")
+        quota = account["SendQuota"]
+        assert (
+            f"{quota['SentLast24Hours']:,.0f} of {quota['Max24HourSend']:,.0f} in 24 h · "
+            f"max {quota['MaxSendRate']:,.0f}/s"
+        ) in shown(pane, "#status")
+        assert ("production access" in shown(pane, "#status")) is account["ProductionAccessEnabled"]
         end = now + timedelta(minutes=1)
         answer = cw.get_metric_data(
             MetricDataQueries=[{"Id": "b", "MetricStat": {"Metric": {
@@ -147,3 +153,32 @@ async def test_a_failing_region_and_failing_rates_are_said_in_place(
         assert "failed" not in shown(pane, "#regions")
         assert "Quota" in shown(pane, "#status")
         assert app.screen is pane
+
+
+async def test_the_scenario_tokyo_creeps_toward_review_virginia_is_a_quiet_sandbox(
+    scenario_world: ScenarioWorld, tmp_path: Path
+) -> None:
+    """What a new user sees on `make demo`: how far Tokyo is from review and pause, the
+    creeping bounce rate's direction, its alarms; Virginia's sandbox without rates."""
+    now = scenario_world.at(timedelta(minutes=8)).reached
+    app = make_app(scenario_world.endpoint, tmp_path, lambda: now)
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = await open_pane(pilot, app)
+        found = pane.last_good[TOKYO]
+        assert found.account.production and found.bounce.latest is not None
+        assert 0.025 <= found.bounce.latest < 0.05  # near review, not over
+        _day, week = found.bounce.directions()
+        assert week.points is not None and week.points > 0.5  # creeping up
+        rates = shown(pane, "#rates")
+        assert "▲  bounce" in rates and "near review" in rates
+        assert "points below review at 5 %" in rates and "below pause at 10 %" in rates
+        assert "points in 7 d" in rates and "↑" in rates
+        assert [a.name for a in pane._listed] == [
+            "hitori-ses-bounce-rate",
+            "hitori-ses-complaint-rate",
+        ]
+        assert "Quota" in shown(pane, "#status") and "production access" in shown(pane, "#status")
+        await pilot.press("R")
+        await pilot.pause()
+        assert "us-east-1  ✔ Healthy · sandbox · sending enabled" in shown(pane, "#status")
+        assert "? bounce    no data" in shown(pane, "#rates")
