@@ -208,3 +208,17 @@ def test_statistics_come_from_the_registered_traffic(world: World) -> None:
     assert _v2(world).get_account()["SendQuota"]["SentLast24Hours"] == 96 * 40.0
     world.reset()
     assert _v1(world).get_send_statistics()["SendDataPoints"] == []
+
+
+def test_a_raw_send_counts_its_destinations(world: World) -> None:
+    v1 = _v1(world, "us-east-1")
+    v1.verify_email_identity(EmailAddress="form@hitori-infra.example.jp")
+    v1.send_raw_email(
+        Source="form@hitori-infra.example.jp",
+        Destinations=["a@example.com", "b@example.com", "c@example.com"],
+        RawMessage={
+            "Data": b"From: form@hitori-infra.example.jp\nTo: a@example.com\nSubject: s\n\nbody"
+        },
+    )
+    assert v1.get_send_quota()["SentLast24Hours"] == 3.0
+    assert _v1(world).get_send_quota()["SentLast24Hours"] == 0.0  # per region
