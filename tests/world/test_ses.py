@@ -150,10 +150,17 @@ def test_sending_switch_shows_in_both_versions_and_stops_sends(world: World) -> 
     assert _code(error) == ("SendingPausedException", 400)
     v1.update_account_sending_enabled(Enabled=True)
     assert v2.get_account()["SendingEnabled"] is True
-    # The accepted send counted once per recipient; the refused ones not at all.
-    assert v2.get_account()["SendQuota"]["SentLast24Hours"] == 2.0
+    v2.send_email(
+        FromEmailAddress="form@hitori-infra.example.jp",
+        Destination={"ToAddresses": ["a@example.com"], "CcAddresses": ["c@example.com"]},
+        Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}},
+    )
+    # The accepted sends counted once per recipient; the refused ones not at all.
+    assert v2.get_account()["SendQuota"]["SentLast24Hours"] == 4.0
+    assert v1.get_send_quota()["SentLast24Hours"] == 4.0
     points = v1.get_send_statistics()["SendDataPoints"]
-    assert [(p["DeliveryAttempts"], p["Bounces"], p["Complaints"]) for p in points] == [(2, 0, 0)]
+    assert sum(p["DeliveryAttempts"] for p in points) == 4
+    assert sum(p["Bounces"] + p["Complaints"] + p["Rejects"] for p in points) == 0
 
 
 def test_suppression_attributes_round_trip_and_validation(world: World) -> None:
@@ -201,3 +208,17 @@ def test_statistics_come_from_the_registered_traffic(world: World) -> None:
     assert _v2(world).get_account()["SendQuota"]["SentLast24Hours"] == 96 * 40.0
     world.reset()
     assert _v1(world).get_send_statistics()["SendDataPoints"] == []
+
+
+def test_a_raw_send_counts_its_destinations(world: World) -> None:
+    v1 = _v1(world, "us-east-1")
+    v1.verify_email_identity(EmailAddress="form@hitori-infra.example.jp")
+    v1.send_raw_email(
+        Source="form@hitori-infra.example.jp",
+        Destinations=["a@example.com", "b@example.com", "c@example.com"],
+        RawMessage={
+            "Data": b"From: form@hitori-infra.example.jp\nTo: a@example.com\nSubject: s\n\nbody"
+        },
+    )
+    assert v1.get_send_quota()["SentLast24Hours"] == 3.0
+    assert _v1(world).get_send_quota()["SentLast24Hours"] == 0.0  # per region

@@ -58,6 +58,13 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 HOOK_PATH = "/montui-world/ses/account"
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/ses/aws4_request")
 _V2_ACCOUNT = "/v2/email/account"
+_V2_ROUTES = {
+    ("GET", _V2_ACCOUNT),
+    ("POST", f"{_V2_ACCOUNT}/details"),
+    ("PUT", f"{_V2_ACCOUNT}/sending"),
+    ("PUT", f"{_V2_ACCOUNT}/suppression"),
+    ("POST", "/v2/email/outbound-emails"),
+}
 _V1_SENDS = {"SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail"}
 _MARK = "_montui_ses_reset"
 _original: dict[str, Any] = {}
@@ -112,6 +119,8 @@ class SesApi:
         body: bytes,
     ) -> Iterable[bytes]:
         route = (method, path.rstrip("/"))
+        if route not in _V2_ROUTES:
+            return self.app(environ, start_response)
         try:
             document = _json(body) if method in ("POST", "PUT") else {}
             if route == ("GET", _V2_ACCOUNT):

@@ -24,10 +24,12 @@ in the statistics and the quota, not in the rates).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import cast
 
 from montui_world.ext.ses_store import DAY_QUARTERS, QUARTER, AccountDetails, SendPoint, SesAccount
 from montui_world.scenario.hitori import TOKYO, VIRGINIA
@@ -95,23 +97,37 @@ class SesTraffic:
 
 @lru_cache(maxsize=16384)
 def _quarter(region: str, seed: int, anchor: int, start: int) -> SendPoint:
+    noise = _draws(seed, region, start)
     if region != TOKYO:
-        sent = 1 if unit_noise(seed, region, "test-mail", start) < 0.004 else 0
-        return SendPoint(start, attempts=sent)
+        return SendPoint(start, attempts=1 if noise[0] < 0.004 else 0)
     hour = (start % _DAY) / 3600
     pattern = 0.3 + 0.3 * math.cos(2 * math.pi * (hour - 12) / 24)  # peak 21:00 JST
-    attempts = 24 + int(40 * pattern + 10 * unit_noise(seed, "attempts", start))
-    bounces = int(attempts * _bounce_share(anchor, start) + unit_noise(seed, "bounces", start))
+    attempts = 24 + int(40 * pattern + 10 * noise[0])
+    bounces = int(attempts * _bounce_share(anchor, start) + noise[1])
     spike = _spike_start(anchor)
     if spike <= start < spike + SPIKE_QUARTERS * QUARTER:
-        complaints = int(attempts * SPIKE_SHARE + unit_noise(seed, "complaints", start))
+        complaints = int(attempts * SPIKE_SHARE + noise[2])
     else:
-        day = start - start % _DAY
-        chosen = day + QUARTER * int(DAY_QUARTERS * unit_noise(seed, "complaint-at", day))
-        lucky = unit_noise(seed, "complaint-day", day) < 0.5
-        complaints = 1 if lucky and start == chosen else 0
-    rejects = 1 if unit_noise(seed, "rejects", start) < 0.01 else 0
+        complaints = 1 if start == _complaint_quarter(seed, start - start % _DAY) else 0
+    rejects = 1 if noise[3] < 0.01 else 0
     return SendPoint(start, attempts, bounces, complaints, rejects)
+
+
+def _draws(seed: int, region: str, start: int) -> tuple[float, float, float, float]:
+    """Four deterministic numbers in [0, 1) for one region's quarter hour (one hash)."""
+    digest = hashlib.blake2b(f"{seed}|ses|{region}|{start}".encode(), digest_size=32).digest()
+    return cast(
+        tuple[float, float, float, float],
+        tuple(int.from_bytes(digest[i : i + 8], "big") / 2.0**64 for i in range(0, 32, 8)),
+    )
+
+
+@lru_cache(maxsize=256)
+def _complaint_quarter(seed: int, day: int) -> int | None:
+    """The quarter hour of the day's one complaint outside the spike (every other day)."""
+    if unit_noise(seed, "complaint-day", day) >= 0.5:
+        return None
+    return day + QUARTER * int(DAY_QUARTERS * unit_noise(seed, "complaint-at", day))
 
 
 def _bounce_share(anchor: int, moment: int) -> float:
