@@ -319,20 +319,16 @@ class BoardScreen(Screen[None]):
         self.open_reputation(connection.regions[0], None)
 
     def open_reputation(self, region: str, alarm: Alarm | None) -> None:
-        """The reputation pane at `region`; from an alarm, its window's start is marked."""
-        from montui.model.drilldown import drilldown_window
+        """The reputation pane at `region` (from an SES alarm: that alarm's window marked)."""
         from montui.ui.screens.reputation import ReputationScreen
 
-        connection = self.poll.connection
-        regions = connection.regions if connection else (region,)
-        now = self.clock()
-        marked = drilldown_window(alarm, now=now, episode=None).start if alarm else None
+        regions = self.poll.connection.regions if self.poll.connection else (region,)
         self.app.push_screen(
             ReputationScreen(
                 self.feeds.reputation, regions=regions, region=region, clock=self.clock,
                 refresh_every=self.poll.refresh_every, stale_after=self.stale_after,
-                alarms=self.poll.all_alarms, open_alarm=self.open_alarm_detail, marked=marked,
-                pause=self.poll.pause,
+                alarms=self.poll.all_alarms, open_alarm=self.open_alarm_detail,
+                opened_from=alarm, pause=self.poll.pause,
             )
         )  # fmt: skip
 

@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Static
 
 from montui.feeds.reputation import SendingReputation, history_window
 from montui.model.alarm import Alarm, condition_summary
+from montui.model.drilldown import drilldown_window
 from montui.model.duration import format_age
 from montui.model.metrics import MetricSeries
 from montui.model.reputation import RATE_KINDS, RateHistory, reputation_alarms
@@ -69,11 +70,11 @@ class ReputationScreen(Screen[None]):
         stale_after: float,
         alarms: Callable[[], Sequence[Alarm]] = list,
         open_alarm: Callable[[Alarm], None] | None = None,
-        marked: datetime | None = None,
+        opened_from: Alarm | None = None,
         pause: Pause = wait_or_wake,
     ) -> None:
-        """`alarms`: the board's alarms as last polled; `marked`: a moment drawn on the charts
-        (the start of the window of the alarm the pane was opened from)."""
+        """`alarms`: the board's alarms as last polled; `opened_from`: the SES alarm the pane
+        was opened from, whose window (the drill-down's rule) starts at `marked` on the charts."""
         super().__init__()
         self.feed = feed
         self.regions = regions
@@ -83,7 +84,10 @@ class ReputationScreen(Screen[None]):
         self.stale_after = stale_after
         self.board_alarms = alarms
         self.open_alarm = open_alarm
-        self.marked = marked
+        self.marked = (
+            drilldown_window(opened_from, now=clock(), episode=None).start if opened_from else None
+        )
+        """A moment drawn on the charts (None: opened with `e`)."""
         self.pause = pause
         self.results: dict[str, Reputation | SourceError] = {}
         """Each region's last answer (an error keeps the data in `last_good`)."""
