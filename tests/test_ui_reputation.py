@@ -172,3 +172,24 @@ async def test_the_help_lists_e_on_the_board_and_the_pane_s_keys() -> None:
         for binding_id in ("next_region", "refresh", "open_alarm", "back"):
             assert f"[{binding_id}]" in listed
         assert "✖✖ over pause" in listed
+
+
+async def test_at_80x24_the_page_scrolls_to_the_charts_and_tab_picks_an_alarm() -> None:
+    from textual.containers import VerticalScroll
+    from textual.widgets import DataTable
+
+    app, _ = reputation_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, app)
+        page = pane.query_one("#page", VerticalScroll)
+        assert page.has_focus and page.scroll_y == 0
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert page.scroll_y > 0
+        await pilot.press("tab")
+        table = pane.query_one("#alarms", DataTable)
+        assert table.has_focus
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, AlarmDetailScreen), "the detail")
+        assert isinstance(app.screen, AlarmDetailScreen)
+        assert app.screen.alarm.name == "hitori-ses-complaint-rate"
