@@ -193,3 +193,22 @@ async def test_at_80x24_the_page_scrolls_to_the_charts_and_tab_picks_an_alarm() 
         await until(pilot, lambda: isinstance(app.screen, AlarmDetailScreen), "the detail")
         assert isinstance(app.screen, AlarmDetailScreen)
         assert app.screen.alarm.name == "hitori-ses-complaint-rate"
+
+
+async def test_throttled_the_pane_backs_off_and_says_so_in_place() -> None:
+    from montui.sources.errors import Throttled
+
+    reputation = FakeReputation({"ap-northeast-1": creeping()})
+    reputation.fail["us-east-1"] = Throttled("throttled by AWS (Throttling)", retry_after=None)
+    app, _ = reputation_app(reputation)
+    async with app.run_test(size=(120, 50)) as pilot:
+        pane = await open_pane(pilot, app)
+        assert "⚠ us-east-1 failed" in shown(pane, "#regions")
+        assert "near review" in shown(pane, "#rates")  # the other region is shown
+        await pilot.press("r")
+        await until(pilot, lambda: len(pane.waits) >= 2, "the second wait")
+        assert pane.waits[1] > pane.waits[0] == pane.refresh_every  # doubled, as the board
+        reputation.fail.clear()
+        await pilot.press("r")
+        await until(pilot, lambda: len(pane.waits) >= 3, "the third wait")
+        assert pane.waits[2] == pane.refresh_every

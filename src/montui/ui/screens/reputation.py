@@ -31,8 +31,8 @@ from montui.model.duration import format_age
 from montui.model.metrics import MetricSeries
 from montui.model.reputation import RATE_KINDS, RateHistory, reputation_alarms
 from montui.model.ses_account import Reputation
-from montui.sources.errors import SourceError
-from montui.ui.screens.board_poll import Pause, wait_or_wake
+from montui.sources.errors import SourceError, Throttled
+from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
 from montui.ui.screens.reputation_text import rate_text, region_line, status_text
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
@@ -95,6 +95,8 @@ class ReputationScreen(Screen[None]):
         self.fetched_at: dict[str, datetime] = {}
         self.fetches = 0
         """Completed refreshes of every region (tests and the benchmark wait on it)."""
+        self.waits: list[float] = []
+        """Seconds waited after each refresh (the refresh interval, longer when throttled)."""
         self._wake = asyncio.Event()
         self._listed: list[Alarm] = []
         self._drawn: tuple[str, Reputation] | None = None
@@ -127,12 +129,21 @@ class ReputationScreen(Screen[None]):
     # -- data -------------------------------------------------------------------------
 
     async def _poll(self) -> None:
+        """Every region each refresh; throttled, the next waits longer (the board's backoff)."""
+        failures = 0
         while True:
             self._wake.clear()
             await asyncio.gather(*(self._fetch(region) for region in self.regions))
             self.fetches += 1
             self.show()
-            await self.pause(self._wake, self.refresh_every)
+            throttled = [e for e in self.results.values() if isinstance(e, Throttled)]
+            failures = failures + 1 if throttled else 0
+            delay = max(
+                (retry_delay(self.refresh_every, e, failures) for e in throttled),
+                default=self.refresh_every,
+            )
+            self.waits.append(delay)
+            await self.pause(self._wake, delay)
 
     async def _fetch(self, region: str) -> None:
         try:
