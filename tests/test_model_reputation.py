@@ -180,3 +180,26 @@ def test_review_flag_and_use() -> None:
         account(enforcement="PROBATION"), RateHistory(BOUNCE), RateHistory(COMPLAINT)
     )
     assert review.needs_review
+
+
+def test_which_alarms_are_ses_and_which_watch_a_rate() -> None:
+    from montui.model.alarm import AlarmState
+    from montui.model.reputation import reputation_alarms, watched_rate, watches_ses
+    from tests.fakes import make_alarm
+
+    bounce = make_alarm("b", AlarmState.OK, namespace="AWS/SES", metric="Reputation.BounceRate")
+    complaint = make_alarm(
+        "c", AlarmState.ALARM, namespace="AWS/SES", metric="Reputation.ComplaintRate"
+    )
+    sends = make_alarm("s", namespace="AWS/SES", metric="Send")
+    other = make_alarm("l", namespace="AWS/Lambda", metric="Reputation.BounceRate")
+    elsewhere = make_alarm(
+        "v", region="us-east-1", namespace="AWS/SES", metric="Reputation.BounceRate"
+    )
+    assert watched_rate(bounce) is BOUNCE and watched_rate(complaint) is COMPLAINT
+    assert watched_rate(sends) is None and watched_rate(other) is None
+    assert watches_ses(sends) and not watches_ses(other)
+    everything = [bounce, complaint, sends, other, elsewhere]
+    assert [a.name for a in reputation_alarms(everything, "ap-northeast-1")] == ["c", "b"]
+    also = reputation_alarms(everything, "ap-northeast-1", also=sends.key)
+    assert [a.name for a in also] == ["c", "b", "s"]

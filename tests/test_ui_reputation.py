@@ -33,7 +33,10 @@ def reputation_app(reputation: FakeReputation | None = None) -> tuple[MontuiApp,
                 ses_alarm("hitori-ses-bounce-rate", "Reputation.BounceRate", A),
                 ses_alarm("hitori-ses-complaint-rate", "Reputation.ComplaintRate", OK),
             ],
-            "us-east-1": [ses_alarm("use1-bounce", "Reputation.BounceRate", OK, "us-east-1")],
+            "us-east-1": [
+                ses_alarm("use1-bounce", "Reputation.BounceRate", OK, "us-east-1"),
+                ses_alarm("use1-sends", "Send", OK, "us-east-1"),
+            ],
         }
     )
     fake = reputation or FakeReputation({"ap-northeast-1": creeping()})
@@ -53,7 +56,7 @@ async def board_ready(pilot: Any, app: MontuiApp) -> BoardScreen:
     await until(pilot, lambda: isinstance(app.screen, BoardScreen), "the board")
     board = app.screen
     assert isinstance(board, BoardScreen)
-    await until(pilot, lambda: len(board.poll.all_alarms()) == 4, "the alarms")
+    await until(pilot, lambda: len(board.poll.all_alarms()) == 5, "the alarms")
     return board
 
 
@@ -212,3 +215,27 @@ async def test_throttled_the_pane_backs_off_and_says_so_in_place() -> None:
         await pilot.press("r")
         await until(pilot, lambda: len(pane.waits) >= 3, "the third wait")
         assert pane.waits[2] == pane.refresh_every
+
+
+async def test_enter_on_any_ses_alarm_opens_the_pane_which_lists_it() -> None:
+    app, _ = reputation_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        board = await board_ready(pilot, app)
+        table = board.query_one(AlarmTable)
+        for _ in range(table.row_count):
+            selected = table.selected()
+            if selected is not None and selected.name == "use1-sends":
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReputationScreen), "the pane")
+        pane = app.screen
+        assert isinstance(pane, ReputationScreen)
+        await until(pilot, lambda: pane.fetches >= 1, "the first fetch")
+        assert [a.name for a in pane._listed] == ["use1-bounce", "use1-sends"]
+        await pilot.press("R")  # Tokyo lists only its reputation alarms
+        await pilot.pause()
+        assert [a.name for a in pane._listed] == [
+            "hitori-ses-bounce-rate",
+            "hitori-ses-complaint-rate",
+        ]

@@ -226,7 +226,21 @@ def watched_rate(alarm: Alarm) -> RateKind | None:
     return None
 
 
-def reputation_alarms(alarms: Iterable[Alarm], region: str) -> list[Alarm]:
-    """The alarms of `region` watching a reputation rate, most urgent first, then by name."""
-    found = [a for a in alarms if a.region == region and watched_rate(a) is not None]
+def watches_ses(alarm: Alarm) -> bool:
+    """Whether an alarm watches any `AWS/SES` metric (`enter` on the board opens the
+    reputation pane for it)."""
+    refs = [alarm.metric] if alarm.metric is not None else []
+    refs.extend(q.metric for q in alarm.metrics if q.metric is not None)
+    return any(ref.namespace == NAMESPACE for ref in refs)
+
+
+def reputation_alarms(
+    alarms: Iterable[Alarm], region: str, *, also: tuple[str, str] | None = None
+) -> list[Alarm]:
+    """The alarms of `region` watching a reputation rate, most urgent first, then by name;
+    `also`: the (region, name) of one more alarm to list (the SES alarm the pane was opened
+    from, whichever SES metric it watches)."""
+    found = [
+        a for a in alarms if a.region == region and (watched_rate(a) is not None or a.key == also)
+    ]
     return sorted(found, key=lambda a: (a.state.rank, a.name))

@@ -298,14 +298,14 @@ class BoardScreen(Screen[None]):
         self.refresh_view()
 
     def action_open_detail(self) -> None:
-        """The selected alarm's detail; an alarm on an SES reputation rate opens the
-        reputation pane at its region instead (its alarms there open the detail)."""
+        """The selected alarm's detail; an alarm on an `AWS/SES` metric opens the reputation
+        pane at its region instead (the alarms listed there open the detail)."""
         alarm = self.query_one(AlarmTable).selected()
         if alarm is None:
             return
-        from montui.model.reputation import watched_rate
+        from montui.model.reputation import watches_ses
 
-        if watched_rate(alarm) is not None:
+        if watches_ses(alarm):
             self.open_reputation(alarm.region, alarm)
             return
         self.open_alarm_detail(alarm)

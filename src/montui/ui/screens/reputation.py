@@ -88,6 +88,8 @@ class ReputationScreen(Screen[None]):
             drilldown_window(opened_from, now=clock(), episode=None).start if opened_from else None
         )
         """A moment drawn on the charts (None: opened with `e`)."""
+        self.opened_from = opened_from.key if opened_from else None
+        """(region, name) of the alarm the pane was opened from: listed whatever it watches."""
         self.pause = pause
         self.results: dict[str, Reputation | SourceError] = {}
         """Each region's last answer (an error keeps the data in `last_good`)."""
@@ -194,7 +196,7 @@ class ReputationScreen(Screen[None]):
                 self._chart(history)
 
     def _show_alarms(self) -> None:
-        listed = reputation_alarms(self.board_alarms(), self.chosen)
+        listed = reputation_alarms(self.board_alarms(), self.chosen, also=self.opened_from)
         table = self.query_one("#alarms", DataTable)
         note = self.query_one("#no-alarms", Static)
         note.display = not listed
