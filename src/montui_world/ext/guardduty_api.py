@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -211,12 +210,6 @@ def _create_detector(account: str, region: str, body: dict[str, Any]) -> dict[st
         )
         STORE.add_detector(account, region, detector)
     return {"detectorId": detector.id, "unprocessedDataSources": {}}
-
-
-def create_detector(account: str, region: str, *, created_at: datetime, seed: object) -> Detector:
-    """A detector made in process (the scenario); its id is stable for `seed`."""
-    detector = Detector(id=new_id("detector", account, region, seed), created_at=created_at)
-    return STORE.add_detector(account, region, detector)
 
 
 def _detector_json(account: str, detector: Detector) -> dict[str, Any]:

@@ -26,6 +26,7 @@ __all__ = [
     "Sightings",
     "StoredFinding",
     "aws_time",
+    "create_detector",
     "new_id",
 ]
 
@@ -88,6 +89,10 @@ class StoredFinding:
         service["count"] = count
         service["eventFirstSeen"] = aws_time(self.sightings.first)
         service["eventLastSeen"] = aws_time(last)
+        sequence = service.get("detection", {}).get("sequence", {})
+        for signal in sequence.get("signals", ()):
+            signal["createdAt"] = signal["firstSeenAt"] = self.sightings.first.timestamp()
+            signal["updatedAt"] = signal["lastSeenAt"] = last.timestamp()
         return body
 
 
@@ -149,3 +154,9 @@ class GuardDutyStore:
 
 STORE = GuardDutyStore()
 """The world's one GuardDuty store (every account and region, one process)."""
+
+
+def create_detector(account: str, region: str, *, created_at: datetime, seed: object) -> Detector:
+    """A detector made in process (the scenario); its id is stable for `seed`."""
+    detector = Detector(id=new_id("detector", account, region, seed), created_at=created_at)
+    return STORE.add_detector(account, region, detector)
