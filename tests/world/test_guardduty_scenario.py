@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 
+from montui_world.live import CatchUpClock, lead_for
 from montui_world.scenario import guardduty
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
@@ -138,3 +139,32 @@ def test_the_scenario_is_deterministic_for_its_seed(scenario_world: ScenarioWorl
     again_detector = gd.list_detectors()["DetectorIds"][0]
     assert again_detector == detector
     assert sorted((f["Id"], f["CreatedAt"]) for f in _findings(gd, detector)) == first
+
+
+def test_at_demo_speed_the_live_finding_shows_within_the_first_real_minutes(
+    scenario_world: ScenarioWorld,
+) -> None:
+    """`montui --demo` (speed 10, the scenario started `lead_for(10)` before the wall clock,
+    a few real seconds of seeding): the live High finding is listed within 2 real minutes of
+    the world opening, on a hand-moved catch-up clock (simulated time, no sleeping)."""
+    speed, seeding = 10.0, 4.0
+    real = [0.0]
+    wall = SCENARIO_START + lead_for(speed) + timedelta(seconds=seeding)
+    clock = CatchUpClock(
+        SCENARIO_START,
+        speed,
+        wall=lambda: wall + timedelta(seconds=real[0]),
+        monotonic=lambda: real[0],
+    )
+    scenario_world.at(SCENARIO_START)
+    gd = _gd(scenario_world)
+    detector = gd.list_detectors()["DetectorIds"][0]
+    high = {"severity": {"Gte": 7}, "updatedAt": {"Gte": int(SCENARIO_START.timestamp() * 1000)}}
+    shown_at = None
+    for step in range(0, 181, 6):  # montui --demo polls every 6 real seconds
+        real[0] = float(step)
+        scenario_world.at(clock.now())
+        if _findings(gd, detector, **high):
+            shown_at = real[0]
+            break
+    assert shown_at is not None and 30.0 <= shown_at <= 120.0
