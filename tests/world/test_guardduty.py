@@ -321,6 +321,7 @@ def test_archive_and_unarchive(world: World, clock: HandClock) -> None:
     detector = _detector(gd)
     gd.create_sample_findings(DetectorId=detector, FindingTypes=TYPES[:3])
     ids = _all_ids(gd, detector)
+    assert _ids_where(gd, detector, {"service.archived": {"Eq": ["false"]}}) == ids
     gd.archive_findings(DetectorId=detector, FindingIds=ids[:2])
     active = _ids_where(gd, detector, {"service.archived": {"Eq": ["false"]}})
     archived = _ids_where(gd, detector, {"service.archived": {"Eq": ["true"]}})

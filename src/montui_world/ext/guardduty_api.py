@@ -254,10 +254,28 @@ def _list_findings(
 ) -> dict[str, Any]:
     criterion = check_criteria(body.get("findingCriteria"))
     size = max_results(body.get("maxResults"), 50, 50)
-    found = sort([f for f in _visible(detector) if matches(f, criterion)], body.get("sortCriteria"))
     query = json.dumps([detector.id, criterion, body.get("sortCriteria")], sort_keys=True)
-    ids, token = page([f["id"] for f in found], body.get("nextToken"), size, query)
+    views = _visible(detector)
+    # A finding's view is the same object while nothing about it changed, so the views'
+    # identities say whether the last answer to this query still holds (paging through
+    # thousands of findings then filters and sorts once, not once per page).
+    state = tuple(views)  # kept in the cache: held, so no identity is reused meanwhile
+    cached = detector.listings.get(query)
+    if cached is not None and _same_views(cached[0], state):
+        ordered = cached[1]
+    else:
+        found = sort([f for f in views if matches(f, criterion)], body.get("sortCriteria"))
+        ordered = [f["id"] for f in found]
+        with STORE.lock:
+            if len(detector.listings) >= 8:
+                detector.listings.clear()
+            detector.listings[query] = (state, ordered)
+    ids, token = page(ordered, body.get("nextToken"), size, query)
     return {"findingIds": ids, **({"nextToken": token} if token else {})}
+
+
+def _same_views(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
 
 
 def _finding_ids(body: dict[str, Any]) -> list[str]:
@@ -276,8 +294,11 @@ def _finding_ids(body: dict[str, Any]) -> list[str]:
 def _get_findings(
     account: str, region: str, detector: Detector, body: dict[str, Any]
 ) -> dict[str, Any]:
-    wanted = set(_finding_ids(body))
-    found = [f for f in _visible(detector) if f["id"] in wanted]
+    wanted = dict.fromkeys(_finding_ids(body))
+    now = WORLD_CLOCK.now()
+    with STORE.lock:
+        stored = [detector.findings[i] for i in wanted if i in detector.findings]
+    found = [f for f in (item.render(now) for item in stored) if f is not None]
     return {"findings": sort(found, body.get("sortCriteria"))}
 
 
