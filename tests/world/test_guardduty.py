@@ -86,6 +86,12 @@ def test_detector_lifecycle(world: World, clock: HandClock) -> None:
         gd.create_detector(Enable=True)
     assert again.value.response["Error"]["Code"] == "BadRequestException"
     assert "already exists" in again.value.response["Error"]["Message"]
+    clock.now = THEN + timedelta(days=1)
+    gd.update_detector(DetectorId=detector, Enable=False, FindingPublishingFrequency="ONE_HOUR")
+    disabled = gd.get_detector(DetectorId=detector)
+    assert disabled["Status"] == "DISABLED" and disabled["FindingPublishingFrequency"] == "ONE_HOUR"
+    assert disabled["DataSources"]["CloudTrail"]["Status"] == "DISABLED"
+    assert disabled["UpdatedAt"] == "2026-03-05T05:06:07.000Z"
     gd.delete_detector(DetectorId=detector)
     assert gd.list_detectors()["DetectorIds"] == []
 

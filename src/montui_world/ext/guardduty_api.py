@@ -8,7 +8,8 @@ request URIs, member names (camelCase `locationName`s) and errors of botocore's 
 
 - `ListDetectors` (GET /detector, maxResults 1..50, nextToken), `CreateDetector` (POST
   /detector; one detector per region, as AWS), `GetDetector` (GET /detector/{id}: status,
-  publishing frequency, dataSources and features), `DeleteDetector` (DELETE /detector/{id});
+  publishing frequency, dataSources and features), `UpdateDetector` (POST /detector/{id}:
+  enable, findingPublishingFrequency), `DeleteDetector` (DELETE /detector/{id});
 - `ListFindings` (POST …/findings: findingCriteria, sortCriteria, maxResults 1..50, nextToken:
   see `guardduty_query`), `GetFindings` (…/findings/get, at most 50 ids; a well-formed id the
   detector does not have is left out, as AWS does; an id that cannot be a finding id is a
@@ -152,6 +153,8 @@ def answer(
     rest = tuple(parts[2:])
     if rest == () and method == "GET":
         return _detector_json(account, detector)
+    if rest == () and method == "POST":
+        return _update_detector(detector, body)
     if rest == () and method == "DELETE":
         STORE.delete_detector(account, region, detector.id)
         return {}
@@ -210,6 +213,25 @@ def _create_detector(account: str, region: str, body: dict[str, Any]) -> dict[st
         )
         STORE.add_detector(account, region, detector)
     return {"detectorId": detector.id, "unprocessedDataSources": {}}
+
+
+def _update_detector(detector: Detector, body: dict[str, Any]) -> dict[str, Any]:
+    enable = body.get("enable")
+    frequency = body.get("findingPublishingFrequency")
+    if (enable is not None and not isinstance(enable, bool)) or frequency not in (
+        None,
+        "FIFTEEN_MINUTES",
+        "ONE_HOUR",
+        "SIX_HOURS",
+    ):
+        raise bad_request()
+    with STORE.lock:
+        if enable is not None:
+            detector.status = "ENABLED" if enable else "DISABLED"
+        if frequency is not None:
+            detector.publishing_frequency = str(frequency)
+        detector.updated_at = WORLD_CLOCK.now()
+    return {}
 
 
 def _detector_json(account: str, detector: Detector) -> dict[str, Any]:

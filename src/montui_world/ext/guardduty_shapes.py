@@ -58,7 +58,7 @@ class Subject:
         """The resource named in titles."""
         return {
             "Instance": self.instance_id,
-            "AccessKey": f"{self.user_type} : {self.user_name}",
+            "AccessKey": self.user_name,
             "S3Bucket": self.bucket,
             "EKSCluster": self.cluster,
             "ECSCluster": self.cluster,
@@ -305,9 +305,12 @@ def finding_body(
     finding_id: str,
     severity: float | None = None,
     description: str = "",
+    title: str = "",
 ) -> dict[str, Any]:
-    """The wire-form body of a finding of `kind` about `subject` (no time fields)."""
-    title = kind.title.format(r=subject.label(kind.resource), api=subject.api, trail=subject.trail)
+    """The wire-form body of a finding of `kind` about `subject` (no time fields); `title`
+    and `description` default to the type's title about the subject."""
+    label = subject.label(kind.resource)
+    title = title or kind.title.format(r=label, api=subject.api, trail=subject.trail)
     service: dict[str, Any] = {
         "detectorId": detector_id,
         "resourceRole": subject.resource_role,

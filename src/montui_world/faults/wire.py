@@ -88,6 +88,7 @@ _GUARDDUTY_OPERATIONS = (
     ("GET", re.compile(r"/detector/?"), "ListDetectors"),
     ("POST", re.compile(r"/detector/?"), "CreateDetector"),
     ("GET", re.compile(r"/detector/[^/]+"), "GetDetector"),
+    ("POST", re.compile(r"/detector/[^/]+"), "UpdateDetector"),
     ("DELETE", re.compile(r"/detector/[^/]+"), "DeleteDetector"),
     ("POST", re.compile(r"/detector/[^/]+/findings"), "ListFindings"),
     ("POST", re.compile(r"/detector/[^/]+/findings/get"), "GetFindings"),

@@ -69,6 +69,7 @@ class ScenarioFinding:
     archived: bool = False
     description: str = ""
     jitter: bool = field(default=True)
+    title: str = ""
 
 
 _ATTACKER = Subject(
@@ -215,6 +216,10 @@ LIVE = ScenarioFinding(
         "SES sending rate was exceeded at the same time."
     ),
     jitter=False,
+    title=(
+        f"Credentials of Lambda role {hitori.FUNCTION_NAME}-role were used from an external "
+        "IP address."
+    ),
 )
 
 
@@ -248,6 +253,7 @@ def seed(start: datetime, seed_value: int) -> str:
             finding_id=finding_id,
             severity=item.severity,
             description=item.description,
+            title=item.title,
         )
         stored = StoredFinding(body, Sightings(first, item.every, until), item.archived)
         STORE.put_finding(account, REGION, detector.id, stored)
