@@ -315,6 +315,18 @@ def test_statistics_by_severity_and_type(world: World, clock: HandClock) -> None
         FindingCriteria={"Criterion": {"severity": {"Gte": 7}}},
     )["FindingStatistics"]["CountBySeverity"]
     assert high == {"8.0": 3, "9.2": 1}
+    stats = gd.get_findings_statistics
+    (account,) = stats(DetectorId=detector, GroupBy="ACCOUNT")["FindingStatistics"][
+        "GroupedByAccount"
+    ]
+    assert account == {"AccountId": "123456789012", "TotalFindings": 10, "LastGeneratedAt": THEN}
+    (day,) = stats(DetectorId=detector, GroupBy="DATE")["FindingStatistics"]["GroupedByDate"]
+    assert day["TotalFindings"] == 10 and day["Severity"] == 9.2
+    assert day["Date"] == THEN.replace(hour=0, minute=0, second=0)
+    resources = stats(DetectorId=detector, GroupBy="RESOURCE")["FindingStatistics"]
+    top = resources["GroupedByResource"][0]
+    assert top["ResourceType"] == "Instance" and top["ResourceId"] == "i-99999999"
+    assert top["TotalFindings"] == 5
     with pytest.raises(ClientError) as both:
         gd.get_findings_statistics(
             DetectorId=detector, GroupBy="SEVERITY", FindingStatisticTypes=["COUNT_BY_SEVERITY"]

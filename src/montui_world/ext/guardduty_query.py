@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -248,24 +248,66 @@ def statistics(findings: Iterable[dict[str, Any]], body: dict[str, Any]) -> dict
             key = str(float(item["severity"]))
             counts[key] = counts.get(key, 0) + 1
         return {"countBySeverity": counts}
-    if group not in ("SEVERITY", "FINDING_TYPE"):
-        raise bad_request(f"The request is rejected because groupBy {group} is not supported.")
+    if group not in _GROUPS:
+        raise bad_request(f"The request is rejected because groupBy {group} is not valid.")
     order = body.get("orderBy", "DESC")
     if order not in ("ASC", "DESC"):
         raise bad_request()
     size = max_results(body.get("maxResults"), 25, 100)
-    field = "severity" if group == "SEVERITY" else "type"
-    totals: dict[Any, list[Any]] = {}
+    member, keys = _GROUPS[group]
+    totals: dict[tuple[Any, ...], list[Any]] = {}
     for item in findings:
-        group_key: Any = float(item["severity"]) if field == "severity" else item["type"]
         last = datetime.fromisoformat(item["updatedAt"].replace("Z", "+00:00")).timestamp()
-        entry = totals.setdefault(group_key, [0, last])
+        entry = totals.setdefault(keys(item), [0, last, 0.0])
         entry[0] += 1
         entry[1] = max(entry[1], last)
+        entry[2] = max(entry[2], float(item["severity"]))
     ranked = sorted(totals.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=order == "DESC")
-    name = "findingType" if field == "type" else "severity"
-    rows = [
-        {name: key, "totalFindings": total, "lastGeneratedAt": last}
-        for key, (total, last) in ranked[:size]
-    ]
-    return {"groupedBySeverity" if field == "severity" else "groupedByFindingType": rows}
+    rows = []
+    for group_key, (total, last, severity) in ranked[:size]:
+        row: dict[str, Any] = dict(group_key)
+        row.update(totalFindings=total, lastGeneratedAt=last)
+        if group == "DATE":
+            row["severity"] = severity  # the day's highest
+        rows.append(row)
+    return {member: rows}
+
+
+def _resource_id(finding: dict[str, Any]) -> str:
+    """The affected resource's identifier, whatever its type."""
+    resource = finding.get("resource", {})
+    for path in (
+        ("instanceDetails", "instanceId"),
+        ("accessKeyDetails", "accessKeyId"),
+        ("s3BucketDetails", "name"),
+        ("eksClusterDetails", "name"),
+        ("ecsClusterDetails", "name"),
+        ("rdsDbInstanceDetails", "dbInstanceIdentifier"),
+        ("lambdaDetails", "functionName"),
+    ):
+        found = _values(resource, path)
+        if found:
+            return str(found[0])
+    return ""
+
+
+def _day(finding: dict[str, Any]) -> float:
+    moment = datetime.fromisoformat(finding["updatedAt"].replace("Z", "+00:00"))
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+_GROUPS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {
+    "SEVERITY": ("groupedBySeverity", lambda f: (("severity", float(f["severity"])),)),
+    "FINDING_TYPE": ("groupedByFindingType", lambda f: (("findingType", f["type"]),)),
+    "ACCOUNT": ("groupedByAccount", lambda f: (("accountId", f["accountId"]),)),
+    "DATE": ("groupedByDate", lambda f: (("date", _day(f)),)),
+    "RESOURCE": (
+        "groupedByResource",
+        lambda f: (
+            ("accountId", f["accountId"]),
+            ("resourceId", _resource_id(f)),
+            ("resourceType", f["resource"]["resourceType"]),
+        ),
+    ),
+}
+"""GroupBy: the FindingStatistics member and the (field, value) pairs of a group's key."""
