@@ -189,6 +189,9 @@ def test_max_results_and_tokens_validated(world: World, clock: HandClock) -> Non
             gd.list_findings(DetectorId=detector, MaxResults=bad)
         assert error.value.response["Error"]["Code"] == "BadRequestException"
         assert "maxResults" in error.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as detectors:
+        gd.list_detectors(MaxResults=51)
+    assert "maxResults" in detectors.value.response["Error"]["Message"]
     with pytest.raises(ClientError) as token:
         gd.list_findings(DetectorId=detector, NextToken="made-up")
     assert "nextToken" in token.value.response["Error"]["Message"]
@@ -252,6 +255,8 @@ def test_criteria_short_and_long_forms(world: World, clock: HandClock) -> None:
     assert types({"accountId": {"Eq": ["123456789012"]}}) == set(TYPES)
     assert types({"region": {"Eq": ["us-east-1"]}}) == set()
     assert types({"service.action.actionType": {"Eq": ["PORT_PROBE"]}}) == {TYPES[0]}
+    assert types({"type": {"Matches": ["*:EC2/*"]}}) == set(TYPES[:3])
+    assert types({"type": {"NotMatches": ["*:EC2/*", "AttackSequence:*"]}}) == set(TYPES[3:7])
     first = _ids_where(gd, detector, {"type": {"Eq": [TYPES[0]]}})
     assert _ids_where(gd, detector, {"id": {"Eq": first}}) == first
     assert types({"service.archived": {"Eq": ["false"]}}) == set(TYPES)

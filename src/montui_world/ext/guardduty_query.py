@@ -4,16 +4,18 @@ tokens and GetFindingsStatistics, as botocore's model (`guardduty/2017-11-28`) d
 A criterion names a finding attribute by its JSON path (`severity`, `service.archived`,
 `resource.instanceDetails.instanceId`, …): only the attributes the model's documentation of
 `FindingCriteria` lists are accepted, anything else is a `BadRequestException`. Conditions:
-`Eq`/`Equals` (any of the values), `Neq`/`NotEquals` (none of them), `Gt`/`Gte`/`Lt`/`Lte`
-and their long forms `GreaterThan`/…; on `updatedAt` the numbers are epoch milliseconds.
-Paths through lists (network interfaces, tags) match when any element does. Tokens are
-opaque to the caller: an offset sealed with a digest of the query they belong to, so a token
-from another query or made up is refused (`BadRequestException`).
+`Eq`/`Equals` (any of the values), `Neq`/`NotEquals` (none of them), `Matches`/`NotMatches`
+(`*` wildcards), `Gt`/`Gte`/`Lt`/`Lte` and their long forms `GreaterThan`/…; on `updatedAt`
+the numbers are epoch milliseconds. Paths through lists (network interfaces, tags) match
+when any element does. Tokens are opaque to the caller: an offset sealed with a digest of
+the query they belong to, so a token from another query or made up is refused
+(`BadRequestException`).
 """
 
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -120,11 +122,20 @@ def _condition_holds(values: list[Any], condition: dict[str, Any]) -> bool:
             return False
         if name in _NOT_EQUAL and any(_same(v, str(w)) for v in values for w in operand):
             return False
+        if name == "Matches" and not any(_like(v, str(w)) for v in values for w in operand):
+            return False
+        if name == "NotMatches" and any(_like(v, str(w)) for v in values for w in operand):
+            return False
         if name in _ORDER:
             numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
             if not any(_compare(v, _ORDER[name], float(operand)) for v in numbers):
                 return False
     return True
+
+
+def _like(value: Any, pattern: str) -> bool:
+    """`Matches`: the value as text against a pattern where `*` is any run of characters."""
+    return fnmatch.fnmatchcase(str(value), pattern.replace("[", "[[]"))
 
 
 def _compare(value: float, how: str, operand: float) -> bool:
@@ -155,10 +166,6 @@ def check_criteria(criteria: Any) -> dict[str, dict[str, Any]]:
                 isinstance(operand, bool) or not isinstance(operand, int | float)
             ):
                 raise bad_request()
-            if name in ("Matches", "NotMatches"):
-                raise bad_request(
-                    "The request is rejected because Matches is not supported by this world."
-                )
             if not listed and name not in _ORDER:
                 raise bad_request()
             criterion.setdefault(attribute, {})[name] = operand
