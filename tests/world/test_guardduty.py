@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -453,3 +455,31 @@ def test_every_sample_type_is_in_the_models_shapes_on_the_wire(
         body, shape = raw["GetFindingsStatistics"]
         problems += _check_shape(body, shape, "GetFindingsStatistics")
     assert problems == []
+
+
+def test_errors_on_the_wire_have_message_and_type(world: World, clock: HandClock) -> None:
+    """What a hand-written client sees: 400, `x-amzn-ErrorType: BadRequestException`, and a
+    JSON body with `message` and GuardDuty's inner `__type`; broken JSON is one of them."""
+    detector = _detector(_gd(world))
+    scope = (
+        "AWS4-HMAC-SHA256 Credential=AKIAX/20260304/ap-northeast-1/guardduty/aws4_request, "
+        "Signature=0"
+    )
+    for path, body in (
+        (f"/detector/{detector}/findings", b"{not json"),
+        (f"/detector/{detector}/findings", b'{"maxResults": 99}'),
+        ("/detector/nope/findings", b"{}"),
+    ):
+        request = urllib.request.Request(
+            world.endpoint + path,
+            data=body,
+            method="POST",
+            headers={"Authorization": scope, "Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=10)
+        assert error.value.code == 400
+        assert error.value.headers["x-amzn-ErrorType"] == "BadRequestException"
+        answer = json.loads(error.value.read())
+        assert set(answer) == {"message", "__type"} and answer["message"]
+        assert answer["__type"] == "InvalidInputException"
