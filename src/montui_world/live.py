@@ -27,11 +27,12 @@ from datetime import UTC, datetime, timedelta
 
 from montui_world import backfill
 from montui_world.clock import WORLD_CLOCK
+from montui_world.ext import ses_store
 from montui_world.ext.alarm_store import LOCK
 from montui_world.ext.evaluation import Clock, LiveEvaluator, StateChange
-from montui_world.identity import DEMO_REGIONS
+from montui_world.identity import DEMO_ACCOUNT, DEMO_REGIONS
 from montui_world.loop import BackgroundLoop
-from montui_world.scenario import guardduty
+from montui_world.scenario import guardduty, ses
 from montui_world.scenario.hitori import INCIDENT
 from montui_world.scenario.plan import Plan, plan
 from montui_world.scenario.series import AlarmSeries, epoch
@@ -96,6 +97,13 @@ class Scenario:
         moment = (now or datetime.now(UTC)).astimezone(UTC)
         self.plan: Plan = plan(moment, seed)
         self.series = {a.spec.name: AlarmSeries(a.spec, a.timeline, seed) for a in self.plan.alarms}
+        self.ses = ses.accounts(moment, seed)
+        for alarm in self.plan.alarms:  # the SES rates: from the mail SES counted
+            if alarm.spec.name in ses.RATE_ALARMS:
+                traffic = next(t for region, _, t in self.ses if region == alarm.spec.region)
+                self.series[alarm.spec.name] = ses.RateSeries(
+                    alarm.spec, alarm.timeline, seed, traffic
+                )
         self.done = epoch(floor_time(moment, 60))
         self.reached = moment
         self._written = {
@@ -120,6 +128,9 @@ class Scenario:
         started = time.perf_counter()
         WORLD_CLOCK.follow(self.now)  # the world's read APIs answer as of the scenario's time
         clients = Clients(endpoint, headers)
+        for region, account, traffic in self.ses:
+            ses_store.STORE.put(DEMO_ACCOUNT, region, account)
+            ses_store.STORE.set_traffic(DEMO_ACCOUNT, region, traffic)
         topics, filters = configure_alarms(clients, self.plan)
         datapoints = backfill.write_metrics(self.plan, self.series, self.plan.now)
         with LOCK:

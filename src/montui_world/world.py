@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from montui_world import ext
 from montui_world.ext.guardduty_api import GuardDutyApi
 from montui_world.ext.rds_api import RdsApi
+from montui_world.ext.ses_api import SesApi
 from montui_world.gate import SeedingGate
 
 
@@ -52,6 +53,9 @@ class World:
         # RDS's read APIs are the world's own (`ext.rds_api`): moto's RDS is never loaded.
         app: Any = RdsApi(DomainDispatcherApplication(create_backend_app))
         app = GuardDutyApi(app)  # GuardDuty too (`ext.guardduty_api`): moto's is never loaded
+        # SES's account APIs and statistics are the world's own (`ext.ses_api`); the rest
+        # of SES (SendEmail, identities) is moto's.
+        app = SesApi(app)
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(

@@ -37,6 +37,10 @@ TOKYO, VIRGINIA = "ap-northeast-1", "us-east-1"
         ("rds", Protocol.QUERY, ErrorKind.THROTTLED, "Throttling", 400),
         ("rds", Protocol.QUERY, ErrorKind.DENIED, "AccessDenied", 403),
         ("sts", Protocol.QUERY, ErrorKind.EXPIRED, "ExpiredTokenException", 400),
+        ("sesv2", Protocol.REST_JSON, ErrorKind.THROTTLED, "TooManyRequestsException", 429),
+        ("sesv2", Protocol.REST_JSON, ErrorKind.DENIED, "AccessDeniedException", 403),
+        ("ses", Protocol.QUERY, ErrorKind.THROTTLED, "Throttling", 400),
+        ("ses", Protocol.QUERY, ErrorKind.DENIED, "AccessDenied", 403),
     ],
 )
 def test_errors_read_as_the_services_codes_through_botocores_parsers(
@@ -88,6 +92,19 @@ def test_requests_name_their_service_region_and_operation() -> None:
         "GET", "/restapis?limit=500", {"authorization": scope.format("apigateway")}, b""
     )
     assert rest_call == Call("apigateway", VIRGINIA, "GET /restapis", Protocol.REST_JSON)
+    # SES v1 and v2 share the signing name `ses`; the protocol tells them apart.
+    ses_v2 = read_call("GET", "/v2/email/account", {"authorization": scope.format("ses")}, b"")
+    assert ses_v2 == Call("sesv2", VIRGINIA, "GET /v2/email/account", Protocol.REST_JSON)
+    ses_v1 = read_call(
+        "POST",
+        "/",
+        {
+            "authorization": scope.format("ses"),
+            "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        },
+        b"Action=GetSendStatistics&Version=2010-12-01",
+    )
+    assert ses_v1 == Call("ses", VIRGINIA, "GetSendStatistics", Protocol.QUERY)
 
 
 def test_a_seeded_plan_repeats_its_faults_and_rules_match_their_region() -> None:

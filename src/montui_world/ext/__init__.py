@@ -20,6 +20,9 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   ListFindings, GetFindings, GetFindingsStatistics, CreateSampleFindings, Archive/Unarchive…)
   from montui's own store (`guardduty_store`), another WSGI middleware; finding types in
   `guardduty_catalog`, their JSON in `guardduty_shapes`, criteria and paging in `guardduty_query`;
+- `ses_api`: SES v2 GetAccount / PutAccount* and v1 GetSendStatistics / GetSendQuota from
+  montui's own store (`ses_store`; validation in `ses_account`, wire formats in `ses_wire`),
+  a WSGI middleware like `rds_api`; other SES actions stay moto's;
 - `quiet`: no request logging on stderr;
 - `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
 
@@ -38,6 +41,7 @@ from montui_world.ext import (
     metrics,
     quiet,
     rds_api,
+    ses_api,
     speed,
 )
 
@@ -53,3 +57,4 @@ def install() -> None:
     metrics.install()
     rds_api.install()
     guardduty_api.install()
+    ses_api.install()

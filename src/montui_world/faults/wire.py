@@ -80,6 +80,8 @@ def read_call(method: str, target: str, headers: Mapping[str, str], body: bytes)
         form = parse_qs(body.decode("utf-8", "replace")) if body else {}
         form.update(parse_qs(urlsplit(target).query))
         return Call(service, region, form.get("Action", [""])[0], Protocol.QUERY)
+    if service == "ses":  # SES v2 shares v1's signing name; botocore calls it sesv2
+        service = "sesv2"
     operation = _rest_operation(service, method, path) or f"{method} {path}"
     return Call(service, region, operation, Protocol.REST_JSON)
 
@@ -143,6 +145,12 @@ _SERVICE_CODES: dict[str, dict[ErrorKind, tuple[str, int]]] = {
     "guardduty": {
         ErrorKind.THROTTLED: ("TooManyRequestsException", 429),
         ErrorKind.INTERNAL: ("InternalServerErrorException", 500),
+        ErrorKind.EXPIRED: ("ExpiredTokenException", 403),
+        ErrorKind.DENIED: ("AccessDeniedException", 403),
+    },
+    # SES v2's model: TooManyRequestsException, HTTP 429 (v1, query: Throttling, 400).
+    "sesv2": {
+        ErrorKind.THROTTLED: ("TooManyRequestsException", 429),
         ErrorKind.EXPIRED: ("ExpiredTokenException", 403),
         ErrorKind.DENIED: ("AccessDeniedException", 403),
     },

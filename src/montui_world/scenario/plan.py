@@ -8,7 +8,8 @@ The timelines come from three sources:
   days after an old ALARM"), placed by `signals.build_timeline`; alarms without a story
   have been OK for a seed-chosen while, after an old ALARM or after their creation;
 - `nightly` alarms: a breach of two to four minutes every night near 02:00 JST;
-- the live `hitori.INCIDENT`: a breach from two minutes before the start to 23 after.
+- the live `hitori.INCIDENT`: a breach from two minutes before the start to 23 after;
+- the SES rate alarms: wherever the rates computed from the mail (`ses`) breach.
 
 The alarm states themselves are not planned: the backfill replays CloudWatch's evaluation
 over the generated data (`montui_world.backfill`), and the live world evaluates as time passes.
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from montui_world.scenario import ALARMS, COMPOSITES
+from montui_world.scenario import ALARMS, COMPOSITES, ses
 from montui_world.scenario.hitori import INCIDENT
 from montui_world.scenario.signals import Interval, Timeline, build_timeline, floor_time, unit_noise
 from montui_world.scenario.spec import ALARM, NO_DATA, OK, AlarmSpec, CompositeSpec, Step, minutes
@@ -115,6 +116,11 @@ def plan(now: datetime, seed: int) -> Plan:
             extra.append(incident)
         if extra:
             timeline = replace(timeline, breaching=tuple(sorted((*timeline.breaching, *extra))))
+        if spec.name in ses.RATE_ALARMS:
+            # The SES rates come from the mail SES counted (`ses`), not from the story.
+            traffic = ses.SesTraffic(spec.region, seed, int(now.timestamp()))
+            history = floor_time(now - timedelta(days=HISTORY_DAYS + 1), 60)
+            timeline = replace(timeline, breaching=ses.breaching(spec, traffic, history, now))
         first = min(timeline.transitions[0].at, now - timedelta(days=_COMPOSITE_AGE_DAYS[1] + 1))
         age = timedelta(hours=1 + 24 * 300 * unit_noise(seed, spec.name, "configured"))
         alarms.append(PlannedAlarm(spec, timeline, _to_second(first - age)))
