@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from montui_world import ext
 from montui_world.ext.guardduty_api import GuardDutyApi
+from montui_world.ext.pi_api import PiApi
 from montui_world.ext.rds_api import RdsApi
 from montui_world.ext.ses_api import SesApi
 from montui_world.gate import SeedingGate
@@ -56,6 +57,7 @@ class World:
         # SES's account APIs and statistics are the world's own (`ext.ses_api`); the rest
         # of SES (SendEmail, identities) is moto's.
         app = SesApi(app)
+        app = PiApi(app)  # Performance Insights (`ext.pi_api`): moto has none
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(
