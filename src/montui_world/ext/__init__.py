@@ -16,6 +16,10 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   (Put/Describe/DeleteQueryDefinition) and DescribeLogGroups' `logGroupNamePattern`;
 - `rds_api`: DescribeDBInstances and DescribeDBClusters from montui's own store
   (`rds_store`), a WSGI middleware in front of moto (`World.start`): moto's RDS stays unloaded;
+- `guardduty_api`: GuardDuty's detectors and findings (ListDetectors, GetDetector,
+  ListFindings, GetFindings, GetFindingsStatistics, CreateSampleFindings, Archive/Unarchive…)
+  from montui's own store (`guardduty_store`), another WSGI middleware; finding types in
+  `guardduty_catalog`, their JSON in `guardduty_shapes`, criteria and paging in `guardduty_query`;
 - `ses_api`: SES v2 GetAccount / PutAccount* and v1 GetSendStatistics / GetSendQuota from
   montui's own store (`ses_store`; validation in `ses_account`, wire formats in `ses_wire`),
   a WSGI middleware like `rds_api`; other SES actions stay moto's;
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 from montui_world.ext import (
     cloudwatch,
+    guardduty_api,
     history_api,
     logs,
     logs_definitions,
@@ -51,4 +56,5 @@ def install() -> None:
     logs_definitions.install()
     metrics.install()
     rds_api.install()
+    guardduty_api.install()
     ses_api.install()
