@@ -34,6 +34,10 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "picker_into_list": "down", "library_cancel": "escape", "library_delete": "d",
     "library_confirm_delete": "y",
     "library_next": "down", "library_previous": "up",
+    # GuardDuty: the findings pane and a finding's detail
+    "findings": "f", "band_all": "1", "band_medium": "2", "band_high": "3",
+    "band_critical": "4", "toggle_archived": "A", "open_finding": "enter",
+    "copy_finding_json": "y", "open_linked_alarm": "a",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

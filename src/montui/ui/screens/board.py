@@ -20,6 +20,8 @@ from textual.widgets import DataTable, Input, Static
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.board import RegionStatus, board_order, filter_alarms, state_counts
+from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule, notice_text
+from montui.model.findings import Finding
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
@@ -27,6 +29,7 @@ from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
+from montui.ui.screens.findings_watch import FindingsWatch
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader, header_text
@@ -82,6 +85,8 @@ class BoardScreen(Screen[None]):
                 tooltip="Copy the selected alarm's ARN"),
         Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False,
                 tooltip="Clear the filter"),
+        Binding("f", "findings", "Findings", id="findings", show=False,
+                tooltip="GuardDuty findings of every region, Critical and High first"),
     ]  # fmt: skip
 
     def __init__(
@@ -93,8 +98,10 @@ class BoardScreen(Screen[None]):
         rules: tuple[MetaRule, ...] = (),
         clock: Callable[[], datetime],
         pause: Pause = wait_or_wake,
+        notice: NoticeRule = DEFAULT_NOTICE,
     ) -> None:
-        """`pause`: how the poll loops wait between polls (tests pass a hand-moved one)."""
+        """`pause`: how the poll loops wait between polls (tests pass a hand-moved one);
+        `notice`: which new GuardDuty findings raise a notice (`[notify]`)."""
         super().__init__()
         self.feeds = feeds
         self.stale_after = stale_after
@@ -111,6 +118,13 @@ class BoardScreen(Screen[None]):
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
+        self.findings: FindingsWatch | None = None
+        if feeds.findings is not None:
+            self.findings = FindingsWatch(
+                feeds.findings, refresh_every=refresh_every, clock=clock, rule=notice,
+                notice=self._finding_notice, pause=pause,
+            )  # fmt: skip
+        """GuardDuty's findings, polled on the board's cadence (`f` shows them)."""
 
     @property
     def statuses(self) -> dict[str, RegionStatus]:
@@ -153,6 +167,11 @@ class BoardScreen(Screen[None]):
             spark = self.sparklines.run(region, self._rows_on_screen, self.refresh_view)
             self.run_worker(spark, group=f"spark-{region}", exit_on_error=False)
         self.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
+        if self.findings is not None:
+            self.findings.regions(regions)
+            for region in regions:
+                watch = self.findings.poll_region(region)
+                self.run_worker(watch, group=f"findings-{region}", exit_on_error=False)
         self.refresh_view()
 
     def _polled(self, region: str, alarms: tuple[Alarm, ...]) -> None:
@@ -296,8 +315,37 @@ class BoardScreen(Screen[None]):
 
     def action_open_detail(self) -> None:
         alarm = self.query_one(AlarmTable).selected()
-        if alarm is None:
+        if alarm is not None:
+            self.open_alarm(alarm)
+
+    def _finding_notice(self, news: list[Finding]) -> None:
+        """New findings at or above `[notify] min_band`: one notification, the bell once."""
+        many = f"GuardDuty: {len(news)} new findings"
+        title = "GuardDuty: new finding" if len(news) == 1 else many
+        self.app.notify(notice_text(news), title=title, severity="error", timeout=30)
+        if self.findings is not None and self.findings.rule.bell:
+            self.app.bell()
+
+    def action_findings(self) -> None:
+        if self.findings is None:
+            self.notify("GuardDuty findings are not available here")
             return
+        if not self.findings.statuses:
+            self.notify("Not connected yet")
+            return
+        from montui.ui.screens.findings import FindingsScreen
+
+        self.app.push_screen(
+            FindingsScreen(
+                self.findings,
+                clock=self.clock,
+                alarms=self.poll.all_alarms,
+                open_alarm=self.open_alarm,
+            )
+        )
+
+    def open_alarm(self, alarm: Alarm) -> None:
+        """Open `alarm`'s detail (from the board, or a finding on its resource)."""
         from montui.ui.screens.alarm_detail import AlarmDetailScreen
 
         self.app.push_screen(

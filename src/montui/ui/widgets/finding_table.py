@@ -1,0 +1,92 @@
+"""The findings pane's table: one row per finding, redrawn on each poll keeping the cursor on
+the same finding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from montui.model.duration import format_age
+from montui.model.findings import Band, Finding
+from montui.model.region import region_code
+from montui.model.text import middle_ellipsis
+
+BAND_STYLE = {
+    Band.CRITICAL: "bold white on red",
+    Band.HIGH: "bold red",
+    Band.MEDIUM: "yellow",
+    Band.LOW: "",
+}
+MONO_BAND_STYLE = {Band.CRITICAL: "bold reverse", Band.HIGH: "bold", Band.MEDIUM: "", Band.LOW: ""}
+
+
+def band_cell(band: Band, mono: bool = False) -> Text:
+    """`▲ High`: symbol and word, coloured (bold / reverse video without colour)."""
+    return Text(band.label, style=(MONO_BAND_STYLE if mono else BAND_STYLE)[band])
+
+
+def last_seen(finding: Finding, now: datetime) -> str:
+    return f"{format_age((now - finding.last_seen).total_seconds())} ago"
+
+
+class FindingTable(DataTable[Text | str]):
+    """Band, type, resource, count, last seen, region; `selected()` is the cursor's finding."""
+
+    DEFAULT_CSS = """
+    FindingTable {
+        height: 1fr;
+    }
+    """
+
+    COLUMNS = ("Band", "Type", "Resource", "Count", "Last seen", "Rgn")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+        self._rows: list[Finding] = []
+        self._shown: list[tuple[object, ...]] = []
+
+    def on_mount(self) -> None:
+        for name in self.COLUMNS:
+            self.add_column(name, key=name)
+
+    def selected(self) -> Finding | None:
+        if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
+            return None
+        return self._rows[self.cursor_row]
+
+    def _type_width(self) -> int:
+        # What is left of the width once the other columns have theirs (2 cells of padding each).
+        fixed = 10 + 20 + 5 + 9 + 5 + 2 * len(self.COLUMNS)
+        return max(16, (self.size.width or 80) - fixed - 1)
+
+    def show(self, findings: Sequence[Finding], *, now: datetime, mono: bool = False) -> None:
+        """Render `findings` in order; the cursor stays on the finding it was on."""
+        width = self._type_width()
+        rows = [
+            (
+                band_cell(f.band, mono),
+                middle_ellipsis(("archived " if f.archived else "") + f.type.text, width),
+                middle_ellipsis(f.resource.text, 20),
+                f"{f.count:>5}",
+                last_seen(f, now),
+                region_code(f.region),
+            )
+            for f in findings
+        ]
+        keys = [(r[1:], f.key) for r, f in zip(rows, findings, strict=True)]
+        if keys == self._shown and [f.band for f in findings] == [f.band for f in self._rows]:
+            self._rows = list(findings)
+            return
+        current = self.selected()
+        self._shown = keys  # type: ignore[assignment]
+        self._rows = list(findings)
+        self.clear()
+        for row, finding in zip(rows, findings, strict=True):
+            self.add_row(*row, key="\t".join(finding.key))
+        if current is not None:
+            index = next((i for i, f in enumerate(findings) if f.key == current.key), None)
+            if index is not None:
+                self.move_cursor(row=index, animate=False)
