@@ -16,6 +16,10 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
   (Put/Describe/DeleteQueryDefinition) and DescribeLogGroups' `logGroupNamePattern`;
 - `rds_api`: DescribeDBInstances and DescribeDBClusters from montui's own store
   (`rds_store`), a WSGI middleware in front of moto (`World.start`): moto's RDS stays unloaded;
+- `guardduty_api`: GuardDuty's detectors and findings (ListDetectors, GetDetector,
+  ListFindings, GetFindings, GetFindingsStatistics, CreateSampleFindings, Archive/Unarchive…)
+  from montui's own store (`guardduty_store`), another WSGI middleware; finding types in
+  `guardduty_catalog`, their JSON in `guardduty_shapes`, criteria and paging in `guardduty_query`;
 - `quiet`: no request logging on stderr;
 - `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 from montui_world.ext import (
     cloudwatch,
+    guardduty_api,
     history_api,
     logs,
     logs_definitions,
@@ -47,3 +52,4 @@ def install() -> None:
     logs_definitions.install()
     metrics.install()
     rds_api.install()
+    guardduty_api.install()

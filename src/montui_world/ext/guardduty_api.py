@@ -1,0 +1,347 @@
+"""GuardDuty in the world: detectors and findings over GuardDuty's REST-JSON protocol.
+
+`GuardDutyApi` is a WSGI middleware in front of moto's server (`World.start`): a request
+signed for GuardDuty (SigV4 credential scope `…/<region>/guardduty/aws4_request`) is answered
+here from `guardduty_store.STORE`; moto's GuardDuty backend is never loaded. Served, with the
+request URIs, member names (camelCase `locationName`s) and errors of botocore's model
+`guardduty/2017-11-28`:
+
+- `ListDetectors` (GET /detector, maxResults 1..50, nextToken), `CreateDetector` (POST
+  /detector; one detector per region, as AWS), `GetDetector` (GET /detector/{id}: status,
+  publishing frequency, dataSources and features), `DeleteDetector` (DELETE /detector/{id});
+- `ListFindings` (POST …/findings: findingCriteria, sortCriteria, maxResults 1..50, nextToken:
+  see `guardduty_query`), `GetFindings` (…/findings/get, at most 50 ids; a well-formed id the
+  detector does not have is left out, as AWS does; an id that cannot be a finding id is a
+  BadRequestException), `GetFindingsStatistics` (…/findings/statistics: COUNT_BY_SEVERITY, or
+  groupBy SEVERITY / FINDING_TYPE with orderBy and maxResults 1..100);
+- `CreateSampleFindings` (…/findings/create: one new sample finding per type named, every
+  type of `guardduty_catalog.CATALOG` when none is), `ArchiveFindings` and
+  `UnarchiveFindings` (…/findings/archive, …/unarchive).
+
+Errors are AWS's: HTTP 400 `BadRequestException` (`x-amzn-ErrorType` header; the body has
+`message` and GuardDuty's inner `__type`, `InvalidInputException`) for bad input, an unknown
+detector ("… detectorId is not owned by the current account.") and operations the world does
+not serve. Findings are as of the world clock (`WORLD_CLOCK`). `install()` makes moto's reset
+(`/moto-api/reset`) clear the store too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from moto.core.base_backend import BackendDict
+
+from montui_world.clock import WORLD_CLOCK
+from montui_world.ext.guardduty_catalog import CATALOG
+from montui_world.ext.guardduty_query import (
+    GuardDutyError,
+    bad_request,
+    check_criteria,
+    matches,
+    max_results,
+    page,
+    sort,
+    statistics,
+)
+from montui_world.ext.guardduty_shapes import Subject, finding_body
+from montui_world.ext.guardduty_store import (
+    STORE,
+    Detector,
+    Sightings,
+    StoredFinding,
+    aws_time,
+    new_id,
+)
+from montui_world.ext.patching import installed, patch
+from montui_world.ext.rds_api import _account
+
+__all__ = ["GuardDutyApi", "answer", "install"]
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/guardduty/aws4_request")
+_FINDING_ID = re.compile(r"^[a-z0-9]{1,300}$")
+_MARK = "_montui_guardduty_reset"
+_original: dict[str, Any] = {}
+_REASONS = {200: "OK", 400: "Bad Request", 500: "Internal Server Error"}
+_FEATURES = ("CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS", "RDS_LOGIN_EVENTS")
+
+
+def install() -> None:
+    """Make moto's reset clear the GuardDuty store too (calling it again changes nothing)."""
+    if installed(BackendDict, _MARK):
+        return
+    _original["reset"] = BackendDict.reset
+    patch(BackendDict, _MARK, {"reset": classmethod(_reset_all)})
+
+
+def _reset_all(cls: type[BackendDict[Any]]) -> None:
+    STORE.clear()
+    _original["reset"]()
+
+
+class GuardDutyApi:
+    """WSGI middleware: GuardDuty requests answered here, the rest passed on to `app`."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        scope = _SCOPE.search(str(environ.get("HTTP_AUTHORIZATION") or ""))
+        if scope is None:
+            return self.app(environ, start_response)
+        headers = [("Content-Type", "application/json")]
+        try:
+            body = _body(environ)
+            query = {k: v[-1] for k, v in parse_qs(str(environ.get("QUERY_STRING") or "")).items()}
+            method = str(environ.get("REQUEST_METHOD", "GET"))
+            path = unquote(str(environ.get("PATH_INFO") or "/"))
+            status, result = (
+                200,
+                answer(_account(scope.group(1)), scope.group(2), method, path, query, body),
+            )
+        except GuardDutyError as error:
+            status = error.status
+            result = {"message": error.message, "__type": error.kind}
+            headers.append(("x-amzn-ErrorType", error.code))
+        data = json.dumps(result).encode()
+        headers.append(("Content-Length", str(len(data))))
+        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+        return [data]
+
+
+def _body(environ: dict[str, Any]) -> dict[str, Any]:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    if not raw.strip():
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        raise bad_request("The request is rejected because the JSON could not be parsed.") from None
+    if not isinstance(parsed, dict):
+        raise bad_request()
+    return parsed
+
+
+def answer(
+    account: str, region: str, method: str, path: str, query: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
+    """The JSON answer to one GuardDuty request; raises `GuardDutyError`."""
+    parts = [p for p in path.split("/") if p]
+    if parts == ["detector"] and method == "GET":
+        return _list_detectors(account, region, query)
+    if parts == ["detector"] and method == "POST":
+        return _create_detector(account, region, body)
+    if len(parts) < 2 or parts[0] != "detector":
+        raise _unserved(method, path)
+    detector = STORE.detector(account, region, parts[1])
+    if detector is None:
+        raise bad_request(
+            "The request is rejected because the input detectorId is not owned by the current "
+            "account."
+        )
+    rest = tuple(parts[2:])
+    if rest == () and method == "GET":
+        return _detector_json(account, detector)
+    if rest == () and method == "DELETE":
+        STORE.delete_detector(account, region, detector.id)
+        return {}
+    if method != "POST" or not rest or rest[0] != "findings" or len(rest) > 2:
+        raise _unserved(method, path)
+    action = rest[1] if len(rest) == 2 else "list"
+    operations: dict[str, Callable[[str, str, Detector, dict[str, Any]], dict[str, Any]]] = {
+        "list": _list_findings,
+        "get": _get_findings,
+        "statistics": _statistics,
+        "create": _create_samples,
+        "archive": _archive,
+        "unarchive": _unarchive,
+    }
+    if action not in operations:
+        raise _unserved(method, path)
+    return operations[action](account, region, detector, body)
+
+
+def _unserved(method: str, path: str) -> GuardDutyError:
+    return bad_request(f"montui's local AWS world does not serve GuardDuty's {method} {path}.")
+
+
+# ---------------------------------------------------------------- detectors
+
+
+def _list_detectors(account: str, region: str, query: dict[str, str]) -> dict[str, Any]:
+    size = max_results(query.get("maxResults"), 50, 50)
+    ids = [d.id for d in STORE.detectors(account, region)]
+    found, token = page(ids, query.get("nextToken"), size, f"detectors|{account}|{region}")
+    return {"detectorIds": found, **({"nextToken": token} if token else {})}
+
+
+def _create_detector(account: str, region: str, body: dict[str, Any]) -> dict[str, Any]:
+    enable = body.get("enable")
+    if not isinstance(enable, bool):
+        raise bad_request("The request is rejected because enable is required.")
+    frequency = body.get("findingPublishingFrequency", "SIX_HOURS")
+    if frequency not in ("FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"):
+        raise bad_request()
+    tags = body.get("tags") or {}
+    if not isinstance(tags, dict):
+        raise bad_request()
+    with STORE.lock:
+        if STORE.detectors(account, region):
+            raise bad_request(
+                "The request failed because a detector already exists for the current account."
+            )
+        now = WORLD_CLOCK.now()
+        detector = Detector(
+            id=new_id("detector", account, region, now.isoformat()),
+            created_at=now,
+            status="ENABLED" if enable else "DISABLED",
+            publishing_frequency=str(frequency),
+            tags={str(k): str(v) for k, v in tags.items()},
+        )
+        STORE.add_detector(account, region, detector)
+    return {"detectorId": detector.id, "unprocessedDataSources": {}}
+
+
+def create_detector(account: str, region: str, *, created_at: datetime, seed: object) -> Detector:
+    """A detector made in process (the scenario); its id is stable for `seed`."""
+    detector = Detector(id=new_id("detector", account, region, seed), created_at=created_at)
+    return STORE.add_detector(account, region, detector)
+
+
+def _detector_json(account: str, detector: Detector) -> dict[str, Any]:
+    status = "ENABLED" if detector.status == "ENABLED" else "DISABLED"
+    created = aws_time(detector.created_at)
+    updated = aws_time(detector.updated_at or detector.created_at)
+    return {
+        "createdAt": created,
+        "findingPublishingFrequency": detector.publishing_frequency,
+        "serviceRole": f"arn:aws:iam::{account}:role/aws-service-role/guardduty.amazonaws.com/"
+        "AWSServiceRoleForAmazonGuardDuty",
+        "status": detector.status,
+        "updatedAt": updated,
+        "dataSources": {
+            "cloudTrail": {"status": status},
+            "dnsLogs": {"status": status},
+            "flowLogs": {"status": status},
+            "s3Logs": {"status": status},
+            "kubernetes": {"auditLogs": {"status": "DISABLED"}},
+        },
+        "tags": dict(detector.tags),
+        "features": [
+            {"name": name, "status": status, "updatedAt": detector.created_at.timestamp()}
+            for name in _FEATURES
+        ],
+    }
+
+
+# ---------------------------------------------------------------- findings
+
+
+def _visible(detector: Detector) -> list[dict[str, Any]]:
+    """The detector's findings as of the world clock, in creation order."""
+    now = WORLD_CLOCK.now()
+    with STORE.lock:
+        stored = list(detector.findings.values())
+    return [body for body in (f.render(now) for f in stored) if body is not None]
+
+
+def _list_findings(
+    account: str, region: str, detector: Detector, body: dict[str, Any]
+) -> dict[str, Any]:
+    criterion = check_criteria(body.get("findingCriteria"))
+    size = max_results(body.get("maxResults"), 50, 50)
+    found = sort([f for f in _visible(detector) if matches(f, criterion)], body.get("sortCriteria"))
+    query = json.dumps([detector.id, criterion, body.get("sortCriteria")], sort_keys=True)
+    ids, token = page([f["id"] for f in found], body.get("nextToken"), size, query)
+    return {"findingIds": ids, **({"nextToken": token} if token else {})}
+
+
+def _finding_ids(body: dict[str, Any]) -> list[str]:
+    ids = body.get("findingIds")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise bad_request("The request is rejected because findingIds is required.")
+    if len(ids) > 50:
+        raise bad_request(
+            "The request is rejected because the number of findingIds exceeds the limit of 50."
+        )
+    if not all(_FINDING_ID.match(i) for i in ids):
+        raise bad_request()
+    return ids
+
+
+def _get_findings(
+    account: str, region: str, detector: Detector, body: dict[str, Any]
+) -> dict[str, Any]:
+    wanted = set(_finding_ids(body))
+    found = [f for f in _visible(detector) if f["id"] in wanted]
+    return {"findings": sort(found, body.get("sortCriteria"))}
+
+
+def _statistics(
+    account: str, region: str, detector: Detector, body: dict[str, Any]
+) -> dict[str, Any]:
+    criterion = check_criteria(body.get("findingCriteria"))
+    found = [f for f in _visible(detector) if matches(f, criterion)]
+    return {"findingStatistics": statistics(found, body)}
+
+
+def _create_samples(
+    account: str, region: str, detector: Detector, body: dict[str, Any]
+) -> dict[str, Any]:
+    types = body.get("findingTypes") or list(CATALOG)
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise bad_request()
+    if body.get("findingTypes") and len(types) > 50:
+        raise bad_request("The request is rejected because findingTypes has more than 50 types.")
+    unknown = [t for t in types if t not in CATALOG]
+    if unknown:
+        raise bad_request(
+            f"The request is rejected because an invalid finding type is specified: {unknown[0]}"
+        )
+    now = WORLD_CLOCK.now()
+    with STORE.lock:
+        serial = len(detector.findings)
+        for number, name in enumerate(types):
+            finding_id = new_id("sample", detector.id, serial + number, name, now.isoformat())
+            kind = CATALOG[name]
+            finding = finding_body(
+                kind,
+                Subject(),
+                account=account,
+                region=region,
+                detector_id=detector.id,
+                finding_id=finding_id,
+            )
+            detector.findings[finding_id] = StoredFinding(finding, Sightings(now))
+    return {}
+
+
+def _set_archived(detector: Detector, body: dict[str, Any], archived: bool) -> dict[str, Any]:
+    ids = _finding_ids(body)
+    with STORE.lock:
+        for finding_id in ids:
+            stored = detector.findings.get(finding_id)
+            if stored is not None:
+                stored.archived = archived
+    return {}
+
+
+def _archive(account: str, region: str, detector: Detector, body: dict[str, Any]) -> dict[str, Any]:
+    return _set_archived(detector, body, True)
+
+
+def _unarchive(
+    account: str, region: str, detector: Detector, body: dict[str, Any]
+) -> dict[str, Any]:
+    return _set_archived(detector, body, False)

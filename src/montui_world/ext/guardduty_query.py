@@ -1,0 +1,277 @@
+"""GuardDuty's finding queries on rendered findings: FindingCriteria, SortCriteria, paging
+tokens and GetFindingsStatistics, as botocore's model (`guardduty/2017-11-28`) describes them.
+
+A criterion names a finding attribute by its JSON path (`severity`, `service.archived`,
+`resource.instanceDetails.instanceId`, …): only the attributes the model's documentation of
+`FindingCriteria` lists are accepted, anything else is a `BadRequestException`. Conditions:
+`Eq`/`Equals` (any of the values), `Neq`/`NotEquals` (none of them), `Gt`/`Gte`/`Lt`/`Lte`
+and their long forms `GreaterThan`/…; on `updatedAt` the numbers are epoch milliseconds.
+Paths through lists (network interfaces, tags) match when any element does. Tokens are
+opaque to the caller: an offset sealed with a digest of the query they belong to, so a token
+from another query or made up is refused (`BadRequestException`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+__all__ = ["FILTERABLE", "GuardDutyError", "bad_request", "matches", "page", "sort", "statistics"]
+
+FILTERABLE = frozenset(
+    """accountId region confidence id resource.accessKeyDetails.accessKeyId
+    resource.accessKeyDetails.principalId resource.accessKeyDetails.userName
+    resource.accessKeyDetails.userType resource.instanceDetails.iamInstanceProfile.id
+    resource.instanceDetails.imageId resource.instanceDetails.instanceId
+    resource.instanceDetails.networkInterfaces.ipv6Addresses
+    resource.instanceDetails.networkInterfaces.privateIpAddresses.privateIpAddress
+    resource.instanceDetails.networkInterfaces.publicDnsName
+    resource.instanceDetails.networkInterfaces.publicIp
+    resource.instanceDetails.networkInterfaces.securityGroups.groupId
+    resource.instanceDetails.networkInterfaces.securityGroups.groupName
+    resource.instanceDetails.networkInterfaces.subnetId
+    resource.instanceDetails.networkInterfaces.vpcId resource.instanceDetails.tags.key
+    resource.instanceDetails.tags.value resource.resourceType service.action.actionType
+    service.action.awsApiCallAction.api service.action.awsApiCallAction.callerType
+    service.action.awsApiCallAction.remoteIpDetails.city.cityName
+    service.action.awsApiCallAction.remoteIpDetails.country.countryName
+    service.action.awsApiCallAction.remoteIpDetails.ipAddressV4
+    service.action.awsApiCallAction.remoteIpDetails.organization.asn
+    service.action.awsApiCallAction.remoteIpDetails.organization.asnOrg
+    service.action.awsApiCallAction.serviceName service.action.dnsRequestAction.domain
+    service.action.dnsRequestAction.domainWithSuffix
+    service.action.networkConnectionAction.blocked
+    service.action.networkConnectionAction.connectionDirection
+    service.action.networkConnectionAction.localPortDetails.port
+    service.action.networkConnectionAction.protocol
+    service.action.networkConnectionAction.remoteIpDetails.country.countryName
+    service.action.networkConnectionAction.remoteIpDetails.ipAddressV4
+    service.action.networkConnectionAction.remoteIpDetails.organization.asn
+    service.action.networkConnectionAction.remoteIpDetails.organization.asnOrg
+    service.action.networkConnectionAction.remotePortDetails.port
+    service.additionalInfo.threatListName service.archived
+    service.ebsVolumeScanDetails.scanId service.resourceRole severity type updatedAt""".split()  # noqa: SIM905
+)
+"""The attributes a FindingCriteria may name (the model's documentation of FindingCriteria)."""
+
+_EQUAL = ("Eq", "Equals")
+_NOT_EQUAL = ("Neq", "NotEquals")
+_ORDER = {
+    "Gt": "gt", "GreaterThan": "gt", "Gte": "ge", "GreaterThanOrEqual": "ge",
+    "Lt": "lt", "LessThan": "lt", "Lte": "le", "LessThanOrEqual": "le",
+}  # fmt: skip
+_INVALID = (
+    "The request is rejected because an invalid or out-of-range value is specified as an "
+    "input parameter."
+)
+
+
+class GuardDutyError(Exception):
+    """A GuardDuty error answer: HTTP status, the modelled exception (`x-amzn-ErrorType`),
+    the service's inner `__type` and the message."""
+
+    def __init__(self, status: int, code: str, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.kind, self.message = status, code, kind, message
+
+
+def bad_request(message: str = _INVALID) -> GuardDutyError:
+    """AWS's answer to invalid input: 400 BadRequestException, `__type` InvalidInputException."""
+    return GuardDutyError(400, "BadRequestException", "InvalidInputException", message)
+
+
+def _values(finding: Any, path: Sequence[str]) -> list[Any]:
+    """Every value at `path` in `finding`, through lists."""
+    found: list[Any] = [finding]
+    for name in path:
+        step: list[Any] = []
+        for item in found:
+            items = item if isinstance(item, list) else [item]
+            step.extend(i[name] for i in items if isinstance(i, dict) and name in i)
+        found = step
+    flat: list[Any] = []
+    for item in found:
+        flat.extend(item if isinstance(item, list) else [item])
+    return flat
+
+
+def _comparable(attribute: str, value: Any) -> Any:
+    """A finding value in the form its conditions compare: epoch ms for updatedAt."""
+    if attribute == "updatedAt" and isinstance(value, str):
+        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+    return value
+
+
+def _same(actual: Any, wanted: str) -> bool:
+    if isinstance(actual, bool):
+        return wanted.lower() == str(actual).lower()
+    if isinstance(actual, int | float):
+        try:
+            return float(wanted) == float(actual)
+        except ValueError:
+            return False
+    return str(actual) == wanted
+
+
+def _condition_holds(values: list[Any], condition: dict[str, Any]) -> bool:
+    for name, operand in condition.items():
+        if name in _EQUAL and not any(_same(v, str(w)) for v in values for w in operand):
+            return False
+        if name in _NOT_EQUAL and any(_same(v, str(w)) for v in values for w in operand):
+            return False
+        if name in _ORDER:
+            numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+            if not any(_compare(v, _ORDER[name], float(operand)) for v in numbers):
+                return False
+    return True
+
+
+def _compare(value: float, how: str, operand: float) -> bool:
+    return {
+        "gt": value > operand,
+        "ge": value >= operand,
+        "lt": value < operand,
+        "le": value <= operand,
+    }[how]
+
+
+def check_criteria(criteria: Any) -> dict[str, dict[str, Any]]:
+    """The `criterion` map of a `findingCriteria`, validated (BadRequestException if not)."""
+    if criteria is None:
+        return {}
+    if not isinstance(criteria, dict) or not isinstance(criteria.get("criterion", {}), dict):
+        raise bad_request()
+    criterion: dict[str, dict[str, Any]] = {}
+    for attribute, condition in criteria.get("criterion", {}).items():
+        if attribute not in FILTERABLE or not isinstance(condition, dict) or not condition:
+            raise bad_request()
+        for name, operand in condition.items():
+            name = name[0].upper() + name[1:]
+            listed = name in _EQUAL + _NOT_EQUAL or name in ("Matches", "NotMatches")
+            if listed and not (isinstance(operand, list) and operand):
+                raise bad_request()
+            if name in _ORDER and (
+                isinstance(operand, bool) or not isinstance(operand, int | float)
+            ):
+                raise bad_request()
+            if name in ("Matches", "NotMatches"):
+                raise bad_request(
+                    "The request is rejected because Matches is not supported by this world."
+                )
+            if not listed and name not in _ORDER:
+                raise bad_request()
+            criterion.setdefault(attribute, {})[name] = operand
+    return criterion
+
+
+def matches(finding: dict[str, Any], criterion: dict[str, dict[str, Any]]) -> bool:
+    """Whether `finding` (wire form) meets every condition of a checked `criterion`."""
+    for attribute, condition in criterion.items():
+        values = [_comparable(attribute, v) for v in _values(finding, attribute.split("."))]
+        if not _condition_holds(values, condition):
+            return False
+    return True
+
+
+def sort(findings: list[dict[str, Any]], sort_criteria: Any) -> list[dict[str, Any]]:
+    """`findings` in `sortCriteria` order (attributeName, orderBy ASC by default); ties and
+    findings without the attribute keep their stored order (the latter last)."""
+    if sort_criteria is None:
+        return findings
+    if not isinstance(sort_criteria, dict):
+        raise bad_request()
+    attribute = sort_criteria.get("attributeName")
+    order = sort_criteria.get("orderBy", "ASC")
+    if order not in ("ASC", "DESC") or (attribute is not None and not isinstance(attribute, str)):
+        raise bad_request()
+    if not attribute:
+        return findings
+    path = attribute.split(".")
+
+    def key(item: dict[str, Any]) -> Any:
+        values = _values(item, path)
+        return _comparable(attribute, values[0]) if values else None
+
+    present = [f for f in findings if key(f) is not None]
+    absent = [f for f in findings if key(f) is None]
+    return sorted(present, key=key, reverse=order == "DESC") + absent
+
+
+def _seal(offset: int, query: str) -> str:
+    digest = hashlib.sha256(f"{offset}|{query}".encode()).hexdigest()[:16]
+    return base64.urlsafe_b64encode(json.dumps([offset, digest]).encode()).decode()
+
+
+def page(items: Sequence[Any], token: Any, size: int, query: str) -> tuple[list[Any], str | None]:
+    """One page of `items` of at most `size` from `token` (for this `query`), and the next
+    page's token, if any."""
+    start = 0
+    if token:
+        try:
+            offset, digest = json.loads(base64.urlsafe_b64decode(str(token).encode()))
+            if _seal(int(offset), query) != token or not str(digest):
+                raise ValueError(token)
+            start = int(offset)
+        except (ValueError, TypeError):
+            raise bad_request("The request is rejected because the nextToken is invalid.") from None
+    end = start + size
+    return list(items[start:end]), (_seal(end, query) if end < len(items) else None)
+
+
+def max_results(raw: Any, default: int, most: int) -> int:
+    """A validated maxResults (1..`most`; `default` when absent)."""
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise bad_request() from None
+    if isinstance(raw, bool) or not 1 <= value <= most:
+        raise bad_request(
+            f"The request is rejected because the value {raw} for maxResults is out of range; "
+            f"it must be between 1 and {most}."
+        )
+    return value
+
+
+def statistics(findings: Iterable[dict[str, Any]], body: dict[str, Any]) -> dict[str, Any]:
+    """The `findingStatistics` of GetFindingsStatistics for `findings` (already filtered)."""
+    kinds, group = body.get("findingStatisticTypes"), body.get("groupBy")
+    if bool(kinds) == bool(group):
+        raise bad_request(
+            "The request is rejected because you must provide either findingStatisticTypes "
+            "or groupBy, and not both."
+        )
+    if kinds:
+        if not isinstance(kinds, list) or any(k != "COUNT_BY_SEVERITY" for k in kinds):
+            raise bad_request()
+        counts: dict[str, int] = {}
+        for item in findings:
+            key = str(float(item["severity"]))
+            counts[key] = counts.get(key, 0) + 1
+        return {"countBySeverity": counts}
+    if group not in ("SEVERITY", "FINDING_TYPE"):
+        raise bad_request(f"The request is rejected because groupBy {group} is not supported.")
+    order = body.get("orderBy", "DESC")
+    if order not in ("ASC", "DESC"):
+        raise bad_request()
+    size = max_results(body.get("maxResults"), 25, 100)
+    field = "severity" if group == "SEVERITY" else "type"
+    totals: dict[Any, list[Any]] = {}
+    for item in findings:
+        group_key: Any = float(item["severity"]) if field == "severity" else item["type"]
+        last = datetime.fromisoformat(item["updatedAt"].replace("Z", "+00:00")).timestamp()
+        entry = totals.setdefault(group_key, [0, last])
+        entry[0] += 1
+        entry[1] = max(entry[1], last)
+    ranked = sorted(totals.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=order == "DESC")
+    name = "findingType" if field == "type" else "severity"
+    rows = [
+        {name: key, "totalFindings": total, "lastGeneratedAt": last}
+        for key, (total, last) in ranked[:size]
+    ]
+    return {"groupedBySeverity" if field == "severity" else "groupedByFindingType": rows}
