@@ -74,6 +74,13 @@ def test_type_parts() -> None:
         "UnauthorizedAccess", "IAMUser", "InstanceCredentialExfiltration", "OutsideAWS", "",
     )  # fmt: skip
     assert FindingType.parse("nonsense").family == "nonsense"
+    crypto = FindingType.parse("CryptoCurrency:EC2/BitcoinTool.B!DNS")
+    assert crypto.shortened(40) == crypto.text
+    assert crypto.shortened(30) == "CryptoCurrency:EC2/BitcoinTool"
+    assert crypto.shortened(22) == "EC2/BitcoinTool.B!DNS"
+    assert crypto.shortened(15) == "EC2/BitcoinTool"
+    assert crypto.shortened(14) == "EC2/BitcoinTo…"
+    assert FindingType.parse("x" * 30).shortened(10) == "x" * 9 + "…"
     assert "reconnaissance" in purpose_words("Recon")
 
 

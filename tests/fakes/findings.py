@@ -53,6 +53,13 @@ def api_action(api: str = "ListBuckets", service: str = "s3.amazonaws.com") -> d
     }
 
 
+def dns_action(domain: str = "pool.minexmr.example") -> dict[str, Any]:
+    return {
+        "ActionType": "DNS_REQUEST",
+        "DnsRequestAction": {"Domain": domain, "Protocol": "UDP", "Blocked": False},
+    }
+
+
 def instance_resource(instance_id: str = "i-0abc1234def567890", name: str = "web-1") -> Any:
     return {
         "ResourceType": "Instance",
@@ -65,10 +72,12 @@ def instance_resource(instance_id: str = "i-0abc1234def567890", name: str = "web
     }
 
 
-def key_resource(key: str = "AKIAIOSFODNN7EXAMPLE", user: str = "deploy") -> Any:
+def key_resource(
+    key: str = "AKIAIOSFODNN7EXAMPLE", user: str = "deploy", user_type: str = "IAMUser"
+) -> Any:
     return {
         "ResourceType": "AccessKey",
-        "AccessKeyDetails": {"AccessKeyId": key, "UserName": user, "UserType": "IAMUser"},
+        "AccessKeyDetails": {"AccessKeyId": key, "UserName": user, "UserType": user_type},
     }
 
 

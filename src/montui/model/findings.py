@@ -111,6 +111,28 @@ class FindingType:
         parts = {k: v or "" for k, v in match.groupdict().items()}
         return cls(text, **parts)
 
+    def shortened(self, width: int) -> str:
+        """The type in at most `width` characters, keeping what tells findings apart: the
+        whole type; without detection mechanism and artifact; without the threat purpose
+        (the band and the detail say it); the family, cut at its end."""
+        if len(self.text) <= width or not self.purpose:
+            return self.text if len(self.text) <= width else self.text[: width - 1] + "…"
+        tail = "".join(
+            (
+                f".{self.mechanism}" if self.mechanism else "",
+                f"!{self.artifact}" if self.artifact else "",
+            )
+        )
+        for candidate in (
+            f"{self.purpose}:{self.resource}/{self.family}",
+            f"{self.resource}/{self.family}{tail}",
+            f"{self.resource}/{self.family}",
+        ):
+            if len(candidate) <= width:
+                return candidate
+        short = f"{self.resource}/{self.family}"
+        return short[: max(1, width - 1)] + "…"
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -6,6 +6,7 @@ alarms on the same resource, the console URL (`o`) and the whole finding JSON (`
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -30,13 +31,16 @@ from montui.ui.widgets.key_bar import KeyBar
 LABEL_WIDTH = 18
 
 
-def _lines(text: Text, title: str, pairs: Sequence[tuple[str, str]]) -> None:
+def _lines(text: Text, title: str, pairs: Sequence[tuple[str, str]], width: int) -> None:
+    """`title`, then `label  value` lines, a long value wrapped under itself."""
     if not pairs:
         return
     text.append(f"\n{title}\n", style="bold underline")
+    room = max(20, width - LABEL_WIDTH - 2)
     for label, value in pairs:
         text.append(f"  {label:<{LABEL_WIDTH}}", style="bold")
-        text.append(f"{value}\n")
+        wrapped = textwrap.wrap(value, room, break_on_hyphens=False) or [""]
+        text.append(("\n" + " " * (LABEL_WIDTH + 2)).join(wrapped) + "\n")
 
 
 def _when(moment: datetime, now: datetime) -> str:
@@ -44,7 +48,12 @@ def _when(moment: datetime, now: datetime) -> str:
 
 
 def detail_text(
-    finding: Finding, now: datetime, alarms: Sequence[Alarm] = (), *, mono: bool = False
+    finding: Finding,
+    now: datetime,
+    alarms: Sequence[Alarm] = (),
+    *,
+    mono: bool = False,
+    width: int = 80,
 ) -> Text:
     """Everything but the JSON, in reading order."""
     text = Text()
@@ -60,19 +69,19 @@ def detail_text(
         ("Threat purpose", f"{kind.purpose}: {purpose_words(kind.purpose)}"),
         ("Resource type", kind.resource), ("Threat family", kind.family),
         ("Detection", kind.mechanism), ("Artifact", kind.artifact),
-    ])  # fmt: skip
+    ], width)  # fmt: skip
     resource = finding.resource
     _lines(text, f"Resource: {resource.kind or finding.resource_type}", list(resource.fields)
-           or [("Resource", resource.text)])  # fmt: skip
-    _lines(text, "Action", list(finding.action))
-    _lines(text, "Evidence", list(finding.evidence))
+           or [("Resource", resource.text)], width)  # fmt: skip
+    _lines(text, "Action", list(finding.action), width)
+    _lines(text, "Evidence", list(finding.evidence), width)
     _lines(text, "Seen", [
         ("First seen", _when(finding.first_seen, now)),
         ("Last seen", _when(finding.last_seen, now)),
         ("Count", str(finding.count)),
         ("Account / region", f"{finding.account} / {finding.region}"),
         ("Finding id", finding.id),
-    ])  # fmt: skip
+    ], width)  # fmt: skip
     text.append("\nAlarms on this resource\n", style="bold underline")
     if alarms:
         for alarm in alarms:
@@ -138,14 +147,22 @@ class FindingDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         mono = self.app.no_color
         with VerticalScroll(id="finding-page"):
-            yield Static(detail_text(self.finding, self.clock(), self.alarms, mono=mono),
-                         id="finding-text")  # fmt: skip
+            yield Static(self._text(), id="finding-text")
             yield Static("Finding JSON (y copies)", id="finding-json-title")
             yield Static(json_text(self.finding, mono=mono), id="finding-json")
         yield KeyBar()
 
+    def _text(self) -> Text:
+        width = (self.app.size.width or 80) - 3  # the page's padding and its scrollbar
+        return detail_text(
+            self.finding, self.clock(), self.alarms, mono=self.app.no_color, width=width
+        )
+
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+    def on_resize(self) -> None:
+        self.query_one("#finding-text", Static).update(self._text())
 
     def inert_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
         if action == "open_alarm" and not (self.alarms and self.open_alarm):

@@ -23,6 +23,10 @@ BAND_STYLE = {
 MONO_BAND_STYLE = {Band.CRITICAL: "bold reverse", Band.HIGH: "bold", Band.MEDIUM: "", Band.LOW: ""}
 
 
+RESOURCE_WIDTH = 18
+"""`i-0b45… (bastion)`, `AKIA… user/deploy`: longer resources are cut in the middle."""
+
+
 def band_cell(band: Band, mono: bool = False) -> Text:
     """`▲ High`: symbol and word, coloured (bold / reverse video without colour)."""
     return Text(band.label, style=(MONO_BAND_STYLE if mono else BAND_STYLE)[band])
@@ -41,16 +45,23 @@ class FindingTable(DataTable[Text | str]):
     }
     """
 
-    COLUMNS = ("Band", "Type", "Resource", "Count", "Last seen", "Rgn")
+    COLUMNS = ("Band", "Type", "Resource", "Count", "Seen", "Rgn")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id=id)
         self._rows: list[Finding] = []
         self._shown: list[tuple[object, ...]] = []
+        self._now = datetime.fromtimestamp(0).astimezone()
+        self._mono = False
 
     def on_mount(self) -> None:
         for name in self.COLUMNS:
             self.add_column(name, key=name)
+
+    def on_resize(self) -> None:
+        if self._rows:  # the Type column takes what the width leaves: draw again
+            self._shown = []
+            self.show(self._rows, now=self._now, mono=self._mono)
 
     def selected(self) -> Finding | None:
         if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
@@ -59,17 +70,18 @@ class FindingTable(DataTable[Text | str]):
 
     def _type_width(self) -> int:
         # What is left of the width once the other columns have theirs (2 cells of padding each).
-        fixed = 10 + 20 + 5 + 9 + 5 + 2 * len(self.COLUMNS)
-        return max(16, (self.size.width or 80) - fixed - 1)
+        fixed = 10 + RESOURCE_WIDTH + 5 + 7 + 5 + 2 * len(self.COLUMNS)
+        return max(16, (self.app.size.width or 80) - fixed - 2)
 
     def show(self, findings: Sequence[Finding], *, now: datetime, mono: bool = False) -> None:
         """Render `findings` in order; the cursor stays on the finding it was on."""
+        self._now, self._mono = now, mono
         width = self._type_width()
         rows = [
             (
                 band_cell(f.band, mono),
-                middle_ellipsis(("archived " if f.archived else "") + f.type.text, width),
-                middle_ellipsis(f.resource.text, 20),
+                ("archived " if f.archived else "") + f.type.shortened(width - 9 * f.archived),
+                middle_ellipsis(f.resource.text, RESOURCE_WIDTH),
                 f"{f.count:>5}",
                 last_seen(f, now),
                 region_code(f.region),
