@@ -250,3 +250,18 @@ async def test_access_denied_in_one_region_is_shown_in_place() -> None:
         assert "us-east-1: not authorized to call guardduty:ListDetectors" in banner
         assert "grant guardduty:ListDetectors" in banner
         assert "use1 ⚠" in text_of(app, "#findings-header")
+
+
+async def test_at_most_row_limit_rows_and_the_pane_says_how_to_reach_the_rest() -> None:
+    from montui.ui.widgets.finding_table import ROW_LIMIT
+
+    many = [make_finding(f"f{i:04d}", 1 + (i % 90) / 10, minutes_ago=i) for i in range(250)]
+    app, fake, _ = setup({APNE1: many, USE1: []})
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_pane(pilot, fake, app)
+        assert len(rows(app)) == ROW_LIMIT
+        assert "50 more below these 200" in text_of(app, "#findings-empty")
+        assert "‼ 20 ▲ 50 ◆ 90 · 90" in text_of(app, "#findings-header")
+        await pilot.press("3")
+        assert len(rows(app)) == 70
+        assert not app.screen.query_one("#findings-empty").display

@@ -23,7 +23,7 @@ from montui.model.findings import Band, Finding, filter_findings, findings_order
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.findings_text import banner_text, header_text, summary_text
 from montui.ui.screens.findings_watch import FindingsWatch
-from montui.ui.widgets.finding_table import FindingTable
+from montui.ui.widgets.finding_table import ROW_LIMIT, FindingTable
 from montui.ui.widgets.key_bar import KeyBar
 
 
@@ -121,9 +121,15 @@ class FindingsScreen(Screen[None]):
         table = self.query_one(FindingTable)
         table.show(visible, now=now, mono=mono)
         empty = self.query_one("#findings-empty", Static)
-        empty.display = not visible
+        more = len(visible) - ROW_LIMIT
+        empty.display = not visible or more > 0
         if not visible:
             empty.update(self._empty_message())
+        elif more > 0:
+            empty.update(
+                f"{more:,} more below these {ROW_LIMIT}, less severe or seen earlier: "
+                "2 3 4 keep the higher bands, / filters."
+            )
         self._update_summary()
 
     def _empty_message(self) -> str:

@@ -23,6 +23,10 @@ BAND_STYLE = {
 MONO_BAND_STYLE = {Band.CRITICAL: "bold reverse", Band.HIGH: "bold", Band.MEDIUM: "", Band.LOW: ""}
 
 
+ROW_LIMIT = 200
+"""Rows drawn at most (the most severe and most recent first); the pane says how many more
+there are and how to reach them (a band key, the filter). Drawing a DataTable row costs about
+a millisecond: 2,000 rows would keep `f` waiting for seconds."""
 RESOURCE_WIDTH = 18
 """`i-0b45… (bastion)`, `AKIA… user/deploy`: longer resources are cut in the middle."""
 
@@ -53,13 +57,15 @@ class FindingTable(DataTable[Text | str]):
         self._shown: list[tuple[object, ...]] = []
         self._now = datetime.fromtimestamp(0).astimezone()
         self._mono = False
+        self._width = 0
 
     def on_mount(self) -> None:
         for name in self.COLUMNS:
             self.add_column(name, key=name)
 
     def on_resize(self) -> None:
-        if self._rows:  # the Type column takes what the width leaves: draw again
+        # The Type column takes what the width leaves: draw again when that changed.
+        if self._rows and self._type_width() != self._width:
             self._shown = []
             self.show(self._rows, now=self._now, mono=self._mono)
 
@@ -76,19 +82,23 @@ class FindingTable(DataTable[Text | str]):
     def show(self, findings: Sequence[Finding], *, now: datetime, mono: bool = False) -> None:
         """Render `findings` in order; the cursor stays on the finding it was on."""
         self._now, self._mono = now, mono
-        width = self._type_width()
+        width = self._width = self._type_width()
+        findings = findings[:ROW_LIMIT]
+        # Text cells, not str: DataTable would parse every str as console markup.
         rows = [
             (
                 band_cell(f.band, mono),
-                ("archived " if f.archived else "") + f.type.shortened(width - 9 * f.archived),
-                middle_ellipsis(f.resource.text, RESOURCE_WIDTH),
-                f"{f.count:>5}",
-                last_seen(f, now),
-                region_code(f.region),
+                Text(
+                    ("archived " if f.archived else "") + f.type.shortened(width - 9 * f.archived)
+                ),
+                Text(middle_ellipsis(f.resource.text, RESOURCE_WIDTH)),
+                Text(f"{f.count:>5}"),
+                Text(last_seen(f, now)),
+                Text(region_code(f.region)),
             )
             for f in findings
         ]
-        keys = [(r[1:], f.key) for r, f in zip(rows, findings, strict=True)]
+        keys = [(tuple(c.plain for c in r[1:]), f.key) for r, f in zip(rows, findings, strict=True)]
         if keys == self._shown and [f.band for f in findings] == [f.band for f in self._rows]:
             self._rows = list(findings)
             return
