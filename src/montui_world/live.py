@@ -31,6 +31,7 @@ from montui_world.ext.alarm_store import LOCK
 from montui_world.ext.evaluation import Clock, LiveEvaluator, StateChange
 from montui_world.identity import DEMO_REGIONS
 from montui_world.loop import BackgroundLoop
+from montui_world.scenario import guardduty
 from montui_world.scenario.hitori import INCIDENT
 from montui_world.scenario.plan import Plan, plan
 from montui_world.scenario.series import AlarmSeries, epoch
@@ -125,6 +126,7 @@ class Scenario:
             first, transitions = backfill.replay_alarms(self.plan)
             backfill.set_start_states(self.plan, first)
         create_composites(clients, self.plan)
+        guardduty.seed(self.plan.now, self.seed)
         with LOCK:
             applied = backfill.apply_history(self.plan, first, transitions)
         end = self.done // 60

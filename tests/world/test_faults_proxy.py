@@ -31,6 +31,9 @@ TOKYO, VIRGINIA = "ap-northeast-1", "us-east-1"
         ("logs", Protocol.JSON, ErrorKind.UNAVAILABLE, "ServiceUnavailableException", 503),
         ("apigateway", Protocol.REST_JSON, ErrorKind.THROTTLED, "TooManyRequestsException", 429),
         ("apigateway", Protocol.REST_JSON, ErrorKind.DENIED, "AccessDeniedException", 403),
+        ("guardduty", Protocol.REST_JSON, ErrorKind.THROTTLED, "TooManyRequestsException", 429),
+        ("guardduty", Protocol.REST_JSON, ErrorKind.INTERNAL, "InternalServerErrorException", 500),
+        ("guardduty", Protocol.REST_JSON, ErrorKind.DENIED, "AccessDeniedException", 403),
         ("rds", Protocol.QUERY, ErrorKind.THROTTLED, "Throttling", 400),
         ("rds", Protocol.QUERY, ErrorKind.DENIED, "AccessDenied", 403),
         ("sts", Protocol.QUERY, ErrorKind.EXPIRED, "ExpiredTokenException", 400),
@@ -149,3 +152,33 @@ def test_each_fault_reaches_a_boto3_client_as_aws_would_send_it(
     assert logs.describe_log_groups()["logGroups"]
     assert plan.seen("cloudwatch", "DescribeAlarms") >= 9
     assert plan.injected[Fault.STALL] == 1
+
+
+def test_guardduty_calls_are_named_by_operation_and_fault_per_region(
+    fault_proxy: FaultProxy,
+) -> None:
+    scope = "AWS4-HMAC-SHA256 Credential=AKID/20261121/us-east-1/guardduty/aws4_request, S…"
+    headers = {"authorization": scope}
+    for method, path, operation in (
+        ("GET", "/detector", "ListDetectors"),
+        ("GET", "/detector/abc", "GetDetector"),
+        ("POST", "/detector/abc/findings", "ListFindings"),
+        ("POST", "/detector/abc/findings/get", "GetFindings"),
+        ("POST", "/detector/abc/findings/statistics", "GetFindingsStatistics"),
+    ):
+        call = read_call(method, path, headers, b"{}")
+        assert call == Call("guardduty", VIRGINIA, operation, Protocol.REST_JSON)
+    plan = fault_proxy.plan
+    tokyo, virginia = client("guardduty", fault_proxy), client("guardduty", fault_proxy, VIRGINIA)
+    (detector,) = tokyo.list_detectors()["DetectorIds"]
+    plan.set_rules([Rule(1.0, (Fault.DENIED,), service="guardduty", region=VIRGINIA)])
+    with pytest.raises(ClientError) as denied:
+        virginia.list_detectors()
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert tokyo.list_findings(DetectorId=detector)["FindingIds"]
+    plan.set_rules([Rule(1.0, (Fault.THROTTLE,), operation="ListFindings")])
+    with pytest.raises(ClientError) as throttled:
+        tokyo.list_findings(DetectorId=detector)
+    assert throttled.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert tokyo.get_detector(DetectorId=detector)["Status"] == "ENABLED"
+    assert plan.seen("guardduty", "ListFindings") >= 2

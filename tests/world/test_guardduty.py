@@ -4,6 +4,7 @@ moto's GuardDuty backend is never loaded."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -85,6 +86,12 @@ def test_detector_lifecycle(world: World, clock: HandClock) -> None:
         gd.create_detector(Enable=True)
     assert again.value.response["Error"]["Code"] == "BadRequestException"
     assert "already exists" in again.value.response["Error"]["Message"]
+    clock.now = THEN + timedelta(days=1)
+    gd.update_detector(DetectorId=detector, Enable=False, FindingPublishingFrequency="ONE_HOUR")
+    disabled = gd.get_detector(DetectorId=detector)
+    assert disabled["Status"] == "DISABLED" and disabled["FindingPublishingFrequency"] == "ONE_HOUR"
+    assert disabled["DataSources"]["CloudTrail"]["Status"] == "DISABLED"
+    assert disabled["UpdatedAt"] == "2026-03-05T05:06:07.000Z"
     gd.delete_detector(DetectorId=detector)
     assert gd.list_detectors()["DetectorIds"] == []
 
@@ -320,6 +327,7 @@ def test_archive_and_unarchive(world: World, clock: HandClock) -> None:
     detector = _detector(gd)
     gd.create_sample_findings(DetectorId=detector, FindingTypes=TYPES[:3])
     ids = _all_ids(gd, detector)
+    assert _ids_where(gd, detector, {"service.archived": {"Eq": ["false"]}}) == ids
     gd.archive_findings(DetectorId=detector, FindingIds=ids[:2])
     active = _ids_where(gd, detector, {"service.archived": {"Eq": ["false"]}})
     archived = _ids_where(gd, detector, {"service.archived": {"Eq": ["true"]}})
@@ -361,3 +369,70 @@ def test_moto_guardduty_is_never_loaded() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def _check_shape(value: Any, shape: Any, where: str) -> list[str]:
+    """Where `value` (raw wire JSON) strays from botocore's `shape`: unknown keys, wrong types."""
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return [f"{where}: not an object"]
+        members = {m.serialization.get("name", n): m for n, m in shape.members.items()}
+        problems = [f"{where}.{k}: not in {shape.name}" for k in value if k not in members]
+        for key, item in value.items():
+            if key in members:
+                problems += _check_shape(item, members[key], f"{where}.{key}")
+        return problems
+    if kind == "list":
+        if not isinstance(value, list):
+            return [f"{where}: not a list"]
+        return [
+            p for i, v in enumerate(value) for p in _check_shape(v, shape.member, f"{where}[{i}]")
+        ]
+    if kind == "map":
+        if not isinstance(value, dict):
+            return [f"{where}: not a map"]
+        return [p for k, v in value.items() for p in _check_shape(v, shape.value, f"{where}.{k}")]
+    expected: dict[str, Any] = {
+        "string": str,
+        "boolean": bool,
+        "integer": int,
+        "long": int,
+        "double": (int, float),
+        "timestamp": (int, float, str),
+    }
+    wanted = expected.get(kind, object)
+    if not isinstance(value, wanted) or (kind != "boolean" and isinstance(value, bool)):
+        return [f"{where}: {type(value).__name__} is not a {kind}"]
+    if kind == "string" and shape.enum and value not in shape.enum:
+        return [f"{where}: {value!r} not in {shape.name}'s enum"]
+    return []
+
+
+def test_every_sample_type_is_in_the_models_shapes_on_the_wire(
+    world: World, clock: HandClock
+) -> None:
+    """The raw JSON of GetFindings, GetDetector and the statistics, key by key and type by
+    type against botocore's model (botocore's parser would silently drop a misspelt key)."""
+    gd = _gd(world)
+    raw: dict[str, Any] = {}
+
+    def keep(http_response: Any, model: Any, **_: Any) -> None:
+        raw[model.name] = (json.loads(http_response.content), model.output_shape)
+
+    gd.meta.events.register("after-call.guardduty", keep)
+    detector = _detector(gd)
+    gd.create_sample_findings(DetectorId=detector)
+    gd.get_detector(DetectorId=detector)
+    body, shape = raw["GetDetector"]
+    problems = _check_shape(body, shape, "GetDetector")
+    ids = _all_ids(gd, detector)
+    for start in range(0, len(ids), 50):
+        gd.get_findings(DetectorId=detector, FindingIds=ids[start : start + 50])
+        body, shape = raw["GetFindings"]
+        problems += _check_shape(body, shape, "GetFindings")
+    for group in ("SEVERITY", "FINDING_TYPE"):
+        gd.get_findings_statistics(DetectorId=detector, GroupBy=group)
+        body, shape = raw["GetFindingsStatistics"]
+        problems += _check_shape(body, shape, "GetFindingsStatistics")
+    assert problems == []

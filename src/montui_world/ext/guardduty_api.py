@@ -8,7 +8,8 @@ request URIs, member names (camelCase `locationName`s) and errors of botocore's 
 
 - `ListDetectors` (GET /detector, maxResults 1..50, nextToken), `CreateDetector` (POST
   /detector; one detector per region, as AWS), `GetDetector` (GET /detector/{id}: status,
-  publishing frequency, dataSources and features), `DeleteDetector` (DELETE /detector/{id});
+  publishing frequency, dataSources and features), `UpdateDetector` (POST /detector/{id}:
+  enable, findingPublishingFrequency), `DeleteDetector` (DELETE /detector/{id});
 - `ListFindings` (POST …/findings: findingCriteria, sortCriteria, maxResults 1..50, nextToken:
   see `guardduty_query`), `GetFindings` (…/findings/get, at most 50 ids; a well-formed id the
   detector does not have is left out, as AWS does; an id that cannot be a finding id is a
@@ -30,7 +31,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -153,6 +153,8 @@ def answer(
     rest = tuple(parts[2:])
     if rest == () and method == "GET":
         return _detector_json(account, detector)
+    if rest == () and method == "POST":
+        return _update_detector(detector, body)
     if rest == () and method == "DELETE":
         STORE.delete_detector(account, region, detector.id)
         return {}
@@ -213,10 +215,23 @@ def _create_detector(account: str, region: str, body: dict[str, Any]) -> dict[st
     return {"detectorId": detector.id, "unprocessedDataSources": {}}
 
 
-def create_detector(account: str, region: str, *, created_at: datetime, seed: object) -> Detector:
-    """A detector made in process (the scenario); its id is stable for `seed`."""
-    detector = Detector(id=new_id("detector", account, region, seed), created_at=created_at)
-    return STORE.add_detector(account, region, detector)
+def _update_detector(detector: Detector, body: dict[str, Any]) -> dict[str, Any]:
+    enable = body.get("enable")
+    frequency = body.get("findingPublishingFrequency")
+    if (enable is not None and not isinstance(enable, bool)) or frequency not in (
+        None,
+        "FIFTEEN_MINUTES",
+        "ONE_HOUR",
+        "SIX_HOURS",
+    ):
+        raise bad_request()
+    with STORE.lock:
+        if enable is not None:
+            detector.status = "ENABLED" if enable else "DISABLED"
+        if frequency is not None:
+            detector.publishing_frequency = str(frequency)
+        detector.updated_at = WORLD_CLOCK.now()
+    return {}
 
 
 def _detector_json(account: str, detector: Detector) -> dict[str, Any]:
@@ -261,10 +276,28 @@ def _list_findings(
 ) -> dict[str, Any]:
     criterion = check_criteria(body.get("findingCriteria"))
     size = max_results(body.get("maxResults"), 50, 50)
-    found = sort([f for f in _visible(detector) if matches(f, criterion)], body.get("sortCriteria"))
     query = json.dumps([detector.id, criterion, body.get("sortCriteria")], sort_keys=True)
-    ids, token = page([f["id"] for f in found], body.get("nextToken"), size, query)
+    views = _visible(detector)
+    # A finding's view is the same object while nothing about it changed, so the views'
+    # identities say whether the last answer to this query still holds (paging through
+    # thousands of findings then filters and sorts once, not once per page).
+    state = tuple(views)  # kept in the cache: held, so no identity is reused meanwhile
+    cached = detector.listings.get(query)
+    if cached is not None and _same_views(cached[0], state):
+        ordered = cached[1]
+    else:
+        found = sort([f for f in views if matches(f, criterion)], body.get("sortCriteria"))
+        ordered = [f["id"] for f in found]
+        with STORE.lock:
+            if len(detector.listings) >= 8:
+                detector.listings.clear()
+            detector.listings[query] = (state, ordered)
+    ids, token = page(ordered, body.get("nextToken"), size, query)
     return {"findingIds": ids, **({"nextToken": token} if token else {})}
+
+
+def _same_views(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
 
 
 def _finding_ids(body: dict[str, Any]) -> list[str]:
@@ -283,8 +316,11 @@ def _finding_ids(body: dict[str, Any]) -> list[str]:
 def _get_findings(
     account: str, region: str, detector: Detector, body: dict[str, Any]
 ) -> dict[str, Any]:
-    wanted = set(_finding_ids(body))
-    found = [f for f in _visible(detector) if f["id"] in wanted]
+    wanted = dict.fromkeys(_finding_ids(body))
+    now = WORLD_CLOCK.now()
+    with STORE.lock:
+        stored = [detector.findings[i] for i in wanted if i in detector.findings]
+    found = [f for f in (item.render(now) for item in stored) if f is not None]
     return {"findings": sort(found, body.get("sortCriteria"))}
 
 

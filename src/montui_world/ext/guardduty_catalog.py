@@ -116,8 +116,8 @@ Recon:IAMUser/TorIPCaller | 5 | {API} | Reconnaissance API {{api}} was invoked f
 Stealth:IAMUser/CloudTrailLoggingDisabled | 2 | {API} | AWS CloudTrail trail {{trail}} was disabled.
 Stealth:IAMUser/PasswordPolicyChange | 2 | {API} | Account password policy was weakened.
 UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B | 5 | {API} | Unusual console login by {{r}} was seen.
-UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS | 8 | {API} | Credentials for {{r}} were used from a different AWS account.
-UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS | 8 | {API} | Credentials for {{r}} were used from an external IP address.
+UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS | 8 | {API} | Credentials for instance role {{r}} were used from a different AWS account.
+UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS | 8 | {API} | Credentials for instance role {{r}} were used from an external IP address.
 UnauthorizedAccess:IAMUser/MaliciousIPCaller | 5 | {API} | API {{api}} was invoked from a known malicious IP address.
 UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom | 5 | {API} | API {{api}} was invoked from an IP address on a custom threat list.
 UnauthorizedAccess:IAMUser/TorIPCaller | 5 | {API} | API {{api}} was invoked from a Tor exit node IP address.

@@ -86,17 +86,14 @@ def bad_request(message: str = _INVALID) -> GuardDutyError:
 
 def _values(finding: Any, path: Sequence[str]) -> list[Any]:
     """Every value at `path` in `finding`, through lists."""
-    found: list[Any] = [finding]
-    for name in path:
-        step: list[Any] = []
-        for item in found:
-            items = item if isinstance(item, list) else [item]
-            step.extend(i[name] for i in items if isinstance(i, dict) and name in i)
-        found = step
-    flat: list[Any] = []
-    for item in found:
-        flat.extend(item if isinstance(item, list) else [item])
-    return flat
+    node = finding
+    for depth, name in enumerate(path):
+        if isinstance(node, list):
+            return [v for item in node for v in _values(item, path[depth:])]
+        if not isinstance(node, dict) or name not in node:
+            return []
+        node = node[name]
+    return list(node) if isinstance(node, list) else [node]
 
 
 def _comparable(attribute: str, value: Any) -> Any:
@@ -191,14 +188,11 @@ def sort(findings: list[dict[str, Any]], sort_criteria: Any) -> list[dict[str, A
     if not attribute:
         return findings
     path = attribute.split(".")
-
-    def key(item: dict[str, Any]) -> Any:
-        values = _values(item, path)
-        return _comparable(attribute, values[0]) if values else None
-
-    present = [f for f in findings if key(f) is not None]
-    absent = [f for f in findings if key(f) is None]
-    return sorted(present, key=key, reverse=order == "DESC") + absent
+    keyed = [(_values(item, path), item) for item in findings]
+    present = [(_comparable(attribute, values[0]), item) for values, item in keyed if values]
+    absent = [item for values, item in keyed if not values]
+    present.sort(key=lambda pair: pair[0], reverse=order == "DESC")
+    return [item for _, item in present] + absent
 
 
 def _seal(offset: int, query: str) -> str:

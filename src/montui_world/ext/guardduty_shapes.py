@@ -48,13 +48,17 @@ class Subject:
     user_agent: str = "aws-cli/2.15.0 Python/3.11.6 Linux/6.1"
     trail: str = "GeneratedFindingTrailName"
     resource_role: str = "TARGET"
+    security_group: str = "GeneratedFindingSecurityGroupName"
+    signals: tuple[str, ...] = (
+        "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+    )
     sample: bool = True
 
     def label(self, resource: str) -> str:
         """The resource named in titles."""
         return {
             "Instance": self.instance_id,
-            "AccessKey": f"{self.user_type} : {self.user_name}",
+            "AccessKey": self.user_name,
             "S3Bucket": self.bucket,
             "EKSCluster": self.cluster,
             "ECSCluster": self.cluster,
@@ -103,7 +107,9 @@ def _resource(kind: FindingKind, s: Subject, account: str, region: str) -> dict[
                         "privateIpAddress": s.private_ip,
                         "privateIpAddresses": [{"privateIpAddress": s.private_ip}],
                         "publicIp": s.public_ip,
-                        "securityGroups": [{"groupId": "sg-0a1b2c3d", "groupName": "bastion-ssh"}],
+                        "securityGroups": [
+                            {"groupId": "sg-0a1b2c3d", "groupName": s.security_group}
+                        ],
                         "subnetId": "subnet-0a1b2c3d",
                         "vpcId": "vpc-0a1b2c3d",
                     }
@@ -262,24 +268,26 @@ def _action(kind: FindingKind, s: Subject) -> dict[str, Any] | None:
 def _sequence(
     kind: FindingKind, s: Subject, account: str, region: str, finding_id: str
 ) -> dict[str, Any]:
-    signal = {
-        "uid": f"{finding_id}-1",
-        "type": "FINDING",
-        "name": "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
-        "createdAt": 0,
-        "updatedAt": 0,
-        "firstSeenAt": 0,
-        "lastSeenAt": 0,
-        "count": 1,
-        "severity": 8.0,
-    }
+    signals = [
+        {
+            "uid": f"{finding_id}-{number}",
+            "type": "FINDING",
+            "name": name,
+            "createdAt": 0,  # the times are the sequence's own (`StoredFinding.render`)
+            "updatedAt": 0,
+            "firstSeenAt": 0,
+            "lastSeenAt": 0,
+            "count": 1,
+        }
+        for number, name in enumerate(s.signals, start=1)
+    ]
     return {
         "sequence": {
             "uid": finding_id,
             "description": kind.title.format(r=s.label(kind.resource), api=s.api, trail=s.trail),
             "actors": [{"id": s.principal_id}],
             "resources": [{"uid": s.label(kind.resource), "accountId": account, "region": region}],
-            "signals": [signal],
+            "signals": signals,
             "sequenceIndicators": [
                 {"key": "ATTACK_TACTIC", "values": ["Credential Access", "Exfiltration"]}
             ],
@@ -297,9 +305,12 @@ def finding_body(
     finding_id: str,
     severity: float | None = None,
     description: str = "",
+    title: str = "",
 ) -> dict[str, Any]:
-    """The wire-form body of a finding of `kind` about `subject` (no time fields)."""
-    title = kind.title.format(r=subject.label(kind.resource), api=subject.api, trail=subject.trail)
+    """The wire-form body of a finding of `kind` about `subject` (no time fields); `title`
+    and `description` default to the type's title about the subject."""
+    label = subject.label(kind.resource)
+    title = title or kind.title.format(r=label, api=subject.api, trail=subject.trail)
     service: dict[str, Any] = {
         "detectorId": detector_id,
         "resourceRole": subject.resource_role,

@@ -12,7 +12,6 @@ moto's reset (`guardduty_api.install`).
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import threading
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ __all__ = [
     "Sightings",
     "StoredFinding",
     "aws_time",
+    "create_detector",
     "new_id",
 ]
 
@@ -68,6 +68,9 @@ class StoredFinding:
     body: dict[str, Any]
     sightings: Sightings
     archived: bool = False
+    _shown: tuple[tuple[int, datetime, bool], dict[str, Any]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def id(self) -> str:
@@ -80,15 +83,41 @@ class StoredFinding:
         if seen is None:
             return None
         count, last = seen
-        body = copy.deepcopy(self.body)
-        body["createdAt"] = aws_time(self.sightings.first)
-        body["updatedAt"] = aws_time(last)
-        service = body.setdefault("service", {})
-        service["archived"] = self.archived
-        service["count"] = count
-        service["eventFirstSeen"] = aws_time(self.sightings.first)
-        service["eventLastSeen"] = aws_time(last)
-        return body
+        state = (count, last, self.archived)
+        if self._shown is not None and self._shown[0] == state:
+            return self._shown[1]  # unchanged since the last request: the same (unwritten) view
+        view = self._view(count, last)
+        self._shown = (state, view)
+        return view
+
+    def _view(self, count: int, last: datetime) -> dict[str, Any]:
+        first, latest = aws_time(self.sightings.first), aws_time(last)
+        # Shallow copies of what time changes only: the rest of the body is never written
+        # after it is stored, and this runs for every finding of every ListFindings.
+        service = {
+            **self.body.get("service", {}),
+            "archived": self.archived,
+            "count": count,
+            "eventFirstSeen": first,
+            "eventLastSeen": latest,
+        }
+        sequence = service.get("detection", {}).get("sequence")
+        if sequence is not None:
+            signals = [
+                {
+                    **signal,
+                    "createdAt": self.sightings.first.timestamp(),
+                    "firstSeenAt": self.sightings.first.timestamp(),
+                    "updatedAt": last.timestamp(),
+                    "lastSeenAt": last.timestamp(),
+                }
+                for signal in sequence.get("signals", ())
+            ]
+            service["detection"] = {
+                **service["detection"],
+                "sequence": {**sequence, "signals": signals},
+            }
+        return {**self.body, "createdAt": first, "updatedAt": latest, "service": service}
 
 
 @dataclass
@@ -102,6 +131,8 @@ class Detector:
     tags: dict[str, str] = field(default_factory=dict)
     updated_at: datetime | None = None
     findings: dict[str, StoredFinding] = field(default_factory=dict)
+    listings: dict[str, tuple[tuple[Any, ...], list[str]]] = field(default_factory=dict, repr=False)
+    """ListFindings' last answers by query (see `guardduty_api._list_findings`)."""
 
 
 class GuardDutyStore:
@@ -149,3 +180,9 @@ class GuardDutyStore:
 
 STORE = GuardDutyStore()
 """The world's one GuardDuty store (every account and region, one process)."""
+
+
+def create_detector(account: str, region: str, *, created_at: datetime, seed: object) -> Detector:
+    """A detector made in process (the scenario); its id is stable for `seed`."""
+    detector = Detector(id=new_id("detector", account, region, seed), created_at=created_at)
+    return STORE.add_detector(account, region, detector)

@@ -9,7 +9,8 @@ error mirrors it:
   and the `x-amzn-ErrorType` header; CloudWatch is `awsQueryCompatible`, so it also sends
   `x-amzn-query-error: Code;Sender`, from which botocore takes the query-era code;
 - smithy-rpc-v2-cbor: the same map in CBOR with `smithy-protocol: rpc-v2-cbor`;
-- rest-json (API Gateway): `{"message": …}` and the code in `x-amzn-ErrorType`;
+- rest-json (API Gateway, GuardDuty: its operations named from their request URIs):
+  `{"message": …}` and the code in `x-amzn-ErrorType`;
 - query (RDS, STS, CloudWatch over query): `<ErrorResponse><Error><Type>Sender</Type>
   <Code>…</Code><Message>…</Message></Error>…`.
 
@@ -79,7 +80,38 @@ def read_call(method: str, target: str, headers: Mapping[str, str], body: bytes)
         form = parse_qs(body.decode("utf-8", "replace")) if body else {}
         form.update(parse_qs(urlsplit(target).query))
         return Call(service, region, form.get("Action", [""])[0], Protocol.QUERY)
-    return Call(service, region, f"{method} {path}", Protocol.REST_JSON)
+    operation = _rest_operation(service, method, path) or f"{method} {path}"
+    return Call(service, region, operation, Protocol.REST_JSON)
+
+
+_GUARDDUTY_OPERATIONS = (
+    ("GET", re.compile(r"/detector/?"), "ListDetectors"),
+    ("POST", re.compile(r"/detector/?"), "CreateDetector"),
+    ("GET", re.compile(r"/detector/[^/]+"), "GetDetector"),
+    ("POST", re.compile(r"/detector/[^/]+"), "UpdateDetector"),
+    ("DELETE", re.compile(r"/detector/[^/]+"), "DeleteDetector"),
+    ("POST", re.compile(r"/detector/[^/]+/findings"), "ListFindings"),
+    ("POST", re.compile(r"/detector/[^/]+/findings/get"), "GetFindings"),
+    ("POST", re.compile(r"/detector/[^/]+/findings/statistics"), "GetFindingsStatistics"),
+    ("POST", re.compile(r"/detector/[^/]+/findings/create"), "CreateSampleFindings"),
+    ("POST", re.compile(r"/detector/[^/]+/findings/archive"), "ArchiveFindings"),
+    ("POST", re.compile(r"/detector/[^/]+/findings/unarchive"), "UnarchiveFindings"),
+)
+"""GuardDuty's REST request URIs (botocore's model) by operation, so that a fault rule can
+name `ListFindings` instead of a path with a detector id in it."""
+
+
+def _rest_operation(service: str, method: str, path: str) -> str:
+    if service != "guardduty":
+        return ""
+    return next(
+        (
+            name
+            for verb, uri, name in _GUARDDUTY_OPERATIONS
+            if verb == method and uri.fullmatch(path)
+        ),
+        "",
+    )
 
 
 # (code, HTTP status) of each error kind, per protocol family, then per service.
@@ -103,6 +135,14 @@ _SERVICE_CODES: dict[str, dict[ErrorKind, tuple[str, int]]] = {
     # API Gateway's model: TooManyRequestsException, HTTP 429.
     "apigateway": {
         ErrorKind.THROTTLED: ("TooManyRequestsException", 429),
+        ErrorKind.EXPIRED: ("ExpiredTokenException", 403),
+        ErrorKind.DENIED: ("AccessDeniedException", 403),
+    },
+    # GuardDuty's model has InternalServerErrorException (500); throttling and access are
+    # answered as its REST siblings do: TooManyRequestsException 429, AccessDeniedException 403.
+    "guardduty": {
+        ErrorKind.THROTTLED: ("TooManyRequestsException", 429),
+        ErrorKind.INTERNAL: ("InternalServerErrorException", 500),
         ErrorKind.EXPIRED: ("ExpiredTokenException", 403),
         ErrorKind.DENIED: ("AccessDeniedException", 403),
     },
