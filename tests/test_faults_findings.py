@@ -84,7 +84,10 @@ async def test_the_pane_under_denied_throttled_and_failing_guardduty(
         await until(pilot, lambda: isinstance(app.screen, FindingsScreen) and rows(app) == ids)
         assert "us-east-1: not authorized to call guardduty:ListDetectors" in banner(app)
         assert "grant guardduty:ListDetectors" in banner(app)
-        for fault, words in ((Fault.THROTTLE, "throttled"), (Fault.ERROR_500, "InternalFailure")):
+        for fault, words in (
+            (Fault.THROTTLE, "throttled"),
+            (Fault.ERROR_500, "InternalServerErrorException"),
+        ):
             fault_proxy.plan.set_rules([Rule(1.0, (fault,), service="guardduty", region=TOKYO)])
             await pilot.press("r")
             await until(pilot, lambda w=words: f"ap-northeast-1: {w}" in banner(app))  # type: ignore[misc]
