@@ -279,6 +279,8 @@ class BoardScreen(Screen[None]):
     def action_refresh(self) -> None:
         """Poll every region now (a region already polling is not asked twice)."""
         self.poll.wake_all()
+        if self.findings is not None:
+            self.findings.wake_all()
         self.notify("Refreshing…", timeout=1.5)
 
     def action_toggle_sparklines(self) -> None:
