@@ -4,8 +4,9 @@
 region, a state, not an error), `get_detector` (status and features), `finding_ids`
 (ListFindings with FindingCriteria and SortCriteria, every page, 50 a page),
 `get_findings` (GetFindings in batches of 50), `severity_counts` (GetFindingsStatistics
-grouped by severity), and `region_findings`, the poll of one region that uses them all and
-fetches only the findings it does not already hold at their current UpdatedAt. Every call
+grouped by severity), and `region_findings`, the poll of one region that uses them all:
+after the first, it asks only for what was updated since, and lists every id again only
+when the statistics say something else changed. Every call
 raises only `SourceError` subclasses: `AccessDenied` naming the `guardduty:` action.
 """
 
@@ -173,32 +174,43 @@ async def region_findings(
     criteria: FindingCriteria,
     known: Mapping[str, Finding] | None = None,
     *,
-    statistics: bool = True,
+    full_list: bool = False,
 ) -> RegionFindings:
-    """One poll of a region: off (no detector) or its findings matching `criteria`.
+    """One poll of a region: off (no detector) or its findings matching `criteria`, with
+    the counts per band (GetFindingsStatistics).
 
-    `known`: findings from the previous poll by id; a listed id already known is fetched
-    again only if ListFindings (criteria plus `updatedAt` since the newest known update)
-    lists it, so a quiet refresh costs the ListFindings pages and no GetFindings.
-    `statistics`: count per band with GetFindingsStatistics (else from the findings)."""
+    `known`: the previous poll's findings by id. A refresh then asks ListFindings only for
+    what was updated since the newest known finding (new findings and grown counts are
+    updated), fetches those, and checks the result against the statistics: when every
+    band's count agrees, that is the list; when not (a finding archived, unarchived or
+    expired), or with `full_list`, every id is listed again (ListFindings, every page) and
+    only the ids not known at their current update are fetched."""
     ids = await detector_ids(clients, place)
     if not ids:
         return RegionFindings(place.region, None)
     detector = await get_detector(clients, place, ids[0])
-    listed = await finding_ids(clients, place, detector.id, criteria)
-    known = known or {}
-    stale = [i for i in listed if i not in known]
-    held = [known[i] for i in listed if i in known]
-    if held:
-        newest = max(f.updated_at for f in held)
+    counts = await severity_counts(clients, place, detector.id, criteria)
+    known = dict(known or {})
+    changed: set[str] = set()
+    if known:
+        newest = max(f.updated_at for f in known.values())
         since = FindingCriteria(criteria.min_severity, criteria.archived, newest)
         changed = set(await finding_ids(clients, place, detector.id, since))
-        stale += [f.id for f in held if f.id in changed]
-    fresh = {f.id: f for f in await get_findings(clients, place, detector.id, stale)}
-    findings = tuple(fresh.get(i) or known[i] for i in listed if i in fresh or i in known)
-    counts = (
-        await severity_counts(clients, place, detector.id, criteria)
-        if statistics
-        else band_counts(findings)
-    )
+        if not full_list:
+            fresh = await get_findings(clients, place, detector.id, changed)
+            merged = {**known, **{f.id: f for f in fresh}}
+            if band_counts(merged.values()) == counts:
+                return RegionFindings(place.region, detector, _by_severity(merged), counts)
+            known = merged
+            changed = set()
+    listed = await finding_ids(clients, place, detector.id, criteria)
+    stale = [i for i in listed if i not in known or i in changed]
+    fresh_by_id = {f.id: f for f in await get_findings(clients, place, detector.id, stale)}
+    held = {**known, **fresh_by_id}
+    findings = tuple(held[i] for i in listed if i in held)
     return RegionFindings(place.region, detector, findings, counts)
+
+
+def _by_severity(findings: Mapping[str, Finding]) -> tuple[Finding, ...]:
+    """ListFindings' order (severity, most severe first), for findings put together."""
+    return tuple(sorted(findings.values(), key=lambda f: (-f.severity, f.id)))
