@@ -265,3 +265,19 @@ async def test_at_most_row_limit_rows_and_the_pane_says_how_to_reach_the_rest() 
         await pilot.press("3")
         assert len(rows(app)) == 70
         assert not app.screen.query_one("#findings-empty").display
+
+
+async def test_help_lists_f_on_the_board_and_the_pane_keys() -> None:
+    from montui.ui.screens.help import HelpScreen, keys_text
+
+    app, fake, _ = setup()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: fake.polls >= 2)
+        board_keys = keys_text(app.screen).plain
+        assert "GuardDuty findings of every region" in board_keys and "[findings]" in board_keys
+        await open_pane(pilot, fake, app)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        pane_keys = keys_text(app.screen_stack[-2]).plain
+        for binding in ("band_high", "toggle_archived", "open_finding", "filter", "copy_url"):
+            assert f"[{binding}]" in pane_keys

@@ -33,6 +33,7 @@ LABEL_WIDTH = 18
 
 def _lines(text: Text, title: str, pairs: Sequence[tuple[str, str]], width: int) -> None:
     """`title`, then `label  value` lines, a long value wrapped under itself."""
+    pairs = [(label, value) for label, value in pairs if value]
     if not pairs:
         return
     text.append(f"\n{title}\n", style="bold underline")

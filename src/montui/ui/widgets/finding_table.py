@@ -27,7 +27,7 @@ ROW_LIMIT = 200
 """Rows drawn at most (the most severe and most recent first); the pane says how many more
 there are and how to reach them (a band key, the filter). Drawing a DataTable row costs about
 a millisecond: 2,000 rows would keep `f` waiting for seconds."""
-RESOURCE_WIDTH = 18
+RESOURCE_WIDTH = 20
 """`i-0b45… (bastion)`, `AKIA… user/deploy`: longer resources are cut in the middle."""
 
 
