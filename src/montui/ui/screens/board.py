@@ -343,6 +343,7 @@ class BoardScreen(Screen[None]):
                 clock=self.clock,
                 alarms=self.poll.all_alarms,
                 open_alarm=self.open_alarm,
+                stale_after=self.stale_after,
             )
         )
 

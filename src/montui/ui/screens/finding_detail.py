@@ -154,7 +154,7 @@ class FindingDetailScreen(Screen[None]):
         yield KeyBar()
 
     def _text(self) -> Text:
-        width = (self.app.size.width or 80) - 3  # the page's padding and its scrollbar
+        width = (self.app.size.width or 80) - 5  # the page padding, its scrollbar, a spare
         return detail_text(
             self.finding, self.clock(), self.alarms, mono=self.app.no_color, width=width
         )

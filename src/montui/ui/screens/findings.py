@@ -14,6 +14,7 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -24,6 +25,7 @@ from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.findings_text import banner_text, header_text, summary_text
 from montui.ui.screens.findings_watch import FindingsWatch
 from montui.ui.widgets.finding_table import ROW_LIMIT, FindingTable
+from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 
 
@@ -66,6 +68,7 @@ class FindingsScreen(Screen[None]):
         clock: Callable[[], datetime],
         alarms: Callable[[], list[Alarm]] = list,
         open_alarm: Callable[[Alarm], None] | None = None,
+        stale_after: float = 150.0,
     ) -> None:
         """`alarms`: the board's alarms now (a finding's detail links those on its resource);
         `open_alarm`: opens one (the board's detail)."""
@@ -74,11 +77,14 @@ class FindingsScreen(Screen[None]):
         self.clock = clock
         self.alarms = alarms
         self.open_alarm = open_alarm
+        self.stale_after = stale_after
         self.filter_text = ""
         self.min_band = Band.LOW
 
     def compose(self) -> ComposeResult:
-        yield Static(id="findings-header")
+        with Horizontal(id="findings-topbar"):
+            yield Static(id="findings-header")
+            yield Freshness(self.clock, self.stale_after, id="findings-freshness")
         yield Static(id="findings-banner")
         yield FindingTable(id="findings")
         yield Static("Asking GuardDuty…", id="findings-empty")
@@ -113,6 +119,9 @@ class FindingsScreen(Screen[None]):
             view.append(f"/{self.filter_text}")
         header = self.query_one("#findings-header", Static)
         header.update(header_text(statuses, " ".join(view), mono=mono))
+        fetched = [s.fetched_at for s in statuses if s.fetched_at is not None]
+        busy = any(s.fetched_at is None and not s.error for s in statuses)
+        self.query_one(Freshness).set_fetched(min(fetched) if fetched else None, busy=busy)
         banner = self.query_one("#findings-banner", Static)
         lines = banner_text(statuses, now)
         banner.display = bool(lines.plain)
