@@ -162,3 +162,19 @@ def test_links() -> None:
         "web-1-cpu", region="us-east-1", dims=(("InstanceId", "i-0abc1234def567890"),)
     )
     assert alarms_on_resource(finding, [on_it, other, elsewhere]) == [on_it]
+
+
+def test_a_lambda_roles_credentials_link_the_functions_alarms() -> None:
+    role = {
+        "ResourceType": "AccessKey",
+        "AccessKeyDetails": {
+            "AccessKeyId": "ASIAEXAMPLE",
+            "PrincipalId": "AROAEXAMPLE:hitori-contact-form",
+            "UserName": "hitori-contact-form-role",
+            "UserType": "AssumedRole",
+        },
+    }
+    finding = make_finding("r", 8, resource=role, action=api_action("SendEmail", "ses"))
+    assert finding.resource.text == "ASIA… role/hitori-contact-form-role"
+    errors = make_alarm("hitori-lambda-errors", dims=(("FunctionName", "hitori-contact-form"),))
+    assert alarms_on_resource(finding, [errors, make_alarm("other")]) == [errors]

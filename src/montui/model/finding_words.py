@@ -97,7 +97,14 @@ def _access_key(details: Mapping[str, Any]) -> ResourceWords:
         ("Access key", key), ("User", user), ("User type", user_type),
         ("Principal", details.get("PrincipalId")),
     ])  # fmt: skip
-    return ResourceWords(text or "access key", "IAM access key", fields, frozenset([user]) - {""})
+    # An assumed role's principal is `ROLEID:session`; a Lambda function's session is named
+    # after the function, which its alarms name (FunctionName).
+    principal_id = str(details.get("PrincipalId") or "")
+    session = (
+        principal_id.split(":", 1)[1] if user_type == "AssumedRole" and ":" in principal_id else ""
+    )
+    ids = frozenset([user, session]) - {""}
+    return ResourceWords(text or "access key", "IAM access key", fields, ids)
 
 
 def _buckets(resource: Mapping[str, Any]) -> ResourceWords:
