@@ -20,8 +20,7 @@ from textual.widgets import DataTable, Input, Static
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.board import RegionStatus, board_order, filter_alarms, state_counts
-from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule, notice_text
-from montui.model.findings import Finding
+from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
@@ -29,7 +28,7 @@ from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
-from montui.ui.screens.findings_watch import FindingsWatch
+from montui.ui.screens.findings_watch import FindingsWatch, tell
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader, header_text
@@ -122,7 +121,7 @@ class BoardScreen(Screen[None]):
         if feeds.findings is not None:
             self.findings = FindingsWatch(
                 feeds.findings, refresh_every=refresh_every, clock=clock, rule=notice,
-                notice=self._finding_notice, pause=pause,
+                notice=lambda news: tell(self.app, news, notice.bell), pause=pause,
             )  # fmt: skip
         """GuardDuty's findings, polled on the board's cadence (`f` shows them)."""
 
@@ -319,14 +318,6 @@ class BoardScreen(Screen[None]):
         alarm = self.query_one(AlarmTable).selected()
         if alarm is not None:
             self.open_alarm(alarm)
-
-    def _finding_notice(self, news: list[Finding]) -> None:
-        """New findings at or above `[notify] min_band`: one notification, the bell once."""
-        many = f"GuardDuty: {len(news)} new findings"
-        title = "GuardDuty: new finding" if len(news) == 1 else many
-        self.app.notify(notice_text(news), title=title, severity="error", timeout=30)
-        if self.findings is not None and self.findings.rule.bell:
-            self.app.bell()
 
     def action_findings(self) -> None:
         if self.findings is None:

@@ -15,12 +15,32 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, Protocol
 
 from montui.feeds.findings import Findings, FindingsQuery
-from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule, new_findings, seen_counts
+from montui.model.finding_notice import (
+    DEFAULT_NOTICE,
+    NoticeRule,
+    new_findings,
+    notice_text,
+    seen_counts,
+)
 from montui.model.findings import Finding, RegionFindings
 from montui.sources.errors import SourceError
 from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
+
+
+class _App(Protocol):
+    def notify(self, message: str, *, title: str, severity: Any, timeout: float) -> None: ...
+    def bell(self) -> None: ...
+
+
+def tell(app: _App, news: list[Finding], bell: bool) -> None:
+    """New findings: one notification (`model.finding_notice.notice_text`), the bell once."""
+    title = "GuardDuty: new finding" if len(news) == 1 else f"GuardDuty: {len(news)} new findings"
+    app.notify(notice_text(news), title=title, severity="error", timeout=30)
+    if bell:
+        app.bell()
 
 
 @dataclass(frozen=True)
