@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -189,6 +191,9 @@ def test_max_results_and_tokens_validated(world: World, clock: HandClock) -> Non
             gd.list_findings(DetectorId=detector, MaxResults=bad)
         assert error.value.response["Error"]["Code"] == "BadRequestException"
         assert "maxResults" in error.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as detectors:
+        gd.list_detectors(MaxResults=51)
+    assert "maxResults" in detectors.value.response["Error"]["Message"]
     with pytest.raises(ClientError) as token:
         gd.list_findings(DetectorId=detector, NextToken="made-up")
     assert "nextToken" in token.value.response["Error"]["Message"]
@@ -252,6 +257,8 @@ def test_criteria_short_and_long_forms(world: World, clock: HandClock) -> None:
     assert types({"accountId": {"Eq": ["123456789012"]}}) == set(TYPES)
     assert types({"region": {"Eq": ["us-east-1"]}}) == set()
     assert types({"service.action.actionType": {"Eq": ["PORT_PROBE"]}}) == {TYPES[0]}
+    assert types({"type": {"Matches": ["*:EC2/*"]}}) == set(TYPES[:3])
+    assert types({"type": {"NotMatches": ["*:EC2/*", "AttackSequence:*"]}}) == set(TYPES[3:7])
     first = _ids_where(gd, detector, {"type": {"Eq": [TYPES[0]]}})
     assert _ids_where(gd, detector, {"id": {"Eq": first}}) == first
     assert types({"service.archived": {"Eq": ["false"]}}) == set(TYPES)
@@ -315,6 +322,18 @@ def test_statistics_by_severity_and_type(world: World, clock: HandClock) -> None
         FindingCriteria={"Criterion": {"severity": {"Gte": 7}}},
     )["FindingStatistics"]["CountBySeverity"]
     assert high == {"8.0": 3, "9.2": 1}
+    stats = gd.get_findings_statistics
+    (account,) = stats(DetectorId=detector, GroupBy="ACCOUNT")["FindingStatistics"][
+        "GroupedByAccount"
+    ]
+    assert account == {"AccountId": "123456789012", "TotalFindings": 10, "LastGeneratedAt": THEN}
+    (day,) = stats(DetectorId=detector, GroupBy="DATE")["FindingStatistics"]["GroupedByDate"]
+    assert day["TotalFindings"] == 10 and day["Severity"] == 9.2
+    assert day["Date"] == THEN.replace(hour=0, minute=0, second=0)
+    resources = stats(DetectorId=detector, GroupBy="RESOURCE")["FindingStatistics"]
+    top = resources["GroupedByResource"][0]
+    assert top["ResourceType"] == "Instance" and top["ResourceId"] == "i-99999999"
+    assert top["TotalFindings"] == 5
     with pytest.raises(ClientError) as both:
         gd.get_findings_statistics(
             DetectorId=detector, GroupBy="SEVERITY", FindingStatisticTypes=["COUNT_BY_SEVERITY"]
@@ -436,3 +455,31 @@ def test_every_sample_type_is_in_the_models_shapes_on_the_wire(
         body, shape = raw["GetFindingsStatistics"]
         problems += _check_shape(body, shape, "GetFindingsStatistics")
     assert problems == []
+
+
+def test_errors_on_the_wire_have_message_and_type(world: World, clock: HandClock) -> None:
+    """What a hand-written client sees: 400, `x-amzn-ErrorType: BadRequestException`, and a
+    JSON body with `message` and GuardDuty's inner `__type`; broken JSON is one of them."""
+    detector = _detector(_gd(world))
+    scope = (
+        "AWS4-HMAC-SHA256 Credential=AKIAX/20260304/ap-northeast-1/guardduty/aws4_request, "
+        "Signature=0"
+    )
+    for path, body in (
+        (f"/detector/{detector}/findings", b"{not json"),
+        (f"/detector/{detector}/findings", b'{"maxResults": 99}'),
+        ("/detector/nope/findings", b"{}"),
+    ):
+        request = urllib.request.Request(
+            world.endpoint + path,
+            data=body,
+            method="POST",
+            headers={"Authorization": scope, "Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=10)
+        assert error.value.code == 400
+        assert error.value.headers["x-amzn-ErrorType"] == "BadRequestException"
+        answer = json.loads(error.value.read())
+        assert set(answer) == {"message", "__type"} and answer["message"]
+        assert answer["__type"] == "InvalidInputException"

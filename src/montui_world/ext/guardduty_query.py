@@ -4,19 +4,21 @@ tokens and GetFindingsStatistics, as botocore's model (`guardduty/2017-11-28`) d
 A criterion names a finding attribute by its JSON path (`severity`, `service.archived`,
 `resource.instanceDetails.instanceId`, …): only the attributes the model's documentation of
 `FindingCriteria` lists are accepted, anything else is a `BadRequestException`. Conditions:
-`Eq`/`Equals` (any of the values), `Neq`/`NotEquals` (none of them), `Gt`/`Gte`/`Lt`/`Lte`
-and their long forms `GreaterThan`/…; on `updatedAt` the numbers are epoch milliseconds.
-Paths through lists (network interfaces, tags) match when any element does. Tokens are
-opaque to the caller: an offset sealed with a digest of the query they belong to, so a token
-from another query or made up is refused (`BadRequestException`).
+`Eq`/`Equals` (any of the values), `Neq`/`NotEquals` (none of them), `Matches`/`NotMatches`
+(`*` wildcards), `Gt`/`Gte`/`Lt`/`Lte` and their long forms `GreaterThan`/…; on `updatedAt`
+the numbers are epoch milliseconds. Paths through lists (network interfaces, tags) match
+when any element does. Tokens are opaque to the caller: an offset sealed with a digest of
+the query they belong to, so a token from another query or made up is refused
+(`BadRequestException`).
 """
 
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -120,11 +122,20 @@ def _condition_holds(values: list[Any], condition: dict[str, Any]) -> bool:
             return False
         if name in _NOT_EQUAL and any(_same(v, str(w)) for v in values for w in operand):
             return False
+        if name == "Matches" and not any(_like(v, str(w)) for v in values for w in operand):
+            return False
+        if name == "NotMatches" and any(_like(v, str(w)) for v in values for w in operand):
+            return False
         if name in _ORDER:
             numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
             if not any(_compare(v, _ORDER[name], float(operand)) for v in numbers):
                 return False
     return True
+
+
+def _like(value: Any, pattern: str) -> bool:
+    """`Matches`: the value as text against a pattern where `*` is any run of characters."""
+    return fnmatch.fnmatchcase(str(value), pattern.replace("[", "[[]"))
 
 
 def _compare(value: float, how: str, operand: float) -> bool:
@@ -155,10 +166,6 @@ def check_criteria(criteria: Any) -> dict[str, dict[str, Any]]:
                 isinstance(operand, bool) or not isinstance(operand, int | float)
             ):
                 raise bad_request()
-            if name in ("Matches", "NotMatches"):
-                raise bad_request(
-                    "The request is rejected because Matches is not supported by this world."
-                )
             if not listed and name not in _ORDER:
                 raise bad_request()
             criterion.setdefault(attribute, {})[name] = operand
@@ -248,24 +255,66 @@ def statistics(findings: Iterable[dict[str, Any]], body: dict[str, Any]) -> dict
             key = str(float(item["severity"]))
             counts[key] = counts.get(key, 0) + 1
         return {"countBySeverity": counts}
-    if group not in ("SEVERITY", "FINDING_TYPE"):
-        raise bad_request(f"The request is rejected because groupBy {group} is not supported.")
+    if group not in _GROUPS:
+        raise bad_request(f"The request is rejected because groupBy {group} is not valid.")
     order = body.get("orderBy", "DESC")
     if order not in ("ASC", "DESC"):
         raise bad_request()
     size = max_results(body.get("maxResults"), 25, 100)
-    field = "severity" if group == "SEVERITY" else "type"
-    totals: dict[Any, list[Any]] = {}
+    member, keys = _GROUPS[group]
+    totals: dict[tuple[Any, ...], list[Any]] = {}
     for item in findings:
-        group_key: Any = float(item["severity"]) if field == "severity" else item["type"]
         last = datetime.fromisoformat(item["updatedAt"].replace("Z", "+00:00")).timestamp()
-        entry = totals.setdefault(group_key, [0, last])
+        entry = totals.setdefault(keys(item), [0, last, 0.0])
         entry[0] += 1
         entry[1] = max(entry[1], last)
+        entry[2] = max(entry[2], float(item["severity"]))
     ranked = sorted(totals.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=order == "DESC")
-    name = "findingType" if field == "type" else "severity"
-    rows = [
-        {name: key, "totalFindings": total, "lastGeneratedAt": last}
-        for key, (total, last) in ranked[:size]
-    ]
-    return {"groupedBySeverity" if field == "severity" else "groupedByFindingType": rows}
+    rows = []
+    for group_key, (total, last, severity) in ranked[:size]:
+        row: dict[str, Any] = dict(group_key)
+        row.update(totalFindings=total, lastGeneratedAt=last)
+        if group == "DATE":
+            row["severity"] = severity  # the day's highest
+        rows.append(row)
+    return {member: rows}
+
+
+def _resource_id(finding: dict[str, Any]) -> str:
+    """The affected resource's identifier, whatever its type."""
+    resource = finding.get("resource", {})
+    for path in (
+        ("instanceDetails", "instanceId"),
+        ("accessKeyDetails", "accessKeyId"),
+        ("s3BucketDetails", "name"),
+        ("eksClusterDetails", "name"),
+        ("ecsClusterDetails", "name"),
+        ("rdsDbInstanceDetails", "dbInstanceIdentifier"),
+        ("lambdaDetails", "functionName"),
+    ):
+        found = _values(resource, path)
+        if found:
+            return str(found[0])
+    return ""
+
+
+def _day(finding: dict[str, Any]) -> float:
+    moment = datetime.fromisoformat(finding["updatedAt"].replace("Z", "+00:00"))
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+_GROUPS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {
+    "SEVERITY": ("groupedBySeverity", lambda f: (("severity", float(f["severity"])),)),
+    "FINDING_TYPE": ("groupedByFindingType", lambda f: (("findingType", f["type"]),)),
+    "ACCOUNT": ("groupedByAccount", lambda f: (("accountId", f["accountId"]),)),
+    "DATE": ("groupedByDate", lambda f: (("date", _day(f)),)),
+    "RESOURCE": (
+        "groupedByResource",
+        lambda f: (
+            ("accountId", f["accountId"]),
+            ("resourceId", _resource_id(f)),
+            ("resourceType", f["resource"]["resourceType"]),
+        ),
+    ),
+}
+"""GroupBy: the FindingStatistics member and the (field, value) pairs of a group's key."""
