@@ -130,6 +130,43 @@ async def reputation(pilot: Any, app: Any) -> None:
     await pilot.pause(0.3)
 
 
+async def findings_pane(pilot: Any, app: Any) -> None:
+    """`f` was pressed: wait for the findings (the board's watch polls them in the background)."""
+    from montui.ui.screens.findings import FindingsScreen
+    from montui.ui.widgets.finding_table import FindingTable
+
+    def shown() -> bool:
+        screen = app.screen
+        return isinstance(screen, FindingsScreen) and screen.query_one(FindingTable).row_count > 0
+
+    await wait_until(pilot, "the findings", shown)
+    await pilot.pause(0.3)
+
+
+async def finding_detail(pilot: Any, app: Any) -> None:
+    """The pane, then `enter` on the contact form's credentials (the live High finding) when
+    listed, else on the first row."""
+    from montui.ui.screens.finding_detail import FindingDetailScreen
+    from montui.ui.widgets.finding_table import FindingTable
+
+    await findings_pane(pilot, app)
+    table = app.screen.query_one(FindingTable)
+    wanted = "IAMUser/InstanceCr"  # the Type column at 80 columns
+
+    def rows() -> list[str]:
+        return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+    deadline = time.monotonic() + 120  # it appears 8 simulated minutes in
+    while not any(wanted in row for row in rows()) and time.monotonic() < deadline:
+        await pilot.pause(1.0)
+    found = next((i for i, row in enumerate(rows()) if wanted in row), 0)
+    table.move_cursor(row=found)
+    await pilot.pause(0.2)
+    await pilot.press("enter")
+    await wait_until(pilot, "the finding", lambda: isinstance(app.screen, FindingDetailScreen))
+    await pilot.pause(0.5)
+
+
 SHOTS: list[Shot] = [
     # The incident lasts about a minute of real time at 10x: the shots that need it come first.
     Shot("board-80x24", (80, 24)),
@@ -146,6 +183,8 @@ SHOTS: list[Shot] = [
     Shot("tune-160x50", (160, 50), ("slash", *"write-iops", "enter", "enter", "t")),
     Shot("reputation-80x24", (80, 24), ("e",), reputation),
     Shot("reputation-160x50", (160, 50), ("e",), reputation),
+    Shot("findings-80x24", (80, 24), ("f",), findings_pane),
+    Shot("finding-detail-80x24", (80, 24), ("f",), finding_detail),
 ]
 
 

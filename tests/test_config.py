@@ -160,6 +160,8 @@ def test_known_binding_ids() -> None:
         " picker_confirm picker_cancel picker_into_list library_cancel library_delete"
         " library_confirm_delete library_next library_previous"
         " reputation open_alarm"
+        " findings band_all band_medium band_high band_critical toggle_archived open_finding"
+        " copy_finding_json open_linked_alarm"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 
@@ -492,3 +494,15 @@ def test_textual_key_names_are_accepted(tmp_path: Path) -> None:
     for name in ("slash", "left_square_bracket", "space", "f24", "ctrl+@", "ctrl+full_stop"):
         assert load_settings(write(tmp_path, f'[keys]\nrefresh = "{name}"\n'))
     assert all(is_key_name(k) for keys in DEFAULT_KEYS.values() for k in keys.split(","))
+
+
+def test_notify_table(tmp_path: Path) -> None:
+    from montui.model.finding_notice import NoticeRule
+    from montui.model.findings import Band
+
+    assert load_settings(env={}).notify == NoticeRule(Band.HIGH, bell=True)
+    path = tmp_path / "c.toml"
+    path.write_text('[notify]\nmin_band = "Critical"\nbell = false\n')
+    assert load_settings(path, env={}).notify == NoticeRule(Band.CRITICAL, bell=False)
+    error = error_of(tmp_path, '[notify]\nmin_band = "severe"\n')
+    assert "notify.min_band" in str(error) and "low, medium, high, critical" in str(error)

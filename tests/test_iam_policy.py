@@ -30,6 +30,7 @@ from montui.model.place import Place
 from montui.sources import (
     apigateway,
     cloudwatch,
+    guardduty,
     history,
     identity,
     logs,
@@ -46,11 +47,14 @@ from tests.fakes import NOW
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "ap-northeast-1"
 PLACE = Place("", REGION)
+SERVICES = ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses", "guardduty")
+"""Every botocore service montui sends requests to."""
 GROUP = "/aws/lambda/contact-form"
 
 # IAM access level of each action montui uses, as AWS's Service Authorization Reference lists
 # them ("Actions defined by Amazon CloudWatch / CloudWatch Logs / Amazon RDS / Amazon SES /
-# Amazon API Gateway Management / AWS STS"), written down from that reference, not fetched.
+# Amazon API Gateway Management / Amazon GuardDuty / AWS STS"), written down from that
+# reference, not fetched.
 ACCESS_LEVEL = {
     "cloudwatch:DescribeAlarms": "Read",
     "cloudwatch:DescribeAlarmHistory": "Read",
@@ -66,6 +70,11 @@ ACCESS_LEVEL = {
     "rds:DescribeDBInstances": "List",
     "ses:GetAccount": "Read",
     "ses:GetSendStatistics": "Read",
+    "guardduty:ListDetectors": "List",
+    "guardduty:GetDetector": "Read",
+    "guardduty:ListFindings": "List",
+    "guardduty:GetFindings": "Read",
+    "guardduty:GetFindingsStatistics": "Read",
     "sts:GetCallerIdentity": "Read",
 }
 # The documented exceptions: Read by IAM's level, yet they start and stop work on AWS (a
@@ -135,7 +144,7 @@ async def recorded(world: World) -> AsyncIterator[tuple[AwsClients, Record]]:
         sent.append((model.service_model.service_name, model.name))
 
     async with AwsClients(AwsTarget(None, (REGION,), world.endpoint)) as clients:
-        for service in ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses"):
+        for service in SERVICES:
             for once in (False, True):  # the usual client and the one without retry
                 client = await clients.client(service, PLACE, once=once)
                 client.meta.events.register_first("before-parameter-build", record)
@@ -166,6 +175,9 @@ def seed(world: World) -> None:
     stamp = int((NOW - timedelta(minutes=5)).timestamp() * 1000)
     events = [{"timestamp": stamp + n, "message": f"line {n}"} for n in range(5)]
     client.put_log_events(logGroupName=GROUP, logStreamName="s", logEvents=events)
+    gd = boto3.client("guardduty", region_name=REGION, endpoint_url=world.endpoint)
+    detector = gd.create_detector(Enable=True)["DetectorId"]
+    gd.create_sample_findings(DetectorId=detector)
 
 
 async def exercise(clients: AwsClients) -> set[str]:
@@ -208,12 +220,23 @@ async def exercise(clients: AwsClients) -> set[str]:
     }
     for call in calls.values():
         await call()
+    detector = (await guardduty.detector_ids(clients, PLACE))[0]
+    criteria = guardduty.FindingCriteria(min_severity=4)
+    await guardduty.get_detector(clients, PLACE, detector)
+    ids = await guardduty.finding_ids(clients, PLACE, detector, criteria)
+    await guardduty.get_findings(clients, PLACE, detector, ids)
+    await guardduty.severity_counts(clients, PLACE, detector, criteria)
+    await guardduty.region_findings(clients, PLACE, criteria)
+    called = {
+        f"guardduty.{name}"
+        for name in ("detector_ids", "get_detector", "finding_ids", "get_findings")
+    } | {"guardduty.severity_counts", "guardduty.region_findings"}
     query_id = await logs.start_query(
         clients, PLACE, "fields @message", [GROUP], window.start, window.end
     )
     await logs.query_results(clients, PLACE, query_id)
     await logs.stop_query(clients, PLACE, query_id)
-    return {*calls, "logs.query_results", "logs.stop_query"}
+    return {*calls, *called, "logs.query_results", "logs.stop_query"}
 
 
 async def _last(results: AsyncIterator[Any]) -> Any:
@@ -268,7 +291,7 @@ def test_policy_grants_each_operation_of_the_action_montui_sends_and_no_other() 
     models = botocore.session.get_session()
     allowed = allowlist()
     admitted: set[str] = set()
-    for service in ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses"):
+    for service in SERVICES:
         model = models.get_service_model(service)
         for name in model.operation_names:
             http = model.operation_model(name).http

@@ -251,6 +251,8 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
 
     from montui.config_keys import DEFAULT_KEYS, KNOWN_BINDING_IDS
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
+    from montui.ui.screens.finding_detail import FindingDetailScreen
+    from montui.ui.screens.findings import FindingsScreen
     from montui.ui.screens.log_groups import LogGroupPicker
     from montui.ui.screens.log_record import LogRecordScreen
     from montui.ui.screens.prompt import Prompt
@@ -271,6 +273,8 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
         LogGroupPicker,
         QueryLibrary,
         ReputationScreen,
+        FindingsScreen,
+        FindingDetailScreen,
     ]
     declared = {
         b.id: b.key

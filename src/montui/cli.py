@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from montui import __version__
+from montui.commands import findings as findings_command
 from montui.commands.ses import add_parser as ses_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _query_parser(commands)
     ses_parser(commands, _aws_options)
+    findings_command.add_parser(commands, lambda p: _aws_options(p, suppress=True))
 
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
@@ -276,6 +278,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from montui.commands.ses import run_ses
 
         return run_ses(request, output=args.output, fail_on_review=args.fail_on_review)
+    if args.command == "findings":
+        return findings_command.run_findings(
+            request,
+            settings,
+            min_severity=args.min_severity,
+            since=args.since,
+            output=args.output,
+            fail_on_finding=args.fail_on_finding,
+        )
     if run is not None:
         from montui.commands.query import run_query_command
 

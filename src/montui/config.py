@@ -30,6 +30,8 @@ from montui.config_errors import ConfigError, ConfigSource, lookup, show, syntax
 from montui.config_keys import check_keys
 from montui.model.drilldown import DrilldownRule
 from montui.model.duration import parse_duration
+from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
+from montui.model.findings import Band
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 
 APP_NAME = "montui"
@@ -65,6 +67,8 @@ class Settings:
     """Log groups and queries for the drill-down, in file order (see `model.drilldown`)."""
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Overrides only: binding id → "key1,key2", ready for Textual's `App.set_keymap`."""
+    notify: NoticeRule = DEFAULT_NOTICE
+    """`[notify]`: which new GuardDuty findings raise a notice (`min_band`), and the bell."""
     source: Path | None = None
     """The file these settings came from; None for the built-in defaults."""
 
@@ -144,6 +148,11 @@ class _DrilldownTable(msgspec.Struct, forbid_unknown_fields=True):
     replace: bool = False
 
 
+class _NotifyTable(msgspec.Struct, forbid_unknown_fields=True):
+    min_band: str = "high"
+    bell: bool = True
+
+
 class _Document(msgspec.Struct, forbid_unknown_fields=True):
     profile: str | None = None
     regions: list[str] | None = None
@@ -153,6 +162,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True):
     alarm: list[_AlarmTable] = []
     drilldown: list[_DrilldownTable] = []
     keys: dict[str, Any] = {}
+    notify: _NotifyTable = msgspec.field(default_factory=_NotifyTable)
 
 
 SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -160,6 +170,7 @@ SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "": _Document.__struct_fields__,
         "alarm[]": _AlarmTable.__struct_fields__,
         "drilldown[]": _DrilldownTable.__struct_fields__,
+        "notify": _NotifyTable.__struct_fields__,
     }
 )
 """The keys each table accepts (top level, `[[alarm]]`, `[[drilldown]]`), for errors and docs."""
@@ -189,6 +200,9 @@ _EXPECTED = {
     "drilldown[].query": "a Logs Insights query (a string)",
     "drilldown[].replace": "true or false",
     "keys": 'a table of binding id = "key" lines',
+    "notify": "a table with min_band and bell",
+    "notify.min_band": "one of: low, medium, high, critical",
+    "notify.bell": "true or false",
 }
 
 
@@ -262,8 +276,19 @@ def _settings_from(doc: _Document, src: ConfigSource) -> Settings:
             _drilldown(t, f"drilldown[{i}]", src) for i, t in enumerate(doc.drilldown, 1)
         ),
         keymap=MappingProxyType({k: check_keys(k, v, src) for k, v in doc.keys.items()}),
+        notify=_notify(doc.notify, src),
         source=src.path,
     )
+
+
+def _notify(table: _NotifyTable, src: ConfigSource) -> NoticeRule:
+    try:
+        band = Band.parse(table.min_band)
+    except ValueError:
+        expected = _EXPECTED["notify.min_band"]
+        got = show(table.min_band)
+        raise src.error("notify.min_band", f"expected {expected}, got {got}") from None
+    return NoticeRule(min_band=band, bell=table.bell)
 
 
 def _seconds(value: int | str | None, key: str, src: ConfigSource, default: float) -> float:

@@ -36,6 +36,10 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "library_next": "down", "library_previous": "up",
     # SES sending reputation: the board's key and the pane's
     "reputation": "e", "open_alarm": "enter",
+    # GuardDuty: the findings pane and a finding's detail
+    "findings": "f", "band_all": "1", "band_medium": "2", "band_high": "3",
+    "band_critical": "4", "toggle_archived": "A", "open_finding": "enter",
+    "copy_finding_json": "y", "open_linked_alarm": "a",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

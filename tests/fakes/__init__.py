@@ -11,6 +11,7 @@ from montui.model.alarm import Alarm
 from montui.ui.screens.board_feeds import BoardFeeds
 from tests.fakes.alarms import FakeAlarms
 from tests.fakes.data import NOW, frozen_clock, make_alarm, region_error, state_change
+from tests.fakes.findings import FakeFindings, make_finding
 from tests.fakes.history import FakeHistory
 from tests.fakes.identity import FakeIdentity
 from tests.fakes.insights import FakeInsights
@@ -23,6 +24,7 @@ __all__ = [
     "NOW",
     "FakeAlarms",
     "FakeFeed",
+    "FakeFindings",
     "FakeHistory",
     "FakeIdentity",
     "FakeInsights",
@@ -33,6 +35,7 @@ __all__ = [
     "fake_feeds",
     "frozen_clock",
     "make_alarm",
+    "make_finding",
     "region_error",
     "state_change",
 ]
@@ -60,10 +63,13 @@ def fake_feeds(
     history: FakeHistory | None = None,
     insights: FakeInsights | None = None,
     reputation: FakeReputation | None = None,
+    findings: FakeFindings | None = None,
 ) -> BoardFeeds:
     """`BoardFeeds` of the given fakes, a default one of each other part; the session
     connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
-    does). New tests may build their app from this and script the fakes directly."""
+    does). New tests may build their app from this and script the fakes directly.
+    `findings`: GuardDuty's fake; without it the board watches no findings (so the poll
+    loops and waits of tests written before GuardDuty stay as they were)."""
     session = session or FakeSession(tuple(alarms.data))
     insights = insights or FakeInsights()
     session.hooks.append(insights.stop_queries)
@@ -75,6 +81,7 @@ def fake_feeds(
         history=history or FakeHistory(),
         insights=insights,
         reputation=reputation or FakeReputation(),
+        findings=findings,
     )
 
 

@@ -48,6 +48,7 @@ _BAD_REQUEST = {
     "ValidationError",
     "InvalidParameterCombination",
     "MalformedQueryException",
+    "BadRequestException",
 }
 
 _KNOWN_CODES = _ACCESS_DENIED | _THROTTLED | _EXPIRED | _INVALID | _NOT_ENABLED | _BAD_REQUEST

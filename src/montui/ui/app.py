@@ -18,6 +18,7 @@ from textual.dom import DOMNode
 from montui import exit_signals
 from montui.config import Settings, user_data_dir
 from montui.feeds.alarms import AwsAlarms
+from montui.feeds.findings import AwsFindings
 from montui.feeds.history import AwsAlarmHistory
 from montui.feeds.identity import AwsCallerIdentity
 from montui.feeds.insights import AwsLogsInsights
@@ -59,6 +60,7 @@ def aws_feeds(
         history=AwsAlarmHistory(session),
         insights=AwsLogsInsights(session, RunningQueries(data_dir or user_data_dir())),
         reputation=AwsSendingReputation(session),
+        findings=AwsFindings(session),
     )
 
 
@@ -108,6 +110,7 @@ class MontuiApp(App[None]):
                 rules=self.settings.alarm_rules,
                 clock=self.clock,
                 pause=self.pause,
+                notice=self.settings.notify,
             )
         )
 

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.board import RegionStatus, board_order, filter_alarms, state_counts
+from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
@@ -27,6 +28,7 @@ from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
+from montui.ui.screens.findings_watch import FindingsWatch, tell
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader, header_text
@@ -85,6 +87,8 @@ class BoardScreen(Screen[None]):
         Binding("e", "reputation", "E-mail", id="reputation", show=False,
                 tooltip="SES sending reputation: bounce and complaint rates against review and "
                 "pause, per region"),
+        Binding("f", "findings", "Findings", id="findings", show=False,
+                tooltip="GuardDuty findings of every region, Critical and High first"),
     ]  # fmt: skip
 
     def __init__(
@@ -96,8 +100,10 @@ class BoardScreen(Screen[None]):
         rules: tuple[MetaRule, ...] = (),
         clock: Callable[[], datetime],
         pause: Pause = wait_or_wake,
+        notice: NoticeRule = DEFAULT_NOTICE,
     ) -> None:
-        """`pause`: how the poll loops wait between polls (tests pass a hand-moved one)."""
+        """`pause`: how the poll loops wait between polls (tests pass a hand-moved one);
+        `notice`: which new GuardDuty findings raise a notice (`[notify]`)."""
         super().__init__()
         self.feeds = feeds
         self.stale_after = stale_after
@@ -114,6 +120,13 @@ class BoardScreen(Screen[None]):
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
+        self.findings: FindingsWatch | None = None
+        if feeds.findings is not None:
+            self.findings = FindingsWatch(
+                feeds.findings, refresh_every=refresh_every, clock=clock, rule=notice,
+                notice=lambda news: tell(self.app, news, notice.bell), pause=pause,
+            )  # fmt: skip
+        """GuardDuty's findings, polled on the board's cadence (`f` shows them)."""
 
     @property
     def statuses(self) -> dict[str, RegionStatus]:
@@ -156,6 +169,11 @@ class BoardScreen(Screen[None]):
             spark = self.sparklines.run(region, self._rows_on_screen, self.refresh_view)
             self.run_worker(spark, group=f"spark-{region}", exit_on_error=False)
         self.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
+        if self.findings is not None:
+            self.findings.regions(regions)
+            for region in regions:
+                watch = self.findings.poll_region(region)
+                self.run_worker(watch, group=f"findings-{region}", exit_on_error=False)
         self.refresh_view()
 
     def _polled(self, region: str, alarms: tuple[Alarm, ...]) -> None:
@@ -263,6 +281,8 @@ class BoardScreen(Screen[None]):
     def action_refresh(self) -> None:
         """Poll every region now (a region already polling is not asked twice)."""
         self.poll.wake_all()
+        if self.findings is not None:
+            self.findings.wake_all()
         self.notify("Refreshing…", timeout=1.5)
 
     def action_toggle_sparklines(self) -> None:
@@ -309,6 +329,25 @@ class BoardScreen(Screen[None]):
             self.open_reputation(alarm.region, alarm)
             return
         self.open_alarm_detail(alarm)
+
+    def action_findings(self) -> None:
+        if self.findings is None:
+            self.notify("GuardDuty findings are not available here")
+            return
+        if not self.findings.statuses:
+            self.notify("Not connected yet")
+            return
+        from montui.ui.screens.findings import FindingsScreen
+
+        self.app.push_screen(
+            FindingsScreen(
+                self.findings,
+                clock=self.clock,
+                alarms=self.poll.all_alarms,
+                open_alarm=self.open_alarm_detail,
+                stale_after=self.stale_after,
+            )
+        )
 
     def action_reputation(self) -> None:
         """The SES reputation pane, at the first region."""

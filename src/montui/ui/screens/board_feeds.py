@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from montui.feeds.alarms import Alarms
+from montui.feeds.findings import Findings
 from montui.feeds.history import AlarmHistory
 from montui.feeds.identity import CallerIdentity
 from montui.feeds.insights import LogsInsights
@@ -32,3 +33,5 @@ class BoardFeeds:
     """The drill-down and the workbench."""
     reputation: SendingReputation
     """The SES reputation pane (`e`)."""
+    findings: Findings | None = None
+    """GuardDuty: the findings pane and the live notice (None: not watched)."""

@@ -1,0 +1,228 @@
+"""`montui findings`: GuardDuty's findings without the TUI, for scripts and health checks.
+
+Lists the findings that are not archived, at or above `--min-severity`, updated within
+`--since`, in every configured region, most severe first, then most recently seen. A region
+where GuardDuty is off is reported on stderr (with the command that turns it on) and is not
+an error. Exit status: 0; 1 when a region could not be read (its error on stderr, the others
+still printed); 2 for bad arguments, config or credentials; 3 with `--fail-on-finding` when
+any listed finding is at or above the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TextIO
+
+from montui.config import Settings
+from montui.launch import AwsRequest, DemoWorldError, resolved_target
+from montui.model.duration import parse_duration
+from montui.model.findings import Band, Finding, enable_command, findings_order
+from montui.model.place import Place
+from montui.model.text import middle_ellipsis
+
+if TYPE_CHECKING:
+    from montui.sources.session import AwsTarget
+
+EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_FINDING = 0, 1, 2, 3
+
+FIELDS = (
+    "band",
+    "severity",
+    "type",
+    "title",
+    "resource",
+    "resource_type",
+    "count",
+    "first_seen",
+    "last_seen",
+    "updated_at",
+    "region",
+    "account",
+    "id",
+    "archived",
+    "arn",
+)
+
+
+def add_parser(commands: Any, aws_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """`montui findings …` under the `commands` subparsers; `aws_options` adds --profile …"""
+    parser = commands.add_parser(
+        "findings",
+        help="print GuardDuty findings (for scripts and health checks)",
+        description="Print the GuardDuty findings of the configured regions, most severe first.",
+    )
+    aws_options(parser)
+    parser.add_argument(
+        "--min-severity",
+        type=str.lower,
+        choices=[b.name.lower() for b in Band],
+        default="low",
+        help="the lowest band listed (low 1-3.9, medium 4-6.9, high 7-8.9, critical 9-10)",
+    )
+    parser.add_argument(
+        "--since", type=_since, metavar="DURATION", help="only findings updated within, e.g. 24h"
+    )
+    parser.add_argument("--output", choices=["table", "json", "csv"], default="table")
+    parser.add_argument(
+        "--fail-on-finding",
+        action="store_true",
+        help="exit with status 3 when any finding is listed (at or above --min-severity)",
+    )
+
+
+def _since(text: str) -> int:
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds <= 0 or text.strip().startswith("-"):
+        raise argparse.ArgumentTypeError(
+            f"--since takes a positive duration like 24h, got {text!r}"
+        )
+    return seconds
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """One finding as a flat record (the JSON and CSV outputs)."""
+    return {
+        "band": finding.band.word,
+        "severity": finding.severity,
+        "type": finding.type.text,
+        "title": finding.title,
+        "resource": finding.resource.text,
+        "resource_type": finding.resource_type,
+        "count": finding.count,
+        "first_seen": finding.first_seen.isoformat(),
+        "last_seen": finding.last_seen.isoformat(),
+        "updated_at": finding.updated_at.isoformat(),
+        "region": finding.region,
+        "account": finding.account,
+        "id": finding.id,
+        "archived": finding.archived,
+        "arn": finding.arn,
+    }
+
+
+def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
+    """Aligned columns for a person at a terminal."""
+    header = ["BAND", "SEV", "TYPE", "RESOURCE", "COUNT", "LAST SEEN (UTC)", "REGION", "ID"]
+    rows = [
+        [
+            str(r["band"]),
+            f"{r['severity']:g}",
+            middle_ellipsis(str(r["type"]), 60),
+            middle_ellipsis(str(r["resource"]), 32),
+            str(r["count"]),
+            str(r["last_seen"])[:16].replace("T", " "),
+            str(r["region"]),
+            str(r["id"]),
+        ]
+        for r in records
+    ]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    for row in [header, *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> None:
+    if output == "json":
+        json.dump(records, out, indent=2)
+        out.write("\n")
+    elif output == "csv":
+        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        write_table(records, out)
+
+
+async def _region(target: AwsTarget, clients: Any, region: str, criteria: Any) -> Any:
+    from montui.sources.guardduty import detector_ids, finding_ids, get_findings
+
+    place = Place("", region)
+    ids = await detector_ids(clients, place)
+    if not ids:
+        return None
+    listed = await finding_ids(clients, place, ids[0], criteria)
+    return await get_findings(clients, place, ids[0], listed)
+
+
+async def _fetch(
+    target: AwsTarget, floor: Band, since: datetime | None
+) -> tuple[list[Finding], list[str], list[Any]]:
+    from montui.sources.errors import SourceError
+    from montui.sources.guardduty import FindingCriteria
+    from montui.sources.session import AwsClients
+
+    minimum = floor.floor if floor > Band.LOW else None
+    criteria = FindingCriteria(min_severity=minimum, archived=False, updated_since=since)
+    async with AwsClients(target) as clients:
+        results = await asyncio.gather(
+            *(_region(target, clients, r, criteria) for r in target.regions),
+            return_exceptions=True,
+        )
+    findings: list[Finding] = []
+    off: list[str] = []
+    errors: list[Any] = []
+    for region, result in zip(target.regions, results, strict=True):
+        if isinstance(result, SourceError):
+            errors.append(result)
+        elif isinstance(result, BaseException):
+            raise result
+        elif result is None:
+            off.append(region)
+        else:
+            findings.extend(result)
+    return findings, off, errors
+
+
+def run_findings(
+    request: AwsRequest,
+    settings: Settings,
+    *,
+    min_severity: str = "low",
+    since: int | None = None,
+    output: str = "table",
+    fail_on_finding: bool = False,
+    out: TextIO | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> int:
+    """Print the findings and return the exit status."""
+    from montui.sources.errors import SourceError
+
+    out = out or sys.stdout
+    floor = Band.parse(min_severity)
+    start = clock() - timedelta(seconds=since) if since else None
+    try:
+        with resolved_target(request) as target:
+            findings, off, errors = asyncio.run(_fetch(target, floor, start))
+    except (SourceError, DemoWorldError) as exc:
+        _report(exc)
+        return EXIT_USAGE
+    fatal = [e for e in errors if e.fatal]
+    if fatal and not findings:
+        _report(fatal[0])
+        return EXIT_USAGE
+    for region in off:
+        print(f"montui: GuardDuty is off in {region}", file=sys.stderr)
+        print(f"  to turn it on: {enable_command(region)}", file=sys.stderr)
+    for error in errors:
+        _report(error)
+    listed = [f for f in findings_order(findings) if f.band >= floor]
+    write_records([finding_record(f) for f in listed], output, out)
+    if fail_on_finding and listed:
+        return EXIT_FINDING
+    return EXIT_REGION_FAILED if errors else EXIT_OK
+
+
+def _report(exc: Exception) -> None:
+    print(f"montui: {exc}", file=sys.stderr)
+    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))  # a command does not retry
+    if hint:
+        print(f"  {hint}", file=sys.stderr)

@@ -1,0 +1,148 @@
+"""The GuardDuty watch: one poll loop per region on the board's cadence, whether the findings
+pane is open or not, and the live notice of new High/Critical findings.
+
+Owned by the board (it starts the loops once connected). A loop awaits its poll before it
+waits for the next, so polls of a region never overlap; a failing region keeps its last
+findings, says why, and is polled again at the refresh interval (throttling backs off, as
+on the board). After each good poll the findings are compared with the previous poll's
+(`model.finding_notice.new_findings`): what is new at or above `[notify] min_band` raises
+one notification and, unless `bell = false`, the terminal bell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from montui.feeds.findings import Findings, FindingsQuery
+from montui.model.finding_notice import (
+    DEFAULT_NOTICE,
+    NoticeRule,
+    new_findings,
+    notice_text,
+    seen_counts,
+)
+from montui.model.findings import Finding, RegionFindings
+from montui.sources.errors import SourceError
+from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
+
+
+class _App(Protocol):
+    def notify(self, message: str, *, title: str, severity: Any, timeout: float) -> None: ...
+    def bell(self) -> None: ...
+
+
+def tell(app: _App, news: list[Finding], bell: bool) -> None:
+    """New findings: one notification (`model.finding_notice.notice_text`), the bell once."""
+    title = "GuardDuty: new finding" if len(news) == 1 else f"GuardDuty: {len(news)} new findings"
+    app.notify(notice_text(news), title=title, severity="error", timeout=30)
+    if bell:
+        app.bell()
+
+
+@dataclass(frozen=True)
+class RegionWatch:
+    """A region's GuardDuty as last polled: its findings (kept through failures), when they
+    came, and the current error and its hint, if any."""
+
+    region: str
+    found: RegionFindings | None = None
+    fetched_at: datetime | None = None
+    error: str = ""
+    hint: str = ""
+    failures: int = 0
+
+
+class FindingsWatch:
+    """Every region's findings, kept fresh by one loop per region (see the module)."""
+
+    def __init__(
+        self,
+        feed: Findings,
+        *,
+        refresh_every: float,
+        clock: Callable[[], datetime],
+        rule: NoticeRule = DEFAULT_NOTICE,
+        notice: Callable[[list[Finding]], None] = lambda _: None,
+        pause: Pause = wait_or_wake,
+    ) -> None:
+        self.feed = feed
+        self.refresh_every = refresh_every
+        self.clock = clock
+        self.rule = rule
+        self.pause = pause
+        self._notice = notice
+        self.query = FindingsQuery()
+        self.statuses: dict[str, RegionWatch] = {}
+        self._seen: dict[str, dict[tuple[str, str], int]] = {}
+        self._wake: dict[str, asyncio.Event] = {}
+        self._listeners: list[Callable[[], None]] = []
+
+    def regions(self, regions: tuple[str, ...]) -> None:
+        """The regions to watch (before their loops start)."""
+        for region in regions:
+            self.statuses.setdefault(region, RegionWatch(region))
+            self._wake.setdefault(region, asyncio.Event())
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every poll (the pane re-renders)."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def show_archived(self, archived: bool) -> None:
+        """Poll archived findings too (or not) from now on, starting at once."""
+        if archived != self.query.archived:
+            self.query = replace(self.query, archived=archived)
+            self.wake_all()
+
+    def wake_all(self) -> None:
+        """Poll every region now (one already polling is not asked twice)."""
+        for event in self._wake.values():
+            event.set()
+
+    async def poll_region(self, region: str) -> None:
+        """Fetch, compare, tell, wait, repeat."""
+        wake = self._wake[region]
+        while True:
+            delay = self.refresh_every
+            try:
+                found = await self.feed.findings(region, self.query)
+            except Exception as exc:  # a SourceError, or never into Textual's crash screen
+                error = exc if isinstance(exc, SourceError) else SourceError(f"{exc!r}")
+                status = self.statuses[region]
+                failures = status.failures + 1
+                self.statuses[region] = replace(
+                    status, error=error.message, hint=error.hint, failures=failures
+                )
+                delay = retry_delay(self.refresh_every, error, failures)
+            else:
+                self.statuses[region] = RegionWatch(region, found, self.clock())
+                self._compare(region, found)
+            for listener in list(self._listeners):
+                listener()
+            wake.clear()
+            await self.pause(wake, delay)
+
+    def _compare(self, region: str, found: RegionFindings) -> None:
+        previous = self._seen.get(region)
+        news = new_findings(previous, found.findings, self.rule.min_band)
+        seen = dict(previous or {})
+        seen.update(seen_counts(found.findings))
+        self._seen[region] = seen
+        if news:
+            self._notice(news)
+
+    def all_findings(self) -> list[Finding]:
+        """Every region's findings, as last polled."""
+        return [f for s in self.statuses.values() if s.found is not None for f in s.found.findings]
+
+    @property
+    def polled(self) -> bool:
+        """Whether every region has answered once (with findings or an error)."""
+        return all(s.fetched_at is not None or s.error for s in self.statuses.values())
