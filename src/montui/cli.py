@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from montui import __version__
+from montui.commands.design import add_design_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _query_parser(commands)
+    add_design_parser(commands, lambda p: _aws_options(p, suppress=True))
 
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
@@ -270,6 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             output=args.output,
             fail_on_alarm=args.fail_on_alarm,
         )
+    if args.command == "design":
+        from montui.commands.design import run_design
+
+        return run_design(args, request)
     if run is not None:
         from montui.commands.query import run_query_command
 
