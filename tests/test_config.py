@@ -159,6 +159,7 @@ def test_known_binding_ids() -> None:
         " record_copy_row"
         " picker_confirm picker_cancel picker_into_list library_cancel library_delete"
         " library_confirm_delete library_next library_previous"
+        " note"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

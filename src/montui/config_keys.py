@@ -34,6 +34,8 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "picker_into_list": "down", "library_cancel": "escape", "library_delete": "d",
     "library_confirm_delete": "y",
     "library_next": "down", "library_previous": "up",
+    # app-wide: a note for the incident timeline
+    "note": "N",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 
