@@ -110,6 +110,17 @@ def test_missing_system_name_and_a_statistic_cloudwatch_does_not_have() -> None:
     ]
 
 
+@pytest.mark.parametrize("good", ["p95", "p99.9", "tm90", "TM(10%:90%)", "PR(:300)", "IQM", "Sum"])
+def test_extended_statistics_cloudwatch_knows(good: str) -> None:
+    parse_design(GOOD.replace('"Sum"', f'"{good}"'), Path("d.toml"))
+
+
+@pytest.mark.parametrize("bad", ["pizza", "p", "p100x", "Total", "tm"])
+def test_statistics_cloudwatch_does_not_know(bad: str) -> None:
+    (problem,) = problems(GOOD.replace('"Sum"', f'"{bad}"'))
+    assert problem.startswith("d.toml:18: event[1].statistic: expected one of SampleCount")
+
+
 def test_the_same_alarm_twice_names_the_first_line() -> None:
     second = GOOD[GOOD.index("[[event]]") :]
     assert problems(GOOD + "\n" + second) == [

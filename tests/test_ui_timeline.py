@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import Input
+
 from montui.config import Settings
 from montui.model.drilldown import DrilldownPlan
 from montui.model.logs import QueryResult, QueryStatistics, QueryStatus
@@ -99,6 +101,7 @@ async def test_an_empty_note_is_refused_and_esc_adds_nothing(tmp_path: Path) -> 
         assert prompt.error == "✖ Type the note (esc: no note)"
         await pilot.press("N")  # typed into the note, not a second prompt
         assert app.screen is prompt
+        assert prompt.query_one(Input).value == "N"
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, NotePrompt))
     assert steps_on_disk(tmp_path) == []

@@ -39,7 +39,10 @@ from montui.model.duration import parse_duration
 __all__ = ["DesignFileError", "load_design", "parse_design"]
 
 _M_OF_N = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-_EXTENDED = re.compile(r"^(p|tm|wm|tc|ts|pr|iqm)", re.IGNORECASE)
+_EXTENDED = re.compile(
+    r"^(p\d{1,2}(\.\d+)?|(tm|wm|tc|ts)\d{1,2}(\.\d+)?|(tm|wm|tc|ts|pr)\(.+\)|iqm)$", re.IGNORECASE
+)
+"""CloudWatch's extended statistics: p95, p99.9, tm90, TM(10%:90%), PR(:300), IQM."""
 _TOP = {"system", "flow", "event", "not_monitored", "parameter", "composite"}
 _SYSTEM = {"name", "purpose", "slo", "region", "scope", "notes"}
 _EVENT_TEXT = ("impact", "handling", "signal", "method", "criterion")

@@ -55,7 +55,7 @@ class Step:
         return cls(
             at,
             StepKind.ALARM,
-            f"opened {alarm.name} ({alarm.state.value}): {' '.join(alarm.state_reason.split())}",
+            f"opened {alarm.name} ({alarm.state.value}): {_short(alarm.state_reason)}",
             region=alarm.region,
             alarm=alarm.name,
             composite=alarm.kind is AlarmKind.COMPOSITE,
@@ -116,6 +116,15 @@ class Step:
     def note(cls, at: datetime, text: str) -> Step:
         """The engineer's own words."""
         return cls(at, StepKind.NOTE, " ".join(text.split()))
+
+
+REASON_LENGTH = 120
+"""An alarm's state reason is cut to this many characters in a step (the history has it all)."""
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
 
 
 def _span(start: datetime, end: datetime) -> str:
