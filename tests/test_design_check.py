@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 from montui.cli import main
@@ -15,6 +17,7 @@ from montui.design_file import load_design, parse_design
 from montui.model.design_check import check_design
 from montui.model.design_markdown import design_markdown
 from montui.model.design_scaffold import scaffold_design
+from montui_world.world import World
 from tests.conftest import ScenarioWorld
 from tests.fakes.data import make_alarm
 
@@ -224,3 +227,73 @@ def test_export_matches_the_golden_document(
     assert out_file.read_text(encoding="utf-8") == markdown
     code, out, _ = run(["design", "export", str(HITORI)], capsys)
     assert (code, out) == (0, markdown)
+
+
+def lambda_sum(metric: str, period: int) -> dict[str, Any]:
+    """A MetricStat: the Sum of function f's `metric`."""
+    dims = [{"Name": "FunctionName", "Value": "f"}]
+    where = {"Namespace": "AWS/Lambda", "MetricName": metric, "Dimensions": dims}
+    return {"Metric": where, "Period": period, "Stat": "Sum"}
+
+
+def test_scaffold_of_alarms_made_with_boto3_round_trips_and_then_sees_a_change(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Alarms as a person makes them: a percentile without DatapointsToAlarm, actions disabled
+    and a topic of another region, no dimensions, metric math, an anomaly band, a composite."""
+    cw: Any = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=world.endpoint)
+    tokyo_topic = "arn:aws:sns:ap-northeast-1:123456789012:far-away"
+    lambda_dims = [{"Name": "FunctionName", "Value": "f"}]
+    cw.put_metric_alarm(
+        AlarmName="cli-p99", Namespace="AWS/Lambda", MetricName="Duration",
+        Dimensions=lambda_dims, ExtendedStatistic="p99", Period=300, EvaluationPeriods=2,
+        Threshold=0.5, ComparisonOperator="GreaterThanThreshold", ActionsEnabled=False,
+        AlarmActions=[tokyo_topic, "arn:aws:sns:us-east-1:123456789012:local"],
+    )  # fmt: skip
+    cw.put_metric_alarm(
+        AlarmName="cli-no-dims", Namespace="Custom", MetricName="Heartbeat", Statistic="Minimum",
+        Period=60, EvaluationPeriods=3, DatapointsToAlarm=2, Threshold=1,
+        ComparisonOperator="LessThanOrEqualToThreshold", TreatMissingData="breaching",
+    )  # fmt: skip
+    cw.put_metric_alarm(
+        AlarmName="cli-math", EvaluationPeriods=1, Threshold=5,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        Metrics=[
+            {"Id": "rate", "Expression": "100 * (e / i)", "ReturnData": True},
+            {"Id": "e", "ReturnData": False, "MetricStat": lambda_sum("Errors", 60)},
+            {"Id": "i", "ReturnData": False, "MetricStat": lambda_sum("Invocations", 60)},
+        ],
+    )  # fmt: skip
+    cw.put_metric_alarm(
+        AlarmName="cli-band", EvaluationPeriods=3, ThresholdMetricId="band",
+        ComparisonOperator="LessThanLowerOrGreaterThanUpperThreshold",
+        Metrics=[
+            {"Id": "m", "ReturnData": True, "MetricStat": lambda_sum("Invocations", 300)},
+            {"Id": "band", "Expression": "ANOMALY_DETECTION_BAND(m, 2)", "ReturnData": True},
+        ],
+    )  # fmt: skip
+    cw.put_composite_alarm(AlarmName="cli-any", AlarmRule='ALARM("cli-p99")\n  OR ALARM(cli-math)')
+    cw.put_metric_alarm(
+        AlarmName="other-system", Namespace="X", MetricName="Y", Statistic="Sum", Period=60,
+        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
+    )  # fmt: skip
+    design = tmp_path / "cli.toml"
+    where = ["--endpoint-url", world.endpoint, "--region", "us-east-1"]
+    scaffold = ["design", "scaffold", "--prefix", "cli-", "--system", "cli", "-o", str(design)]
+    assert run([*scaffold, *where], capsys)[0] == 0
+    text = design.read_text()
+    assert 'exclude = ["cli-band"]' in text and "actions_enabled = false" in text
+    assert f'alarm_actions = ["{tokyo_topic}", "local"]' in text
+    code, out, _ = run(["design", "check", str(design), *where], capsys)
+    assert (code, out) == (0, "4 designed alarms checked: matches the design\n")
+    cw.put_metric_alarm(
+        AlarmName="cli-no-dims", Namespace="Custom", MetricName="Heartbeat", Statistic="Minimum",
+        Period=60, EvaluationPeriods=3, DatapointsToAlarm=3, Threshold=1,
+        ComparisonOperator="LessThanOrEqualToThreshold", TreatMissingData="breaching",
+    )  # fmt: skip
+    code, out, _ = run(["design", "check", str(design), *where], capsys)
+    assert code == 3
+    assert out.splitlines()[:2] == [
+        "drifted  cli-no-dims  us-east-1:",
+        "           m_of_n: designed 2/3, deployed 3/3",
+    ]

@@ -44,7 +44,7 @@ _EXTENDED = re.compile(
 )
 """CloudWatch's extended statistics: p95, p99.9, tm90, TM(10%:90%), PR(:300), IQM."""
 _TOP = {"system", "flow", "event", "not_monitored", "parameter", "composite"}
-_SYSTEM = {"name", "purpose", "slo", "region", "scope", "notes"}
+_SYSTEM = {"name", "purpose", "slo", "region", "scope", "notes", "exclude"}
 _EVENT_TEXT = ("impact", "handling", "signal", "method", "criterion")
 _ACTIONS = ("alarm_actions", "ok_actions", "insufficient_data_actions")
 _EVENT = {
@@ -126,6 +126,7 @@ class _Reader:
             slo=self.text(system, "system", "slo"),
             region=region,
             scope=self.text(system, "system", "scope"),
+            exclude=self.names(system, "system", "exclude"),
             notes=self.text(system, "system", "notes"),
             flows=tuple(flows),
             events=tuple(e for e in events if e),
@@ -399,6 +400,13 @@ class _Reader:
             self.fail(
                 f"{key}.{name}", f"expected an array of SNS topic names or ARNs, got {show(value)}"
             )
+            return ()
+        return tuple(value)
+
+    def names(self, data: Mapping[str, Any], key: str, name: str) -> tuple[str, ...]:
+        value = data.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(f"{key}.{name}", f"expected an array of alarm names, got {show(value)}")
             return ()
         return tuple(value)
 

@@ -176,6 +176,9 @@ class Design:
     composites: tuple[CompositeDesign, ...] = ()
     slo: str = ""
     scope: str = ""
+    exclude: tuple[str, ...] = ()
+    """Alarm names in scope that the design does not describe on purpose (an anomaly band
+    the schema cannot write): neither compared nor "extra"."""
     notes: str = ""
 
     @property
@@ -191,8 +194,9 @@ class Design:
         return tuple(dict.fromkeys(found))
 
     def in_scope(self, name: str) -> bool:
-        """Whether an alarm of this name belongs to the system (its prefix; all without one)."""
-        return name.startswith(self.scope)
+        """Whether an alarm of this name belongs to the system (its prefix; all without one)
+        and is not excluded."""
+        return name.startswith(self.scope) and name not in self.exclude
 
 
 def topic_or_arn(action: str, region: str) -> str:

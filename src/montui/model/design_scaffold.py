@@ -40,15 +40,20 @@ def scaffold_design(alarms: Iterable[Alarm], *, system: str, region: str, scope:
         "id = 1",
         f"name = {_s(TODO + ': a connection between components')}",
     ]
+    body: list[str] = []
+    excluded: list[str] = []
     for alarm in chosen:
-        out.append("")
+        body.append("")
         if alarm.kind is AlarmKind.COMPOSITE:
-            out += _composite(alarm)
+            body += _composite(alarm)
         elif alarm.comparison in SYMBOLS and alarm.threshold is not None:
-            out += _event(alarm)
+            body += _event(alarm)
         else:
-            out.append(f"# {alarm.name} ({alarm.region}): a band or metric threshold, left out")
-    return "\n".join(out) + "\n"
+            excluded.append(alarm.name)
+            body.append(f"# {alarm.name} ({alarm.region}): a band threshold, listed in exclude")
+    if excluded:
+        out.insert(out.index("[[flow]]") - 1, f"exclude = [{', '.join(_s(n) for n in excluded)}]")
+    return "\n".join(out + body) + "\n"
 
 
 def _event(alarm: Alarm) -> list[str]:
