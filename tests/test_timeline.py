@@ -182,3 +182,20 @@ def test_export_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         main(["timeline", "export", "--since", "0s"])
     assert info.value.code == 2
     assert "--since takes a positive duration like 6h, got '0s'" in capsys.readouterr().err
+
+
+def test_a_drilldown_from_a_composite_brings_its_family_into_the_retrospective(
+    tmp_path: Path,
+) -> None:
+    down = make_alarm("contact-form-down", AlarmState.ALARM, rule='ALARM("contact-form-errors")')
+    child = make_alarm("contact-form-errors", AlarmState.ALARM, region="us-east-1")
+    Timeline(tmp_path).record(Step.drilldown(NOW, down, family=(child,)))
+    timeline = Timeline(tmp_path)
+    timeline.load()
+    (step,) = timeline.steps
+    assert step.related == (("us-east-1", "contact-form-errors", False),)
+    retro = Retrospective(NOW - timedelta(hours=1), NOW, timeline.steps)
+    assert retro.alarms == (
+        ("ap-northeast-1", "contact-form-down", True),
+        ("us-east-1", "contact-form-errors", False),
+    )

@@ -51,6 +51,7 @@ class _Record(msgspec.Struct, forbid_unknown_fields=False, omit_defaults=True):
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
     rows: int | None = None
+    related: list[tuple[str, str, bool]] = msgspec.field(default_factory=list)
 
 
 class _Document(msgspec.Struct):
@@ -141,6 +142,7 @@ def _record(s: Step) -> _Record:
         start=s.start,
         end=s.end,
         rows=s.rows,
+        related=list(s.related),
     )
 
 
@@ -157,4 +159,5 @@ def _step(r: _Record) -> Step:
         start=r.start,
         end=r.end,
         rows=r.rows,
+        related=tuple((region, name, composite) for region, name, composite in r.related),
     )

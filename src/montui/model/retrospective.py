@@ -35,7 +35,11 @@ class Retrospective:
     @property
     def alarms(self) -> tuple[tuple[str, str, bool], ...]:
         """(region, name, composite) of every alarm the investigation touched, in order."""
-        found = [(s.region, s.alarm, s.composite) for s in self.steps if s.alarm]
+        found: list[tuple[str, str, bool]] = []
+        for s in self.steps:
+            if s.alarm:
+                found.append((s.region, s.alarm, s.composite))
+            found.extend(s.related)
         return tuple(dict.fromkeys(found))
 
 

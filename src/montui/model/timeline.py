@@ -48,6 +48,8 @@ class Step:
     start: datetime | None = None
     end: datetime | None = None
     rows: int | None = None
+    related: tuple[tuple[str, str, bool], ...] = ()
+    """Other alarms the step concerns (a composite's family): (region, name, composite)."""
 
     @classmethod
     def alarm_opened(cls, at: datetime, alarm: Alarm) -> Step:
@@ -77,8 +79,11 @@ class Step:
         return cls(at, StepKind.WINDOW, text, region, alarm, start=start, end=end)
 
     @classmethod
-    def drilldown(cls, at: datetime, alarm: Alarm, episode: str = "") -> Step:
-        """The engineer drilled from `alarm` into its logs (`episode` says which one)."""
+    def drilldown(
+        cls, at: datetime, alarm: Alarm, episode: str = "", family: tuple[Alarm, ...] = ()
+    ) -> Step:
+        """The engineer drilled from `alarm` into its logs (`episode` says which one);
+        `family`: a composite's alarms below it, whose transitions the retrospective reads."""
         which = f" ({episode})" if episode else ""
         return cls(
             at,
@@ -87,6 +92,7 @@ class Step:
             region=alarm.region,
             alarm=alarm.name,
             composite=alarm.kind is AlarmKind.COMPOSITE,
+            related=tuple((a.region, a.name, a.kind is AlarmKind.COMPOSITE) for a in family),
         )
 
     @classmethod

@@ -75,17 +75,18 @@ def drilldown(
     find_episode = None
     if episode is None and alarm.state is not AlarmState.ALARM:
         find_episode = partial(last_episode, history, alarm)
+    family = alarm_family(alarm, lookup)
     request = WorkbenchRequest.drilldown(
         alarm,
         regions=regions,
-        children=alarm_family(alarm, lookup),
+        children=family,
         rules=_rules(screen),
         episode=episode,
         last_episode=find_episode,
         utc=utc,
     )
     which = f"the episode from {episode.start.astimezone(UTC):%H:%M} UTC" if episode else ""
-    record_step(screen, Step.drilldown(clock(), alarm, which))
+    record_step(screen, Step.drilldown(clock(), alarm, which, tuple(family.values())))
     screen.app.push_screen(QueryWorkbench(insights, request, clock=clock, book=_book(screen)))
 
 

@@ -17,7 +17,8 @@ def timeline_steps(old: RunState, new: RunState, at: datetime) -> tuple[Step, ..
     where = {"region": new.region, "alarm": alarm.name if alarm is not None else ""}
     if old.plan is None and new.plan is not None:
         plan = new.plan
-        what = f"the drill-down window over {len(plan.log_groups)} log groups"
+        count = len(plan.log_groups)
+        what = f"the drill-down window over {count} log group{'' if count == 1 else 's'}"
         steps.append(Step.window_chosen(at, what, plan.window.start, plan.window.end, **where))
     elif old.plan is new.plan and old.time_range != new.time_range:
         window = new.time_range.window(at)
