@@ -162,6 +162,7 @@ def test_known_binding_ids() -> None:
         " reputation open_alarm"
         " findings band_all band_medium band_high band_critical toggle_archived open_finding"
         " copy_finding_json open_linked_alarm"
+        " note"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

@@ -17,7 +17,9 @@ from typing import Any
 
 from montui import __version__
 from montui.commands import findings as findings_command
+from montui.commands.design import add_design_parser
 from montui.commands.ses import add_parser as ses_parser
+from montui.commands.timeline import add_timeline_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
@@ -108,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     _query_parser(commands)
     ses_parser(commands, _aws_options)
     findings_command.add_parser(commands, lambda p: _aws_options(p, suppress=True))
+    add_design_parser(commands, lambda p: _aws_options(p, suppress=True))
+    add_timeline_parser(commands, lambda p: _aws_options(p, suppress=True))
 
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
@@ -287,6 +291,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             output=args.output,
             fail_on_finding=args.fail_on_finding,
         )
+    if args.command == "design":
+        from montui.commands.design import run_design
+
+        return run_design(args, request)
+    if args.command == "timeline":
+        from montui.commands.timeline import run_timeline
+
+        return run_timeline(args, request)
     if run is not None:
         from montui.commands.query import run_query_command
 

@@ -40,6 +40,8 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "findings": "f", "band_all": "1", "band_medium": "2", "band_high": "3",
     "band_critical": "4", "toggle_archived": "A", "open_finding": "enter",
     "copy_finding_json": "y", "open_linked_alarm": "a",
+    # app-wide: a note for the incident timeline
+    "note": "N",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

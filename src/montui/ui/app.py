@@ -26,14 +26,18 @@ from montui.feeds.metric_data import AwsMetricData
 from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
+from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.running_queries import RunningQueries
+from montui.timeline import Timeline
 from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import Pause, wait_or_wake
 from montui.ui.screens.help import HelpScreen
+from montui.ui.screens.note import NotePrompt
+from montui.ui.timeline_steps import record_step
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +78,9 @@ class MontuiApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit montui"),
         Binding("question_mark", "help", "Keys", id="help", tooltip="This list of keys"),
-    ]
+        Binding("N", "note", "Note", id="note", show=False,
+                tooltip="Add a note to the incident timeline (montui timeline export)"),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -96,6 +102,8 @@ class MontuiApp(App[None]):
         self.clock = clock
         self.query_book = QueryBook(data_dir or user_data_dir())
         """Query history and saved queries (the workbench), loaded after the first frame."""
+        self.timeline = Timeline(data_dir or user_data_dir())
+        """The incident timeline (`ui/timeline_steps.record_step`), loaded after the first frame."""
         self._remove_signal_handlers: Callable[[], None] = lambda: None
         self._exit_deadline: threading.Timer | None = None
 
@@ -115,6 +123,7 @@ class MontuiApp(App[None]):
         )
 
         self.run_worker(self._load_book(), group="query-book", exit_on_error=False)
+        self.run_worker(self._load_timeline(), group="timeline-load", exit_on_error=False)
         self.run_worker(self._stop_leftovers(), group="leftover-queries", exit_on_error=False)
         self._remove_signal_handlers = exit_signals.install(
             asyncio.get_running_loop(), self._exit_on_signal
@@ -141,6 +150,23 @@ class MontuiApp(App[None]):
         warnings = await asyncio.to_thread(self.query_book.load)
         for warning in warnings:
             self.notify(warning, title="Query history", severity="warning", timeout=15)
+
+    async def _load_timeline(self) -> None:
+        for warning in await asyncio.to_thread(self.timeline.load):
+            self.notify(warning, title="Incident timeline", severity="warning", timeout=15)
+
+    def action_note(self) -> None:
+        """`N`: a note for the incident timeline, stamped with the time of the key press."""
+        if isinstance(self.screen, NotePrompt):
+            return
+        at = self.clock()
+
+        def noted(text: str | None) -> None:
+            if text:
+                record_step(self.screen, Step.note(at, text))
+                self.notify("Noted in the incident timeline", timeout=3)
+
+        self.push_screen(NotePrompt(at), noted)
 
     async def run_action(
         self,

@@ -37,6 +37,7 @@ from montui.model.composite_rule import Rule, RuleSyntaxError, parse_rule, rende
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
+from montui.model.timeline import Step
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state
 from montui.ui.screens.alarm_detail_chart import ChartView, key_label
@@ -49,6 +50,7 @@ from montui.ui.screens.alarm_detail_text import (
     title_text,
 )
 from montui.ui.screens.workbench_text import episode_line, local_zone
+from montui.ui.timeline_steps import record_step
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
 from montui.ui.widgets.key_bar import KeyBar
@@ -206,6 +208,7 @@ class AlarmDetailScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        record_step(self, Step.alarm_opened(self.clock(), self.alarm))
         self.show_facts()
         if self.is_composite:
             self.show_tree()
@@ -284,12 +287,22 @@ class AlarmDetailScreen(Screen[None]):
         self.chart.zoom_by(step)
         self.load_chart()
         self.refresh_bindings()
+        self._record_window()
 
     def action_move(self, direction: int) -> None:
         if not self.chart.move(direction):  # a press after the check: `inert_reason` said why
             return
         self.load_chart()
         self.refresh_bindings()
+        self._record_window()
+
+    def _record_window(self) -> None:
+        window, alarm = self.chart.window, self.alarm
+        what = f"the chart of {alarm.name}"
+        step = Step.window_chosen(
+            self.clock(), what, window.start, window.end, region=alarm.region, alarm=alarm.name
+        )
+        record_step(self, step)
 
     def action_toggle_utc(self) -> None:
         self.utc = not self.utc

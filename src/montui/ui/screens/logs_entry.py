@@ -11,7 +11,7 @@ The drill-down rules come from the app's settings and the query history from the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -24,10 +24,12 @@ from montui.model.alarm_family import AlarmLookup, alarm_family
 from montui.model.drilldown import DrilldownRule
 from montui.model.evaluation import Episode
 from montui.model.history import alarm_episodes
+from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.sources.errors import SourceError
 from montui.ui.screens.workbench import QueryWorkbench
 from montui.ui.screens.workbench_state import WorkbenchRequest
+from montui.ui.timeline_steps import record_step
 
 EPISODE_LOOKUP = timedelta(days=1)
 """How far back `l` on an alarm not in ALARM looks for its last episode."""
@@ -73,15 +75,18 @@ def drilldown(
     find_episode = None
     if episode is None and alarm.state is not AlarmState.ALARM:
         find_episode = partial(last_episode, history, alarm)
+    family = alarm_family(alarm, lookup)
     request = WorkbenchRequest.drilldown(
         alarm,
         regions=regions,
-        children=alarm_family(alarm, lookup),
+        children=family,
         rules=_rules(screen),
         episode=episode,
         last_episode=find_episode,
         utc=utc,
     )
+    which = f"the episode from {episode.start.astimezone(UTC):%H:%M} UTC" if episode else ""
+    record_step(screen, Step.drilldown(clock(), alarm, which, tuple(family.values())))
     screen.app.push_screen(QueryWorkbench(insights, request, clock=clock, book=_book(screen)))
 
 

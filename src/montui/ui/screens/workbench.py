@@ -45,7 +45,9 @@ from montui.ui.screens.workbench_files import QueryFiles
 from montui.ui.screens.workbench_run import QueryRunner
 from montui.ui.screens.workbench_state import RunState, WorkbenchRequest
 from montui.ui.screens.workbench_text import local_zone
+from montui.ui.screens.workbench_timeline import timeline_steps
 from montui.ui.screens.workbench_view import render_state
+from montui.ui.timeline_steps import record_step
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.query_editor import QueryEditor
 from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
@@ -83,7 +85,7 @@ class QueryWorkbench(Screen[None]):
         Binding("n", "jump(1)", "Next", id="next_match", show=False,
                 tooltip="Next row with the highlighted term"),
         Binding("N", "jump(-1)", "Prev", id="previous_match", show=False,
-                tooltip="Previous row with the highlighted term"),
+                tooltip="Previous row with the highlighted term (none: a timeline note)"),
         Binding("h", "library", "History", id="query_library",
                 tooltip="Query history, saved queries, the account's saved queries"),
         Binding("S", "save", "Save", id="save_query", show=False,
@@ -148,6 +150,8 @@ class QueryWorkbench(Screen[None]):
 
     def watch_state(self, old: RunState, new: RunState) -> None:
         render_state(self, old, new, now=self.clock())
+        for step in timeline_steps(old, new, self.clock()):
+            record_step(self, step)
 
     def _editor(self) -> QueryEditor:
         return self.query_one(QueryEditor)
@@ -272,8 +276,11 @@ class QueryWorkbench(Screen[None]):
 
         self.app.push_screen(FindPrompt(self.state.term), chosen)
 
-    def action_jump(self, step: int) -> None:
+    async def action_jump(self, step: int) -> None:
         term = self.state.term
+        if not term and step < 0:  # N with nothing highlighted: the app-wide note
+            await self.run_action("app.note")
+            return
         if not term:
             self.notify("Nothing highlighted: / to find a term first")
             return

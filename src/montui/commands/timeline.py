@@ -1,0 +1,133 @@
+"""`montui timeline export [--since …] [-o OUT]`: the incident timeline as a retrospective skeleton.
+
+Reads the timeline montui kept in its data directory (`montui.timeline`), takes the steps of
+the span (`--since`, default a day), reads the state transitions of every alarm the
+investigation touched from DescribeAlarmHistory over the span (read-only), and writes the
+Markdown of `model.retrospective`. When the history cannot be read the skeleton is written
+anyway, with the reason in place of the transitions (exit status 1); 2 when OUT cannot be
+written. Nothing is sent anywhere but the history requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from montui.config import user_data_dir
+from montui.launch import AwsRequest, DemoWorldError, resolved_target
+from montui.model.duration import parse_duration
+from montui.model.history import HistoryItem, HistoryKind
+from montui.model.place import Place
+from montui.model.retrospective import Retrospective, retrospective_markdown
+from montui.timeline import Timeline
+
+EXIT_OK, EXIT_HISTORY_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_SINCE = 86400
+
+__all__ = ["add_timeline_parser", "run_timeline"]
+
+
+def _since(text: str) -> int:
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"--since takes a positive duration like 6h, got {text!r}")
+    return seconds
+
+
+def add_timeline_parser(commands: Any, aws_options: Callable[[Any], None]) -> None:
+    """`montui timeline export` under `commands` (argparse's subparsers)."""
+    timeline = commands.add_parser(
+        "timeline",
+        help="the incident timeline montui keeps: export it as a retrospective",
+        description="montui records the investigation as you work (alarms opened, windows, "
+        "queries and their rows, panes viewed, your notes: N). Nothing is sent anywhere.",
+    )
+    sub = timeline.add_subparsers(dest="timeline_command", metavar="COMMAND", required=True)
+    export = sub.add_parser(
+        "export",
+        help="write a retrospective skeleton in Markdown",
+        description="The alarm transitions (from history), the investigation steps, the notes "
+        "and the queries to rerun (with console links).",
+    )
+    aws_options(export)
+    export.add_argument(
+        "--since", type=_since, default=DEFAULT_SINCE, metavar="DURATION", help="default 1d"
+    )
+    export.add_argument("-o", "--out", metavar="OUT", type=Path, help="default: stdout")
+
+
+def run_timeline(
+    args: argparse.Namespace,
+    request: AwsRequest,
+    *,
+    data_dir: Path | None = None,
+    now: datetime | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Run `montui timeline export`; the exit status."""
+    out = out or sys.stdout
+    timeline = Timeline(data_dir or user_data_dir())
+    for warning in timeline.load():
+        print(f"montui: {warning}", file=sys.stderr)
+    end = now or datetime.now(UTC)
+    start = end - timedelta(seconds=args.since)
+    retro = Retrospective(start=start, end=end, steps=timeline.since(start))
+    if retro.alarms:
+        retro = _with_transitions(retro, request)
+    text = retrospective_markdown(retro)
+    if args.out is None:
+        out.write(text)
+    else:
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"montui: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_HISTORY_FAILED if retro.transitions_problem else EXIT_OK
+
+
+def _with_transitions(retro: Retrospective, request: AwsRequest) -> Retrospective:
+    from montui.sources.errors import SourceError
+
+    regions = tuple(dict.fromkeys(region for region, _, _ in retro.alarms))
+    request = dataclasses.replace(request, regions=request.regions or regions)
+    try:
+        with resolved_target(request) as target:
+            items = asyncio.run(_history(target, retro))
+    except (SourceError, DemoWorldError) as exc:
+        print(f"montui: the alarm history could not be read: {exc}", file=sys.stderr)
+        return dataclasses.replace(retro, transitions_problem=str(exc))
+    return dataclasses.replace(retro, transitions=items)
+
+
+async def _history(target: Any, retro: Retrospective) -> tuple[HistoryItem, ...]:
+    """The StateUpdate items of every alarm of the investigation, over the span."""
+    from montui.sources.history import alarm_history
+    from montui.sources.session import AwsClients
+
+    async with AwsClients(target) as clients:
+        found = await asyncio.gather(
+            *(
+                alarm_history(
+                    clients,
+                    Place("", region),
+                    name,
+                    composite=composite,
+                    start=retro.start,
+                    end=retro.end,
+                    kinds=(HistoryKind.STATE,),
+                )
+                for region, name, composite in retro.alarms
+            )
+        )
+    return tuple(item for items in found for item in items)
