@@ -141,3 +141,17 @@ def test_a_cluster_opens_on_its_writer_or_offers_its_members() -> None:
     )  # fmt: skip
     assert resolve_target(DbTarget("x"), members) == (members[2], ())
     assert resolve_target(DbTarget("nope"), members) == (None, ())
+
+
+def test_window_zooms_through_fixed_lengths_and_moves_by_half() -> None:
+    from montui.model.dbload_window import RETENTION, moved, zoomed
+
+    window = TimeWindow(NOW - timedelta(minutes=40), NOW - timedelta(minutes=10))
+    wider = zoomed(window, 1, NOW)
+    assert wider == TimeWindow.ending(NOW - timedelta(minutes=10), timedelta(hours=1))
+    assert zoomed(window, -1, NOW) == TimeWindow.ending(window.end, timedelta(minutes=15))
+    assert zoomed(TimeWindow.ending(NOW, timedelta(minutes=15)), -1, NOW) is None
+    assert zoomed(TimeWindow.ending(NOW, RETENTION), 1, NOW) is None
+    assert moved(TimeWindow.ending(NOW, timedelta(hours=1)), 1, NOW) is None
+    earlier = moved(TimeWindow.ending(NOW, timedelta(hours=1)), -1, NOW)
+    assert earlier == TimeWindow.ending(NOW - timedelta(minutes=30), timedelta(hours=1))

@@ -10,6 +10,7 @@ from typing import Any
 from montui.model.alarm import Alarm
 from montui.ui.screens.board_feeds import BoardFeeds
 from tests.fakes.alarms import FakeAlarms
+from tests.fakes.dbload import FakeDbLoad
 from tests.fakes.data import NOW, frozen_clock, make_alarm, region_error, state_change
 from tests.fakes.history import FakeHistory
 from tests.fakes.identity import FakeIdentity
@@ -21,6 +22,7 @@ from tests.fakes.session import FakeSession
 __all__ = [
     "NOW",
     "FakeAlarms",
+    "FakeDbLoad",
     "FakeFeed",
     "FakeHistory",
     "FakeIdentity",
@@ -57,6 +59,7 @@ def fake_feeds(
     metrics: FakeMetricData | None = None,
     history: FakeHistory | None = None,
     insights: FakeInsights | None = None,
+    dbload: FakeDbLoad | None = None,
 ) -> BoardFeeds:
     """`BoardFeeds` of the given fakes, a default one of each other part; the session
     connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
@@ -71,6 +74,7 @@ def fake_feeds(
         metrics=metrics or FakeMetricData(),
         history=history or FakeHistory(),
         insights=insights,
+        dbload=dbload or FakeDbLoad(),
     )
 
 
@@ -87,6 +91,7 @@ class FakeFeed:
     metrics: FakeMetricData
     history: FakeHistory
     insights: FakeInsights
+    dbload: FakeDbLoad
 
     def __init__(
         self,

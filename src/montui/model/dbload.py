@@ -52,11 +52,11 @@ def enabling_hint(instance: DbInstance) -> str:
     """What turning Performance Insights on for `instance` takes (it is an instance setting;
     montui, read-only, never changes it)."""
     return (
-        f"Performance Insights is off for {instance.identifier}. Turning it on is a change "
-        "to the instance (someone with rds:ModifyDBInstance does it, no restart needed): "
+        "Turning it on is a change to the instance, made by someone allowed "
+        "rds:ModifyDBInstance (no restart): "
         f"aws rds modify-db-instance --db-instance-identifier {instance.identifier} "
-        f"--enable-performance-insights --region {instance.place.region} "
-        "(7 days of history are free; data appears from then on)."
+        f"--enable-performance-insights --region {instance.place.region} --apply-immediately. "
+        "Its load is recorded from then on (7 days kept free of charge)."
     )
 
 

@@ -18,6 +18,7 @@ from textual.dom import DOMNode
 from montui import exit_signals
 from montui.config import Settings, user_data_dir
 from montui.feeds.alarms import AwsAlarms
+from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.history import AwsAlarmHistory
 from montui.feeds.identity import AwsCallerIdentity
 from montui.feeds.insights import AwsLogsInsights
@@ -57,6 +58,7 @@ def aws_feeds(
         metrics=AwsMetricData(session),
         history=AwsAlarmHistory(session),
         insights=AwsLogsInsights(session, RunningQueries(data_dir or user_data_dir())),
+        dbload=AwsDbLoad(session),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from montui.feeds.alarms import Alarms
+from montui.feeds.dbload import DbLoadFeed
 from montui.feeds.history import AlarmHistory
 from montui.feeds.identity import CallerIdentity
 from montui.feeds.insights import LogsInsights
@@ -29,3 +30,5 @@ class BoardFeeds:
     """The detail's timeline; the workbench's last episode."""
     insights: LogsInsights
     """The drill-down and the workbench."""
+    dbload: DbLoadFeed
+    """The database load pane (RDS and Performance Insights) and its SQL."""
