@@ -146,8 +146,10 @@ async def test_enter_on_a_statement_shows_its_full_text_and_own_load() -> None:
         await pilot.press("enter")
         await until(
             pilot,
-            lambda: isinstance(pilot.app.screen, SqlDetailScreen)
-            and pilot.app.screen.detail is not None,
+            lambda: (
+                isinstance(pilot.app.screen, SqlDetailScreen)
+                and pilot.app.screen.detail is not None
+            ),
         )
         detail = pilot.app.screen
         assert isinstance(detail, SqlDetailScreen) and detail.detail is not None

@@ -50,16 +50,20 @@ def _run(identifier: str, dbload: Any, *, sql: bool = False) -> Any:
         await pilot.app.push_screen(screen)
         await _until(
             pilot,
-            lambda: screen.load is not None
-            or (screen.instance is not None and not screen.instance.pi_enabled),
+            lambda: (
+                screen.load is not None
+                or (screen.instance is not None and not screen.instance.pi_enabled)
+            ),
         )
         if sql:
             screen.query_one("#sql-table").focus()
             await pilot.press("enter")
             await _until(
                 pilot,
-                lambda: isinstance(pilot.app.screen, SqlDetailScreen)
-                and pilot.app.screen.detail is not None,
+                lambda: (
+                    isinstance(pilot.app.screen, SqlDetailScreen)
+                    and pilot.app.screen.detail is not None
+                ),
             )
 
     return run_before

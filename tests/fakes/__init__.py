@@ -10,8 +10,8 @@ from typing import Any
 from montui.model.alarm import Alarm
 from montui.ui.screens.board_feeds import BoardFeeds
 from tests.fakes.alarms import FakeAlarms
-from tests.fakes.dbload import FakeDbLoad
 from tests.fakes.data import NOW, frozen_clock, make_alarm, region_error, state_change
+from tests.fakes.dbload import FakeDbLoad
 from tests.fakes.history import FakeHistory
 from tests.fakes.identity import FakeIdentity
 from tests.fakes.insights import FakeInsights
