@@ -15,6 +15,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from montui_world import ext
+from montui_world.ext.pi_api import PiApi
 from montui_world.ext.rds_api import RdsApi
 from montui_world.gate import SeedingGate
 
@@ -50,6 +51,7 @@ class World:
         ext.install()
         # RDS's read APIs are the world's own (`ext.rds_api`): moto's RDS is never loaded.
         app: Any = RdsApi(DomainDispatcherApplication(create_backend_app))
+        app = PiApi(app)  # Performance Insights (`ext.pi_api`): moto has none
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(

@@ -24,10 +24,11 @@ from xml.sax.saxutils import escape
 from moto.core.base_backend import BackendDict
 
 from montui_world.ext.patching import installed, patch
+from montui_world.ext.pi_store import PI_STORE
 from montui_world.ext.rds_store import STORE, DbCluster, DbInstance, resource_id
 from montui_world.identity import DEMO_ACCOUNT
 
-__all__ = ["RdsApi", "RdsError", "install"]
+__all__ = ["RdsApi", "RdsError", "account_of", "install"]
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -59,6 +60,7 @@ def install() -> None:
 
 def _reset_all(cls: type[BackendDict[Any]]) -> None:
     STORE.clear()
+    PI_STORE.clear()
     _original["reset"]()
 
 
@@ -154,6 +156,11 @@ def _params(environ: dict[str, Any]) -> dict[str, str]:
     pairs = parse_qsl(str(environ.get("QUERY_STRING") or ""), keep_blank_values=True)
     pairs += parse_qsl(body, keep_blank_values=True)
     return dict(pairs)
+
+
+def account_of(access_key: str) -> str:
+    """The account of a request's access key (what Performance Insights' API uses too)."""
+    return _account(access_key)
 
 
 def _account(access_key: str) -> str:
@@ -263,9 +270,22 @@ def _instance_xml(account: str, region: str, item: DbInstance) -> str:
     fields += [
         ("DbiResourceId", resource_id("db-", account, region, item.identifier)),
         ("PerformanceInsightsEnabled", item.performance_insights),
+    ]
+    if item.performance_insights:
+        fields += [
+            ("PerformanceInsightsKMSKeyId", _pi_key(account, region)),
+            ("PerformanceInsightsRetentionPeriod", item.performance_insights_retention),
+        ]
+    fields += [
         ("DBInstanceArn", f"arn:aws:rds:{region}:{account}:db:{item.identifier}"),
     ]
     return f"<DBInstance>{_tags(fields)}</DBInstance>"
+
+
+def _pi_key(account: str, region: str) -> str:
+    """The AWS-managed `aws/rds` KMS key Performance Insights encrypts with, by default."""
+    key = uuid.uuid5(uuid.NAMESPACE_URL, f"kms/{account}/{region}/aws/rds")
+    return f"arn:aws:kms:{region}:{account}:key/{key}"
 
 
 def _cluster_xml(

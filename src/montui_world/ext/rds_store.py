@@ -13,7 +13,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, field, replace
 
-__all__ = ["STORE", "DbCluster", "DbInstance", "RdsStore", "resource_id"]
+__all__ = ["STORE", "DbCluster", "DbInstance", "RdsStore", "resource_id", "vcpus"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,21 @@ class DbInstance:
     writer: bool = False
     status: str = "available"
     performance_insights: bool = False
+    performance_insights_retention: int = 7
+    """Days of Performance Insights data kept: 7 (the free tier), 31 × months, or 731."""
+
+
+_VCPUS = {"micro": 2, "small": 2, "medium": 2, "large": 2, "xlarge": 4}
+
+
+def vcpus(instance_class: str) -> int:
+    """The vCPUs of a DB instance class (`db.r6g.2xlarge` → 8; burstable t classes: 2)."""
+    size = instance_class.rsplit(".", 1)[-1]
+    if size in _VCPUS:
+        return _VCPUS[size]
+    if size.endswith("xlarge") and size[:-6].isdigit():
+        return 4 * int(size[:-6])
+    return 2
 
 
 def resource_id(prefix: str, account: str, region: str, identifier: str) -> str:
