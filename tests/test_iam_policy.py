@@ -35,10 +35,16 @@ from montui.sources import (
     logs,
     logs_running,
     metrics,
+    pi,
     rds,
 )
 from montui.sources.readonly import POLICY_FILE, allowlist
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.ext.pi_store import PI_STORE
+from montui_world.ext.pi_workload import Digest, Workload
+from montui_world.ext.rds_store import STORE as RDS_STORE
+from montui_world.ext.rds_store import DbCluster, DbInstance
+from montui_world.identity import DEMO_ACCOUNT
 from montui_world.world import World
 from tests.fakes import NOW
 
@@ -63,6 +69,10 @@ ACCESS_LEVEL = {
     "logs:StopQuery": "Read",
     "apigateway:GET": "Read",
     "rds:DescribeDBInstances": "List",
+    "rds:DescribeDBClusters": "List",
+    "pi:GetResourceMetrics": "Read",
+    "pi:DescribeDimensionKeys": "Read",
+    "pi:GetDimensionKeyDetails": "Read",
     "sts:GetCallerIdentity": "Read",
 }
 # The documented exceptions: Read by IAM's level, yet they start and stop work on AWS (a
@@ -132,7 +142,7 @@ async def recorded(world: World) -> AsyncIterator[tuple[AwsClients, Record]]:
         sent.append((model.service_model.service_name, model.name))
 
     async with AwsClients(AwsTarget(None, (REGION,), world.endpoint)) as clients:
-        for service in ("cloudwatch", "logs", "apigateway", "rds", "sts"):
+        for service in ("cloudwatch", "logs", "apigateway", "rds", "sts", "pi"):
             for once in (False, True):  # the usual client and the one without retry
                 client = await clients.client(service, PLACE, once=once)
                 client.meta.events.register_first("before-parameter-build", record)
@@ -163,6 +173,17 @@ def seed(world: World) -> None:
     stamp = int((NOW - timedelta(minutes=5)).timestamp() * 1000)
     events = [{"timestamp": stamp + n, "message": f"line {n}"} for n in range(5)]
     client.put_log_events(logGroupName=GROUP, logStreamName="s", logEvents=events)
+    # A DB cluster whose writer has Performance Insights on and one statement running.
+    RDS_STORE.put_cluster(DEMO_ACCOUNT, REGION, DbCluster("db-c", "aurora-postgresql", "15.4"))
+    RDS_STORE.put_instance(
+        DEMO_ACCOUNT, REGION,
+        DbInstance("db-1", "db.r6g.large", "aurora-postgresql", "15.4", f"{REGION}a",
+                   cluster="db-c", writer=True, performance_insights=True,
+                   performance_insights_retention=731),
+    )  # fmt: skip
+    digest = Digest("SELECT $1", ("SELECT 1",), 10.0, 0.1, (("CPU", 1.0),), "app", ("h",),
+                    diurnal=False)  # fmt: skip
+    PI_STORE.put(DEMO_ACCOUNT, REGION, "db-1", Workload((digest,), 2, seed=1, since=0))
 
 
 async def exercise(clients: AwsClients) -> set[str]:
@@ -202,12 +223,20 @@ async def exercise(clients: AwsClients) -> set[str]:
     }
     for call in calls.values():
         await call()
+    (db,) = await rds.db_instances(clients, PLACE, "db-1")
+    rid = db.resource_id
+    await pi.get_load(clients, PLACE, rid, window, 60)
+    (row,) = await pi.top_sql(clients, PLACE, rid, window)
+    await pi.top_keys(clients, PLACE, rid, window, "db.user")
+    text, _ = await pi.sql_statement(clients, PLACE, rid, window, row.sql_id)
+    assert text == "SELECT 1"
     query_id = await logs.start_query(
         clients, PLACE, "fields @message", [GROUP], window.start, window.end
     )
     await logs.query_results(clients, PLACE, query_id)
     await logs.stop_query(clients, PLACE, query_id)
-    return {*calls, "logs.query_results", "logs.stop_query"}
+    pi_calls = {"rds.db_instances", "pi.get_load", "pi.top_sql", "pi.top_keys"}
+    return {*calls, "logs.query_results", "logs.stop_query", *pi_calls, "pi.sql_statement"}
 
 
 async def _last(results: AsyncIterator[Any]) -> Any:
@@ -262,7 +291,7 @@ def test_policy_grants_each_operation_of_the_action_montui_sends_and_no_other() 
     models = botocore.session.get_session()
     allowed = allowlist()
     admitted: set[str] = set()
-    for service in ("cloudwatch", "logs", "apigateway", "rds", "sts"):
+    for service in ("cloudwatch", "logs", "apigateway", "rds", "sts", "pi"):
         model = models.get_service_model(service)
         for name in model.operation_names:
             http = model.operation_model(name).http

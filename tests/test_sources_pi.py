@@ -1,0 +1,204 @@
+"""sources.rds.db_instances, sources.pi and feeds.dbload against the local world: instances
+with PI state and the writer, the load by wait event summing to the total, the top SQL in
+order, the full statement, the vCPUs, PI off and unknown instances, and montui's figures
+against what boto3's own `pi` client answers for the same instance and window."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import boto3
+import pytest
+
+from montui.feeds.dbload import AwsDbLoad
+from montui.feeds.session import AwsSession
+from montui.launch import AwsRequest
+from montui.model.dbload import DbInstance, VcpuOrigin, choose_period
+from montui.model.metrics import TimeWindow
+from montui.sources import pi, rds
+from montui.sources.errors import AccessDenied, BadRequest
+from montui_world.clock import WORLD_CLOCK
+from montui_world.ext.pi_store import PI_STORE
+from montui_world.ext.pi_workload import Burst, Digest, Workload
+from montui_world.ext.rds_store import STORE, DbCluster
+from montui_world.ext.rds_store import DbInstance as WorldInstance
+from montui_world.identity import DEMO_ACCOUNT
+from montui_world.world import World
+
+REGION = "ap-northeast-1"
+NOW = datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
+WINDOW = TimeWindow.ending(NOW, timedelta(hours=1))
+FULL_REPORT = (
+    "SELECT o.region, date_trunc('day', o.created_at), sum(l.amount) FROM orders o "
+    "JOIN order_lines l ON l.order_id = o.id WHERE o.created_at >= '2026-11-20' GROUP BY 1, 2"
+)
+CARTS = Digest(
+    statement="SELECT * FROM carts WHERE customer_id = $1",
+    examples=("SELECT * FROM carts WHERE customer_id = 101",),
+    calls_per_sec=400.0, seconds_per_call=0.004,
+    waits=(("CPU", 0.7), ("IO:DataFileRead", 0.2), ("Client:ClientRead", 0.1)),
+    user="shop_app", hosts=("10.0.1.15", "10.0.2.31"),
+)  # fmt: skip
+REPORT = Digest(
+    statement="SELECT o.region, date_trunc($1, o.created_at), sum(l.amount) FROM orders o …",
+    examples=(FULL_REPORT,), calls_per_sec=0.0, seconds_per_call=40.0,
+    waits=(("IO:DataFileRead", 1.0),), user="shop_report", hosts=("10.0.3.4",),
+    bursts=(Burst(9.0, (("IO:DataFileRead", 0.8), ("CPU", 0.2)), lambda m: 1.0),),
+    diurnal=False,
+)  # fmt: skip
+_T = TypeVar("_T")
+
+
+def _put(name: str, *, insights: bool = True, cluster: str = "", writer: bool = False) -> None:
+    STORE.put_instance(
+        DEMO_ACCOUNT, REGION,
+        WorldInstance(
+            identifier=name, instance_class="db.r6g.2xlarge", engine="aurora-postgresql",
+            engine_version="15.4", availability_zone=f"{REGION}a", cluster=cluster,
+            writer=writer, performance_insights=insights,
+        ),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def shop(world: World) -> Iterator[World]:
+    """A cluster (writer with PI and a workload, reader idle) and a lone instance with PI off."""
+    WORLD_CLOCK.follow(lambda: NOW)
+    STORE.put_cluster(DEMO_ACCOUNT, REGION, DbCluster("orders", "aurora-postgresql", "15.4"))
+    _put("orders-writer", cluster="orders", writer=True)
+    _put("orders-reader", cluster="orders")
+    _put("legacy-db", insights=False)
+    since = int((NOW - timedelta(days=14)).timestamp())
+    workload = Workload((CARTS, REPORT), 8, seed=3, since=since)
+    PI_STORE.put(DEMO_ACCOUNT, REGION, "orders-writer", workload)
+    yield world
+    WORLD_CLOCK.reset()
+
+
+def in_session(world: World, use: Callable[[AwsSession], Awaitable[_T]]) -> _T:
+    async def main() -> _T:
+        session = AwsSession(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
+        await session.connect()
+        try:
+            return await use(session)
+        finally:
+            await session.close()
+
+    return asyncio.run(main())
+
+
+def instances(world: World) -> dict[str, DbInstance]:
+    async def use(session: AwsSession) -> dict[str, DbInstance]:
+        found = await AwsDbLoad(session).instances(REGION)
+        return {i.identifier: i for i in found}
+
+    return in_session(world, use)
+
+
+def test_instances_with_pi_state_cluster_and_writer(shop: World) -> None:
+    found = instances(shop)
+    assert set(found) == {"orders-writer", "orders-reader", "legacy-db"}
+    writer, reader, legacy = found["orders-writer"], found["orders-reader"], found["legacy-db"]
+    assert (writer.role, reader.role, legacy.role) == ("writer", "reader", "")
+    assert writer.pi_enabled and not legacy.pi_enabled
+    assert writer.resource_id.startswith("db-") and writer.resource_id != reader.resource_id
+    assert writer.instance_class == "db.r6g.2xlarge" and writer.engine == "aurora-postgresql"
+
+
+def test_load_top_sql_full_text_and_vcpus(shop: World) -> None:
+    writer = instances(shop)["orders-writer"]
+
+    async def use(session: AwsSession) -> Any:
+        feed = AwsDbLoad(session)
+        load = await feed.load(writer, WINDOW)
+        detail = await feed.sql_detail(writer, WINDOW, load.top_sql[0])
+        return load, detail
+
+    load, detail = in_session(shop, use)
+    series = load.series
+    assert series.period == 60 and len(series.total) == 60
+    for index, total in enumerate(series.total):  # the waits and other sum to the total
+        assert sum(w.values[index] for w in series.stacked()) == pytest.approx(total, abs=1e-3)
+    assert load.vcpus.count == 8.0 and load.vcpus.origin is VcpuOrigin.OS_METRIC
+    assert [r.statement for r in load.top_sql] == [REPORT.statement, CARTS.statement]
+    assert load.top_sql[0].top_wait == "IO:DataFileRead"
+    assert sum(r.share for r in load.top_sql) == pytest.approx(1.0, abs=0.02)
+    assert load.top_waits[0].name == "IO:DataFileRead" and load.top_waits[0].detail == "IO"
+    assert load.top_users[0].name == "shop_report"
+    assert {h.name for h in load.top_hosts} == {"10.0.3.4", "10.0.1.15", "10.0.2.31"}
+    assert detail.text == FULL_REPORT and detail.text_status == "AVAILABLE"
+    assert detail.series.mean == pytest.approx(load.top_sql[0].aas, rel=0.02)
+
+
+def test_pi_off_and_unknown_instances_are_refused_in_words(shop: World) -> None:
+    legacy = instances(shop)["legacy-db"]
+
+    async def use(session: AwsSession) -> list[Exception]:
+        place = await session.place(REGION)
+        errors: list[Exception] = []
+        for rid in (legacy.resource_id, "db-NOSUCHINSTANCE0000000000"):
+            try:
+                await pi.get_load(session.clients, place, rid, WINDOW, 60)
+            except Exception as exc:
+                errors.append(exc)
+        try:
+            await pi.get_load(session.clients, place, legacy.resource_id, WINDOW, 7)
+        except Exception as exc:
+            errors.append(exc)
+        return errors
+
+    errors = in_session(shop, use)
+    assert [type(e) for e in errors[:2]] == [AccessDenied, AccessDenied]
+    assert "pi:GetResourceMetrics" in errors[0].hint  # type: ignore[attr-defined]
+    assert isinstance(errors[2], AccessDenied | BadRequest)
+
+
+def test_a_bad_period_is_a_bad_request(shop: World) -> None:
+    writer = instances(shop)["orders-writer"]
+
+    async def use(session: AwsSession) -> Exception | None:
+        place = await session.place(REGION)
+        try:
+            await pi.get_load(session.clients, place, writer.resource_id, WINDOW, 7)
+        except Exception as exc:
+            return exc
+        return None
+
+    assert isinstance(in_session(shop, use), BadRequest)
+
+
+def test_montuis_figures_agree_with_boto3s_pi_client(shop: World) -> None:
+    """What a person sees with `aws pi get-resource-metrics` / `describe-dimension-keys` for
+    the same instance and window is what montui shows."""
+    writer = instances(shop)["orders-writer"]
+
+    async def use(session: AwsSession) -> Any:
+        return await AwsDbLoad(session).load(writer, WINDOW)
+
+    load = in_session(shop, use)
+    client = boto3.client("pi", region_name=REGION, endpoint_url=shop.endpoint)
+    common = {"ServiceType": "RDS", "Identifier": writer.resource_id,
+              "StartTime": WINDOW.start, "EndTime": WINDOW.end}  # fmt: skip
+    metrics = client.get_resource_metrics(
+        **common, PeriodInSeconds=choose_period(WINDOW, now=NOW),
+        MetricQueries=[{"Metric": "db.load.avg",
+                        "GroupBy": {"Group": "db.wait_event", "Limit": 10}}],
+    )  # fmt: skip
+    lists = metrics["MetricList"]
+    total = [p["Value"] for p in lists[0]["DataPoints"]]
+    assert list(load.series.total) == pytest.approx(total)
+    theirs = {
+        m["Key"]["Dimensions"]["db.wait_event.name"]: [p["Value"] for p in m["DataPoints"]]
+        for m in lists[1:]
+    }
+    for wait in load.series.waits:
+        assert list(wait.values) == pytest.approx(theirs[wait.name])
+    keys = client.describe_dimension_keys(
+        **common, Metric="db.load.avg", GroupBy={"Group": "db.sql_tokenized", "Limit": 10}
+    )["Keys"]
+    assert [(k["Dimensions"]["db.sql_tokenized.statement"], k["Total"]) for k in keys] == [
+        (r.statement, pytest.approx(r.aas)) for r in load.top_sql
+    ]
