@@ -18,7 +18,7 @@ from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.dbload import DbInstance, VcpuOrigin, choose_period
 from montui.model.metrics import TimeWindow
-from montui.sources import pi, rds
+from montui.sources import pi
 from montui.sources.errors import AccessDenied, BadRequest
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext.pi_store import PI_STORE
