@@ -53,14 +53,11 @@ class AwsDbLoad:
         self.session = session
         self._no_os_vcpus: set[str] = set()
         """Resource ids whose PI does not know the os.general.numVCPUs counter."""
-        self.requests = 0
-        """Requests sent (the benchmark's requests per refresh)."""
 
     async def instances(self, region: str) -> tuple[DbInstance, ...]:
         from montui.sources.rds import db_instances
 
         place = await self.session.place(region)
-        self.requests += 2
         return tuple(await db_instances(self.session.clients, place))
 
     async def load(self, instance: DbInstance, window: TimeWindow, *, top: int = TOP) -> DbLoad:
@@ -74,7 +71,6 @@ class AwsDbLoad:
 
         async def series() -> tuple[LoadSeries, float | None]:
             nonlocal with_vcpus
-            self.requests += 1
             try:
                 return await get_load(clients, place, rid, window, period, with_vcpus=with_vcpus)
             except BadRequest:
@@ -82,10 +78,8 @@ class AwsDbLoad:
                     raise
             self._no_os_vcpus.add(rid)  # PI refused the OS counter: the class says
             with_vcpus = False
-            self.requests += 1
             return await get_load(clients, place, rid, window, period, with_vcpus=False)
 
-        self.requests += 4
         (load, os_vcpus), sql, waits, users, hosts = await asyncio.gather(
             series(),
             top_sql(clients, place, rid, window, top=top),
@@ -117,7 +111,6 @@ class AwsDbLoad:
         place = await self.session.place(instance.place.region)
         rid = instance.resource_id
         period = choose_period(window, now=window.end)
-        self.requests += 3
         (text, status), (series, _) = await asyncio.gather(
             sql_statement(clients, place, rid, window, row.sql_id),
             get_load(clients, place, rid, window, period, sql_id=row.sql_id, with_vcpus=False),
