@@ -118,6 +118,18 @@ async def logs_record(pilot: Any, app: Any) -> None:
     await pilot.pause(0.5)
 
 
+async def dbload_chart(pilot: Any, app: Any) -> None:
+    """`d` was pressed on an RDS alarm: wait for the load chart and the top SQL."""
+    from montui.ui.screens.dbload import DbLoadScreen
+
+    def drawn() -> bool:
+        screen = app.screen
+        return isinstance(screen, DbLoadScreen) and screen.load is not None
+
+    await wait_until(pilot, "the database load", drawn)
+    await pilot.pause(0.5)
+
+
 SHOTS: list[Shot] = [
     # The incident lasts about a minute of real time at 10x: the shots that need it come first.
     Shot("board-80x24", (80, 24)),
@@ -132,6 +144,8 @@ SHOTS: list[Shot] = [
     Shot("board-alarm-only-80x24", (80, 24), ("1",)),
     Shot("help-80x24", (80, 24), ("question_mark",)),
     Shot("tune-160x50", (160, 50), ("slash", *"write-iops", "enter", "enter", "t")),
+    Shot("dbload-80x24", (80, 24), ("slash", *"write-iops", "enter", "d"), dbload_chart),
+    Shot("dbload-160x50", (160, 50), ("slash", *"write-iops", "enter", "d"), dbload_chart),
 ]
 
 
