@@ -159,6 +159,9 @@ def test_known_binding_ids() -> None:
         " record_copy_row"
         " picker_confirm picker_cancel picker_into_list library_cancel library_delete"
         " library_confirm_delete library_next library_previous"
+        " dbload detail_dbload dbload_back dbload_zoom_in dbload_zoom_out dbload_earlier"
+        " dbload_later dbload_utc dbload_tab dbload_pick dbload_refresh dbpicker_cancel"
+        " sql_back sql_copy"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

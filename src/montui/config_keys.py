@@ -34,6 +34,12 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "picker_into_list": "down", "library_cancel": "escape", "library_delete": "d",
     "library_confirm_delete": "y",
     "library_next": "down", "library_previous": "up",
+    # database load (Performance Insights): the board's and the detail's key, the pane, its
+    # instance picker and a statement's page
+    "dbload": "d", "detail_dbload": "d", "dbload_back": "escape", "dbload_zoom_in": "i",
+    "dbload_zoom_out": "o", "dbload_earlier": "p", "dbload_later": "n", "dbload_utc": "u",
+    "dbload_tab": "t", "dbload_pick": "c", "dbload_refresh": "r", "dbpicker_cancel": "escape",
+    "sql_back": "escape", "sql_copy": "y",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

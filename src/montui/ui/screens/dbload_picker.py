@@ -31,7 +31,7 @@ class DbPickerScreen(ModalScreen[DbInstance | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Back", id="picker_back", tooltip="Close without picking"),
+        Binding("escape", "cancel", "Back", id="dbpicker_cancel", tooltip="Close without picking"),
     ]
 
     def __init__(self, instances: Sequence[DbInstance], *, title: str = "") -> None:
