@@ -149,3 +149,28 @@ def test_montuis_figures_agree_with_boto3s_pi_client(shop: World) -> None:
     assert [(k["Dimensions"]["db.sql_tokenized.statement"], k["Total"]) for k in keys] == [
         (r.statement, pytest.approx(r.aas)) for r in load.top_sql
     ]
+
+
+def test_vcpus_from_the_class_when_pi_lacks_the_os_counter(
+    shop: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An instance whose PI refuses the counter (InvalidArgumentException: unknown metric)
+    gets its vCPUs from its class, said so, and the next refresh does not ask again."""
+    monkeypatch.setattr(pi, "VCPU_METRIC", "os.general.noSuchCounter.avg")
+    writer = instances(shop)["orders-writer"]
+    sent: list[int] = []
+
+    async def use(session: AwsSession) -> Any:
+        feed = AwsDbLoad(session)
+        place = await session.place(REGION)
+        client = await session.clients.client("pi", place)
+        client.meta.events.register("before-send.pi.GetResourceMetrics", lambda **_: sent.append(1))
+        first = await feed.load(writer, WINDOW)
+        count = len(sent)
+        await feed.load(writer, WINDOW)
+        return first, count, len(sent) - count
+
+    load, first_requests, second_requests = in_session(shop, use)
+    assert (load.vcpus.count, load.vcpus.origin) == (8.0, VcpuOrigin.INSTANCE_CLASS)
+    assert "from the instance class" in load.vcpus.describe()
+    assert (first_requests, second_requests) == (2, 1)
