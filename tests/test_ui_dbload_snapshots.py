@@ -93,3 +93,15 @@ def test_dbload_statement_snapshot(snap_compare: Any) -> None:
     app, dbload = _app(BATCH_SESSIONS)
     run = _run("shop-aurora-writer", dbload, sql=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
+
+
+def test_dbload_picker_snapshot(snap_compare: Any) -> None:
+    """`d` on a row that is not an RDS alarm: the picker, PI first, the writer marked."""
+    app, dbload = _app(BATCH_SESSIONS)
+
+    async def run_before(pilot: Any) -> None:
+        screen = DbLoadScreen(dbload, regions=("ap-northeast-1",), clock=frozen_clock, utc=True)
+        await pilot.app.push_screen(screen)
+        await _until(pilot, lambda: type(pilot.app.screen).__name__ == "DbPickerScreen")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -208,6 +208,9 @@ class DbLoadScreen(Screen[None]):
         self._open_picker(found)
 
     def _open_picker(self, instances: Sequence[DbInstance]) -> None:
+        if self.instance is None:
+            self._say("Pick a DB instance (c opens the list again).")
+
         def picked(choice: DbInstance | None) -> None:
             if choice is not None:
                 self.instance = choice
@@ -264,7 +267,8 @@ class DbLoadScreen(Screen[None]):
         load = self.load
         if load is None:
             return
-        self.query_one("#summary", Static).update(summary_line(load, utc=self.utc))
+        summary = summary_line(load, utc=self.utc, fetched=self.fetched)
+        self.query_one("#summary", Static).update(summary)
         self.query_one(LoadChart).show(load.series, load.vcpus.count, utc=self.utc)
         glyphs = glyph_map(load.series)
         mono = self.app.no_color

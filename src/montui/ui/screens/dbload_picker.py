@@ -16,6 +16,9 @@ from textual.widgets import DataTable, Static
 from montui.model.dbload import DbInstance, picker_order
 from montui.ui.screens.dbload_text import picker_label
 
+WIDE = 110
+"""From this many columns the picker also shows each instance's engine and region."""
+
 
 class DbPickerScreen(ModalScreen[DbInstance | None]):
     """A list of instances; enter picks one, esc picks none."""
@@ -46,16 +49,20 @@ class DbPickerScreen(ModalScreen[DbInstance | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Instance", "PI", "Engine", "Class", "Region")
+        wide = self.app.size.width >= WIDE
+        table.add_columns(
+            "Instance", "Cluster", "PI", "Class", *(("Engine", "Region") if wide else ())
+        )
         for index, instance in enumerate(self.instances):
-            table.add_row(
+            cells = [
+                instance.identifier,
                 picker_label(instance),
                 "on" if instance.pi_enabled else "off",
-                instance.engine,
                 instance.instance_class,
-                instance.place.region,
-                key=str(index),
-            )
+            ]
+            if wide:
+                cells += [instance.engine, instance.place.region]
+            table.add_row(*cells, key=str(index))
         table.focus()
 
     @on(DataTable.RowSelected)

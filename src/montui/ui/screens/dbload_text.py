@@ -27,13 +27,16 @@ def instance_line(instance: DbInstance) -> Text:
     return text
 
 
-def summary_line(load: DbLoad, *, utc: bool) -> Text:
-    """The window, the period, the average and peak load, the vCPUs and how often the load
-    went above them."""
+def summary_line(load: DbLoad, *, utc: bool, fetched: datetime | None = None) -> Text:
+    """The window, the period, when it was fetched, the average and peak load, the vCPUs and
+    how often the load went above them."""
     series = load.series
     text = Text(no_wrap=False)
     text.append(window_label(load.window, utc=utc))
     text.append(f" · {format_period(series.period)} points", style="dim")
+    if fetched is not None:
+        shown = fetched.astimezone(UTC) if utc else fetched.astimezone()
+        text.append(f" · fetched {shown:%H:%M:%S}", style="dim")
     text.append(f"\nload avg {series.mean:.2f} peak {series.peak:.2f} AAS · ")
     text.append(load.vcpus.describe())
     above = load.above_vcpus
@@ -82,22 +85,15 @@ def sql_cells(row: SqlRow, glyphs: Mapping[str, tuple[str, int]], *, mono: bool)
 
 
 def picker_label(instance: DbInstance) -> str:
-    """A picker row: `shop-aurora ▸ shop-aurora-writer (writer)`, `legacy  PI off`."""
-    name = instance.identifier
-    if instance.cluster:
-        name = f"{instance.cluster} ▸ {name} ({instance.role})"
-    return name
+    """A picker row's cluster cell: `shop-aurora ★ writer`, `shop-aurora   reader`, or "" for
+    an instance on its own (the picker's order keeps a cluster's members together)."""
+    if not instance.cluster:
+        return ""
+    mark = "★ writer" if instance.writer else "  reader"
+    return f"{instance.cluster} {mark}"
 
 
 def pi_off_text(instance: DbInstance) -> Text:
     text = Text(f"Performance Insights is off for {instance.identifier}.\n\n", style="bold")
     text.append(enabling_hint(instance))
     return text
-
-
-def age_label(fetched: datetime | None, now: datetime) -> str:
-    if fetched is None:
-        return ""
-    seconds = max(0, int((now - fetched).total_seconds()))
-    at = fetched.astimezone(UTC).strftime("%H:%M:%S UTC")
-    return f"fetched {at} ({seconds}s ago)"
