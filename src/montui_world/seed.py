@@ -27,6 +27,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from montui_world.ext.pi_store import PI_STORE
 from montui_world.ext.rds_store import STORE as RDS_STORE
 from montui_world.ext.rds_store import DbCluster, DbInstance
 from montui_world.identity import (
@@ -36,7 +37,7 @@ from montui_world.identity import (
     FAKE_ACCESS_KEY,
     FAKE_SECRET_KEY,
 )
-from montui_world.scenario import LOG_FILTERS, hitori, shop
+from montui_world.scenario import LOG_FILTERS, dbload, hitori, shop
 from montui_world.scenario.plan import Plan, PlannedComposite
 from montui_world.scenario.spec import AlarmSpec, CompositeSpec, Ratio, Response
 
@@ -111,7 +112,7 @@ def configure_alarms(clients: Clients, scenario: Plan) -> tuple[int, int]:
     filters = _create_log_filters(clients)
     _create_saved_queries(clients)
     _create_rest_api(clients)
-    _create_databases()
+    _create_databases(scenario)
     for alarm in scenario.alarms:
         clients.clock = alarm.configured_at
         clients("cloudwatch", alarm.spec.region).put_metric_alarm(
@@ -313,11 +314,14 @@ def _create_rest_api(clients: Clients) -> None:
     apigateway.create_deployment(restApiId=api_id, stageName=hitori.API_STAGE)
 
 
-def _create_databases() -> None:
+def _create_databases(scenario: Plan) -> None:
     """The shop's Aurora MySQL cluster and its writer and reader instances (the `AWS/RDS`
     alarms' `DBInstanceIdentifier`s; the cluster publishes the logs `scenario.logs` writes),
     written in process to the world's RDS store (`ext.rds_store`: DescribeDBClusters and
-    DescribeDBInstances answer from it). Writing them again keeps them as they are."""
+    DescribeDBInstances answer from it). Writing them again keeps them as they are.
+    Performance Insights is on for the writer (two years kept; its sessions:
+    `scenario.dbload`, registered with `ext.pi_store`, computed when asked) and off for the
+    reader."""
     region = shop.TOKYO
     engine, version = "aurora-mysql", "8.0.mysql_aurora.3.05.2"
     zones = (f"{region}a", f"{region}c", f"{region}d")
@@ -342,15 +346,17 @@ def _create_databases() -> None:
             region,
             DbInstance(
                 identifier=instance,
-                instance_class="db.r6g.xlarge",
+                instance_class="db.r6g.2xlarge",
                 engine=engine,
                 engine_version=version,
                 availability_zone=zone,
                 cluster=shop.AURORA_CLUSTER,
                 writer=writer,
-                performance_insights=True,
+                performance_insights=writer,
+                performance_insights_retention=731 if writer else 7,
             ),
         )
+    PI_STORE.put(DEMO_ACCOUNT, region, shop.AURORA_WRITER, dbload.writer_workload(scenario))
 
 
 def final_states(clients: Clients) -> dict[str, int]:

@@ -29,7 +29,8 @@ from montui_world.ext.pi_catalog import (
     key_details,
     metadata,
 )
-from montui_world.ext.pi_query import PiError, Target, dimension_keys, resource_metrics
+from montui_world.ext.pi_query import dimension_keys, resource_metrics
+from montui_world.ext.pi_request import PiError, Target
 from montui_world.ext.pi_store import PI_STORE
 from montui_world.ext.rds_api import account_of
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from montui_world.ext.pi_engine import GROUPS
-from montui_world.ext.pi_query import METRICS, Target, invalid, paged
+from montui_world.ext.pi_request import METRICS, Target, invalid, paged
 
 __all__ = ["available_dimensions", "available_metrics", "key_details", "metadata"]
 

@@ -14,7 +14,7 @@ import threading
 
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext.pi_engine import LoadEngine
-from montui_world.ext.pi_query import PiError, Target
+from montui_world.ext.pi_request import PiError, Target
 from montui_world.ext.pi_workload import Workload
 from montui_world.ext.rds_store import STORE as RDS_STORE
 from montui_world.ext.rds_store import DbInstance, resource_id, vcpus

@@ -8,7 +8,8 @@ The timelines come from three sources:
   days after an old ALARM"), placed by `signals.build_timeline`; alarms without a story
   have been OK for a seed-chosen while, after an old ALARM or after their creation;
 - `nightly` alarms: a breach of two to four minutes every night near 02:00 JST;
-- the live `hitori.INCIDENT`: a breach from two minutes before the start to 23 after.
+- the live `hitori.INCIDENT`: a breach from two minutes before the start to 23 after;
+- the live `shop.LOCK_PILEUP`: a breach from 3 minutes after the start to 17 after.
 
 The alarm states themselves are not planned: the backfill replays CloudWatch's evaluation
 over the generated data (`montui_world.backfill`), and the live world evaluates as time passes.
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 
 from montui_world.scenario import ALARMS, COMPOSITES
 from montui_world.scenario.hitori import INCIDENT
+from montui_world.scenario.shop import LOCK_PILEUP
 from montui_world.scenario.signals import Interval, Timeline, build_timeline, floor_time, unit_noise
 from montui_world.scenario.spec import ALARM, NO_DATA, OK, AlarmSpec, CompositeSpec, Step, minutes
 
@@ -72,6 +74,12 @@ class Plan:
         """When they stop."""
         return self.incident_start + INCIDENT.lasts
 
+    @property
+    def lock_pileup(self) -> tuple[datetime, datetime]:
+        """When the shop writer's live lock pile-up starts and ends (`shop.LOCK_PILEUP`)."""
+        start = floor_time(self.now, 60) + LOCK_PILEUP.starts_after
+        return start, start + LOCK_PILEUP.lasts
+
     def alarm(self, name: str) -> PlannedAlarm:
         """The planned metric alarm called `name`."""
         return next(a for a in self.alarms if a.spec.name == name)
@@ -90,20 +98,27 @@ def nightly_spikes(name: str, now: datetime, seed: int) -> list[Interval]:
     """Two to four breaching minutes a night, near 02:00 JST, from 15 days before `now` to
     30 days after."""
     first = floor_time(now - timedelta(days=HISTORY_DAYS + 1), 86400)
-    spikes = []
-    for day in range(HISTORY_DAYS + 1 + _FUTURE.days):
-        midnight = first + timedelta(days=day)
-        offset = int(25 * unit_noise(seed, name, "spike-at", midnight.date()))
-        length = 2 + int(3 * unit_noise(seed, name, "spike-length", midnight.date()))
-        start = midnight + timedelta(minutes=_NIGHTLY_UTC_MINUTE + offset)
-        spikes.append((start, start + timedelta(minutes=length)))
-    return spikes
+    return [
+        nightly_spike(name, first + timedelta(days=day), seed)
+        for day in range(HISTORY_DAYS + 1 + _FUTURE.days)
+    ]
+
+
+def nightly_spike(name: str, midnight: datetime, seed: int) -> Interval:
+    """The night's breaching minutes after `midnight` (UTC): 17:00 UTC plus 0 to 24 minutes,
+    for two to four minutes (what the nightly batch's load follows, `scenario.dbload`)."""
+    offset = int(25 * unit_noise(seed, name, "spike-at", midnight.date()))
+    length = 2 + int(3 * unit_noise(seed, name, "spike-length", midnight.date()))
+    start = midnight + timedelta(minutes=_NIGHTLY_UTC_MINUTE + offset)
+    return (start, start + timedelta(minutes=length))
 
 
 def plan(now: datetime, seed: int) -> Plan:
     """Resolve the scenario for `now` (aware UTC) and `seed`."""
     incident_start = floor_time(now, 60) + INCIDENT.starts_after
     incident = (incident_start, incident_start + INCIDENT.lasts)
+    pileup_start = floor_time(now, 60) + LOCK_PILEUP.starts_after
+    pileup = (pileup_start, pileup_start + LOCK_PILEUP.lasts)
     alarms = []
     for spec in ALARMS:
         story = spec.story or default_story(spec, seed)
@@ -113,6 +128,8 @@ def plan(now: datetime, seed: int) -> Plan:
             extra.extend(nightly_spikes(spec.name, now, seed))
         if spec.name in INCIDENT.alarms:
             extra.append(incident)
+        if spec.name in LOCK_PILEUP.alarms:
+            extra.append(pileup)
         if extra:
             timeline = replace(timeline, breaching=tuple(sorted((*timeline.breaching, *extra))))
         first = min(timeline.transitions[0].at, now - timedelta(days=_COMPOSITE_AGE_DAYS[1] + 1))

@@ -11,13 +11,20 @@ export runs, and recovers on its own: a stricter M of N (5 of 5) would never fir
 The order-events dead-letter queue has held messages since the night batch (ALARM, a
 next-business-day ticket); image resizing has been failing for forty minutes (know, no
 action); p99 response time spiked an hour and a half ago and recovered;
-an Aurora replica lagged this morning. Some alarms have no data for reasons an engineer
+an Aurora replica lagged this morning. Live: three minutes after the start, sessions pile up on
+the writer behind one inventory UPDATE holding its row lock (`LOCK_PILEUP`, Lock:transactionid,
+`scenario.dbload`) for 14 minutes, and `shop-aurora-writer-dbload-noncpu` fires for it
+(at `montui --demo`'s 10x: about 40 real seconds in, OK again about a minute and a half
+later). Some alarms have no data for reasons an engineer
 reviewing alarms should question: a stopped bastion, a decommissioned classic ELB, a
 daily batch whose hourly alarm is empty 23 hours a day.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from montui_world.scenario.hitori import Incident
 from montui_world.scenario.spec import (
     ALARM,
     NO_DATA,
@@ -47,6 +54,13 @@ AURORA_READER = "shop-prod-aurora-reader-1"
 WRITER = (("DBInstanceIdentifier", AURORA_WRITER),)
 READER = (("DBInstanceIdentifier", AURORA_READER),)
 REDIS = (("CacheClusterId", "shop-prod-redis-001"),)
+LOCK_PILEUP = Incident(
+    alarms=("shop-aurora-writer-dbload-noncpu",),
+    starts_after=timedelta(minutes=3),
+    lasts=timedelta(minutes=14),
+    cause="sessions waiting on Lock:transactionid behind one inventory UPDATE",
+)
+"""The live lock pile-up on the Aurora writer (its load: `scenario.dbload`)."""
 NEXT_DAY = Response.NEXT_DAY
 KNOW = Response.KNOW
 
@@ -206,6 +220,14 @@ DATA_TIER: tuple[AlarmSpec, ...] = (
         MetricId("AWS/RDS", "DBLoad", WRITER, "None"),
         "Average >= 8 5/5 1m",
         Signal(ok=(0.4, 3.1), breach=(8.5, 21.0)),
+    ),
+    alarm(
+        "shop-aurora-writer-dbload-noncpu",
+        "8 or more sessions (the writer's vCPUs) waiting on something other than CPU for 3 of "
+        "3 minutes: locks or I/O; open Performance Insights.",
+        MetricId("AWS/RDS", "DBLoadNonCPU", WRITER, "None"),
+        "Average >= 8 3/3 1m",
+        Signal(ok=(0.2, 2.2), breach=(12.5, 16.5), digits=2),
     ),
     alarm(
         "shop-aurora-writer-write-iops",
