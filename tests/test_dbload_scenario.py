@@ -84,3 +84,27 @@ async def test_the_live_lock_pileup_shows_the_blocking_update(
     assert top.statement.startswith("UPDATE inventory"), [r.statement for r in load.top_sql]
     assert top.top_wait == "Lock:transactionid"
     assert load.top_waits[0].name == "Lock:transactionid"
+
+
+def test_montui_dbload_on_the_scenarios_instances(
+    scenario_world: ScenarioWorld, capsys: Any
+) -> None:
+    """The reader has Performance Insights off (exit 1, what enabling takes); the writer's
+    last two hours name its top SQL."""
+    import json
+
+    from montui.cli import main
+
+    scenario_world.ready()
+    base = ["dbload", "--endpoint-url", scenario_world.endpoint, "--region", REGION]
+    assert main([*base, "shop-prod-aurora-reader-1"]) == 1
+    err = capsys.readouterr().err
+    assert "Performance Insights is off for shop-prod-aurora-reader-1" in err
+    now = scenario_world.ready().now()
+    start = (now - timedelta(hours=2)).isoformat()
+    assert (
+        main([*base, WRITER, "--start", start, "--end", now.isoformat(), "--output", "json"]) == 0
+    )
+    record = json.loads(capsys.readouterr().out)
+    assert record["instance"] == WRITER and record["vcpus"] == 8
+    assert record["top_sql"] and record["top_waits"]
