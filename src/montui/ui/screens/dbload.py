@@ -174,13 +174,12 @@ class DbLoadScreen(Screen[None]):
     async def find_instance(self) -> None:
         """The instances of the regions (a target's region only), then the target's or a pick."""
         regions = self.regions
-        if self.window_of is not None:
-            self.window = await self.window_of()
-            self.window_of = None
-            self.live = False
-        answers = await asyncio.gather(
-            *(self.feed.instances(r) for r in regions), return_exceptions=True
-        )
+        listing = asyncio.gather(*(self.feed.instances(r) for r in regions), return_exceptions=True)
+        if self.window_of is not None:  # the alarm's episode, read while the instances list
+            window, answers = await asyncio.gather(self.window_of(), listing)
+            self.window, self.window_of, self.live = window, None, False
+        else:
+            answers = await listing
         found: list[DbInstance] = []
         failed: list[str] = []
         for region, answer in zip(regions, answers, strict=True):
