@@ -51,7 +51,7 @@ def _run(identifier: str, dbload: Any, *, sql: bool = False) -> Any:
         await _until(
             pilot,
             lambda: (
-                screen.load is not None
+                (screen.load is not None and screen.query_one("#sql-table").row_count > 0)
                 or (screen.instance is not None and not screen.instance.pi_enabled)
             ),
         )

@@ -149,12 +149,18 @@ class DbLoadScreen(Screen[None]):
         sql = self.query_one("#sql-table", DataTable)
         self.wide = self.app.size.width >= WIDE
         sql.add_column("SQL", key="sql", width=self._sql_width())
-        sql.add_columns("AAS", "Share", "Waits", *(("Top wait",) if self.wide else ()))
+        # Fixed widths: the layout does not move as rows come and go (and snapshots agree).
+        for label, width in (("AAS", 6), ("Share", 5), ("Waits", 10)):
+            sql.add_column(label, width=width)
+        if self.wide:
+            sql.add_column("Top wait", width=20)
         for name in ("waits", "users", "hosts"):
             table = self.query_one(f"#{name}-table", DataTable)
-            table.add_columns(
-                name.capitalize()[:-1], "AAS", "Share", "Type" if name == "waits" else ""
-            )
+            table.add_column(name.capitalize()[:-1], width=32)
+            table.add_column("AAS", width=6)
+            table.add_column("Share", width=5)
+            if name == "waits":
+                table.add_column("Type", width=10)
         self.set_interval(LIVE_REFRESH, self._follow_clock)
         if self.instance is not None:
             self.show_instance()
@@ -164,7 +170,7 @@ class DbLoadScreen(Screen[None]):
 
     def _sql_width(self) -> int:
         """The statement column: what the AAS, share, wait-mix (and top wait) leave."""
-        others = 6 + 6 + 10 + (20 if self.wide else 0)
+        others = 6 + 5 + 10 + (20 if self.wide else 0)
         columns = 5 if self.wide else 4
         return max(20, self.app.size.width - 4 - others - 2 * columns)
 
@@ -284,7 +290,8 @@ class DbLoadScreen(Screen[None]):
         table = self.query_one(f"#{name}-table", DataTable)
         table.clear()
         for row in rows:
-            table.add_row(row.name, f"{row.aas:.2f}", f"{row.share:.0%}", row.detail)
+            cells = (row.name, f"{row.aas:.2f}", f"{row.share:.0%}")
+            table.add_row(*cells, *((row.detail,) if name == "waits" else ()))
 
     def _follow_clock(self) -> None:
         if self.live and self.instance is not None and self.instance.pi_enabled:
