@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from textual.widgets import DataTable
 
 from montui.config import Settings
 from montui.model.dbload_target import DbTarget
@@ -51,7 +52,10 @@ def _run(identifier: str, dbload: Any, *, sql: bool = False) -> Any:
         await _until(
             pilot,
             lambda: (
-                (screen.load is not None and screen.query_one("#sql-table").row_count > 0)
+                (
+                    screen.load is not None
+                    and screen.query_one("#sql-table", DataTable).row_count > 0
+                )
                 or (screen.instance is not None and not screen.instance.pi_enabled)
             ),
         )
