@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import boto3
@@ -16,6 +17,7 @@ from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.dbload import DbInstance, VcpuOrigin, choose_period
+from montui.model.metrics import TimeWindow
 from montui.sources import pi
 from montui.sources.errors import AccessDenied, BadRequest
 from montui_world.world import World
@@ -174,3 +176,22 @@ def test_vcpus_from_the_class_when_pi_lacks_the_os_counter(
     assert (load.vcpus.count, load.vcpus.origin) == (8.0, VcpuOrigin.INSTANCE_CLASS)
     assert "from the instance class" in load.vcpus.describe()
     assert (first_requests, second_requests) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("length", "period", "points"),
+    [(timedelta(hours=1), 60, 60), (timedelta(days=1), 300, 288), (timedelta(weeks=1), 3600, 168)],
+)
+def test_the_period_chosen_for_1h_1d_1w_is_what_pi_serves(
+    shop: World, length: timedelta, period: int, points: int
+) -> None:
+    writer = instances(shop)["orders-writer"]
+    window = TimeWindow.ending(NOW, length)
+
+    async def use(session: AwsSession) -> Any:
+        return await AwsDbLoad(session).load(writer, window)
+
+    load = in_session(shop, use)
+    assert load.series.period == period and len(load.series.total) == points
+    first = load.series.timestamps[0]  # aligned to the period's boundary, as AWS does
+    assert window.start - timedelta(seconds=period) < first <= window.start
