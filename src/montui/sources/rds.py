@@ -38,32 +38,11 @@ async def instance_clusters(
     (`AccessDenied` without `rds:DescribeDBInstances`)."""
     wanted = list(dict.fromkeys(i for i in instance_ids if i))
     found: dict[str, str] = {}
-    with source_errors(
-        service="rds", region=place.region, profile=clients.target.profile, action=ACTION
-    ):
-        if not wanted:
-            return found
-        rds = await clients.client("rds", place)
-        for first in range(0, len(wanted), IDS_PER_CALL):
-            ids = wanted[first : first + IDS_PER_CALL]
-            request: dict[str, Any] = {
-                "Filters": [{"Name": "db-instance-id", "Values": ids}],
-                "MaxRecords": PAGE_SIZE,
-            }
-            pages = every_page(
-                rds.describe_db_instances,
-                request,
-                action="DescribeDBInstances",
-                service="rds",
-                region=place.region,
-                token_key="Marker",
-            )
-            async for page in pages:
-                for instance in page.get("DBInstances") or ():
-                    name = str(instance.get("DBInstanceIdentifier") or "")
-                    cluster = str(instance.get("DBClusterIdentifier") or "")
-                    if name and cluster:
-                        found[name] = cluster
+    for first in range(0, len(wanted), IDS_PER_CALL):
+        for instance in await _describe(clients, place, wanted[first : first + IDS_PER_CALL]):
+            name = str(instance.get("DBInstanceIdentifier") or "")
+            if name and _cluster(instance):
+                found[name] = _cluster(instance)
     return found
 
 
@@ -74,9 +53,22 @@ async def db_instances(
     such instance), with engine, class, `DbiResourceId`, whether Performance Insights is on,
     and for cluster members the cluster and whether it is the writer (DescribeDBClusters'
     `IsClusterWriter`; DescribeDBInstances does not say). Raises only `SourceError`s."""
+    raw = await _describe(clients, place, [identifier] if identifier else None)
+    writers = await _cluster_writers(clients, place) if any(_cluster(i) for i in raw) else set()
+    return [_instance(place, item, writers) for item in raw if item.get("DBInstanceIdentifier")]
+
+
+async def _describe(
+    clients: AwsClients, place: Place, ids: list[str] | None
+) -> list[dict[str, Any]]:
+    """DescribeDBInstances, every page: the instances named by `ids` (at most
+    `IDS_PER_CALL`), or all of the region's when None. The one reading of instances that
+    `instance_clusters` and `db_instances` share."""
     request: dict[str, Any] = {"MaxRecords": PAGE_SIZE}
-    if identifier:
-        request["Filters"] = [{"Name": "db-instance-id", "Values": [identifier]}]
+    if ids is not None:
+        if not ids:
+            return []
+        request["Filters"] = [{"Name": "db-instance-id", "Values": ids}]
     raw: list[dict[str, Any]] = []
     with source_errors(
         service="rds", region=place.region, profile=clients.target.profile, action=ACTION
@@ -88,8 +80,7 @@ async def db_instances(
         )  # fmt: skip
         async for page in pages:
             raw.extend(page.get("DBInstances") or ())
-    writers = await _cluster_writers(clients, place) if any(_cluster(i) for i in raw) else set()
-    return [_instance(place, item, writers) for item in raw if item.get("DBInstanceIdentifier")]
+    return raw
 
 
 def _cluster(item: dict[str, Any]) -> str:
