@@ -5,6 +5,9 @@ keys, full statements, filters, periods and windows, and AWS's errors."""
 from __future__ import annotations
 
 import itertools
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +15,11 @@ from unittest import mock
 
 import boto3
 import botocore.model
+import cbor2
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from montui_world.clock import WORLD_CLOCK
@@ -431,3 +438,53 @@ def test_reset_forgets_the_workloads(world: World, db: str) -> None:
     pi = boto3.client("pi", region_name=REGION, endpoint_url=world.endpoint)
     answer = _metrics(pi, db, PeriodInSeconds=60)
     assert set(_values(answer["MetricList"][0])) == {0.0}
+
+
+def _raw(world: World, headers: dict[str, str], path: str, body: bytes) -> tuple[int, Any, bytes]:
+    """A request signed by hand for `pi` (what any SDK or CLI sends), and the answer."""
+    request = AWSRequest(method="POST", url=world.endpoint + path, data=body, headers=headers)
+    credentials = Credentials("AKIAMONTUIDEMO000000", "secret")
+    SigV4Auth(credentials, "pi", REGION).add_auth(request)
+    prepared = urllib.request.Request(
+        request.url, data=body, headers=dict(request.headers.items()), method="POST"
+    )
+    try:
+        with urllib.request.urlopen(prepared) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_raw_requests_in_each_protocol_get_answers_in_it(world: World, db: str) -> None:
+    request = {
+        "ServiceType": "RDS",
+        "Identifier": db,
+        "StartTime": (NOW - timedelta(minutes=5)).timestamp(),
+        "EndTime": NOW.timestamp(),
+        "PeriodInSeconds": 60,
+        "MetricQueries": [{"Metric": "db.load.avg"}],
+    }
+    target = {
+        "X-Amz-Target": "PerformanceInsightsv20180227.GetResourceMetrics",
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+    status, headers, body = _raw(world, target, "/", json.dumps(request).encode())
+    assert (status, headers["Content-Type"]) == (200, "application/x-amz-json-1.1")
+    points = json.loads(body)["MetricList"][0]["DataPoints"]
+    assert [p["Timestamp"] for p in points][-1] == NOW.timestamp()
+    wrong = json.dumps({**request, "PeriodInSeconds": 7}).encode()
+    status, headers, body = _raw(world, target, "/", wrong)
+    assert (status, headers["x-amzn-ErrorType"]) == (400, "InvalidArgumentException")
+    assert json.loads(body)["__type"] == "InvalidArgumentException"
+    cbor = {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"}
+    path = "/service/PerformanceInsightsv20180227/operation/GetResourceMetrics"
+    timed = {**request, "StartTime": NOW - timedelta(minutes=5), "EndTime": NOW}
+    status, headers, body = _raw(world, cbor, path, cbor2.dumps(timed, datetime_as_timestamp=True))
+    assert (status, headers["Content-Type"], headers["smithy-protocol"]) == (
+        200,
+        "application/cbor",
+        "rpc-v2-cbor",
+    )
+    assert cbor2.loads(body)["MetricList"][0]["DataPoints"][-1]["Timestamp"] == NOW
+    status, headers, body = _raw(world, cbor, path, cbor2.dumps({**request, "Identifier": "db-X"}))
+    assert status == 400 and cbor2.loads(body)["__type"] == "NotAuthorizedException"

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import boto3
+import botocore.model
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from montui_world.faults.plan import Fault, Rule
+from montui_world.faults.proxy import FaultProxy
 from montui_world.live import CatchUpClock, lead_for
 from montui_world.scenario import dbload, shop
 from montui_world.scenario.plan import nightly_spike
@@ -210,3 +215,24 @@ def test_at_demo_speed_the_pileup_alarm_fires_within_a_minute_and_recovers(
             break
     assert fired is not None and fired <= 60.0
     assert recovered is not None and recovered <= 180.0
+
+
+@pytest.mark.parametrize("protocol", ["json", "smithy-rpc-v2-cbor"])
+def test_faults_reach_pi_in_its_own_protocol(fault_proxy: FaultProxy, protocol: str) -> None:
+    order = (protocol, "json", "smithy-rpc-v2-cbor")
+    with mock.patch.object(botocore.model, "PRIORITY_ORDERED_SUPPORTED_PROTOCOLS", order):
+        pi = boto3.Session().client(
+            "pi", region_name=REGION, config=Config(retries={"total_max_attempts": 1})
+        )
+    writer = _writer_id(boto3.client("rds", region_name=REGION))
+    start = SCENARIO_START - timedelta(hours=1)
+    assert _load(pi, writer, start, SCENARIO_START)["MetricList"]  # no rules: forwarded
+    for fault, code in (
+        (Fault.THROTTLE, "ThrottlingException"),
+        (Fault.ERROR_500, "InternalServiceError"),
+    ):
+        fault_proxy.plan.set_rules([Rule(1.0, (fault,), service="pi")])
+        with pytest.raises(ClientError) as caught:
+            _load(pi, writer, start, SCENARIO_START)
+        assert caught.value.response["Error"]["Code"] == code
+    assert fault_proxy.plan.seen("pi", "GetResourceMetrics") == 3

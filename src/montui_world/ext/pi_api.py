@@ -77,10 +77,10 @@ class PiApi:
         if status != 200:
             headers.append(("x-amzn-ErrorType", str(result["__type"])))
         if cbor:
-            data = cbor2.dumps(_for_cbor(result))
+            data = cbor2.dumps(result, datetime_as_timestamp=True)
             headers += [("smithy-protocol", "rpc-v2-cbor"), ("Content-Type", "application/cbor")]
         else:
-            data = json.dumps(_for_json(result)).encode()
+            data = json.dumps(result, default=_epoch).encode()
             headers.append(("Content-Type", "application/x-amz-json-1.1"))
         headers.append(("Content-Length", str(len(data))))
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
@@ -133,23 +133,8 @@ def _read(environ: dict[str, Any], body: bytes, cbor: bool) -> tuple[str, dict[s
     return operation, decoded
 
 
-def _for_cbor(value: object) -> object:
-    """Timestamps as CBOR tag 1 (epoch seconds), as smithy-rpc-v2-cbor writes them."""
-    if isinstance(value, datetime):
-        return cbor2.CBORTag(1, value.timestamp())
-    if isinstance(value, dict):
-        return {k: _for_cbor(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_for_cbor(v) for v in value]
-    return value
-
-
-def _for_json(value: object) -> object:
-    """Timestamps as epoch seconds, as awsJson 1.1 writes them."""
+def _epoch(value: object) -> float:
+    """Timestamps as epoch seconds, as awsJson 1.1 writes them (CBOR: tag 1, by cbor2)."""
     if isinstance(value, datetime):
         return value.timestamp()
-    if isinstance(value, dict):
-        return {k: _for_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_for_json(v) for v in value]
-    return value
+    raise TypeError(f"not JSON: {value!r}")

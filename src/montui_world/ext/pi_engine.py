@@ -14,8 +14,10 @@ Nothing is stored: a week at one-minute resolution is ~10,000 minutes × a handf
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from montui_world.ext.pi_workload import Digest, Workload, stable_id
 
@@ -92,6 +94,27 @@ def _unit(seed: int, a: int, b: int) -> float:
     return x / float(1 << 64)
 
 
+_BLOCK = 1024
+
+
+@lru_cache(maxsize=1024)
+def _noise_block(seed: int, digest: int, block: int) -> tuple[float, ...]:
+    """The uniform numbers of 1024 consecutive minutes (cached: a request reads whole days)."""
+    generator = random.Random(
+        _MASK & (seed * 0x9E3779B97F4A7C15 + digest * 0xBF58476D1CE4E5B9 + block)
+    )
+    return tuple(generator.random() for _ in range(_BLOCK))
+
+
+def _add(
+    out: dict[str, list[float]], waits: Sequence[tuple[str, float]], levels: list[float]
+) -> None:
+    """Add `levels` split over `waits` to the per-wait series in `out`."""
+    for wait, share in waits:
+        series = out[wait]
+        out[wait] = [v + share * level for v, level in zip(series, levels, strict=True)]
+
+
 def day_curve(minute: int) -> float:
     """The shop's day: 0.35 at 04:00 JST, 1.0 at 16:00 JST."""
     hour = (minute / 60.0 + 9.0) % 24.0
@@ -109,32 +132,47 @@ class LoadEngine:
             for wait in _waits(digest)
         )
 
-    def digest_minutes(self, index: int, minutes: range) -> dict[str, list[float]]:
-        """Digest `index`'s sessions per wait event, one value per minute of `minutes`."""
+    def digest_minutes(
+        self, index: int, minutes: range, curve: list[float] | None = None
+    ) -> dict[str, list[float]]:
+        """Digest `index`'s sessions per wait event, one value per minute of `minutes`
+        (`curve`: `day_curve` of those minutes, computed once for all digests)."""
         digest = self.workload.digests[index]
-        seed, noise = self.workload.seed, self.workload.noise
+        noise = self.workload.noise
+        curve = curve if curve is not None else [day_curve(m) for m in minutes]
+        factors = [1.0 + noise * (2.0 * u - 1.0) for u in self._uniforms(index, minutes)]
+        if digest.diurnal:
+            levels = [digest.sessions * f * c for f, c in zip(factors, curve, strict=True)]
+        else:
+            levels = [digest.sessions * f for f in factors]
         out = {wait: [0.0] * len(minutes) for wait in _waits(digest)}
-        base_waits = [(out[w], share) for w, share in digest.waits]
-        bursts = [(b, [(out[w], share) for w, share in b.waits]) for b in digest.bursts]
-        for i, minute in enumerate(minutes):
-            factor = 1.0 + noise * (2.0 * _unit(seed, index, minute) - 1.0)
-            level = digest.sessions * factor * (day_curve(minute) if digest.diurnal else 1.0)
-            for series, share in base_waits:
-                series[i] += level * share
-            for burst, targets in bursts:
-                strength = burst.shape(minute)
-                if strength > 0.0:
-                    extra = burst.sessions * strength * factor
-                    for series, share in targets:
-                        series[i] += extra * share
+        _add(out, digest.waits, levels)
+        for burst in digest.bursts:
+            strengths = [burst.shape(m) for m in minutes]
+            if any(strengths):
+                extra = [burst.sessions * s * f for s, f in zip(strengths, factors, strict=True)]
+                _add(out, burst.waits, extra)
         return out
+
+    def _uniforms(self, index: int, minutes: range) -> list[float]:
+        """A uniform number in [0, 1) per minute, from (seed, digest, minute) alone."""
+        if not minutes:
+            return []
+        first, last = minutes.start // _BLOCK, (minutes.stop - 1) // _BLOCK
+        values: list[float] = []
+        for block in range(first, last + 1):
+            values.extend(_noise_block(self.workload.seed, index, block))
+        offset = minutes.start - first * _BLOCK
+        return values[offset : offset + len(minutes)]
 
     def cell_samples(self, start: int, end: int, period: int) -> tuple[list[list[float]], int]:
         """Every cell's samples between epoch seconds `start` and `end` (multiples of 60, or
         of 1 with `period` 1): per-minute values, or per-second ones for period 1; and the
         seconds each sample covers."""
         minutes = range(start // 60, (end + 59) // 60)
-        per_digest = [self.digest_minutes(i, minutes) for i in range(len(self.workload.digests))]
+        curve = [day_curve(m) for m in minutes]
+        count = len(self.workload.digests)
+        per_digest = [self.digest_minutes(i, minutes, curve) for i in range(count)]
         if period >= 60:
             return [per_digest[c.digest][c.wait] for c in self.cells], 60
         jitter = self.workload.jitter

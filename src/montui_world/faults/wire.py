@@ -108,6 +108,8 @@ _SERVICE_CODES: dict[str, dict[ErrorKind, tuple[str, int]]] = {
     },
     # STS's model: ExpiredTokenException is code ExpiredTokenException, HTTP 400.
     "sts": {ErrorKind.EXPIRED: ("ExpiredTokenException", 400)},
+    # Performance Insights' model: its fault is InternalServiceError, HTTP 500.
+    "pi": {ErrorKind.INTERNAL: ("InternalServiceError", 500)},
 }
 _QUERY_COMPATIBLE = {"cloudwatch"}  # `awsQueryCompatible` in the service model's metadata
 _MESSAGES = {
