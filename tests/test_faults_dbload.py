@@ -15,7 +15,7 @@ from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.dbload_target import DbTarget
-from montui.sources.errors import SourceError, Throttled
+from montui.sources.errors import AccessDenied, SourceError, Throttled
 from montui.ui.app import MontuiApp
 from montui.ui.screens.dbload import DbLoadScreen
 from montui.ui.widgets.load_chart import LoadChart
@@ -51,6 +51,10 @@ async def test_throttled_pi_is_a_typed_error_and_the_next_load_recovers(
         plan.rules = [Rule(1.0, (Fault.ERROR_503, Fault.RESET), service="pi")]
         with pytest.raises(SourceError):
             await feed.load(writer, WINDOW)
+        plan.rules = [Rule(1.0, (Fault.DENIED,), service="pi")]
+        with pytest.raises(AccessDenied) as denied:
+            await feed.load(writer, WINDOW)
+        assert "pi:" in denied.value.hint  # names the action to grant
         plan.rules = [Rule(1.0, (Fault.THROTTLE,), service="rds")]
         with pytest.raises(Throttled):
             await feed.instances(REGION)
