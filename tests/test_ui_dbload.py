@@ -63,12 +63,9 @@ async def until(pilot: Any, check: Any) -> None:
 async def select(pilot: Any, name: str) -> None:
     await until(pilot, lambda: pilot.app.screen.query_one(AlarmTable).row_count > 0)
     table = pilot.app.screen.query_one(AlarmTable)
-    for _ in range(table.row_count):
-        chosen = table.selected()
-        if chosen is not None and chosen.name == name:
-            return
-        await pilot.press("down")
-    raise AssertionError(name)
+    key = next(k for k, a in table.alarms_by_key.items() if a.name == name)
+    table.move_cursor(row=table.get_row_index(key))
+    await until(pilot, lambda: (chosen := table.selected()) is not None and chosen.name == name)
 
 
 def loaded(pilot: Any) -> bool:
@@ -210,3 +207,28 @@ async def test_d_in_the_detail_of_an_rds_alarm() -> None:
         await pilot.press("d")
         await until(pilot, lambda: loaded(pilot))
         assert dbload.calls[-1][0] == "shop-aurora-writer"
+
+
+async def test_an_unknown_instance_is_said_and_a_writer_without_pi_offers_the_members() -> None:
+    gone = make_alarm(
+        "old-db-cpu", A, namespace="AWS/RDS", metric="CPUUtilization",
+        dims=(("DBInstanceIdentifier", "decommissioned-db"),),
+    )  # fmt: skip
+    app, dbload = make_app([gone, CLUSTER_LOAD])
+    instances = dbload.instances_by_region["ap-northeast-1"]
+    writer = next(i for i in instances if i.writer)
+    instances[instances.index(writer)] = replace(writer, pi_enabled=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, gone.name)
+        await pilot.press("d")
+        await until(pilot, lambda: "No DB instance" in getattr(pilot.app.screen, "message", ""))
+        assert "decommissioned-db" in chart_text(pilot.app.screen)  # type: ignore[arg-type]
+        await pilot.press("escape")
+        await select(pilot, CLUSTER_LOAD.name)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(pilot.app.screen, DbPickerScreen))
+        picker = pilot.app.screen
+        assert isinstance(picker, DbPickerScreen)
+        assert {i.identifier for i in picker.instances} == {
+            "shop-aurora-writer", "shop-aurora-reader",
+        }  # fmt: skip
