@@ -150,7 +150,10 @@ def test_window_zooms_through_fixed_lengths_and_moves_by_half() -> None:
     wider = zoomed(window, 1, NOW)
     assert wider == TimeWindow.ending(NOW - timedelta(minutes=10), timedelta(hours=1))
     assert zoomed(window, -1, NOW) == TimeWindow.ending(window.end, timedelta(minutes=15))
-    assert zoomed(TimeWindow.ending(NOW, timedelta(minutes=15)), -1, NOW) is None
+    five = zoomed(TimeWindow.ending(NOW, timedelta(minutes=15)), -1, NOW)
+    assert five == TimeWindow.ending(NOW, timedelta(minutes=5))
+    assert choose_period(five, now=NOW) == 1  # the last day's 1-second points
+    assert zoomed(five, -1, NOW) is None
     assert zoomed(TimeWindow.ending(NOW, RETENTION), 1, NOW) is None
     assert moved(TimeWindow.ending(NOW, timedelta(hours=1)), 1, NOW) is None
     earlier = moved(TimeWindow.ending(NOW, timedelta(hours=1)), -1, NOW)

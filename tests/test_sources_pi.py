@@ -180,7 +180,12 @@ def test_vcpus_from_the_class_when_pi_lacks_the_os_counter(
 
 @pytest.mark.parametrize(
     ("length", "period", "points"),
-    [(timedelta(hours=1), 60, 60), (timedelta(days=1), 300, 288), (timedelta(weeks=1), 3600, 168)],
+    [
+        (timedelta(minutes=5), 1, 300),
+        (timedelta(hours=1), 60, 60),
+        (timedelta(days=1), 300, 288),
+        (timedelta(weeks=1), 3600, 168),
+    ],
 )
 def test_the_period_chosen_for_1h_1d_1w_is_what_pi_serves(
     shop: World, length: timedelta, period: int, points: int

@@ -10,9 +10,9 @@ from montui.model.metrics import TimeWindow
 
 ZOOMS = tuple(
     timedelta(seconds=s)
-    for s in (900, 3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400)
+    for s in (300, 900, 3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400)
 )
-"""15 min, 1 h, 3 h, 12 h, 1 d, 3 d, 1 w, 2 w."""
+"""5 min (in the last day: 1-second points), 15 min, 1 h, 3 h, 12 h, 1 d, 3 d, 1 w, 2 w."""
 RETENTION = timedelta(days=14)
 """How far back the pane moves (the demo world keeps 14 days; PI's free tier keeps 7)."""
 

@@ -69,7 +69,7 @@ class DbLoadScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="dbload_back", tooltip="Back"),
         Binding("i", "zoom(-1)", "Zoom in", id="dbload_zoom_in",
-                tooltip="A shorter window (15m 1h 3h 12h 1d 3d 1w 2w)"),
+                tooltip="A shorter window (5m 15m 1h 3h 12h 1d 3d 1w 2w)"),
         Binding("o", "zoom(1)", "Zoom out", id="dbload_zoom_out", tooltip="A longer window"),
         Binding("p", "move(-1)", "Earlier", id="dbload_earlier",
                 tooltip="Move the window earlier by half its length"),
