@@ -2,12 +2,15 @@
 
 A request signed for `pi` (SigV4 credential scope `…/<region>/pi/aws4_request`) is answered
 here; everything else goes on to `app`. botocore's model (`pi/2018-02-27`) lists the
-protocols `smithy-rpc-v2-cbor` and `json`; the pinned botocore sends the first
-(`POST /service/PerformanceInsightsv20180227/operation/<Op>`, header `smithy-protocol:
-rpc-v2-cbor`, CBOR body, timestamps as tag 1), an older AWS CLI or boto3 the second
-(`X-Amz-Target: PerformanceInsightsv20180227.<Op>`, `application/x-amz-json-1.1`, timestamps as
-epoch seconds). Each request is answered in its own protocol, errors included
-(`{"__type": code, "message": …}`, the code also in `x-amzn-ErrorType`). Operations:
+protocols `smithy-rpc-v2-cbor` and `json`, and the world serves both:
+CBOR (`POST /service/PerformanceInsightsv20180227/operation/<Op>`, header `smithy-protocol:
+rpc-v2-cbor`, timestamps as tag 1), which an SDK that prefers it sends, and JSON 1.1
+(`X-Amz-Target: PerformanceInsightsv20180227.<Op>`, `application/x-amz-json-1.1`, timestamps
+as epoch seconds), which the pinned botocore 1.43.117 sends (its
+`PRIORITY_ORDERED_SUPPORTED_PROTOCOLS` puts json before smithy-rpc-v2-cbor, so aiobotocore and
+boto3 pick json), as does the AWS CLI v1, whose model lists json alone. Each request is
+answered in its own protocol, errors included (`{"__type": code, "message": …}`, the code
+also in `x-amzn-ErrorType`). Operations:
 GetResourceMetrics, DescribeDimensionKeys, GetDimensionKeyDetails,
 ListAvailableResourceMetrics, ListAvailableResourceDimensions, GetResourceMetadata; any other
 is InvalidArgumentException naming the operation (the world serves no PI writes).

@@ -97,9 +97,10 @@ def _unit(seed: int, a: int, b: int) -> float:
 _BLOCK = 1024
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _noise_block(seed: int, digest: int, block: int) -> tuple[float, ...]:
-    """The uniform numbers of 1024 consecutive minutes (cached: a request reads whole days)."""
+    """The uniform numbers of 1024 consecutive minutes (cached, at most 256 blocks, ~8 MB:
+    a request reads days of minutes)."""
     generator = random.Random(
         _MASK & (seed * 0x9E3779B97F4A7C15 + digest * 0xBF58476D1CE4E5B9 + block)
     )

@@ -14,8 +14,8 @@ action); p99 response time spiked an hour and a half ago and recovered;
 an Aurora replica lagged this morning. Live: three minutes after the start, sessions pile up on
 the writer behind one inventory UPDATE holding its row lock (`LOCK_PILEUP`, Lock:transactionid,
 `scenario.dbload`) for 14 minutes, and `shop-aurora-writer-dbload-noncpu` fires for it
-(at `montui --demo`'s 10x: about 40 real seconds in, OK again about a minute and a half
-later). Some alarms have no data for reasons an engineer
+(at `montui --demo`'s 10x: in ALARM about 35 real seconds after the world opens, OK again
+about 110 seconds after it). Some alarms have no data for reasons an engineer
 reviewing alarms should question: a stopped bastion, a decommissioned classic ELB, a
 daily batch whose hourly alarm is empty 23 hours a day.
 """
