@@ -164,6 +164,17 @@ async def finding_detail(pilot: Any, app: Any) -> None:
     await pilot.pause(0.2)
     await pilot.press("enter")
     await wait_until(pilot, "the finding", lambda: isinstance(app.screen, FindingDetailScreen))
+
+
+async def dbload_chart(pilot: Any, app: Any) -> None:
+    """`d` was pressed on an RDS alarm: wait for the load chart and the top SQL."""
+    from montui.ui.screens.dbload import DbLoadScreen
+
+    def drawn() -> bool:
+        screen = app.screen
+        return isinstance(screen, DbLoadScreen) and screen.load is not None
+
+    await wait_until(pilot, "the database load", drawn)
     await pilot.pause(0.5)
 
 
@@ -185,6 +196,8 @@ SHOTS: list[Shot] = [
     Shot("reputation-160x50", (160, 50), ("e",), reputation),
     Shot("findings-80x24", (80, 24), ("f",), findings_pane),
     Shot("finding-detail-80x24", (80, 24), ("f",), finding_detail),
+    Shot("dbload-80x24", (80, 24), ("slash", *"write-iops", "enter", "d"), dbload_chart),
+    Shot("dbload-160x50", (160, 50), ("slash", *"write-iops", "enter", "d"), dbload_chart),
 ]
 
 

@@ -163,6 +163,9 @@ def test_known_binding_ids() -> None:
         " findings band_all band_medium band_high band_critical toggle_archived open_finding"
         " copy_finding_json open_linked_alarm"
         " note"
+        " dbload detail_dbload dbload_back dbload_zoom_in dbload_zoom_out dbload_earlier"
+        " dbload_later dbload_utc dbload_tab dbload_pick dbload_refresh dbpicker_cancel"
+        " sql_back sql_copy"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

@@ -36,18 +36,24 @@ from montui.sources import (
     logs,
     logs_running,
     metrics,
+    pi,
     rds,
     ses,
 )
 from montui.sources.readonly import IAM_PREFIX, POLICY_FILE, allowlist
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.ext.pi_store import PI_STORE
+from montui_world.ext.pi_workload import Digest, Workload
+from montui_world.ext.rds_store import STORE as RDS_STORE
+from montui_world.ext.rds_store import DbCluster, DbInstance
+from montui_world.identity import DEMO_ACCOUNT
 from montui_world.world import World
 from tests.fakes import NOW
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "ap-northeast-1"
 PLACE = Place("", REGION)
-SERVICES = ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses", "guardduty")
+SERVICES = ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses", "guardduty", "pi")
 """Every botocore service montui sends requests to."""
 GROUP = "/aws/lambda/contact-form"
 
@@ -75,6 +81,10 @@ ACCESS_LEVEL = {
     "guardduty:ListFindings": "List",
     "guardduty:GetFindings": "Read",
     "guardduty:GetFindingsStatistics": "Read",
+    "rds:DescribeDBClusters": "List",
+    "pi:GetResourceMetrics": "Read",
+    "pi:DescribeDimensionKeys": "Read",
+    "pi:GetDimensionKeyDetails": "Read",
     "sts:GetCallerIdentity": "Read",
 }
 # The documented exceptions: Read by IAM's level, yet they start and stop work on AWS (a
@@ -178,6 +188,17 @@ def seed(world: World) -> None:
     gd = boto3.client("guardduty", region_name=REGION, endpoint_url=world.endpoint)
     detector = gd.create_detector(Enable=True)["DetectorId"]
     gd.create_sample_findings(DetectorId=detector)
+    # A DB cluster whose writer has Performance Insights on and one statement running.
+    RDS_STORE.put_cluster(DEMO_ACCOUNT, REGION, DbCluster("db-c", "aurora-postgresql", "15.4"))
+    RDS_STORE.put_instance(
+        DEMO_ACCOUNT, REGION,
+        DbInstance("db-1", "db.r6g.large", "aurora-postgresql", "15.4", f"{REGION}a",
+                   cluster="db-c", writer=True, performance_insights=True,
+                   performance_insights_retention=731),
+    )  # fmt: skip
+    digest = Digest("SELECT $1", ("SELECT 1",), 10.0, 0.1, (("CPU", 1.0),), "app", ("h",),
+                    diurnal=False)  # fmt: skip
+    PI_STORE.put(DEMO_ACCOUNT, REGION, "db-1", Workload((digest,), 2, seed=1, since=0))
 
 
 async def exercise(clients: AwsClients) -> set[str]:
@@ -231,12 +252,20 @@ async def exercise(clients: AwsClients) -> set[str]:
         f"guardduty.{name}"
         for name in ("detector_ids", "get_detector", "finding_ids", "get_findings")
     } | {"guardduty.severity_counts", "guardduty.region_findings"}
+    (db,) = await rds.db_instances(clients, PLACE, "db-1")
+    rid = db.resource_id
+    await pi.get_load(clients, PLACE, rid, window, 60)
+    (row,) = await pi.top_sql(clients, PLACE, rid, window)
+    await pi.top_keys(clients, PLACE, rid, window, "db.user")
+    text, _ = await pi.sql_statement(clients, PLACE, rid, window, row.sql_id)
+    assert text == "SELECT 1"
     query_id = await logs.start_query(
         clients, PLACE, "fields @message", [GROUP], window.start, window.end
     )
     await logs.query_results(clients, PLACE, query_id)
     await logs.stop_query(clients, PLACE, query_id)
-    return {*calls, *called, "logs.query_results", "logs.stop_query"}
+    pi_calls = {"rds.db_instances", "pi.get_load", "pi.top_sql", "pi.top_keys", "pi.sql_statement"}
+    return {*calls, *called, *pi_calls, "logs.query_results", "logs.stop_query"}
 
 
 async def _last(results: AsyncIterator[Any]) -> Any:

@@ -251,6 +251,8 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
 
     from montui.config_keys import DEFAULT_KEYS, KNOWN_BINDING_IDS
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
+    from montui.ui.screens.dbload import DbLoadScreen
+    from montui.ui.screens.dbload_picker import DbPickerScreen
     from montui.ui.screens.finding_detail import FindingDetailScreen
     from montui.ui.screens.findings import FindingsScreen
     from montui.ui.screens.log_groups import LogGroupPicker
@@ -258,6 +260,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
     from montui.ui.screens.prompt import Prompt
     from montui.ui.screens.query_library import QueryLibrary
     from montui.ui.screens.reputation import ReputationScreen
+    from montui.ui.screens.sql_detail import SqlDetailScreen
     from montui.ui.screens.tune import TuneScreen
     from montui.ui.screens.workbench import QueryWorkbench
     from montui.ui.widgets.query_editor import QueryEditor
@@ -275,6 +278,9 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
         ReputationScreen,
         FindingsScreen,
         FindingDetailScreen,
+        DbLoadScreen,
+        DbPickerScreen,
+        SqlDetailScreen,
     ]
     declared = {
         b.id: b.key

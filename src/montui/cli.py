@@ -25,6 +25,7 @@ from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
+from montui.model.metrics import TimeWindow
 
 EXIT_USAGE = 2
 
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     findings_command.add_parser(commands, lambda p: _aws_options(p, suppress=True))
     add_design_parser(commands, lambda p: _aws_options(p, suppress=True))
     add_timeline_parser(commands, lambda p: _aws_options(p, suppress=True))
+    _dbload_parser(commands)
 
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
@@ -155,6 +157,47 @@ def _positive(text: str) -> int:
     if not 1 <= value <= 10_000:
         raise argparse.ArgumentTypeError("--limit must be between 1 and 10000")
     return value
+
+
+def _top(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 25:
+        raise argparse.ArgumentTypeError("--top must be between 1 and 25 (the API's limit)")
+    return value
+
+
+def _dbload_parser(commands: Any) -> None:
+    dbload = commands.add_parser(
+        "dbload",
+        help="an RDS instance's top SQL and wait events (Performance Insights)",
+        description="Print the top SQL and top wait events of a DB instance over a window, "
+        "from Performance Insights. Times without a zone are UTC. Exit 2: unknown instance; "
+        "1: Performance Insights is off for it.",
+    )
+    _aws_options(dbload, suppress=True)
+    dbload.add_argument("instance", metavar="INSTANCE", help="the DB instance identifier")
+    dbload.add_argument(
+        "--since", type=_since, metavar="DURATION", help="from this long ago to now (default 1h)"
+    )
+    dbload.add_argument("--start", type=_instant, metavar="ISO", help="start time (with --end)")
+    dbload.add_argument("--end", type=_instant, metavar="ISO", help="end time (with --start)")
+    dbload.add_argument("--top", type=_top, default=10, metavar="N", help="rows (default 10)")
+    dbload.add_argument("--output", choices=["table", "json", "csv"], default="table")
+
+
+def _dbload_window(parser: argparse.ArgumentParser, args: argparse.Namespace) -> TimeWindow | None:
+    if args.since is not None and (args.start or args.end):
+        parser.error("dbload: use either --since or --start/--end, not both")
+    if bool(args.start) != bool(args.end):
+        parser.error("dbload: --start and --end go together")
+    if args.start and args.end:
+        if args.end <= args.start:
+            parser.error("dbload: --end is before --start")
+        return TimeWindow(args.start, args.end)
+    return None
 
 
 def _query_parser(commands: Any) -> None:
@@ -259,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_glue_negative_durations(raw))
     run = _query_run(_subcommand(parser, "query"), args) if args.command == "query" else None
+    if args.command == "dbload":
+        db_window = _dbload_window(_subcommand(parser, "dbload"), args)
     for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo"):
         if not hasattr(args, name):
             setattr(args, name, None)
@@ -299,6 +344,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from montui.commands.timeline import run_timeline
 
         return run_timeline(args, request)
+    if args.command == "dbload":
+        from montui.commands.dbload import run_dbload
+
+        return run_dbload(
+            request, args.instance, window=db_window, since=args.since or 3600,
+            top=args.top, output=args.output,
+        )  # fmt: skip
     if run is not None:
         from montui.commands.query import run_query_command
 

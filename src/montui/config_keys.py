@@ -42,6 +42,12 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "copy_finding_json": "y", "open_linked_alarm": "a",
     # app-wide: a note for the incident timeline
     "note": "N",
+    # database load (Performance Insights): the board's and the detail's key, the pane, its
+    # instance picker and a statement's page
+    "dbload": "d", "detail_dbload": "d", "dbload_back": "escape", "dbload_zoom_in": "i",
+    "dbload_zoom_out": "o", "dbload_earlier": "p", "dbload_later": "n", "dbload_utc": "u",
+    "dbload_tab": "t", "dbload_pick": "c", "dbload_refresh": "r", "dbpicker_cancel": "escape",
+    "sql_back": "escape", "sql_copy": "y",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

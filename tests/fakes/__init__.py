@@ -11,6 +11,7 @@ from montui.model.alarm import Alarm
 from montui.ui.screens.board_feeds import BoardFeeds
 from tests.fakes.alarms import FakeAlarms
 from tests.fakes.data import NOW, frozen_clock, make_alarm, region_error, state_change
+from tests.fakes.dbload import FakeDbLoad
 from tests.fakes.findings import FakeFindings, make_finding
 from tests.fakes.history import FakeHistory
 from tests.fakes.identity import FakeIdentity
@@ -23,6 +24,7 @@ from tests.fakes.session import FakeSession
 __all__ = [
     "NOW",
     "FakeAlarms",
+    "FakeDbLoad",
     "FakeFeed",
     "FakeFindings",
     "FakeHistory",
@@ -64,6 +66,7 @@ def fake_feeds(
     insights: FakeInsights | None = None,
     reputation: FakeReputation | None = None,
     findings: FakeFindings | None = None,
+    dbload: FakeDbLoad | None = None,
 ) -> BoardFeeds:
     """`BoardFeeds` of the given fakes, a default one of each other part; the session
     connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
@@ -82,6 +85,7 @@ def fake_feeds(
         insights=insights,
         reputation=reputation or FakeReputation(),
         findings=findings,
+        dbload=dbload or FakeDbLoad(),
     )
 
 
@@ -99,6 +103,7 @@ class FakeFeed:
     history: FakeHistory
     insights: FakeInsights
     reputation: FakeReputation
+    dbload: FakeDbLoad
 
     def __init__(
         self,

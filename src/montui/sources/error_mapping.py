@@ -28,7 +28,12 @@ from montui.sources.errors import (
     UnknownRegion,
 )
 
-_ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+_ACCESS_DENIED = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "NotAuthorizedException",  # Performance Insights
+}
 _THROTTLED = {
     "Throttling",
     "ThrottlingException",
@@ -49,6 +54,7 @@ _BAD_REQUEST = {
     "InvalidParameterCombination",
     "MalformedQueryException",
     "BadRequestException",
+    "InvalidArgumentException",  # Performance Insights
 }
 
 _KNOWN_CODES = _ACCESS_DENIED | _THROTTLED | _EXPIRED | _INVALID | _NOT_ENABLED | _BAD_REQUEST

@@ -18,6 +18,7 @@ from textual.dom import DOMNode
 from montui import exit_signals
 from montui.config import Settings, user_data_dir
 from montui.feeds.alarms import AwsAlarms
+from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.findings import AwsFindings
 from montui.feeds.history import AwsAlarmHistory
 from montui.feeds.identity import AwsCallerIdentity
@@ -65,6 +66,7 @@ def aws_feeds(
         insights=AwsLogsInsights(session, RunningQueries(data_dir or user_data_dir())),
         reputation=AwsSendingReputation(session),
         findings=AwsFindings(session),
+        dbload=AwsDbLoad(session),
     )
 
 

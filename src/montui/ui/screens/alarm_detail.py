@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Static
 
+from montui.feeds.dbload import DbLoadFeed
 from montui.feeds.history import AlarmHistory
 from montui.feeds.insights import LogsInsights
 from montui.feeds.metric_data import MetricData
@@ -34,6 +35,7 @@ from montui.model.alarm import Alarm, AlarmKind, AlarmState
 from montui.model.alarm_family import AlarmLookup, direct_children
 from montui.model.alarm_queries import input_ids
 from montui.model.composite_rule import Rule, RuleSyntaxError, parse_rule, render
+from montui.model.dbload_target import alarm_db_target
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
@@ -77,6 +79,9 @@ class AlarmDetailScreen(Screen[None]):
                 tooltip="Back-test the alarm over 14 days with other settings"),
         Binding("l", "logs", "Logs", id="drilldown_logs",
                 tooltip="Logs Insights for this alarm: its log groups, its window"),
+        Binding("d", "dbload", "DB load", id="detail_dbload",
+                tooltip="Database load (Performance Insights) of this RDS alarm's instance, "
+                "at the episode's window"),
         Binding("m", "chart_inputs", key_label(ChartView.COMPARED)[0], id="chart_inputs",
                 tooltip=key_label(ChartView.COMPARED)[1]),
         Binding("i", "zoom(-1)", "Zoom in", id="zoom_in",
@@ -105,8 +110,11 @@ class AlarmDetailScreen(Screen[None]):
         meta: Callable[[Alarm], AlarmMeta] | None = None,
         utc: bool = False,
         polled: AlarmsPolled | None = None,
+        dbload: DbLoadFeed | None = None,
     ) -> None:
         super().__init__()
+        self.dbload = dbload
+        """The database load pane's feed (`d` on an RDS alarm; None: no such key)."""
         self.alarm = alarm
         self.polled = polled
         """The board's polls (None: a page that does not follow them)."""
@@ -132,6 +140,16 @@ class AlarmDetailScreen(Screen[None]):
         drilldown(
             self, self.alarm, self.insights, self.history, clock=self.clock, lookup=self.lookup,
             utc=self.utc, episode=self._chosen_episode(),
+        )  # fmt: skip
+
+    def action_dbload(self) -> None:
+        if self.dbload is None or alarm_db_target(self.alarm) is None:
+            return
+        from montui.ui.screens.dbload_entry import open_dbload
+
+        open_dbload(
+            self, self.dbload, clock=self.clock, regions=(self.alarm.region,), alarm=self.alarm,
+            history=self.history, episode=self._chosen_episode(), utc=self.utc,
         )  # fmt: skip
 
     def _episodes(self) -> tuple[Episode, ...]:
@@ -177,6 +195,8 @@ class AlarmDetailScreen(Screen[None]):
     def _never_applies(self, action: str) -> bool:
         if action == "chart_inputs":
             return not input_ids(self.alarm)
+        if action == "dbload":
+            return self.dbload is None or alarm_db_target(self.alarm) is None
         return self.is_composite and action in ("zoom", "move", "tune")
 
     def inert_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -372,7 +392,7 @@ class AlarmDetailScreen(Screen[None]):
             AlarmDetailScreen(
                 child, metrics=self.metrics, history=self.history, insights=self.insights,
                 clock=self.clock, lookup=self.lookup, meta=self.meta, utc=self.utc,
-                polled=self.polled,
+                polled=self.polled, dbload=self.dbload,
             )
         )  # fmt: skip
 

@@ -74,6 +74,9 @@ class BoardScreen(Screen[None]):
                 tooltip="Open the selected alarm: chart, condition, history, rule"),
         Binding("l", "logs", "Logs", id="drilldown_logs",
                 tooltip="Logs Insights for the selected alarm: its log groups, its window"),
+        Binding("d", "dbload", "DB load", id="dbload", show=False,
+                tooltip="Database load (Performance Insights): the selected RDS alarm's "
+                "instance at its window, else pick an instance"),
         Binding("w", "workbench", "Workbench", id="workbench", show=False,
                 tooltip="The Logs Insights workbench, without an alarm"),
         Binding("g", "toggle_sparklines", "Trend", id="sparklines",
@@ -381,6 +384,7 @@ class BoardScreen(Screen[None]):
                 metrics=self.feeds.metrics,
                 history=self.feeds.history,
                 insights=self.feeds.insights,
+                dbload=self.feeds.dbload,
                 clock=self.clock,
                 lookup=self.poll.find_alarm,
                 meta=self.meta,
@@ -400,6 +404,18 @@ class BoardScreen(Screen[None]):
         drilldown(
             self, alarm, feeds.insights, feeds.history,
             clock=self.clock, lookup=self.poll.find_alarm, regions=regions,
+        )  # fmt: skip
+
+    def action_dbload(self) -> None:
+        connection = self.poll.connection
+        if connection is None or not connection.regions:
+            self.notify("Not connected yet")
+            return
+        from montui.ui.screens.dbload_entry import open_dbload
+
+        open_dbload(
+            self, self.feeds.dbload, clock=self.clock, regions=connection.regions,
+            alarm=self.query_one(AlarmTable).selected(), history=self.feeds.history,
         )  # fmt: skip
 
     def action_workbench(self) -> None:

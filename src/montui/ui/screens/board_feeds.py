@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from montui.feeds.alarms import Alarms
+from montui.feeds.dbload import DbLoadFeed
 from montui.feeds.findings import Findings
 from montui.feeds.history import AlarmHistory
 from montui.feeds.identity import CallerIdentity
@@ -33,5 +34,7 @@ class BoardFeeds:
     """The drill-down and the workbench."""
     reputation: SendingReputation
     """The SES reputation pane (`e`)."""
+    dbload: DbLoadFeed
+    """The database load pane (RDS and Performance Insights) and its SQL."""
     findings: Findings | None = None
     """GuardDuty: the findings pane and the live notice (None: not watched)."""
