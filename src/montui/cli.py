@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from montui import __version__
+from montui.commands.review import add_review_parser, run_review
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _query_parser(commands)
+    add_review_parser(commands, _aws_options)
 
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
@@ -269,6 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             state=args.state,
             output=args.output,
             fail_on_alarm=args.fail_on_alarm,
+        )
+    if args.command == "review":
+        return run_review(
+            request, settings, days=args.days, output=args.output, fail_on=args.fail_on
         )
     if run is not None:
         from montui.commands.query import run_query_command
