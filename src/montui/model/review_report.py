@@ -47,10 +47,11 @@ def _stamp(moment: datetime) -> str:
 def cost_line(review: Review) -> str:
     """`GetMetricData: 79 metrics requested (75 dead-metric check, 4 back-test) in 4 calls; …`."""
     dead = review.metrics_requested - review.backtest_metrics
+    calls = review.requests.get("GetMetricData", 0)
     return (
         f"GetMetricData: {review.metrics_requested} metrics requested ({dead} dead-metric check,"
-        f" {review.backtest_metrics} back-test) in {review.requests.get('GetMetricData', 0)}"
-        f" calls; DescribeAlarmHistory: {review.history_items} state updates, one stream per"
+        f" {review.backtest_metrics} back-test) in {calls} call{'' if calls == 1 else 's'};"
+        f" DescribeAlarmHistory: {review.history_items} state updates, one stream per"
         " region"
     )
 
