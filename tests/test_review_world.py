@@ -57,7 +57,7 @@ def person_sets_up(world: World, clock: Clock) -> None:
     """What someone does with the AWS CLI / boto3: four alarms, data for one metric, and
     one alarm that fired once two days ago."""
     cw = boto3.client("cloudwatch", region_name=REGION, endpoint_url=world.endpoint)
-    both = {"AlarmActions": [TOPIC], "OKActions": [TOPIC]}
+    both: dict[str, Any] = {"AlarmActions": [TOPIC], "OKActions": [TOPIC]}
     put(cw, "fine", **both)
     put(cw, "muted", ActionsEnabled=False, **both)
     put(cw, "one-way", AlarmActions=[TOPIC])
