@@ -15,6 +15,7 @@ from tests.fakes.history import FakeHistory
 from tests.fakes.identity import FakeIdentity
 from tests.fakes.insights import FakeInsights
 from tests.fakes.metric_data import FakeMetricData
+from tests.fakes.review import FakeStateHistory
 from tests.fakes.pause import HandClock
 from tests.fakes.session import FakeSession
 
@@ -27,6 +28,7 @@ __all__ = [
     "FakeInsights",
     "FakeMetricData",
     "FakeSession",
+    "FakeStateHistory",
     "HandClock",
     "fake_feeds",
     "frozen_clock",
@@ -57,6 +59,7 @@ def fake_feeds(
     metrics: FakeMetricData | None = None,
     history: FakeHistory | None = None,
     insights: FakeInsights | None = None,
+    review: FakeStateHistory | None = None,
 ) -> BoardFeeds:
     """`BoardFeeds` of the given fakes, a default one of each other part; the session
     connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
@@ -71,6 +74,7 @@ def fake_feeds(
         metrics=metrics or FakeMetricData(),
         history=history or FakeHistory(),
         insights=insights,
+        review=review or FakeStateHistory(),
     )
 
 
@@ -87,6 +91,7 @@ class FakeFeed:
     metrics: FakeMetricData
     history: FakeHistory
     insights: FakeInsights
+    review: FakeStateHistory
 
     def __init__(
         self,

@@ -22,6 +22,7 @@ from montui.feeds.history import AwsAlarmHistory
 from montui.feeds.identity import AwsCallerIdentity
 from montui.feeds.insights import AwsLogsInsights
 from montui.feeds.metric_data import AwsMetricData
+from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
 from montui.querybook import QueryBook
@@ -57,6 +58,7 @@ def aws_feeds(
         metrics=AwsMetricData(session),
         history=AwsAlarmHistory(session),
         insights=AwsLogsInsights(session, RunningQueries(data_dir or user_data_dir())),
+        review=AwsStateHistory(session),
     )
 
 
@@ -104,6 +106,7 @@ class MontuiApp(App[None]):
                 refresh_every=self.settings.refresh,
                 stale_after=self.settings.stale_after,
                 rules=self.settings.alarm_rules,
+                review=self.settings.review,
                 clock=self.clock,
                 pause=self.pause,
             )

@@ -13,6 +13,7 @@ from montui.feeds.history import AlarmHistory
 from montui.feeds.identity import CallerIdentity
 from montui.feeds.insights import LogsInsights
 from montui.feeds.metric_data import MetricData
+from montui.feeds.review import StateHistory
 from montui.feeds.session import Session
 
 
@@ -29,3 +30,5 @@ class BoardFeeds:
     """The detail's timeline; the workbench's last episode."""
     insights: LogsInsights
     """The drill-down and the workbench."""
+    review: StateHistory
+    """The alarm review (`v`): every alarm's state history, one stream per region."""
