@@ -15,8 +15,8 @@ from tests.fakes.history import FakeHistory
 from tests.fakes.identity import FakeIdentity
 from tests.fakes.insights import FakeInsights
 from tests.fakes.metric_data import FakeMetricData
-from tests.fakes.review import FakeStateHistory
 from tests.fakes.pause import HandClock
+from tests.fakes.review import FakeStateHistory
 from tests.fakes.session import FakeSession
 
 __all__ = [
