@@ -40,7 +40,7 @@ def episodes_of(name: str, start: datetime, minutes: float) -> list[HistoryItem]
 
 
 def review_feed() -> FakeFeed:
-    wired = {"alarm_actions": (TOPIC,), "ok_actions": (TOPIC,)}
+    wired: dict[str, Any] = {"alarm_actions": (TOPIC,), "ok_actions": (TOPIC,)}
     noisy = replace(
         make_alarm("db-write-iops", minutes_ago=300, metric="WriteIOPS"),
         evaluation_periods=1, datapoints_to_alarm=1, description="Next business day. Runbook: x",
