@@ -30,6 +30,7 @@ from montui.model.review import (
     Finding,
     ReviewSettings,
     alarm_facts,
+    busiest,
     composite_parents,
     findings_for,
     noisiest,
@@ -50,6 +51,8 @@ from montui.model.review_report import Review
 BACKTEST_LIMIT = 5
 """How many of the noisiest alarms are back-tested (each costs GetMetricData metrics)."""
 GET_METRIC_DATA_BATCH = 500
+BUSIEST = 10
+"""How many alarms the review lists by their number of episodes."""
 
 
 class StateHistory(Protocol):
@@ -217,4 +220,5 @@ async def gather_review(
         requests=dict(tally.requests),
         metrics_requested=tally.metrics,
         backtest_metrics=tally.backtest_metrics,
+        busiest=busiest(facts, limit=BUSIEST),
     )

@@ -246,14 +246,15 @@ def findings_for(
     if response is ResponsePattern.ACT_NOW and verdict.per_day > settings.fatigue_per_day:
         add(
             Category.FATIGUE,
-            f"act-now, fired {verdict.per_day:.1f} times a day ({verdict.episodes} in {days} days)",
+            f"act-now, fired {verdict.per_day:.1f} times a day ({verdict.episodes} in {days} days,"
+            f" {format_age(verdict.time_in_alarm.total_seconds())} in ALARM)",
             "nobody acts on every one: make it quieter (back-test) or answer it next business day",
             verdict.per_day,
         )
     if verdict.flapping:
         add(
             Category.FLAPPING,
-            verdict.reason,
+            f"{verdict.reason}; {format_age(verdict.time_in_alarm.total_seconds())} in ALARM",
             "make it quieter: a stricter M of N, a longer period or a higher threshold (back-test)",
             verdict.episodes,
         )
@@ -288,6 +289,13 @@ def category_counts(findings: Iterable[Finding]) -> Mapping[Category, int]:
     for finding in findings:
         counts[finding.category] += 1
     return counts
+
+
+def busiest(facts: Iterable[AlarmFacts], *, limit: int) -> tuple[AlarmFacts, ...]:
+    """The alarms with the most ALARM episodes (at least one), most first, at most `limit`."""
+    found = [f for f in facts if f.verdict.episodes]
+    found.sort(key=lambda f: (-f.verdict.episodes, f.alarm.name, f.alarm.region))
+    return tuple(found[:limit])
 
 
 def noisiest(facts: Iterable[AlarmFacts], *, limit: int) -> tuple[AlarmFacts, ...]:

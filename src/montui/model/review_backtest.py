@@ -91,7 +91,8 @@ def candidates(settings: AlarmSettings, values: Sequence[float]) -> list[Candida
     m, n, period = settings.datapoints_to_alarm, settings.evaluation_periods, settings.period
     found: list[Candidate] = []
     tried: set[tuple[int, int]] = {(m, n)}
-    for new_m, new_n in ((n, n), (m + 2, n + 2), (2 * n, 2 * n), (3 * n + 2, 3 * n + 2)):
+    stricter = [(n, n), *((m + k, n + k) for k in range(1, 5)), (2 * n, 2 * n)]
+    for new_m, new_n in stricter:
         if (new_m, new_n) in tried or new_n * period > MAX_SPAN:
             continue
         tried.add((new_m, new_n))

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from montui.model.review import Category, Finding, category_counts
+from montui.model.duration import format_age
+from montui.model.review import AlarmFacts, Category, Finding, category_counts
 from montui.model.review_backtest import Proposal
 
 
@@ -32,6 +33,8 @@ class Review:
     metrics_requested: int = 0
     """Metrics asked of GetMetricData (what it bills): dead-metric check and back-tests."""
     backtest_metrics: int = 0
+    busiest: tuple[AlarmFacts, ...] = ()
+    """The alarms with the most ALARM episodes in the period, most first."""
 
     def proposal_for(self, key: tuple[str, str]) -> Proposal | None:
         return next((p for p in self.proposals if p.alarm.key == key), None)
@@ -59,7 +62,10 @@ def cost_line(review: Review) -> str:
 def backtest_line(proposal: Proposal) -> str:
     """`episodes 14 → 3, the 2 longest kept: M of N 3 of 3 (was 1 of 1)`."""
     if not proposal.quieter:
-        return f"{proposal.summary()}: no quieter setting found ({proposal.change})"
+        return (
+            f"episodes {proposal.current_episodes}: no quieter setting found that keeps the"
+            " longest (tried a stricter M of N, a longer period, a percentile threshold)"
+        )
     return f"{proposal.summary()}: {proposal.change}"
 
 
@@ -125,6 +131,19 @@ def markdown_text(review: Review) -> str:
                 f"| `{_cell(f.alarm.name)}` | {f.alarm.region} | {_cell(f.detail)} |"
                 f" {_cell(f.advice)} |"
             )
+    if review.busiest:
+        lines += ["", "## Most episodes", ""]
+        lines += [
+            "| alarm | region | episodes | time in ALARM | verdict |",
+            "|---|---|---|---|---|",
+        ]
+        for fact in review.busiest:
+            said = fact.verdict
+            verdict = ("flapping: " if said.flapping else "") + said.reason
+            lines.append(
+                f"| `{_cell(fact.alarm.name)}` | {fact.alarm.region} | {said.episodes} |"
+                f" {format_age(said.time_in_alarm.total_seconds())} | {_cell(verdict)} |"
+            )
     if review.proposals:
         lines += ["", "## Back-test of the noisiest", ""]
         lines.append(
@@ -178,6 +197,17 @@ def json_data(review: Review) -> dict[str, Any]:
                 "summary": p.summary(),
             }
             for p in review.proposals
+        ],
+        "busiest": [
+            {
+                "alarm": fact.alarm.name,
+                "region": fact.alarm.region,
+                "episodes": fact.verdict.episodes,
+                "time_in_alarm_seconds": int(fact.verdict.time_in_alarm.total_seconds()),
+                "flapping": fact.verdict.flapping,
+                "verdict": fact.verdict.reason,
+            }
+            for fact in review.busiest
         ],
         "requests": dict(review.requests),
         "history_items": review.history_items,
