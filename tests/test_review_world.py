@@ -159,3 +159,30 @@ def test_the_demo_world_review(scenario_world: ScenarioWorld) -> None:
     assert test["longest_kept"] == test["longest_required"] == 2
     assert test["command"].startswith("aws cloudwatch put-metric-alarm")
     assert data["backtest_metrics"] >= 2
+
+
+def test_faults_are_said_and_the_rest_stands(
+    fault_proxy: Any, scenario_world: ScenarioWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from montui_world.faults.plan import Fault, Rule
+
+    regions = ("ap-northeast-1", "us-east-1")
+    fault_proxy.plan.set_rules(
+        [Rule(1.0, (Fault.DENIED,), region="us-east-1", operation="GetMetricData")]
+    )
+    status, text = review("json", endpoint=fault_proxy.endpoint, now=SCENARIO_START,
+                          regions=regions)  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert "could not check us-east-1: dead-metric check (GetMetricData)" in err
+    data = json.loads(text)
+    assert {f["region"] for f in data["findings"]} == set(regions)
+    fault_proxy.plan.set_rules(
+        [Rule(1.0, (Fault.ERROR_503,), region="us-east-1", operation="DescribeAlarmHistory")]
+    )
+    status, text = review("markdown", endpoint=fault_proxy.endpoint, now=SCENARIO_START,
+                          regions=regions)  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert "montui: could not check us-east-1: ServiceUnavailable" in err
+    assert "shop-aurora-writer-write-iops" in text and "could not check: us-east-1" in text

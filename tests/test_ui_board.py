@@ -255,6 +255,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
     from montui.ui.screens.log_record import LogRecordScreen
     from montui.ui.screens.prompt import Prompt
     from montui.ui.screens.query_library import QueryLibrary
+    from montui.ui.screens.review import ReviewScreen
     from montui.ui.screens.tune import TuneScreen
     from montui.ui.screens.workbench import QueryWorkbench
     from montui.ui.widgets.query_editor import QueryEditor
@@ -269,6 +270,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
         LogRecordScreen,
         LogGroupPicker,
         QueryLibrary,
+        ReviewScreen,
     ]
     declared = {
         b.id: b.key

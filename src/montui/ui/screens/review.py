@@ -40,9 +40,9 @@ class ReviewScreen(Screen[None]):
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the board"),
-        Binding("enter", "open_detail", "Detail", id="review_open_detail",
+        Binding("enter", "open_detail", "Detail", id="open_detail",
                 tooltip="Open the selected line's alarm"),
-        Binding("r", "rerun", "Again", id="review_again", tooltip="Review again"),
+        Binding("r", "rerun", "Again", id="refresh", tooltip="Review again"),
     ]  # fmt: skip
 
     def __init__(
