@@ -96,3 +96,10 @@ def test_no_data_or_a_composite_gives_no_proposal() -> None:
     assert propose(ALARM, {}, START, NOW) is None
     composite = make_alarm("c", rule='ALARM("a")')
     assert base_settings(composite) is None
+
+
+def test_an_alarm_its_data_never_fires_has_nothing_to_quiet() -> None:
+    points = {60: series(60, lambda _moment: 1.0)}
+    proposal = propose(ALARM, points, START, NOW)
+    assert proposal is not None and not proposal.quieter
+    assert (proposal.current_episodes, proposal.command) == (0, "")

@@ -29,6 +29,7 @@ LONGER_PERIOD = 5
 """The longer period candidate is this many times the alarm's."""
 
 Points = Mapping[datetime, float]
+NOTHING_TO_QUIET = "its metric, replayed, never fires it: nothing to make quieter"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,8 @@ def propose(
         return None
     current = replay(settings, base_points, start, end)
     longest = sorted(current.episodes, key=lambda e: _length(e, end), reverse=True)[:KEEP_LONGEST]
+    if not current.episodes:  # its data does not fire it (history from set-alarm-state, …)
+        return Proposal(alarm, 0, 0, 0, 0, NOTHING_TO_QUIET, "", metrics_requested)
     best: tuple[int, int, Candidate] | None = None
     for candidate in candidates(settings, list(base_points.values())):
         points = points_by_period.get(candidate.settings.period)

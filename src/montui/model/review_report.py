@@ -61,6 +61,8 @@ def cost_line(review: Review) -> str:
 
 def backtest_line(proposal: Proposal) -> str:
     """`episodes 14 → 3, the 2 longest kept: M of N 3 of 3 (was 1 of 1)`."""
+    if proposal.current_episodes == 0:
+        return f"episodes 0 in the replay: {proposal.change}"
     if not proposal.quieter:
         return (
             f"episodes {proposal.current_episodes}: no quieter setting found that keeps the"
