@@ -97,6 +97,8 @@ def test_unheard_without_alarm_action_or_with_actions_disabled() -> None:
 
 def test_heard_through_a_composite_or_silent_on_purpose_is_not_unheard() -> None:
     assert Category.UNHEARD not in categories(make_alarm("a"), FIRED_ONCE, heard_via="parent")
+    muted = replace(make_alarm("a"), actions_enabled=False)
+    assert Category.UNHEARD not in categories(muted, FIRED_ONCE, heard_via="parent")
     know = AlarmMeta(ResponsePattern.KNOW_ONLY, "web-team", "rb")
     assert categories(make_alarm("a"), FIRED_ONCE, meta=know) == set()
 

@@ -216,7 +216,7 @@ def findings_for(
             advice,
             since.total_seconds(),
         )
-    if response not in SILENT:
+    if response not in SILENT and facts.heard_via is None:
         if not alarm.actions_enabled:
             add(
                 Category.UNHEARD,
@@ -224,7 +224,7 @@ def findings_for(
                 "enable its actions (aws cloudwatch enable-alarm-actions), or mark it know-only",
                 verdict.episodes + 1,
             )
-        elif not alarm.alarm_actions and facts.heard_via is None:
+        elif not alarm.alarm_actions:
             add(
                 Category.UNHEARD,
                 "no action on ALARM: it fires and nobody hears",
@@ -273,7 +273,9 @@ def findings_for(
         add(
             Category.NEVER_FIRED,
             f"no ALARM in {days} days",
-            "check it can fire (back-test it), or note in the design why it stays",
+            "check its children can fire, or note in the design why it stays"
+            if alarm.kind is AlarmKind.COMPOSITE
+            else "check it can fire (back-test it), or note in the design why it stays",
         )
     return found
 
