@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/review.py [--alarms 1000] [--noisy 100] [--runs 3]
 
-Starts a local AWS world in this process, creates `--alarms` metric alarms with boto3 (a third
-with no OK action, one in twenty with actions disabled, one in ten on a metric that never gets
-data), writes one datapoint for each live metric, and gives `--noisy` of them an ALARM episode
-every night for 14 days (SetAlarmState on the world's clock moved by hand: 28 state updates
-each). Then runs the review as `montui review` does (`feeds.review.gather_review` over an
-`AwsSession`), `--runs` times, counting every request montui's clients send by operation.
+Starts a local AWS world in a child process (as `montui --demo` does), creates `--alarms`
+metric alarms with boto3 (a third with no OK action, one in twenty with actions disabled, one
+in ten on a metric that never gets data), writes one datapoint for each live metric, and gives
+`--noisy` of them an ALARM episode every night for 14 days (SetAlarmState on the world's clock
+moved by hand: 28 state updates each). Then runs the review as `montui review` does
+(`feeds.review.gather_review` over an `AwsSession`), `--runs` times, counting every request
+montui's clients send by operation.
 Prints figures; asserts nothing.
 """
 
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import statistics
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from typing import Any
 
 import boto3
@@ -100,6 +103,20 @@ async def review_once(endpoint: str) -> tuple[Review, Counter[str], float]:
     return review, sent, elapsed
 
 
+def serve(conn: Connection, alarms: int, noisy: int) -> None:
+    """The child: the world, set up, serving until the parent says stop."""
+    os.environ.update(AWS_ACCESS_KEY_ID=FAKE_ACCESS_KEY, AWS_SECRET_ACCESS_KEY=FAKE_SECRET_KEY)
+    world = World().start()
+    try:
+        started = time.perf_counter()
+        set_up(world.endpoint, alarms, noisy)
+        conn.send((world.endpoint, time.perf_counter() - started))
+        conn.recv()
+    finally:
+        WORLD_CLOCK.reset()
+        world.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--alarms", type=int, default=1000)
@@ -109,15 +126,17 @@ def main() -> None:
     os.environ.update(AWS_ACCESS_KEY_ID=FAKE_ACCESS_KEY, AWS_SECRET_ACCESS_KEY=FAKE_SECRET_KEY)
     for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         os.environ.pop(name, None)
-    world = World().start()
+    parent, child = multiprocessing.get_context("spawn").Pipe()
+    world = multiprocessing.get_context("spawn").Process(
+        target=serve, args=(child, args.alarms, args.noisy)
+    )
+    world.start()
     try:
-        started = time.perf_counter()
-        set_up(world.endpoint, args.alarms, args.noisy)
-        print(f"set-up: {args.alarms} alarms, {args.noisy} noisy x 14 nights "
-              f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+        endpoint, took = parent.recv()
+        print(f"set-up: {args.alarms} alarms, {args.noisy} noisy x 14 nights ({took:.1f} s)")
         times = []
         for _ in range(args.runs):
-            review, sent, elapsed = asyncio.run(review_once(world.endpoint))
+            review, sent, elapsed = asyncio.run(review_once(endpoint))
             times.append(elapsed)
         counts = review.counts()
         print(f"review of {review.alarms} alarms over {review.days} days, {args.runs} runs:")
@@ -131,8 +150,8 @@ def main() -> None:
         for p in review.proposals[:3]:
             print(f"  back-test {p.alarm.name}: {p.summary()} ({p.change})")
     finally:
-        WORLD_CLOCK.reset()
-        world.stop()
+        parent.send("stop")
+        world.join(timeout=30)
 
 
 if __name__ == "__main__":
