@@ -7,7 +7,7 @@ metric alarms with boto3 (a third with no OK action, one in twenty with actions 
 in ten on a metric that never gets data), writes one datapoint for each live metric, and gives
 `--noisy` of them an ALARM episode every night for 14 days (SetAlarmState on the world's clock
 moved by hand: 28 state updates each). Then runs the review as `montui review` does
-(`feeds.review.gather_review` over an `AwsSession`), `--runs` times, counting every request
+(`feeds.review_run.gather_review` over an `AwsSession`), `--runs` times, counting every request
 montui's clients send by operation.
 Prints figures; asserts nothing.
 """
@@ -29,7 +29,8 @@ import boto3
 
 from montui.feeds.alarms import AwsAlarms
 from montui.feeds.metric_data import AwsMetricData
-from montui.feeds.review import AwsStateHistory, gather_review
+from montui.feeds.review import AwsStateHistory
+from montui.feeds.review_run import gather_review
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.review_report import Review

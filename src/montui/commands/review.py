@@ -13,12 +13,14 @@ import asyncio
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from montui.config import MAX_REVIEW_DAYS, Settings
 from montui.launch import AwsRequest, DemoWorldError
 from montui.model.review import Category, exceeded, parse_fail_on
-from montui.model.review_report import Review, json_data, markdown_text, table_text
+
+if TYPE_CHECKING:  # the rest of the review is imported when it runs, off `montui`'s start
+    from montui.model.review_report import Review
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_EXCEEDED = 0, 1, 2, 3
 OUTPUTS = ("table", "markdown", "json")
@@ -71,7 +73,8 @@ def add_review_parser(commands: Any, aws_options: Any) -> None:
 async def _review(request: AwsRequest, settings: Settings, days: int, now: datetime) -> Review:
     from montui.feeds.alarms import AwsAlarms
     from montui.feeds.metric_data import AwsMetricData
-    from montui.feeds.review import AwsStateHistory, gather_review
+    from montui.feeds.review import AwsStateHistory
+    from montui.feeds.review_run import gather_review
     from montui.feeds.session import AwsSession
 
     session = AwsSession(request)
@@ -96,6 +99,8 @@ async def _review(request: AwsRequest, settings: Settings, days: int, now: datet
 
 
 def write_review(review: Review, output: str, out: TextIO) -> None:
+    from montui.model.review_report import json_data, markdown_text, table_text
+
     if output == "json":
         json.dump(json_data(review), out, indent=2, ensure_ascii=False)
         out.write("\n")

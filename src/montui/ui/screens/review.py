@@ -1,7 +1,7 @@
 """The alarm review pane (`v` on the board): the ranked lines of `montui review`, what to do
 about the selected one, and for the noisiest the quieter setting proven by back-test.
 
-It gathers the review once when opened (`feeds.review.gather_review`: one history stream per
+It gathers the review once when opened (`feeds.review_run.gather_review`: one history stream per
 region, the dead-metric check, the back-tests) and again on `r`; `enter` opens the selected
 line's alarm in the detail screen. A region or a check that fails is named in place; the
 lines of the others stand.
@@ -21,7 +21,8 @@ from textual.widgets import DataTable, Static
 
 from montui.feeds.alarms import Alarms
 from montui.feeds.metric_data import MetricData
-from montui.feeds.review import StateHistory, gather_review
+from montui.feeds.review import StateHistory
+from montui.feeds.review_run import gather_review
 from montui.model.alarm import Alarm
 from montui.model.metadata import MetaRule
 from montui.model.review import Finding, ReviewSettings
