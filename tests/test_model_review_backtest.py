@@ -53,6 +53,7 @@ def test_candidates_are_stricter_longer_or_higher() -> None:
     assert not any("p99 " in c for c in found)  # p99 is 1: louder, not proposed
     day = replace(settings, period=3600, evaluation_periods=24, datapoints_to_alarm=24)
     assert longer_period(day) is None  # 5 h × 24 would pass CloudWatch's one day
+    assert longer_period(replace(settings, period=10)) == 60  # not 50 s: no such period
 
 
 def test_percentile_nearest_rank() -> None:

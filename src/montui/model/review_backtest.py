@@ -82,8 +82,9 @@ def base_settings(alarm: Alarm) -> AlarmSettings | None:
 
 
 def longer_period(settings: AlarmSettings) -> int | None:
-    """The period of the longer-period candidate, or None when it would pass one day."""
-    period = settings.period * LONGER_PERIOD
+    """The period of the longer-period candidate (5 times the alarm's, one minute for a
+    high-resolution alarm), or None when it would pass one day."""
+    period = settings.period * LONGER_PERIOD if settings.period >= 60 else 60
     return period if period * settings.evaluation_periods <= MAX_SPAN else None
 
 
