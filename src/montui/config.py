@@ -203,7 +203,7 @@ _EXPECTED = {
     "drilldown[].replace": "true or false",
     "keys": 'a table of binding id = "key" lines',
     "review": "a [review] table",
-    "review.days": "a whole number of days from 1 to 30 (alarm history keeps about 2 weeks)",
+    "review.days": "a whole number of days from 1 to 30 (CloudWatch keeps no older alarm history)",
     "review.stuck_after": 'a duration like "2d" or a number of seconds',
     "review.fatigue_per_day": "a number of ALARM episodes a day, like 2",
 }

@@ -33,8 +33,8 @@ def _days(text: str) -> int:
         days = 0
     if not 1 <= days <= MAX_REVIEW_DAYS:
         raise argparse.ArgumentTypeError(
-            f"--days takes a whole number of days from 1 to {MAX_REVIEW_DAYS} (alarm history"
-            " keeps about two weeks)"
+            f"--days takes a whole number of days from 1 to {MAX_REVIEW_DAYS} (CloudWatch keeps"
+            " no older alarm history)"
         )
     return days
 
