@@ -118,6 +118,22 @@ async def logs_record(pilot: Any, app: Any) -> None:
     await pilot.pause(0.5)
 
 
+async def review(pilot: Any, app: Any) -> None:
+    """The review pane, its cursor on the nightly flapper (its back-test shown below)."""
+    from montui.ui.screens.review import ReviewScreen
+
+    def reviewed() -> bool:
+        return isinstance(app.screen, ReviewScreen) and app.screen.review is not None
+
+    await wait_until(pilot, "the review", reviewed)
+    screen = app.screen
+    names = [(f.category.value, f.alarm.name) for f in screen.review.findings]
+    screen.query_one("#review-lines").move_cursor(
+        row=names.index(("flapping", "shop-aurora-writer-write-iops"))
+    )
+    await pilot.pause(0.3)
+
+
 SHOTS: list[Shot] = [
     # The incident lasts about a minute of real time at 10x: the shots that need it come first.
     Shot("board-80x24", (80, 24)),
@@ -132,6 +148,7 @@ SHOTS: list[Shot] = [
     Shot("board-alarm-only-80x24", (80, 24), ("1",)),
     Shot("help-80x24", (80, 24), ("question_mark",)),
     Shot("tune-160x50", (160, 50), ("slash", *"write-iops", "enter", "enter", "t")),
+    Shot("review-80x24", (80, 24), ("v",), review),
 ]
 
 
