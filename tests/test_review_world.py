@@ -107,7 +107,7 @@ def test_markdown_golden(world: World, clock: Clock) -> None:
     assert text == GOLDEN.read_text()
 
 
-def test_fail_on_exits_3_and_a_region_that_fails_is_named(
+def test_fail_on_exits_3_over_a_limit_and_0_within(
     world: World, clock: Clock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from montui.model.review import parse_fail_on
