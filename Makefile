@@ -49,6 +49,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/idle_bytes.py
 	$(BIN)/python benchmarks/drilldown.py
 	$(BIN)/python benchmarks/sparklines.py
+	$(BIN)/python benchmarks/review.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -178,6 +178,22 @@ async def dbload_chart(pilot: Any, app: Any) -> None:
     await pilot.pause(0.5)
 
 
+async def review(pilot: Any, app: Any) -> None:
+    """The review pane, its cursor on the nightly flapper (its back-test shown below)."""
+    from montui.ui.screens.review import ReviewScreen
+
+    def reviewed() -> bool:
+        return isinstance(app.screen, ReviewScreen) and app.screen.review is not None
+
+    await wait_until(pilot, "the review", reviewed)
+    screen = app.screen
+    names = [(f.category.value, f.alarm.name) for f in screen.review.findings]
+    screen.query_one("#review-lines").move_cursor(
+        row=names.index(("flapping", "shop-aurora-writer-write-iops"))
+    )
+    await pilot.pause(0.3)
+
+
 SHOTS: list[Shot] = [
     # The incident lasts about a minute of real time at 10x: the shots that need it come first.
     Shot("board-80x24", (80, 24)),
@@ -198,6 +214,7 @@ SHOTS: list[Shot] = [
     Shot("finding-detail-80x24", (80, 24), ("f",), finding_detail),
     Shot("dbload-80x24", (80, 24), ("slash", *"write-iops", "enter", "d"), dbload_chart),
     Shot("dbload-160x50", (160, 50), ("slash", *"write-iops", "enter", "d"), dbload_chart),
+    Shot("review-80x24", (80, 24), ("v",), review),
 ]
 
 

@@ -150,7 +150,7 @@ def test_known_binding_ids() -> None:
         "quit help filter refresh show_all show_alarm show_insufficient show_ok clear_filter sort"
         " open_detail back zoom_in zoom_out earlier later toggle_utc tune run_backtest"
         " chart_inputs copy_command"
-        " sparklines copy_url copy_arn"
+        " sparklines copy_url copy_arn review"
         " drilldown_logs workbench episode_earlier episode_later run_query stop_query run_plan"
         " edit_query pick_groups"
         " time_range highlight next_match previous_match query_library save_query next_template"
@@ -510,3 +510,31 @@ def test_notify_table(tmp_path: Path) -> None:
     assert load_settings(path, env={}).notify == NoticeRule(Band.CRITICAL, bell=False)
     error = error_of(tmp_path, '[notify]\nmin_band = "severe"\n')
     assert "notify.min_band" in str(error) and "low, medium, high, critical" in str(error)
+
+
+def test_review_table(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from montui.model.review import ReviewSettings
+
+    assert load_settings(env={}).review == ReviewSettings()
+    text = '[review]\ndays = 7\nstuck_after = "12h"\nfatigue_per_day = 4.5'
+    s = load_settings(write(tmp_path, text), env={})
+    assert s.review == ReviewSettings(7, timedelta(hours=12), 4.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[review]\ndays = 0",
+            "config.toml:2: review.days: expected a whole number of days from 1",
+        ),
+        ("[review]\ndays = 'x'", "review.days: expected a whole number of days from 1 to 30"),
+        ("[review]\nstuck_after = 'soon'", "config.toml:2: review.stuck_after: expected"),
+        ("[review]\nfatigue_per_day = -1", "review.fatigue_per_day: must be positive, got -1"),
+        ("[review]\nfatigue = 3", "review.fatigue: unknown key (expected one of: days,"),
+    ],
+)
+def test_review_table_errors(tmp_path: Path, text: str, message: str) -> None:
+    assert message in str(error_of(tmp_path, text))

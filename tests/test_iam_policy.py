@@ -211,6 +211,9 @@ async def exercise(clients: AwsClients) -> set[str]:
         "history.alarm_history": lambda: history.alarm_history(
             clients, PLACE, "any", start=window.start, end=window.end
         ),
+        "history.region_state_history": lambda: history.region_state_history(
+            clients, PLACE, start=window.start, end=window.end
+        ),
         "identity.caller_identity": lambda: identity.caller_identity(clients, PLACE),
         "rds.instance_clusters": lambda: rds.instance_clusters(clients, PLACE, ["db-1"]),
         "ses.account": lambda: ses.account(clients, PLACE),

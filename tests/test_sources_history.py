@@ -14,7 +14,7 @@ from montui.model.alarm import AlarmState
 from montui.model.history import HistoryKind
 from montui.model.place import Place
 from montui.sources.errors import EndpointUnreachable
-from montui.sources.history import alarm_history, history_item_from_api
+from montui.sources.history import alarm_history, history_item_from_api, region_state_history
 from montui.sources.session import AwsClients, AwsTarget
 from montui_world.scenario.hitori import INCIDENT
 from montui_world.world import World
@@ -107,6 +107,37 @@ async def test_composite_needs_its_alarm_type(world: World, clients: AwsClients)
     assert as_metric == ()
     items = await alarm_history(clients, Place("", REGION), "parent", composite=True, **span())
     assert any(i.new_state is AlarmState.ALARM for i in items)
+
+
+async def test_one_region_stream_of_every_alarms_state_updates(
+    world: World, clients: AwsClients
+) -> None:
+    """The review's stream: no AlarmName, metric and composite alarms, state updates only,
+    oldest first, every page (more than 100 items)."""
+    from montui_world.clock import WORLD_CLOCK
+
+    moment = [datetime(2026, 11, 20, tzinfo=UTC)]
+    WORLD_CLOCK.follow(lambda: moment[0])
+    try:
+        cw = cloudwatch(world)
+        for name in ("a", "b"):
+            put_alarm(cw, name)
+        cw.put_composite_alarm(AlarmName="both", AlarmRule='ALARM("a") AND ALARM("b")')
+        for i in range(60):
+            moment[0] += timedelta(minutes=1)
+            for name in ("a", "b"):
+                state = "ALARM" if i % 2 == 0 else "OK"
+                cw.set_alarm_state(AlarmName=name, StateValue=state, StateReason=str(i))
+        cw.set_alarm_state(AlarmName="both", StateValue="ALARM", StateReason="both")
+        start, end = datetime(2026, 11, 19, tzinfo=UTC), moment[0] + timedelta(minutes=1)
+        items = await region_state_history(clients, Place("", REGION), start=start, end=end)
+    finally:
+        WORLD_CLOCK.reset()
+    metric_updates = [i for i in items if i.alarm in ("a", "b")]
+    assert len(metric_updates) == 120 and len(items) > 120  # pages of 100; the composite's too
+    assert {i.alarm for i in items} == {"a", "b", "both"}
+    assert all(i.kind is HistoryKind.STATE and i.region == REGION for i in items)
+    assert [i.timestamp for i in items] == sorted(i.timestamp for i in items)
 
 
 async def test_errors_are_mapped() -> None:

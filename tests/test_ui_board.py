@@ -260,6 +260,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
     from montui.ui.screens.prompt import Prompt
     from montui.ui.screens.query_library import QueryLibrary
     from montui.ui.screens.reputation import ReputationScreen
+    from montui.ui.screens.review import ReviewScreen
     from montui.ui.screens.sql_detail import SqlDetailScreen
     from montui.ui.screens.tune import TuneScreen
     from montui.ui.screens.workbench import QueryWorkbench
@@ -281,6 +282,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
         DbLoadScreen,
         DbPickerScreen,
         SqlDetailScreen,
+        ReviewScreen,
     ]
     declared = {
         b.id: b.key

@@ -18,6 +18,7 @@ from typing import Any
 from montui import __version__
 from montui.commands import findings as findings_command
 from montui.commands.design import add_design_parser
+from montui.commands.review import add_review_parser, run_review
 from montui.commands.ses import add_parser as ses_parser
 from montui.commands.timeline import add_timeline_parser
 from montui.config import Settings, load_settings
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_design_parser(commands, lambda p: _aws_options(p, suppress=True))
     add_timeline_parser(commands, lambda p: _aws_options(p, suppress=True))
     _dbload_parser(commands)
+    add_review_parser(commands, _aws_options)
 
     demo = commands.add_parser("demo", help="the local AWS world")
     demo_commands = demo.add_subparsers(dest="demo_command", metavar="COMMAND", required=True)
@@ -351,6 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             request, args.instance, window=db_window, since=args.since or 3600,
             top=args.top, output=args.output,
         )  # fmt: skip
+    if args.command == "review":
+        return run_review(
+            request, settings, days=args.days, output=args.output, fail_on=args.fail_on
+        )
     if run is not None:
         from montui.commands.query import run_query_command
 

@@ -18,6 +18,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -33,10 +34,12 @@ from montui.model.duration import parse_duration
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Band
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
+from montui.model.review import ReviewSettings
 
 APP_NAME = "montui"
 CONFIG_ENV_VAR = "MONTUI_CONFIG"
 MIN_REFRESH = 5
+MAX_REVIEW_DAYS = 30
 DEFAULT_REFRESH = 60
 STALE_FACTOR = 2.5
 """Without `stale_after`, a region's data is stale once older than this many refresh intervals."""
@@ -65,6 +68,8 @@ class Settings:
     """Team metadata by alarm-name glob, in file order (see `model.metadata.meta_for`)."""
     drilldown_rules: tuple[DrilldownRule, ...] = ()
     """Log groups and queries for the drill-down, in file order (see `model.drilldown`)."""
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    """The alarm review's thresholds (`[review]`: days, stuck_after, fatigue_per_day)."""
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Overrides only: binding id → "key1,key2", ready for Textual's `App.set_keymap`."""
     notify: NoticeRule = DEFAULT_NOTICE
@@ -153,6 +158,12 @@ class _NotifyTable(msgspec.Struct, forbid_unknown_fields=True):
     bell: bool = True
 
 
+class _ReviewTable(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    days: int = 14
+    stuck_after: int | str = "2d"
+    fatigue_per_day: float = 2.0
+
+
 class _Document(msgspec.Struct, forbid_unknown_fields=True):
     profile: str | None = None
     regions: list[str] | None = None
@@ -161,6 +172,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True):
     endpoint_url: str | None = None
     alarm: list[_AlarmTable] = []
     drilldown: list[_DrilldownTable] = []
+    review: _ReviewTable = _ReviewTable()
     keys: dict[str, Any] = {}
     notify: _NotifyTable = msgspec.field(default_factory=_NotifyTable)
 
@@ -171,6 +183,7 @@ SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "alarm[]": _AlarmTable.__struct_fields__,
         "drilldown[]": _DrilldownTable.__struct_fields__,
         "notify": _NotifyTable.__struct_fields__,
+        "review": _ReviewTable.__struct_fields__,
     }
 )
 """The keys each table accepts (top level, `[[alarm]]`, `[[drilldown]]`), for errors and docs."""
@@ -203,6 +216,10 @@ _EXPECTED = {
     "notify": "a table with min_band and bell",
     "notify.min_band": "one of: low, medium, high, critical",
     "notify.bell": "true or false",
+    "review": "a [review] table",
+    "review.days": "a whole number of days from 1 to 30 (CloudWatch keeps no older alarm history)",
+    "review.stuck_after": 'a duration like "2d" or a number of seconds',
+    "review.fatigue_per_day": "a number of ALARM episodes a day, like 2",
 }
 
 
@@ -275,6 +292,7 @@ def _settings_from(doc: _Document, src: ConfigSource) -> Settings:
         drilldown_rules=tuple(
             _drilldown(t, f"drilldown[{i}]", src) for i, t in enumerate(doc.drilldown, 1)
         ),
+        review=_review(doc.review, src),
         keymap=MappingProxyType({k: check_keys(k, v, src) for k, v in doc.keys.items()}),
         notify=_notify(doc.notify, src),
         source=src.path,
@@ -289,6 +307,18 @@ def _notify(table: _NotifyTable, src: ConfigSource) -> NoticeRule:
         got = show(table.min_band)
         raise src.error("notify.min_band", f"expected {expected}, got {got}") from None
     return NoticeRule(min_band=band, bell=table.bell)
+
+
+def _review(table: _ReviewTable, src: ConfigSource) -> ReviewSettings:
+    if not 1 <= table.days <= MAX_REVIEW_DAYS:
+        raise src.error("review.days", f"expected {_EXPECTED['review.days']}, got {table.days}")
+    stuck = _seconds(table.stuck_after, "review.stuck_after", src, 0)
+    if stuck <= 0:
+        raise src.error("review.stuck_after", f"must be positive, got {show(table.stuck_after)}")
+    if table.fatigue_per_day <= 0:
+        problem = f"must be positive, got {table.fatigue_per_day:g}"
+        raise src.error("review.fatigue_per_day", problem)
+    return ReviewSettings(table.days, timedelta(seconds=stuck), table.fatigue_per_day)
 
 
 def _seconds(value: int | str | None, key: str, src: ConfigSource, default: float) -> float:

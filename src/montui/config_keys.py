@@ -16,7 +16,7 @@ from montui.model.key_names import is_key_name
 DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "quit": "q", "help": "?", "filter": "/", "refresh": "r", "show_all": "a", "show_alarm": "1",
     "show_insufficient": "2", "show_ok": "3", "clear_filter": "escape", "sort": "s",
-    "sparklines": "g", "copy_url": "o", "copy_arn": "y",
+    "sparklines": "g", "copy_url": "o", "copy_arn": "y", "review": "v",
     "open_detail": "enter", "back": "escape", "zoom_in": "i", "zoom_out": "o", "earlier": "p",
     "later": "n", "toggle_utc": "u", "tune": "t", "run_backtest": "ctrl+r",
     "chart_inputs": "m", "copy_command": "ctrl+y",

@@ -19,6 +19,7 @@ from tests.fakes.insights import FakeInsights
 from tests.fakes.metric_data import FakeMetricData
 from tests.fakes.pause import HandClock
 from tests.fakes.reputation import FakeReputation
+from tests.fakes.review import FakeStateHistory
 from tests.fakes.session import FakeSession
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "FakeMetricData",
     "FakeReputation",
     "FakeSession",
+    "FakeStateHistory",
     "HandClock",
     "fake_feeds",
     "frozen_clock",
@@ -67,6 +69,7 @@ def fake_feeds(
     reputation: FakeReputation | None = None,
     findings: FakeFindings | None = None,
     dbload: FakeDbLoad | None = None,
+    review: FakeStateHistory | None = None,
 ) -> BoardFeeds:
     """`BoardFeeds` of the given fakes, a default one of each other part; the session
     connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
@@ -86,6 +89,7 @@ def fake_feeds(
         reputation=reputation or FakeReputation(),
         findings=findings,
         dbload=dbload or FakeDbLoad(),
+        review=review or FakeStateHistory(),
     )
 
 
@@ -104,6 +108,7 @@ class FakeFeed:
     insights: FakeInsights
     reputation: FakeReputation
     dbload: FakeDbLoad
+    review: FakeStateHistory
 
     def __init__(
         self,

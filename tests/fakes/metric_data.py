@@ -31,7 +31,9 @@ class FakeMetricData:
             if value_at is None:
                 continue
             period = timedelta(seconds=query.period or 60)
-            moment = window.start - timedelta(seconds=window.start.timestamp() % period.seconds)
+            moment = window.start - timedelta(
+                seconds=window.start.timestamp() % period.total_seconds()
+            )
             times: list[datetime] = []
             values: list[float] = []
             while moment < window.end:

@@ -88,3 +88,26 @@ def runbook_in(description: str) -> str | None:
     else:
         url = found[1]
     return url.rstrip(".,;:)]}>'\"") if url else None
+
+
+_RESPONSE_WORDS = re.compile(
+    r"\b(?:(?P<act>act[- ]now)|(?P<next>next[- ]business[- ]day)"
+    r"|(?P<know>know(?:[- ]only|, no action))|(?P<record>record[- ]only))\b",
+    re.IGNORECASE,
+)
+_RESPONSE_GROUPS = {
+    "act": ResponsePattern.ACT_NOW,
+    "next": ResponsePattern.NEXT_BUSINESS_DAY,
+    "know": ResponsePattern.KNOW_ONLY,
+    "record": ResponsePattern.RECORD_ONLY,
+}
+
+
+def response_in(description: str) -> ResponsePattern | None:
+    """The response pattern an alarm's description names, when config names none: the first
+    of `act now`, `next business day`, `know only` (or `know, no action`), `record only`
+    (any case, hyphens or spaces), e.g. `… Act now. Runbook: …` or `[next-business-day]`."""
+    found = _RESPONSE_WORDS.search(description)
+    if found is None or found.lastgroup is None:
+        return None
+    return _RESPONSE_GROUPS[found.lastgroup]

@@ -25,7 +25,7 @@ ACTION = "cloudwatch:DescribeAlarmHistory"
 PAGE_SIZE = 100
 """100 items a page: 200,000 items is far beyond 14 days of any alarm; bounds a bad server."""
 
-__all__ = ["ACTION", "alarm_history", "history_item_from_api"]
+__all__ = ["ACTION", "alarm_history", "history_item_from_api", "region_state_history"]
 
 
 async def alarm_history(
@@ -44,29 +44,65 @@ async def alarm_history(
     are left out). One kind is filtered by AWS (HistoryItemType); several are filtered here,
     since the API takes only one. Raises only `SourceError` subclasses.
     """
-    profile = clients.target.profile
     wanted = frozenset(kinds) or frozenset(HistoryKind)
     request: dict[str, Any] = {
         "AlarmName": alarm_name,
         "AlarmTypes": [(AlarmKind.COMPOSITE if composite else AlarmKind.METRIC).value],
-        "StartDate": start,
-        "EndDate": end,
-        "ScanBy": "TimestampDescending",
-        "MaxRecords": PAGE_SIZE,
     }
     if len(wanted) == 1:
         (only,) = wanted
         request["HistoryItemType"] = only.value
+    items = await _history_items(clients, place, request, start=start, end=end, wanted=wanted)
+    items.sort(key=lambda i: i.timestamp, reverse=True)
+    return tuple(items)
+
+
+async def region_state_history(
+    clients: AwsClients, place: Place, *, start: datetime, end: datetime
+) -> tuple[HistoryItem, ...]:
+    """Every alarm's state updates in `region` between `start` and `end`, oldest first: ONE
+    paged DescribeAlarmHistory stream for the whole region (no AlarmName; metric and
+    composite alarms; HistoryItemType StateUpdate; ScanBy TimestampAscending; every page),
+    not one call per alarm: what the alarm review reads. Raises only `SourceError`s."""
+    request: dict[str, Any] = {
+        "AlarmTypes": [AlarmKind.METRIC.value, AlarmKind.COMPOSITE.value],
+        "HistoryItemType": HistoryKind.STATE.value,
+        "ScanBy": "TimestampAscending",
+    }
+    wanted = frozenset({HistoryKind.STATE})
+    items = await _history_items(clients, place, request, start=start, end=end, wanted=wanted)
+    items.sort(key=lambda i: i.timestamp)
+    return tuple(items)
+
+
+async def _history_items(
+    clients: AwsClients,
+    place: Place,
+    request: Mapping[str, Any],
+    *,
+    start: datetime,
+    end: datetime,
+    wanted: frozenset[HistoryKind],
+) -> list[HistoryItem]:
+    """Every page of DescribeAlarmHistory for `request` over [start, end], the `wanted`
+    kinds parsed, each marked with its account and region; errors mapped."""
+    profile = clients.target.profile
+    full: dict[str, Any] = {
+        "ScanBy": "TimestampDescending",
+        **request,
+        "StartDate": start,
+        "EndDate": end,
+        "MaxRecords": PAGE_SIZE,
+    }
     items: list[HistoryItem] = []
     with source_errors(service="cloudwatch", region=place.region, profile=profile, action=ACTION):
-        pages = client_pages(clients, place, "cloudwatch", "DescribeAlarmHistory", request)
+        pages = client_pages(clients, place, "cloudwatch", "DescribeAlarmHistory", full)
         async for page in pages:
             for data in page.get("AlarmHistoryItems") or ():
                 item = history_item_from_api(data)
                 if item is not None and item.kind in wanted:
                     items.append(replace(item, account=place.account, region=place.region))
-    items.sort(key=lambda i: i.timestamp, reverse=True)
-    return tuple(items)
+    return items
 
 
 def history_item_from_api(data: Mapping[str, Any]) -> HistoryItem | None:

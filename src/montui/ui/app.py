@@ -25,6 +25,7 @@ from montui.feeds.identity import AwsCallerIdentity
 from montui.feeds.insights import AwsLogsInsights
 from montui.feeds.metric_data import AwsMetricData
 from montui.feeds.reputation import AwsSendingReputation
+from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
 from montui.model.timeline import Step
@@ -67,6 +68,7 @@ def aws_feeds(
         reputation=AwsSendingReputation(session),
         findings=AwsFindings(session),
         dbload=AwsDbLoad(session),
+        review=AwsStateHistory(session),
     )
 
 
@@ -118,6 +120,7 @@ class MontuiApp(App[None]):
                 refresh_every=self.settings.refresh,
                 stale_after=self.settings.stale_after,
                 rules=self.settings.alarm_rules,
+                review=self.settings.review,
                 clock=self.clock,
                 pause=self.pause,
                 notice=self.settings.notify,

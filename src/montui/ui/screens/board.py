@@ -24,6 +24,7 @@ from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
+from montui.model.review import ReviewSettings
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
@@ -85,6 +86,8 @@ class BoardScreen(Screen[None]):
                 tooltip="Copy the selected alarm's console URL (OSC 52; tmux, screen)"),
         Binding("y", "copy_arn", "Copy ARN", id="copy_arn", show=False,
                 tooltip="Copy the selected alarm's ARN"),
+        Binding("v", "review", "Review", id="review", show=False,
+                tooltip="The alarm review: noisy, dead, unheard and unowned alarms"),
         Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False,
                 tooltip="Clear the filter"),
         Binding("e", "reputation", "E-mail", id="reputation", show=False,
@@ -101,6 +104,7 @@ class BoardScreen(Screen[None]):
         refresh_every: float,
         stale_after: float,
         rules: tuple[MetaRule, ...] = (),
+        review: ReviewSettings | None = None,
         clock: Callable[[], datetime],
         pause: Pause = wait_or_wake,
         notice: NoticeRule = DEFAULT_NOTICE,
@@ -111,6 +115,7 @@ class BoardScreen(Screen[None]):
         self.feeds = feeds
         self.stale_after = stale_after
         self.rules = rules
+        self.review_settings = review
         self.clock = clock
         self.poll = BoardPoll(
             feeds, refresh_every=refresh_every, clock=clock,
@@ -319,6 +324,22 @@ class BoardScreen(Screen[None]):
         names = list(SORTS)
         self.sort = names[(names.index(self.sort) + 1) % len(names)]
         self.refresh_view()
+
+    def action_review(self) -> None:
+        from montui.ui.screens.review import ReviewScreen
+
+        regions = self.poll.connection.regions if self.poll.connection else ()
+        if not regions:
+            self.notify("Not connected to AWS yet")
+            return
+        feeds = self.feeds
+        self.app.push_screen(
+            ReviewScreen(
+                regions, alarms=feeds.alarms, history=feeds.review, metrics=feeds.metrics,
+                clock=self.clock, open_detail=self.open_alarm_detail, settings=self.review_settings,
+                rules=self.rules,
+            )
+        )  # fmt: skip
 
     def action_open_detail(self) -> None:
         """The selected alarm's detail; an alarm on an `AWS/SES` metric opens the reputation

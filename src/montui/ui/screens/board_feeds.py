@@ -16,6 +16,7 @@ from montui.feeds.identity import CallerIdentity
 from montui.feeds.insights import LogsInsights
 from montui.feeds.metric_data import MetricData
 from montui.feeds.reputation import SendingReputation
+from montui.feeds.review import StateHistory
 from montui.feeds.session import Session
 
 
@@ -36,5 +37,7 @@ class BoardFeeds:
     """The SES reputation pane (`e`)."""
     dbload: DbLoadFeed
     """The database load pane (RDS and Performance Insights) and its SQL."""
+    review: StateHistory
+    """The alarm review (`v`): every alarm's state history, one stream per region."""
     findings: Findings | None = None
     """GuardDuty: the findings pane and the live notice (None: not watched)."""
