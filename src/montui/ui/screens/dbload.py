@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from textual import on, work
@@ -28,6 +29,7 @@ from montui.model.dbload import DbInstance, DbLoad, TopKey
 from montui.model.dbload_target import DbTarget, resolve_target
 from montui.model.dbload_window import moved, zoomed
 from montui.model.metrics import TimeWindow
+from montui.model.timeline import Step
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state
 from montui.ui.screens.dbload_picker import DbPickerScreen
@@ -38,6 +40,7 @@ from montui.ui.screens.dbload_text import (
     sql_cells,
     summary_line,
 )
+from montui.ui.timeline_steps import record_step
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.load_chart import LoadChart
 
@@ -103,6 +106,7 @@ class DbLoadScreen(Screen[None]):
         self.regions = tuple(regions)
         self.clock = clock
         self.instance = instance
+        self._recorded: tuple[str, datetime, datetime] | None = None
         self.target = target
         now = clock()
         self.window = window or TimeWindow.ending(now, DEFAULT_LENGTH)
@@ -267,6 +271,20 @@ class DbLoadScreen(Screen[None]):
         self.message = ""
         self.fetched = self.clock()
         self.show_load()
+        self._record(instance, window, load)
+
+    def _record(self, instance: DbInstance, window: TimeWindow, load: DbLoad) -> None:
+        """The incident timeline: each instance and window shown, once (not each refresh)."""
+        key = (instance.identifier, window.start, window.end)
+        if key == self._recorded:
+            return
+        self._recorded = key
+        top = load.top_sql[0] if load.top_sql else None
+        detail = instance.identifier + (
+            f" · top SQL {top.statement[:60]} ({top.aas:.2f} AAS)" if top else ""
+        )
+        step = Step.pane_viewed(self.clock(), "database load", detail, region=instance.place.region)
+        record_step(self, replace(step, start=window.start, end=window.end))
 
     def show_load(self) -> None:
         load = self.load

@@ -23,8 +23,10 @@ from montui.model.duration import format_age
 from montui.model.finding_notice import finding_url
 from montui.model.finding_words import purpose_words
 from montui.model.findings import Finding
+from montui.model.timeline import Step
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.inert import action_state
+from montui.ui.timeline_steps import record_step
 from montui.ui.widgets.finding_table import band_cell
 from montui.ui.widgets.key_bar import KeyBar
 
@@ -161,6 +163,10 @@ class FindingDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+        finding = self.finding
+        detail = f"{finding.band.word} {finding.severity:g} · {finding.title}"
+        record_step(self, Step.pane_viewed(self.clock(), "GuardDuty finding", detail,
+                                           region=finding.region))  # fmt: skip
 
     def on_resize(self) -> None:
         self.query_one("#finding-text", Static).update(self._text())

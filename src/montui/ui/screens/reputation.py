@@ -31,9 +31,11 @@ from montui.model.duration import format_age
 from montui.model.metrics import MetricSeries
 from montui.model.reputation import RATE_KINDS, RateHistory, reputation_alarms
 from montui.model.ses_account import Reputation
+from montui.model.timeline import Step
 from montui.sources.errors import SourceError, Throttled
 from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
 from montui.ui.screens.reputation_text import rate_text, region_line, status_text
+from montui.ui.timeline_steps import record_step
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.metric_chart import ChartData, MetricChart
@@ -138,6 +140,8 @@ class ReputationScreen(Screen[None]):
             await asyncio.gather(*(self._fetch(region) for region in self.regions))
             self.fetches += 1
             self.show()
+            if self.fetches == 1:
+                self._record()
             throttled = [e for e in self.results.values() if isinstance(e, Throttled)]
             failures = failures + 1 if throttled else 0
             delay = max(
@@ -159,6 +163,15 @@ class ReputationScreen(Screen[None]):
         self.fetched_at[region] = self.clock()
         if region == self.chosen:  # drawn as soon as it is in, not after every region
             self.show()
+
+    def _record(self) -> None:
+        """The incident timeline: what the pane showed first, per region."""
+        seen = [
+            f"{region} {found.account.status.words}"
+            for region in self.regions
+            if isinstance(found := self.results.get(region), Reputation)
+        ]
+        record_step(self, Step.pane_viewed(self.clock(), "SES reputation", ", ".join(seen)))
 
     # -- view -------------------------------------------------------------------------
 
