@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState
 from montui.ui import clipboard
+from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.tune import TuneScreen
 from montui.ui.widgets.episode_strip import EpisodeStrip
@@ -165,3 +167,29 @@ async def test_the_strips_show_both_settings_episodes() -> None:
         assert current.count("█") == 14  # the 00:00-06:00 cell of each night
         assert "█" not in proposed and "·" in proposed
         assert "a cell is 6 h" in lines[-1]
+
+
+async def test_a_five_minute_alarm_replays_when_the_clock_is_off_its_grid() -> None:
+    """GetMetricData's periods start at StartTime rounded to the minute (as AWS documents), so
+    a 14-day window ending at 03:32 would give 5-minute points at 03:32, 03:37, …: off the
+    evaluator's epoch grid. Tune asks from a period boundary instead."""
+    alarm = replace(
+        make_alarm("five-minute", AlarmState.OK, minutes_ago=60),
+        period=300,
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+    )
+    feed = FakeFeed({"ap-northeast-1": [alarm]})
+    feed.series["m1"] = nightly_spikes
+    app = MontuiApp(feed.feeds, Settings(), clock=lambda: NOW + timedelta(minutes=2))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_alarm(pilot, app, "five-minute")
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TuneScreen)
+        await idle(pilot, screen)
+        current = str(screen.query_one("#current").render())
+        assert episodes(current) == 28  # 02:00 and 02:20 each night, one 5-minute period each
+        window = feed.metric_calls[-1][2]
+        assert window.start.timestamp() % 300 == 0

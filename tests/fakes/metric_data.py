@@ -31,9 +31,7 @@ class FakeMetricData:
             if value_at is None:
                 continue
             period = timedelta(seconds=query.period or 60)
-            moment = window.start - timedelta(
-                seconds=window.start.timestamp() % period.total_seconds()
-            )
+            moment = first_period(window, period)
             times: list[datetime] = []
             values: list[float] = []
             while moment < window.end:
@@ -49,3 +47,18 @@ class FakeMetricData:
 
 
 _check: MetricData = FakeMetricData()
+
+
+def first_period(window: TimeWindow, period: timedelta) -> datetime:
+    """Where GetMetricData's periods start, as AWS documents it: StartTime rounded down to the
+    whole minute for data within 15 days (5 minutes within 63 days, else the hour; a 5, 10, 20
+    or 30-second period to its own multiple), then every `period` from there: a 5-minute period
+    asked from 03:07 starts at 03:07, not at 03:05. (The end of the window stands for now.)"""
+    seconds = period.total_seconds()
+    if seconds < 60:
+        step = seconds if seconds in (5, 10, 20, 30) else 1
+    else:
+        age = (window.end - window.start).total_seconds()
+        step = 60 if age < 15 * 86400 else 300 if age < 63 * 86400 else 3600
+    start = window.start.replace(microsecond=0)
+    return start - timedelta(seconds=start.timestamp() % step)

@@ -22,7 +22,7 @@ from montui.feeds.review import StateHistory
 from montui.model.alarm import Alarm, MetricQuery
 from montui.model.history import HistoryItem
 from montui.model.metadata import MetaRule
-from montui.model.metrics import MetricSeries, TimeWindow
+from montui.model.metrics import MetricSeries, TimeWindow, aligned_start
 from montui.model.review import (
     AlarmFacts,
     Finding,
@@ -39,7 +39,6 @@ from montui.model.review import (
 )
 from montui.model.review_backtest import Proposal, base_settings, longer_period, propose
 from montui.model.review_data import (
-    aligned_start,
     backtest_queries,
     compared_points,
     dead_metric_check,

@@ -50,3 +50,13 @@ class MetricSeries:
 
     def is_empty(self) -> bool:
         return not self.values
+
+
+def aligned_start(start: datetime, period: int) -> datetime:
+    """`start` rounded down to a multiple of `period` seconds since the epoch.
+
+    GetMetricData starts its periods at StartTime rounded only to the minute (within 15 days),
+    so a window asked from an arbitrary minute gets 5-minute points off the epoch grid the
+    evaluator keys points by (`model.evaluator`); asked from `aligned_start`, they are on it."""
+    seconds = int(start.timestamp())
+    return start - timedelta(seconds=seconds % period, microseconds=start.microsecond)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
 from montui.model.alarm_queries import chart_queries
@@ -71,13 +71,6 @@ def dead_metric_check(alarms: Sequence[Alarm], window: TimeWindow) -> DeadMetric
 def backtest_queries(alarm: Alarm, period: int) -> tuple[MetricQuery, ...]:
     """The queries whose answer `compared_points` reads: the alarm's chart at `period`."""
     return chart_queries(alarm, period=period)
-
-
-def aligned_start(start: datetime, period: int) -> datetime:
-    """`start` rounded down to a multiple of `period` since the epoch: GetMetricData's
-    periods then start where the evaluator's do (it keys points by epoch-aligned periods)."""
-    seconds = int(start.timestamp())
-    return start - timedelta(seconds=seconds % period, microseconds=start.microsecond)
 
 
 def compared_points(alarm: Alarm, series: Sequence[MetricSeries]) -> dict[datetime, float]:

@@ -25,7 +25,7 @@ from montui.model.alarm import Alarm, operator_symbol
 from montui.model.alarm_queries import chart_queries
 from montui.model.duration import format_age, format_period
 from montui.model.evaluation import COMPARISONS, TREAT_MISSING_DATA, AlarmSettings
-from montui.model.metrics import TimeWindow
+from montui.model.metrics import TimeWindow, aligned_start
 from montui.model.text import counted
 from montui.model.tuning import BacktestResult, backtest, exact_number, put_metric_alarm_command
 from montui.sources.errors import SourceError
@@ -157,7 +157,7 @@ class TuneScreen(Screen[None]):
         """The compared series over the 14 days at `period`, fetched once per period."""
         if period not in self.points:
             queries = chart_queries(self.alarm, period=period)
-            window = TimeWindow.ending(self.end, SPAN)
+            window = TimeWindow(aligned_start(self.end - SPAN, period), self.end)
             series = await self.metrics.metric_data(self.alarm.region, queries, window)
             returned = self.alarm.returned_query
             wanted = returned.id if returned else (queries[0].id if queries else "")
@@ -185,8 +185,10 @@ class TuneScreen(Screen[None]):
             problem.update(Text(f"Could not load the metric: {type(exc).__name__}: {exc}"))
             return
         start = self.end - SPAN
-        now = backtest(self.current, current_points, start, self.end)
-        then = backtest(proposed, proposed_points, start, self.end)
+        now = backtest(
+            self.current, current_points, aligned_start(start, self.current.period), self.end
+        )
+        then = backtest(proposed, proposed_points, aligned_start(start, proposed.period), self.end)
         self.query_one("#current", Static).update(
             outcome_text("Current settings", self.current, now)
         )
