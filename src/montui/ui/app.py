@@ -17,6 +17,7 @@ from textual.dom import DOMNode
 
 from montui import exit_signals
 from montui.config import Settings, user_data_dir
+from montui.feeds.alarm_tags import AwsAlarmTags
 from montui.feeds.alarms import AwsAlarms
 from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.findings import AwsFindings
@@ -69,6 +70,7 @@ def aws_feeds(
         findings=AwsFindings(session),
         dbload=AwsDbLoad(session),
         review=AwsStateHistory(session),
+        alarm_tags=AwsAlarmTags(session),
     )
 
 

@@ -43,6 +43,7 @@ from montui.ui.clipboard import write_to_terminal
 from montui.ui.notice import raise_notice
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.triage_sources import SLOW_FACTOR, SlowSource, db_fetch, ses_fetch
+from montui.ui.screens.triage_tags import TagCache
 from montui.ui.screens.triage_view import folded_text, freshness_text, row_text, section_title
 from montui.ui.widgets.key_bar import KeyBar
 
@@ -94,6 +95,12 @@ class TriageScreen(Screen[None]):
         self.ses.fetch = ses_fetch(board.feeds.reputation, rules, self.clock, self.ses)
         self.db = SlowSource(Source.DBLOAD, _nothing, slow, self.clock, self.refresh_view, pause)
         self.db.fetch = db_fetch(board.feeds.dbload, rules, self.clock, self.db)
+        self.tags: TagCache | None = None
+        if rules.tag_key and board.feeds.alarm_tags is not None:
+            self.tags = TagCache(
+                board.feeds.alarm_tags, alarms=board.poll.all_alarms, refresh_every=slow,
+                clock=self.clock, changed=self.refresh_view, pause=pause,
+            )  # fmt: skip
         self.notice = ActNowNotice(min_band=notice.min_band)
         self.signals: dict[str, Signal] = {}
         self.unfolded = False
@@ -129,6 +136,8 @@ class TriageScreen(Screen[None]):
                 self.ses.poll_region(region), group=f"ses-{region}", exit_on_error=False
             )
             self.run_worker(self.db.poll_region(region), group=f"db-{region}", exit_on_error=False)
+        if self.tags is not None:
+            self.run_worker(self.tags.run(), group="alarm-tags", exit_on_error=False)
         self.refresh_view()
 
     # -- what is shown ------------------------------------------------------------------
@@ -136,7 +145,8 @@ class TriageScreen(Screen[None]):
     def all_signals(self) -> list[Signal]:
         poll = self.board.poll
         account = poll.identity.account if poll.identity else ""
-        found = alarm_signals(poll.all_alarms(), self.board.rules, self.rules, account=account)
+        tags = self.tags.tags if self.tags is not None else None
+        found = alarm_signals(poll.all_alarms(), self.board.rules, self.rules, tags, account)
         if self.board.findings is not None:
             found += finding_signals(self.board.findings.all_findings(), self.rules)
         return found + self.ses.signals() + self.db.signals()
@@ -181,6 +191,8 @@ class TriageScreen(Screen[None]):
         alarm_stamps = [s.fetched_at for s in poll.statuses.values() if s.fetched_at]
         fetched[Source.ALARM] = min(alarm_stamps) if alarm_stamps else None
         errors[Source.ALARM] = [f"{r}: {s.error}" for r, s in poll.statuses.items() if s.error]
+        if self.tags is not None and self.tags.error:
+            errors[Source.ALARM].append(self.tags.error)
         findings = self.board.findings
         if findings is not None:
             stamps = [s.fetched_at for s in findings.statuses.values() if s.fetched_at]
@@ -306,6 +318,8 @@ class TriageScreen(Screen[None]):
         if self.board.findings is not None:
             self.board.findings.wake_all()
         self.ses.wake_all()
+        if self.tags is not None:
+            self.tags.wake.set()
         self.db.wake_all()
         self.notify("Refreshing…", timeout=1.5)
 
