@@ -250,7 +250,9 @@ def db_signal(
     long_enough = above >= timedelta(minutes=triage.db_minutes)
     pattern = ResponsePattern.ACT_NOW if long_enough else ResponsePattern.KNOW_ONLY
     minutes = above.total_seconds() / 60
-    why = f"load {series.total[-1]:.1f} > {vcpus.count:g} vCPUs for {minutes:.0f} min"
+    every_point = above.total_seconds() >= len(series.total) * series.period
+    at_least = "at least " if every_point else ""  # above at every point read
+    why = f"load {series.total[-1]:.1f} > {vcpus.count:g} vCPUs for {at_least}{minutes:.0f} min"
     since = series.timestamps[-1] - above + timedelta(seconds=series.period)
     place = instance.place
     return Signal(
