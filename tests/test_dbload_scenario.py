@@ -34,7 +34,7 @@ async def open_from_board(world: ScenarioWorld, alarm_name: str) -> tuple[Any, A
     """`d` on `alarm_name` on the board; (the alarm, the load pane once its load is in)."""
     scenario = world.ready()
     feeds = aws_feeds(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
-    app = MontuiApp(feeds, Settings(), clock=scenario.now)
+    app = MontuiApp(feeds, Settings(), clock=scenario.now, home="board")
     async with app.run_test(size=(80, 24)) as pilot:
 
         def listed() -> bool:

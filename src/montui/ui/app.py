@@ -17,6 +17,7 @@ from textual.dom import DOMNode
 
 from montui import exit_signals
 from montui.config import Settings, user_data_dir
+from montui.feeds.alarm_tags import AwsAlarmTags
 from montui.feeds.alarms import AwsAlarms
 from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.findings import AwsFindings
@@ -69,6 +70,7 @@ def aws_feeds(
         findings=AwsFindings(session),
         dbload=AwsDbLoad(session),
         review=AwsStateHistory(session),
+        alarm_tags=AwsAlarmTags(session),
     )
 
 
@@ -95,9 +97,12 @@ class MontuiApp(App[None]):
         data_dir: Path | None = None,
         terminal_clipboard: Clipboard | None = None,
         pause: Pause = wait_or_wake,
+        home: str = "triage",
     ) -> None:
-        """`clock` dates the data; `pause` is how the board's polls wait (tests move both)."""
+        """`clock` dates the data; `pause` is how the board's polls wait (tests move both);
+        `home`: the first screen, "triage" (the board one key away) or "board" (alone)."""
         super().__init__()
+        self.home = home
         self.pause = pause
         self.feeds = feeds
         self.terminal_clipboard = terminal_clipboard or Clipboard()
@@ -114,18 +119,25 @@ class MontuiApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        self.push_screen(
-            BoardScreen(
-                self.feeds,
-                refresh_every=self.settings.refresh,
-                stale_after=self.settings.stale_after,
-                rules=self.settings.alarm_rules,
-                review=self.settings.review,
-                clock=self.clock,
-                pause=self.pause,
-                notice=self.settings.notify,
-            )
+        board = BoardScreen(
+            self.feeds,
+            refresh_every=self.settings.refresh,
+            stale_after=self.settings.stale_after,
+            rules=self.settings.alarm_rules,
+            review=self.settings.review,
+            clock=self.clock,
+            pause=self.pause,
+            notice=self.settings.notify,
+            findings_notice=self.home == "board",
         )
+        if self.home == "board":
+            self.push_screen(board)
+        else:
+            from montui.ui.screens.triage import TriageScreen
+
+            self.install_screen(board, name="board")  # kept when popped: one poll, one state
+            triage = TriageScreen(board, rules=self.settings.triage, notice=self.settings.notify)
+            self.push_screen(triage)
 
         self.run_worker(self._load_book(), group="query-book", exit_on_error=False)
         self.run_worker(self._load_timeline(), group="timeline-load", exit_on_error=False)

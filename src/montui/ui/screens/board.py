@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static
@@ -108,9 +109,11 @@ class BoardScreen(Screen[None]):
         clock: Callable[[], datetime],
         pause: Pause = wait_or_wake,
         notice: NoticeRule = DEFAULT_NOTICE,
+        findings_notice: bool = True,
     ) -> None:
         """`pause`: how the poll loops wait between polls (tests pass a hand-moved one);
-        `notice`: which new GuardDuty findings raise a notice (`[notify]`)."""
+        `notice`: which new GuardDuty findings raise a notice (`[notify]`);
+        `findings_notice`: False when the triage screen gives the one notice instead."""
         super().__init__()
         self.feeds = feeds
         self.stale_after = stale_after
@@ -119,7 +122,7 @@ class BoardScreen(Screen[None]):
         self.clock = clock
         self.poll = BoardPoll(
             feeds, refresh_every=refresh_every, clock=clock,
-            changed=self.refresh_view, polled=self._polled, fatal=self._fatal, pause=pause,
+            changed=self._poll_changed, polled=self._polled, fatal=self._fatal, pause=pause,
         )  # fmt: skip
         self.filter_text = ""
         self.only: AlarmState | None = None
@@ -128,11 +131,14 @@ class BoardScreen(Screen[None]):
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
+        self.listeners: list[Callable[[], None]] = []
+        """Called after every poll of a region (the triage screen re-renders)."""
         self.findings: FindingsWatch | None = None
         if feeds.findings is not None:
             self.findings = FindingsWatch(
                 feeds.findings, refresh_every=refresh_every, clock=clock, rule=notice,
-                notice=lambda news: tell(self.app, news, notice.bell), pause=pause,
+                notice=(lambda news: tell(self.app, news, notice.bell)) if findings_notice
+                else (lambda _: None), pause=pause,
             )  # fmt: skip
         """GuardDuty's findings, polled on the board's cadence (`f` shows them)."""
 
@@ -167,22 +173,38 @@ class BoardScreen(Screen[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
-        """Resolve profile and regions (off the event loop), then start the poll loops."""
-        regions = await self.poll.connect()
+        """Resolve profile and regions (off the event loop), then start the poll loops; under
+        the triage screen, which started them already (`start_polls`), only the sparklines."""
+        connection = self.poll.connection
+        shared = connection is not None
+        regions = connection.regions if connection is not None else await self.poll.connect()
         if regions is None:
             return
+        if not shared:
+            self.start_polls(self, regions)
         for region in regions:
-            poll = self.poll.poll_region(region)
-            self.run_worker(poll, group=f"poll-{region}", exit_on_error=False)
             spark = self.sparklines.run(region, self._rows_on_screen, self.refresh_view)
             self.run_worker(spark, group=f"spark-{region}", exit_on_error=False)
-        self.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
+        self.refresh_view()
+
+    def start_polls(self, host: DOMNode, regions: tuple[str, ...]) -> None:
+        """The alarm, account and GuardDuty loops, as workers of `host` (the board, or the
+        triage screen below it, so they run whichever screen is on top)."""
+        for region in regions:
+            poll = self.poll.poll_region(region)
+            host.run_worker(poll, group=f"poll-{region}", exit_on_error=False)
+        host.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
         if self.findings is not None:
             self.findings.regions(regions)
             for region in regions:
                 watch = self.findings.poll_region(region)
-                self.run_worker(watch, group=f"findings-{region}", exit_on_error=False)
-        self.refresh_view()
+                host.run_worker(watch, group=f"findings-{region}", exit_on_error=False)
+
+    def _poll_changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+        if self.is_mounted:
+            self.refresh_view()
 
     def _polled(self, region: str, alarms: tuple[Alarm, ...]) -> None:
         self.sparklines.polled(region)
@@ -463,6 +485,13 @@ class BoardScreen(Screen[None]):
         box.focus()
 
     def action_clear_filter(self) -> None:
+        """esc: clear the filter; without one, back to the triage screen when it is below."""
+        from montui.ui.screens.triage import TriageScreen
+
+        stack = self.app.screen_stack
+        if not self.filter_text and len(stack) > 1 and isinstance(stack[-2], TriageScreen):
+            self.app.pop_screen()
+            return
         for box in self.query("#filter").results(Input):
             box.value = ""
             box.display = False
