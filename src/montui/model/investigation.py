@@ -25,6 +25,8 @@ class InvestigationWindow:
     start: datetime
     end: datetime
     source: str
+    changed: bool = False
+    """Widened or moved since it was set (an alarm's own panes then use it, not their rule)."""
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
@@ -52,7 +54,7 @@ class InvestigationWindow:
     def widened(self) -> InvestigationWindow:
         """Half the length again on each side (twice as long, same middle)."""
         half = self.length / 2
-        return InvestigationWindow(self.start - half, self.end + half, self.source)
+        return InvestigationWindow(self.start - half, self.end + half, self.source, changed=True)
 
     def moved(self, direction: int, *, now: datetime | None = None) -> InvestigationWindow:
         """Half its length earlier (-1) or later (+1); later never goes past `now`."""
@@ -60,7 +62,7 @@ class InvestigationWindow:
         start, end = self.start + step, self.end + step
         if now is not None and end > now:
             start, end = start - (end - now), now
-        return InvestigationWindow(start, end, self.source)
+        return InvestigationWindow(start, end, self.source, changed=True)
 
     def chip(self) -> str:
         """`window 01:20–01:45 UTC · from hitori-contact-form-down` (dates when not one day)."""
