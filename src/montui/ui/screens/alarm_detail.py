@@ -39,9 +39,11 @@ from montui.model.dbload_target import alarm_db_target
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
+from montui.model.metrics import TimeWindow
 from montui.model.timeline import Step
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state
+from montui.ui.panes import window_for
 from montui.ui.screens.alarm_detail_chart import ChartView, key_label
 from montui.ui.screens.alarm_detail_chart_pane import ChartPane
 from montui.ui.screens.alarm_detail_text import (
@@ -65,6 +67,9 @@ AlarmsPolled: TypeAlias = Signal[tuple[Alarm, ...]]
 
 class AlarmDetailScreen(Screen[None]):
     """Everything about one alarm; esc goes back to where it was opened from."""
+
+    CRUMB = "alarm"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "alarm_detail.tcss"
     HELP_FOOTNOTE = (
@@ -111,7 +116,10 @@ class AlarmDetailScreen(Screen[None]):
         utc: bool = False,
         polled: AlarmsPolled | None = None,
         dbload: DbLoadFeed | None = None,
+        window: TimeWindow | None = None,
     ) -> None:
+        """`window`: the shared investigation window the chart starts on (None: its default,
+        the zoom that shows the last transition)."""
         super().__init__()
         self.dbload = dbload
         """The database load pane's feed (`d` on an RDS alarm; None: no such key)."""
@@ -125,7 +133,7 @@ class AlarmDetailScreen(Screen[None]):
         self.lookup = lookup
         self.meta = meta
         self.utc = utc
-        self.chart = ChartPane(alarm, metrics, clock)
+        self.chart = ChartPane(alarm, metrics, clock, window)
         """The chart's zoom, window and view, its fetch and drawing."""
         self.history_items: tuple[HistoryItem, ...] | None = None
         self.episode_back: int | None = None
@@ -137,9 +145,11 @@ class AlarmDetailScreen(Screen[None]):
     def action_logs(self) -> None:
         from montui.ui.screens.logs_entry import drilldown
 
+        episode = self._chosen_episode()
+        window = None if episode is not None else window_for(self.app, self.alarm)
         drilldown(
             self, self.alarm, self.insights, self.history, clock=self.clock, lookup=self.lookup,
-            utc=self.utc, episode=self._chosen_episode(),
+            utc=self.utc, episode=episode, window=window,
         )  # fmt: skip
 
     def action_dbload(self) -> None:
@@ -147,9 +157,11 @@ class AlarmDetailScreen(Screen[None]):
             return
         from montui.ui.screens.dbload_entry import open_dbload
 
+        episode = self._chosen_episode()
+        window = None if episode is not None else window_for(self.app, self.alarm)
         open_dbload(
             self, self.dbload, clock=self.clock, regions=(self.alarm.region,), alarm=self.alarm,
-            history=self.history, episode=self._chosen_episode(), utc=self.utc,
+            history=self.history, episode=episode, utc=self.utc, window=window,
         )  # fmt: skip
 
     def _episodes(self) -> tuple[Episode, ...]:
@@ -209,6 +221,10 @@ class AlarmDetailScreen(Screen[None]):
             return "No ALARM episode in the history to pick"
         step = parameters[0] if parameters and isinstance(parameters[0], int) else 0
         return self.chart.inert_reason(action, step)
+
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `alarm`."""
+        return self.alarm.name
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):

@@ -26,6 +26,7 @@ from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
 from montui.model.review import ReviewSettings
+from montui.ui import panes
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
@@ -51,6 +52,9 @@ SORTS: dict[str, Callable[[list[Alarm], frozenset[AlarmKey]], list[Alarm]]] = {
 
 class BoardScreen(Screen[None]):
     """Every alarm of every configured region, most urgent first."""
+
+    CRUMB = "alarms"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "board.tcss"
     HELP_FOOTNOTE = (
@@ -348,20 +352,7 @@ class BoardScreen(Screen[None]):
         self.refresh_view()
 
     def action_review(self) -> None:
-        from montui.ui.screens.review import ReviewScreen
-
-        regions = self.poll.connection.regions if self.poll.connection else ()
-        if not regions:
-            self.notify("Not connected to AWS yet")
-            return
-        feeds = self.feeds
-        self.app.push_screen(
-            ReviewScreen(
-                regions, alarms=feeds.alarms, history=feeds.review, metrics=feeds.metrics,
-                clock=self.clock, open_detail=self.open_alarm_detail, settings=self.review_settings,
-                rules=self.rules,
-            )
-        )  # fmt: skip
+        panes.open_review(self)
 
     def action_open_detail(self) -> None:
         """The selected alarm's detail; an alarm on an `AWS/SES` metric opens the reputation
@@ -377,98 +368,38 @@ class BoardScreen(Screen[None]):
         self.open_alarm_detail(alarm)
 
     def action_findings(self) -> None:
-        if self.findings is None:
-            self.notify("GuardDuty findings are not available here")
-            return
-        if not self.findings.statuses:
-            self.notify("Not connected yet")
-            return
-        from montui.ui.screens.findings import FindingsScreen
-
-        self.app.push_screen(
-            FindingsScreen(
-                self.findings,
-                clock=self.clock,
-                alarms=self.poll.all_alarms,
-                open_alarm=self.open_alarm_detail,
-                stale_after=self.stale_after,
-            )
-        )
+        panes.open_findings(self)
 
     def action_reputation(self) -> None:
         """The SES reputation pane, at the first region."""
-        connection = self.poll.connection
-        if connection is None or not connection.regions:
-            self.notify("Not connected yet")
-            return
-        self.open_reputation(connection.regions[0], None)
+        panes.open_reputation(self, None)
 
     def open_reputation(self, region: str, alarm: Alarm | None) -> None:
         """The reputation pane at `region` (from an SES alarm: that alarm's window marked)."""
-        from montui.ui.screens.reputation import ReputationScreen
-
-        regions = self.poll.connection.regions if self.poll.connection else (region,)
-        self.app.push_screen(
-            ReputationScreen(
-                self.feeds.reputation, regions=regions, region=region, clock=self.clock,
-                refresh_every=self.poll.refresh_every, stale_after=self.stale_after,
-                alarms=self.poll.all_alarms, open_alarm=self.open_alarm_detail,
-                opened_from=alarm, pause=self.poll.pause,
-            )
-        )  # fmt: skip
+        panes.open_reputation(self, region, alarm)
 
     def open_alarm_detail(self, alarm: Alarm) -> None:
         """Push `alarm`'s detail (from the board or a pane opened from it)."""
-        from montui.ui.screens.alarm_detail import AlarmDetailScreen
+        panes.open_alarm_detail(self, alarm)
 
-        self.app.push_screen(
-            AlarmDetailScreen(
-                alarm,
-                metrics=self.feeds.metrics,
-                history=self.feeds.history,
-                insights=self.feeds.insights,
-                dbload=self.feeds.dbload,
-                clock=self.clock,
-                lookup=self.poll.find_alarm,
-                meta=self.meta,
-                polled=self.polled,
-            )
-        )
+    def _selected_opened(self) -> Alarm | None:
+        """The selected alarm, opened (the shared window becomes its episode's)."""
+        alarm = self.query_one(AlarmTable).selected()
+        if alarm is not None:
+            panes.open_alarm(self, alarm)
+        return alarm
 
     def action_logs(self) -> None:
-        alarm = self.query_one(AlarmTable).selected()
-        if alarm is None:
-            self.notify("No alarm selected")
-            return
-        from montui.ui.screens.logs_entry import drilldown
-
-        regions = self.poll.connection.regions if self.poll.connection else ()
-        feeds = self.feeds
-        drilldown(
-            self, alarm, feeds.insights, feeds.history,
-            clock=self.clock, lookup=self.poll.find_alarm, regions=regions,
-        )  # fmt: skip
+        panes.open_logs(self, self._selected_opened())
 
     def action_dbload(self) -> None:
-        connection = self.poll.connection
-        if connection is None or not connection.regions:
+        if self.poll.connection is None:
             self.notify("Not connected yet")
             return
-        from montui.ui.screens.dbload_entry import open_dbload
-
-        open_dbload(
-            self, self.feeds.dbload, clock=self.clock, regions=connection.regions,
-            alarm=self.query_one(AlarmTable).selected(), history=self.feeds.history,
-        )  # fmt: skip
+        panes.open_dbload(self, self._selected_opened())
 
     def action_workbench(self) -> None:
-        connection = self.poll.connection
-        if connection is None or not connection.regions:
-            self.notify("Not connected yet")
-            return
-        from montui.ui.screens.logs_entry import workbench
-
-        workbench(self, self.feeds.insights, clock=self.clock, regions=connection.regions)
+        panes.open_workbench(self)
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use (it is not needed for the first frame)."""

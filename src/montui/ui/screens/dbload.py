@@ -59,6 +59,9 @@ def error_words(exc: BaseException) -> str:
 class DbLoadScreen(Screen[None]):
     """One instance's database load; esc goes back."""
 
+    CRUMB = "db load"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     CSS_PATH = "dbload.tcss"
     HELP_FOOTNOTE = (
         "Chart: one glyph per wait event (legend below it), largest at the bottom; ╌ is the\n"
@@ -119,6 +122,10 @@ class DbLoadScreen(Screen[None]):
         """What the pane says instead of data (no instance, an error)."""
 
     # -- layout -----------------------------------------------------------------------
+
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `db load`."""
+        return self.instance.identifier if self.instance else None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dbload"):

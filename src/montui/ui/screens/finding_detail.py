@@ -108,6 +108,9 @@ def json_text(finding: Finding, *, mono: bool) -> Text:
 class FindingDetailScreen(Screen[None]):
     """A finding's page; `esc` back to the pane (its cursor kept)."""
 
+    CRUMB = "finding"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     DEFAULT_CSS = """
     FindingDetailScreen > VerticalScroll {
         height: 1fr;
@@ -144,6 +147,10 @@ class FindingDetailScreen(Screen[None]):
         self.clock = clock
         self.alarms = tuple(alarms)
         self.open_alarm = open_alarm
+
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `finding`."""
+        return self.finding.title[:40]
 
     def compose(self) -> ComposeResult:
         mono = self.app.no_color

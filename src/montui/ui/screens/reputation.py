@@ -42,6 +42,9 @@ from montui.ui.widgets.metric_chart import ChartData, MetricChart
 class ReputationScreen(Screen[None]):
     """SES reputation of every configured region, one region in detail."""
 
+    CRUMB = "ses"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     CSS_PATH = "reputation.tcss"
     HELP_FOOTNOTE = (
         "Bands: ✔ ok  ▲ near review (half the review threshold)  ✖ over review  ✖✖ over pause.\n"
@@ -71,6 +74,7 @@ class ReputationScreen(Screen[None]):
         alarms: Callable[[], Sequence[Alarm]] = list,
         open_alarm: Callable[[Alarm], None] | None = None,
         opened_from: Alarm | None = None,
+        marked: datetime | None = None,
         pause: Pause = wait_or_wake,
     ) -> None:
         """`alarms`: the board's alarms as last polled; `opened_from`: the SES alarm the pane
@@ -84,10 +88,11 @@ class ReputationScreen(Screen[None]):
         self.stale_after = stale_after
         self.board_alarms = alarms
         self.open_alarm = open_alarm
-        self.marked = (
+        self.marked = marked or (
             drilldown_window(opened_from, now=clock(), episode=None).start if opened_from else None
         )
-        """A moment drawn on the charts (None: opened with `e`)."""
+        """A moment drawn on the charts: `marked` (the shared investigation window's start) or
+        the SES alarm's window start (None: opened with `e` and no window set)."""
         self.opened_from = opened_from.key if opened_from else None
         """(region, name) of the alarm the pane was opened from: listed whatever it watches."""
         self.pause = pause
@@ -102,6 +107,10 @@ class ReputationScreen(Screen[None]):
         self._wake = asyncio.Event()
         self._listed: list[Alarm] = []
         self._drawn: tuple[str, Reputation] | None = None
+
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `ses`."""
+        return self.chosen
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):

@@ -33,6 +33,9 @@ from montui.ui.widgets.key_bar import KeyBar
 class ReviewScreen(Screen[None]):
     """Every alarm's review line, most harmful first."""
 
+    CRUMB = "review"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     CSS_PATH = "review.tcss"
     HELP_FOOTNOTE = (
         "The review of the last 14 days ([review] days in the config): one DescribeAlarmHistory "

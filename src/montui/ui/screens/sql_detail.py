@@ -33,6 +33,9 @@ STATUS_WORDS = {
 class SqlDetailScreen(Screen[None]):
     """A statement's text and its own load; esc goes back."""
 
+    CRUMB = "sql"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     DEFAULT_CSS = """
     SqlDetailScreen #sqlpage { padding: 0 1; }
     SqlDetailScreen #sqlhead, SqlDetailScreen #sqltext, SqlDetailScreen #sqlnote {

@@ -64,6 +64,9 @@ def outcome_text(title: str, settings: AlarmSettings, result: BacktestResult) ->
 class TuneScreen(Screen[None]):
     """Current settings and edited ones, replayed side by side over 14 days."""
 
+    CRUMB = "tune"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     CSS_PATH = "tune.tcss"
     HELP_FOOTNOTE = (
         "tab / shift+tab move between the settings; enter in a field replays. "

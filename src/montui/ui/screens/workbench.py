@@ -58,6 +58,9 @@ DEFAULT_QUERY = "fields @timestamp, @message, @logStream\n| sort @timestamp desc
 class QueryWorkbench(Screen[None]):
     """Write, run and read Logs Insights queries in one region."""
 
+    CRUMB = "logs"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     CSS_PATH = "workbench.tcss"
     HELP_FOOTNOTE = "In the results: ↑/↓ move, ←/→ scroll the columns, enter opens a row."
 
@@ -187,6 +190,8 @@ class QueryWorkbench(Screen[None]):
         except SourceError as exc:
             self.state = self.state.plan_failed(exc.message, exc.hint)
             return
+        if request.window is not None:
+            plan = replace(plan, window=request.window)
         self.state = self.state.planned(plan)
         self._editor().set_query(self.state.templates[0])
         if plan.problem is not None:
