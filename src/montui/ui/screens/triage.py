@@ -218,6 +218,8 @@ class TriageScreen(Screen[None]):
         self.query_one("#act-title", Static).update(section_title(ACT_NOW, len(act)))
         act_list = self.query_one("#act-now", OptionList)
         _fill(act_list, [Option(row_text(s, now, width, mono), id=s.key) for s in act])
+        if act and act_list.highlighted is None:  # enter opens the top one at once
+            act_list.highlighted = 0
         if not act:
             _fill(
                 act_list, [Option(Text("  Nothing needs action now.", style="dim"), disabled=True)]
