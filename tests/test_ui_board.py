@@ -251,8 +251,8 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
 
     from montui.config_keys import DEFAULT_KEYS, KNOWN_BINDING_IDS
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
-    from montui.ui.screens.dbload import DbLoadScreen
     from montui.ui.screens.command_line import CommandLine
+    from montui.ui.screens.dbload import DbLoadScreen
     from montui.ui.screens.dbload_picker import DbPickerScreen
     from montui.ui.screens.finding_detail import FindingDetailScreen
     from montui.ui.screens.findings import FindingsScreen
