@@ -79,11 +79,14 @@ def regions_of(board: BoardScreen) -> tuple[str, ...]:
     return (scope,) if scope in regions else regions
 
 
-def open_alarm_detail(board: BoardScreen, alarm: Alarm) -> None:
-    """Push `alarm`'s detail (from the board, a pane, the command line or the home)."""
+def open_alarm_detail(board: BoardScreen, alarm: Alarm, *, keep_window: bool = False) -> None:
+    """Push `alarm`'s detail (from the board, a pane, the command line or the home).
+    Opened from the board or the home it sets the shared window; `keep_window` (an alarm
+    opened from a pane: SES, findings, review) keeps the one set, and its chart starts on it."""
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
 
-    open_alarm(board, alarm)
+    if not keep_window or shared_window(board.app) is None:
+        open_alarm(board, alarm)
     feeds = board.feeds
     board.app.push_screen(
         AlarmDetailScreen(
@@ -110,7 +113,7 @@ def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None 
             board.feeds.reputation, regions=regions, region=region or regions[0],
             clock=board.clock, refresh_every=board.poll.refresh_every,
             stale_after=board.stale_after, alarms=board.poll.all_alarms,
-            open_alarm=lambda a: open_alarm_detail(board, a), opened_from=alarm,
+            open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True), opened_from=alarm,
             pause=board.poll.pause, marked=window.start if window else None,
         )
     )  # fmt: skip
@@ -130,8 +133,8 @@ def open_findings(board: BoardScreen) -> None:
     board.app.push_screen(
         FindingsScreen(
             board.findings, clock=board.clock, alarms=board.poll.all_alarms,
-            open_alarm=lambda a: open_alarm_detail(board, a), stale_after=board.stale_after,
-            since=window.start if window else None,
+            open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True),
+            stale_after=board.stale_after, since=window.start if window else None,
         )
     )  # fmt: skip
 
@@ -189,7 +192,7 @@ def open_review(board: BoardScreen) -> None:
     board.app.push_screen(
         ReviewScreen(
             regions, alarms=feeds.alarms, history=feeds.review, metrics=feeds.metrics,
-            clock=board.clock, open_detail=lambda a: open_alarm_detail(board, a),
+            clock=board.clock, open_detail=lambda a: open_alarm_detail(board, a, keep_window=True),
             settings=board.review_settings, rules=board.rules,
         )
     )  # fmt: skip

@@ -20,7 +20,7 @@ from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static
 
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.board import RegionStatus, board_order, filter_alarms, state_counts
+from montui.model.board import RegionStatus, board_order, filter_alarms
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
@@ -31,10 +31,11 @@ from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
+from montui.ui.screens.board_text import board_header, empty_message
 from montui.ui.screens.findings_watch import FindingsWatch, tell
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
-from montui.ui.widgets.board_header import BoardHeader, header_text
+from montui.ui.widgets.board_header import BoardHeader
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
@@ -227,7 +228,9 @@ class BoardScreen(Screen[None]):
 
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
-        alarms = filter_alarms(self.poll.all_alarms(), self.filter_text, states)
+        scope = getattr(self.app, "region_scope", None)
+        everything = [a for a in self.poll.all_alarms() if scope in (None, a.region)]
+        alarms = filter_alarms(everything, self.filter_text, states)
         return SORTS[self.sort](alarms, self.poll.recovered())
 
     def refresh_view(self) -> None:
@@ -257,36 +260,10 @@ class BoardScreen(Screen[None]):
         self._update_summary()
 
     def _update_header(self, everything: list[Alarm]) -> None:
-        view = []
-        if self.only:
-            view.append(f"{self.only.short} only")
-        if self.filter_text:
-            view.append(f"/{self.filter_text}")
-        if self.sort != "urgency":
-            view.append(f"sort: {self.sort}")
-        connection = self.poll.connection
-        self.query_one(BoardHeader).show(
-            header_text(
-                identity=self.poll.identity,
-                profile=connection.profile if connection else None,
-                regions=connection.regions if connection else (),
-                counts=state_counts(everything),
-                demo=bool(connection and connection.demo),
-                view=" ".join(view),
-                mono=self.app.no_color,
-            )
-        )
+        self.query_one(BoardHeader).show(board_header(self, everything))
 
     def _empty_message(self, everything: list[Alarm]) -> str:
-        if self.poll.connection is None or any(
-            s.fetched_at is None and not s.error for s in self.statuses.values()
-        ):
-            return "Connecting to AWS…"
-        if not everything:
-            return "No alarms in " + ", ".join(self.statuses) + "."
-        what = f"{self.only.value} " if self.only else ""
-        matching = f" matching '{self.filter_text}'" if self.filter_text else ""
-        return f"No {what}alarms{matching}. Press a to show all, esc to clear the filter."
+        return empty_message(self, everything)
 
     def _update_summary(self) -> None:
         alarm = self.query_one(AlarmTable).selected()
@@ -363,9 +340,9 @@ class BoardScreen(Screen[None]):
         from montui.model.reputation import watches_ses
 
         if watches_ses(alarm):
-            self.open_reputation(alarm.region, alarm)
+            panes.open_reputation(self, alarm.region, alarm)
             return
-        self.open_alarm_detail(alarm)
+        panes.open_alarm_detail(self, alarm)
 
     def action_findings(self) -> None:
         panes.open_findings(self)
@@ -373,14 +350,6 @@ class BoardScreen(Screen[None]):
     def action_reputation(self) -> None:
         """The SES reputation pane, at the first region."""
         panes.open_reputation(self, None)
-
-    def open_reputation(self, region: str, alarm: Alarm | None) -> None:
-        """The reputation pane at `region` (from an SES alarm: that alarm's window marked)."""
-        panes.open_reputation(self, region, alarm)
-
-    def open_alarm_detail(self, alarm: Alarm) -> None:
-        """Push `alarm`'s detail (from the board or a pane opened from it)."""
-        panes.open_alarm_detail(self, alarm)
 
     def _selected_opened(self) -> Alarm | None:
         """The selected alarm, opened (the shared window becomes its episode's)."""
@@ -416,12 +385,13 @@ class BoardScreen(Screen[None]):
         box.focus()
 
     def action_clear_filter(self) -> None:
-        """esc: clear the filter; without one, back to the triage screen when it is below."""
-        from montui.ui.screens.triage import TriageScreen
-
-        stack = self.app.screen_stack
-        if not self.filter_text and len(stack) > 1 and isinstance(stack[-2], TriageScreen):
-            self.app.pop_screen()
+        """esc: a filter shown or set is cleared first; else one level back (to the home
+        below the board, if there is one)."""
+        shown = any(box.display for box in self.query("#filter").results(Input))
+        if not shown and not self.filter_text:
+            stack = self.app.screen_stack
+            if stack.index(self) > 0 and getattr(stack[stack.index(self) - 1], "CRUMB", None):
+                self.app.pop_screen()
             return
         for box in self.query("#filter").results(Input):
             box.value = ""

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
@@ -52,10 +52,18 @@ class CommandLine(ModalScreen[Parsed | None]):
         color: $error;
         padding: 0 1;
     }
-    CommandLine Input {
+    CommandLine Horizontal {
+        height: 1;
+    }
+    CommandLine #command-colon {
+        width: 1;
+        text-style: bold;
+    }
+    CommandLine Input, CommandLine Input:focus {
         border: none;
         height: 1;
         padding: 0 0;
+        width: 1fr;
     }
     """
 
@@ -84,7 +92,9 @@ class CommandLine(ModalScreen[Parsed | None]):
         with Vertical():
             yield Static(id="command-help")
             yield Static(id="command-error")
-            yield Input(placeholder="command (tab completes, esc closes)", id="command")
+            with Horizontal():
+                yield Static(":", id="command-colon")
+                yield Input(placeholder="command (tab completes, esc closes)", id="command")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

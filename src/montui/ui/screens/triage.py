@@ -276,6 +276,8 @@ class TriageScreen(Screen[None]):
     def open_signal(self, signal: Signal) -> None:
         """The signal in its own pane: alarm detail (an SES alarm: the SES pane), finding
         detail, the SES pane at its region, DB load of the instance at the signal's window."""
+        from montui.ui import panes
+
         target = signal.opens
         board = self.board
         if isinstance(target, Finding):
@@ -284,26 +286,33 @@ class TriageScreen(Screen[None]):
             alarms = board.poll.all_alarms()
             self.app.push_screen(
                 FindingDetailScreen(target, clock=self.clock, alarms=alarms,
-                                    open_alarm=board.open_alarm_detail)
+                                    open_alarm=lambda a: panes.open_alarm_detail(
+                                        board, a, keep_window=True))
             )  # fmt: skip
         elif isinstance(target, SesTarget):
-            board.open_reputation(target.region, None)
+            panes.open_reputation(board, target.region, None)
         elif isinstance(target, DbLoadAt):
             self._open_dbload(target)
         else:
             from montui.model.reputation import watches_ses
 
             if watches_ses(target):
-                board.open_reputation(target.region, target)
+                panes.open_reputation(board, target.region, target)
             else:
-                board.open_alarm_detail(target)
+                panes.open_alarm_detail(board, target)
 
     def _open_dbload(self, at: DbLoadAt) -> None:
         from montui.model.dbload_target import DbTarget
+        from montui.model.investigation import InvestigationWindow
+        from montui.ui import panes
         from montui.ui.screens.dbload import DbLoadScreen
 
+        window = at.window  # the signal's window becomes the shared one
+        shared = InvestigationWindow(window.start, window.end, at.instance.identifier)
+        panes.set_window(self.app, shared)
+
         async def window_of() -> TimeWindow:
-            return at.window
+            return window
 
         self.app.push_screen(
             DbLoadScreen(

@@ -39,15 +39,18 @@ def crumbs(stack: list[Screen[Any]]) -> list[str]:
 
 
 def breadcrumb_line(parts: list[str], chip: str | None, width: int) -> Text:
-    """The line: the crumbs on the left (the oldest dropped for `…` when short of room), the
-    chip on the right (shortened to its times, then dropped, before the current crumb)."""
+    """The line: the crumbs on the left, the chip on the right. Short of room, the chip loses
+    its `· from …` first, then the oldest crumbs give way to `…`, then the chip goes."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    if chip and width - len(chip) - MIN_CHIP_GAP < len(parts[-1] if parts else ""):
+    full = len(SEPARATOR.join(parts))
+    if chip and full + MIN_CHIP_GAP + len(chip) > width:
         chip = chip.split(" · ")[0]
     room = width - (len(chip) + MIN_CHIP_GAP if chip else 0)
     shown = list(parts)
     while len(shown) > 1 and len(SEPARATOR.join(shown)) > room:
-        shown = shown[1:] if shown[0] == "…" else ["…", *shown[2:]]
+        shown = ["…", *shown[2:]]
+        if shown == ["…"]:
+            shown = parts[-1:]
     for index, part in enumerate(shown):
         if index:
             text.append(SEPARATOR, style="dim")
