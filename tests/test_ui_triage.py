@@ -218,3 +218,19 @@ async def test_notice_once_per_act_now_signal_and_again_after_it_cleared() -> No
         await poll_once()
         assert len(told) == 2 and "hitori-form-5xx" in told[1]
         assert bells == [1, 1]
+
+
+async def test_b_before_the_connection_still_polls_once() -> None:
+    feeds = demo_feeds()
+    alarms = feeds.alarms
+    assert isinstance(alarms, FakeAlarms)
+    app = demo_app(feeds, clock=frozen_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("b")  # before the first frame's connect has run
+        await until(pilot, lambda: bool(alarms.polls[TOKYO]))
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await until(pilot, lambda: board.poll.connection is not None and bool(board.statuses))
+        for _ in range(20):
+            await pilot.pause()
+        assert alarms.polls[TOKYO] == 1  # one loop (its next poll is a refresh away)

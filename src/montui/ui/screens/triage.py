@@ -86,6 +86,7 @@ class TriageScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.board = board
+        board.polls_owner = self  # the board opened by `b` uses these polls, never its own
         self.rules = rules
         self.notice_rule = notice
         self.clock: Callable[[], datetime] = board.clock
