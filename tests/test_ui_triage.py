@@ -234,3 +234,15 @@ async def test_b_before_the_connection_still_polls_once() -> None:
         for _ in range(20):
             await pilot.pause()
         assert alarms.polls[TOKYO] == 1  # one loop (its next poll is a refresh away)
+
+
+async def test_help_on_triage_lists_its_keys() -> None:
+    from montui.ui.screens.help import HelpScreen
+
+    app = demo_app(clock=frozen_clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: complete(app))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "board" in text and "open_signal" in text and "unfold" in text
