@@ -246,3 +246,30 @@ async def test_help_on_triage_lists_its_keys() -> None:
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "board" in text and "open_signal" in text and "unfold" in text
+
+
+async def test_findings_told_once_new_or_grown_through_the_one_notice() -> None:
+    clock = HandClock()
+    findings = FakeFindings({TOKYO: [make_finding("f-high", 8.0, count=3)]})
+    app = demo_app(demo_feeds(findings=findings), clock=clock, pause=clock.pause)
+    told: list[str] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.notify = lambda message, **kw: told.append(f"{kw.get('title')}|{message}")  # type: ignore[method-assign]
+        app.bell = lambda: None  # type: ignore[method-assign]
+        await until(pilot, lambda: complete(app) and clock.sleeping == 4)
+
+        async def poll_once() -> None:
+            before = findings.polls
+            clock.advance(120)
+            await until(pilot, lambda: findings.polls > before and clock.sleeping == 4)
+            await pilot.pause()
+
+        findings.data[TOKYO] = [make_finding("f-high", 8.0, count=3), make_finding("f-new", 7.0)]
+        await poll_once()
+        assert len(told) == 1 and told[0].startswith("Act now|") and "SSHBruteForce" in told[0]
+        findings.data[TOKYO] = [make_finding("f-high", 8.0, count=9), make_finding("f-new", 7.0)]
+        await poll_once()
+        assert len(told) == 2 and told[1].startswith("Act now|")  # the count grew: told once
+        await poll_once()
+        assert len(told) == 2
+        assert not any(t.startswith("GuardDuty") for t in told)  # the watch's own notice is off

@@ -103,6 +103,8 @@ class TriageScreen(Screen[None]):
                 clock=self.clock, changed=self.refresh_view, pause=pause,
             )  # fmt: skip
         self.notice = ActNowNotice(min_band=notice.min_band)
+        if board.findings is not None:
+            board.findings.tell_with(self._findings_grown)
         self.signals: dict[str, Signal] = {}
         self.unfolded = False
 
@@ -174,6 +176,14 @@ class TriageScreen(Screen[None]):
         self.signals = {s.key: s for s in signals}
         self._header()
         self._lists(triage_order(signals))
+
+    def _findings_grown(self, news: list[Finding]) -> None:
+        """The findings watch's news (`[notify] min_band`): a finding already on screen whose
+        count grew is told here; a new one is told by `refresh_view` (the same notice, once)."""
+        signals = finding_signals(news, self.rules)
+        grown = [s for s in signals if s.key in self.notice.current and self.notice.noticed(s)]
+        if grown and self.notice_rule.act_now and self.is_mounted:
+            raise_notice(self.app, grown, self.notice_rule, partial(write_to_terminal, self.app))
 
     def _header(self) -> None:
         poll = self.board.poll
