@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -273,3 +274,24 @@ async def test_findings_told_once_new_or_grown_through_the_one_notice() -> None:
         await poll_once()
         assert len(told) == 2
         assert not any(t.startswith("GuardDuty") for t in told)  # the watch's own notice is off
+
+
+async def test_act_now_says_what_it_still_waits_for_before_saying_nothing() -> None:
+    clock = HandClock()
+    quiet = FakeAlarms({TOKYO: [make_alarm("fine")]})
+    reputation = FakeReputation()
+    reputation.fail[TOKYO] = AccessDenied("AccessDeniedException: ses:GetAccount")
+    findings = FakeFindings({TOKYO: []})
+    findings.gate = asyncio.Event()  # GuardDuty has not answered yet
+    feeds = demo_feeds(quiet, findings, reputation, shop_dbload(()))
+    app = demo_app(feeds, clock=clock, pause=clock.pause)
+    async with app.run_test(size=(120, 30)) as pilot:
+        act = app.screen.query_one("#act-now", OptionList)
+        await until(pilot, lambda: len(triage(app).answered()) == 3)
+        await pilot.pause()
+        assert "(waiting for findings)" in str(act.get_option_at_index(0).prompt)
+        findings.gate.set()
+        await until(pilot, lambda: complete(app))
+        await pilot.pause()
+        assert str(act.get_option_at_index(0).prompt).strip() == "Nothing needs action now."
+        assert "SES ⚠" in fresh_line(app)

@@ -230,9 +230,7 @@ class TriageScreen(Screen[None]):
         act_list = self.query_one("#act-now", OptionList)
         _fill(act_list, [Option(row_text(s, now, width, mono), id=s.key) for s in act])
         if not act:
-            _fill(
-                act_list, [Option(Text("  Nothing needs action now.", style="dim"), disabled=True)]
-            )
+            _fill(act_list, [Option(Text(self._empty_words(), style="dim"), disabled=True)])
         act_height = max(1, min(len(act), self.act_rows_max()))
         act_list.styles.height = act_height
         options: list[Option] = []
@@ -252,6 +250,17 @@ class TriageScreen(Screen[None]):
             folded.update(folded_text(groups, [p for p in OTHERS if groups[p]]))
         else:
             _fill(others, options)
+
+    def _empty_words(self) -> str:
+        """No act-now row: nothing, or not known yet (the sources still to answer)."""
+        if self.board.poll.connection is None:
+            return "  Connecting to AWS…"
+        waiting = [s.value for s in Source if s not in self.answered()]
+        if self.board.findings is None and Source.FINDING.value in waiting:
+            waiting.remove(Source.FINDING.value)
+        if waiting:
+            return f"  Nothing to act on so far (waiting for {', '.join(waiting)})."
+        return "  Nothing needs action now."
 
     def act_rows_max(self) -> int:
         """Act now keeps all but the fixed lines and the folded line."""
