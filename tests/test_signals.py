@@ -175,3 +175,36 @@ def test_triage_config_and_its_errors_name_the_line(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             load_settings(path, env={})
         assert caught.value.line == line and words in str(caught.value)
+
+
+class _App:
+    def __init__(self) -> None:
+        self.told: list[tuple[str, str]] = []
+        self.bells = 0
+
+    def notify(self, message: str, *, title: str, severity: object, timeout: float) -> None:
+        self.told.append((title, message))
+
+    def bell(self) -> None:
+        self.bells += 1
+
+
+def test_raise_notice_one_notification_bell_and_desktop_sequence_when_configured() -> None:
+    from montui.ui.notice import raise_notice
+
+    news = [_act("hitori-contact-form-down"), _act("shop-db")]
+    written: list[str] = []
+    app = _App()
+    tmux = {"TMUX": "/tmp/tmux-1000/default,1,0"}
+    raise_notice(app, news, NoticeRule(desktop="osc9"), written.append, tmux)
+    assert len(app.told) == 1 and app.told[0][0] == "Act now: 2 new signals"
+    assert "hitori-contact-form-down" in app.told[0][1] and "shop-db" in app.told[0][1]
+    assert app.bells == 1
+    assert written == [desktop_sequence(NoticeRule(desktop="osc9"), "Act now: 2 new signals",
+                                        app.told[0][1].splitlines()[0], tmux)]  # fmt: skip
+    assert written[0].startswith("\x1bPtmux;\x1b\x1b]9;Act now: 2 new signals: alarm: ")
+    quiet = _App()
+    raise_notice(quiet, news, NoticeRule(bell=False), written.append, {})
+    assert quiet.bells == 0 and len(written) == 1  # desktop off: nothing written
+    raise_notice(quiet, [], NoticeRule(), written.append, {})
+    assert len(quiet.told) == 1

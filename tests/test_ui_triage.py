@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -218,3 +219,79 @@ async def test_notice_once_per_act_now_signal_and_again_after_it_cleared() -> No
         await poll_once()
         assert len(told) == 2 and "hitori-form-5xx" in told[1]
         assert bells == [1, 1]
+
+
+async def test_b_before_the_connection_still_polls_once() -> None:
+    feeds = demo_feeds()
+    alarms = feeds.alarms
+    assert isinstance(alarms, FakeAlarms)
+    app = demo_app(feeds, clock=frozen_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("b")  # before the first frame's connect has run
+        await until(pilot, lambda: bool(alarms.polls[TOKYO]))
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await until(pilot, lambda: board.poll.connection is not None and bool(board.statuses))
+        for _ in range(20):
+            await pilot.pause()
+        assert alarms.polls[TOKYO] == 1  # one loop (its next poll is a refresh away)
+
+
+async def test_help_on_triage_lists_its_keys() -> None:
+    from montui.ui.screens.help import HelpScreen
+
+    app = demo_app(clock=frozen_clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: complete(app))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "board" in text and "open_signal" in text and "unfold" in text
+
+
+async def test_findings_told_once_new_or_grown_through_the_one_notice() -> None:
+    clock = HandClock()
+    findings = FakeFindings({TOKYO: [make_finding("f-high", 8.0, count=3)]})
+    app = demo_app(demo_feeds(findings=findings), clock=clock, pause=clock.pause)
+    told: list[str] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.notify = lambda message, **kw: told.append(f"{kw.get('title')}|{message}")  # type: ignore[method-assign]
+        app.bell = lambda: None  # type: ignore[method-assign]
+        await until(pilot, lambda: complete(app) and clock.sleeping == 4)
+
+        async def poll_once() -> None:
+            before = findings.polls
+            clock.advance(120)
+            await until(pilot, lambda: findings.polls > before and clock.sleeping == 4)
+            await pilot.pause()
+
+        findings.data[TOKYO] = [make_finding("f-high", 8.0, count=3), make_finding("f-new", 7.0)]
+        await poll_once()
+        assert len(told) == 1 and told[0].startswith("Act now|") and "SSHBruteForce" in told[0]
+        findings.data[TOKYO] = [make_finding("f-high", 8.0, count=9), make_finding("f-new", 7.0)]
+        await poll_once()
+        assert len(told) == 2 and told[1].startswith("Act now|")  # the count grew: told once
+        await poll_once()
+        assert len(told) == 2
+        assert not any(t.startswith("GuardDuty") for t in told)  # the watch's own notice is off
+
+
+async def test_act_now_says_what_it_still_waits_for_before_saying_nothing() -> None:
+    clock = HandClock()
+    quiet = FakeAlarms({TOKYO: [make_alarm("fine")]})
+    reputation = FakeReputation()
+    reputation.fail[TOKYO] = AccessDenied("AccessDeniedException: ses:GetAccount")
+    findings = FakeFindings({TOKYO: []})
+    findings.gate = asyncio.Event()  # GuardDuty has not answered yet
+    feeds = demo_feeds(quiet, findings, reputation, shop_dbload(()))
+    app = demo_app(feeds, clock=clock, pause=clock.pause)
+    async with app.run_test(size=(120, 30)) as pilot:
+        act = app.screen.query_one("#act-now", OptionList)
+        await until(pilot, lambda: len(triage(app).answered()) == 3)
+        await pilot.pause()
+        assert "(waiting for findings)" in str(act.get_option_at_index(0).prompt)
+        findings.gate.set()
+        await until(pilot, lambda: complete(app))
+        await pilot.pause()
+        assert str(act.get_option_at_index(0).prompt).strip() == "Nothing needs action now."
+        assert "SES ⚠" in fresh_line(app)

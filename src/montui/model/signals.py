@@ -19,7 +19,7 @@ from montui.model.dbload import DbInstance, LoadSeries, Vcpus
 from montui.model.findings import Band, Finding
 from montui.model.metadata import MetaRule, ResponsePattern, meta_for, response_in
 from montui.model.metrics import TimeWindow
-from montui.model.reputation import RATE_KINDS
+from montui.model.reputation import RATE_KINDS, RateHistory
 from montui.model.ses_account import Reputation, Status
 
 
@@ -209,18 +209,28 @@ def ses_signal(reputation: Reputation, triage: TriageRules = DEFAULT_RULES) -> S
             pattern = ResponsePattern.ACT_NOW
             review = kind.threshold_percent(kind.review)
             why = why or f"{kind.name} {kind.percent(value)} ≥ review {review}"
-            since = since or history.latest_at
+            since = since or _since(history, kind.review)
         elif value >= kind.review * (1 - triage.ses_margin) and pattern is None:
             pattern = ResponsePattern.NEXT_BUSINESS_DAY
             review = kind.threshold_percent(kind.review)
             why = f"{kind.name} {kind.percent(value)}, review at {review}"
-            since = history.latest_at
+            since = _since(history, kind.review * (1 - triage.ses_margin))
     if pattern is None:
         return None
     return Signal(
         Source.SES, f"ses:{region}", pattern, "SES sending reputation", account.account,
         region, since, why, SesTarget(region),
     )  # fmt: skip
+
+
+def _since(history: RateHistory, level: float) -> datetime | None:
+    """The first point of the latest run of points at or above `level`."""
+    since = None
+    for at, value in zip(reversed(history.timestamps), reversed(history.values), strict=True):
+        if value < level:
+            break
+        since = at
+    return since
 
 
 def time_above(series: LoadSeries, line: float) -> timedelta:

@@ -136,6 +136,8 @@ class BoardScreen(Screen[None]):
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
+        self.polls_owner: DOMNode | None = None
+        """The screen that connects and runs the polls (triage), when not the board itself."""
         self.listeners: list[Callable[[], None]] = []
         """Called after every poll of a region (the triage screen re-renders)."""
         self.findings: FindingsWatch | None = None
@@ -180,9 +182,8 @@ class BoardScreen(Screen[None]):
     async def connect(self) -> None:
         """Resolve profile and regions (off the event loop), then start the poll loops; under
         the triage screen, which started them already (`start_polls`), only the sparklines."""
-        connection = self.poll.connection
-        shared = connection is not None
-        regions = connection.regions if connection is not None else await self.poll.connect()
+        shared = self.polls_owner is not None
+        regions = await (self.poll.wait_connected() if shared else self.poll.connect())
         if regions is None:
             return
         if not shared:

@@ -86,6 +86,7 @@ class TriageScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.board = board
+        board.polls_owner = self  # the board opened by `b` uses these polls, never its own
         self.rules = rules
         self.notice_rule = notice
         self.clock: Callable[[], datetime] = board.clock
@@ -102,6 +103,8 @@ class TriageScreen(Screen[None]):
                 clock=self.clock, changed=self.refresh_view, pause=pause,
             )  # fmt: skip
         self.notice = ActNowNotice(min_band=notice.min_band)
+        if board.findings is not None:
+            board.findings.tell_with(self._findings_grown)
         self.signals: dict[str, Signal] = {}
         self.unfolded = False
 
@@ -174,6 +177,14 @@ class TriageScreen(Screen[None]):
         self._header()
         self._lists(triage_order(signals))
 
+    def _findings_grown(self, news: list[Finding]) -> None:
+        """The findings watch's news (`[notify] min_band`): a finding already on screen whose
+        count grew is told here; a new one is told by `refresh_view` (the same notice, once)."""
+        signals = finding_signals(news, self.rules)
+        grown = [s for s in signals if s.key in self.notice.current and self.notice.noticed(s)]
+        if grown and self.notice_rule.act_now and self.is_mounted:
+            raise_notice(self.app, grown, self.notice_rule, partial(write_to_terminal, self.app))
+
     def _header(self) -> None:
         poll = self.board.poll
         connection = poll.connection
@@ -221,9 +232,7 @@ class TriageScreen(Screen[None]):
         if act and act_list.highlighted is None:  # enter opens the top one at once
             act_list.highlighted = 0
         if not act:
-            _fill(
-                act_list, [Option(Text("  Nothing needs action now.", style="dim"), disabled=True)]
-            )
+            _fill(act_list, [Option(Text(self._empty_words(), style="dim"), disabled=True)])
         act_height = max(1, min(len(act), self.act_rows_max()))
         act_list.styles.height = act_height
         options: list[Option] = []
@@ -243,6 +252,17 @@ class TriageScreen(Screen[None]):
             folded.update(folded_text(groups, [p for p in OTHERS if groups[p]]))
         else:
             _fill(others, options)
+
+    def _empty_words(self) -> str:
+        """No act-now row: nothing, or not known yet (the sources still to answer)."""
+        if self.board.poll.connection is None:
+            return "  Connecting to AWS…"
+        waiting = [s.value for s in Source if s not in self.answered()]
+        if self.board.findings is None and Source.FINDING.value in waiting:
+            waiting.remove(Source.FINDING.value)
+        if waiting:
+            return f"  Nothing to act on so far (waiting for {', '.join(waiting)})."
+        return "  Nothing needs action now."
 
     def act_rows_max(self) -> int:
         """Act now keeps all but the fixed lines and the folded line."""
