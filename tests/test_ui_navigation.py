@@ -343,3 +343,16 @@ def test_breadcrumb_line_fits_the_width() -> None:
     assert wide.startswith("triage › ") and wide.endswith(chip)
     short = breadcrumb_line([*parts, "db load shop-aurora-writer"], chip, 60).plain
     assert short.startswith("… › ") and "db load shop-aurora-writer" in short
+
+
+async def test_help_lists_the_navigation_scheme_on_every_screen() -> None:
+    from montui.ui.screens.help import keys_text
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, app)
+        for screen in (app.screen, app.screen_stack[1]):
+            listed = keys_text(screen).plain
+            assert "Moving between panes" in listed
+            assert ":region REGION" in listed and ":db [INSTANCE]" in listed
+            assert "[command]" in listed and "[window_widen]" in listed
