@@ -11,6 +11,7 @@ import pytest
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.command_line import CommandLine
 from montui.ui.screens.dbload import DbLoadScreen
+from montui.ui.widgets.alarm_table import AlarmTable
 from tests.test_ui_navigation import make_app, until
 
 
@@ -26,7 +27,7 @@ def test_command_line_snapshot(snap_compare: Any, monkeypatch: pytest.MonkeyPatc
     app = make_app()
 
     async def run_before(pilot: Any) -> None:
-        await until(pilot, lambda: bool(app.screen.query_one("AlarmTable").row_count))
+        await until(pilot, lambda: bool(app.screen.query_one(AlarmTable).row_count))
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, AlarmDetailScreen))
         await pilot.press("colon")
@@ -42,7 +43,7 @@ def test_breadcrumb_snapshot(snap_compare: Any, monkeypatch: pytest.MonkeyPatch)
     app = make_app()
 
     async def run_before(pilot: Any) -> None:
-        await until(pilot, lambda: bool(app.screen.query_one("AlarmTable").row_count))
+        await until(pilot, lambda: bool(app.screen.query_one(AlarmTable).row_count))
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, AlarmDetailScreen))
         await pilot.press("colon", *"db shop-aurora-writer", "enter")
