@@ -55,6 +55,7 @@ from montui.ui.screens.alarm_detail_text import (
 )
 from montui.ui.screens.workbench_text import episode_line, local_zone
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
 from montui.ui.widgets.key_bar import KeyBar
@@ -227,6 +228,7 @@ class AlarmDetailScreen(Screen[None]):
         return self.alarm.name
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with VerticalScroll(id="detail"):
             yield Static(id="title")
             yield Static(id="reason")
