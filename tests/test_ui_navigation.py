@@ -356,3 +356,22 @@ async def test_help_lists_the_navigation_scheme_on_every_screen() -> None:
             assert "Moving between panes" in listed
             assert ":region REGION" in listed and ":db [INSTANCE]" in listed
             assert "[command]" in listed and "[window_widen]" in listed
+
+
+async def test_open_pane_with_an_alarm_sets_the_window_and_opens_its_panes() -> None:
+    """What the home's rows call: the alarm's detail, logs or load, its window set."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await connected(pilot, app)
+        alarm = next(a for a in board.poll.all_alarms() if a.name == ALARM_NAME)
+        app.open_pane("alarm", alarm=alarm)
+        await until(pilot, lambda: bool(app.screen.query(Breadcrumb)))
+        assert isinstance(app.screen, AlarmDetailScreen)
+        assert app.window is not None and app.window.source == ALARM_NAME
+        assert crumb_text(app).startswith(f"alarms › alarm {ALARM_NAME}")
+        app.open_pane("logs", alarm=alarm)
+        await until(pilot, lambda: isinstance(app.screen, QueryWorkbench))
+        app.open_pane("db", argument="shop-aurora-writer")
+        await until(pilot, lambda: isinstance(app.screen, DbLoadScreen))
+        await until(pilot, lambda: bool(app.screen.query(Breadcrumb)))
+        assert f"alarm {ALARM_NAME} › logs › db load shop-aurora-writer" in crumb_text(app)
