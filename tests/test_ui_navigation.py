@@ -375,3 +375,23 @@ async def test_open_pane_with_an_alarm_sets_the_window_and_opens_its_panes() -> 
         await until(pilot, lambda: isinstance(app.screen, DbLoadScreen))
         await until(pilot, lambda: bool(app.screen.query(Breadcrumb)))
         assert f"alarm {ALARM_NAME} › logs › db load shop-aurora-writer" in crumb_text(app)
+
+
+async def test_triage_goes_back_down_to_the_home_screen() -> None:
+    """`:triage` pops down to the screen whose CRUMB is "triage" (the home), however deep."""
+    from textual.screen import Screen
+
+    class Home(Screen[None]):
+        CRUMB = "triage"
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await connected(pilot, app)
+        await command(pilot, app, "triage")  # no home in this stack: said, nothing popped
+        assert isinstance(app.screen, BoardScreen)
+        home = Home()
+        await app.push_screen(home)
+        await command(pilot, app, "findings")
+        await until(pilot, lambda: isinstance(app.screen, FindingsScreen))
+        await command(pilot, app, "triage")
+        await until(pilot, lambda: app.screen is home)
