@@ -343,3 +343,55 @@ def test_breadcrumb_line_fits_the_width() -> None:
     assert wide.startswith("triage › ") and wide.endswith(chip)
     short = breadcrumb_line([*parts, "db load shop-aurora-writer"], chip, 60).plain
     assert short.startswith("… › ") and "db load shop-aurora-writer" in short
+
+
+async def test_help_lists_the_navigation_scheme_on_every_screen() -> None:
+    from montui.ui.screens.help import keys_text
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, app)
+        for screen in (app.screen, app.screen_stack[1]):
+            listed = keys_text(screen).plain
+            assert "Moving between panes" in listed
+            assert ":region REGION" in listed and ":db [INSTANCE]" in listed
+            assert "[command]" in listed and "[window_widen]" in listed
+
+
+async def test_open_pane_with_an_alarm_sets_the_window_and_opens_its_panes() -> None:
+    """What the home's rows call: the alarm's detail, logs or load, its window set."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await connected(pilot, app)
+        alarm = next(a for a in board.poll.all_alarms() if a.name == ALARM_NAME)
+        app.open_pane("alarm", alarm=alarm)
+        await until(pilot, lambda: bool(app.screen.query(Breadcrumb)))
+        assert isinstance(app.screen, AlarmDetailScreen)
+        assert app.window is not None and app.window.source == ALARM_NAME
+        assert crumb_text(app).startswith(f"alarms › alarm {ALARM_NAME}")
+        app.open_pane("logs", alarm=alarm)
+        await until(pilot, lambda: isinstance(app.screen, QueryWorkbench))
+        app.open_pane("db", argument="shop-aurora-writer")
+        await until(pilot, lambda: isinstance(app.screen, DbLoadScreen))
+        await until(pilot, lambda: bool(app.screen.query(Breadcrumb)))
+        assert f"alarm {ALARM_NAME} › logs › db load shop-aurora-writer" in crumb_text(app)
+
+
+async def test_triage_goes_back_down_to_the_home_screen() -> None:
+    """`:triage` pops down to the screen whose CRUMB is "triage" (the home), however deep."""
+    from textual.screen import Screen
+
+    class Home(Screen[None]):
+        CRUMB = "triage"
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await connected(pilot, app)
+        await command(pilot, app, "triage")  # no home in this stack: said, nothing popped
+        assert isinstance(app.screen, BoardScreen)
+        home = Home()
+        await app.push_screen(home)
+        await command(pilot, app, "findings")
+        await until(pilot, lambda: isinstance(app.screen, FindingsScreen))
+        await command(pilot, app, "triage")
+        await until(pilot, lambda: app.screen is home)

@@ -29,6 +29,7 @@ from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
+from montui.model.alarm import Alarm
 from montui.model.commands import Parsed
 from montui.model.investigation import InvestigationWindow
 from montui.model.timeline import Step
@@ -262,9 +263,12 @@ class MontuiApp(App[None]):
                 continue
         self.command_choices["instance"] = tuple(found)
 
-    def open_pane(self, name: str, **args: str | None) -> None:
-        """Open the pane (or run the command) `name` of `model/commands.py` (`ui/navigation.py`)."""
-        open_pane(self, name, args.get("argument"))
+    def open_pane(
+        self, name: str, *, argument: str | None = None, alarm: Alarm | None = None
+    ) -> None:
+        """Open the pane (or run the command) `name` of `model/commands.py`, or "alarm" (its
+        detail) for `alarm` (`ui/navigation.py`; an alarm sets the shared window)."""
+        open_pane(self, name, argument, alarm)
 
     def action_window(self, move: str) -> None:
         """`W` `<` `>` `X`: widen, move or drop the shared investigation window."""

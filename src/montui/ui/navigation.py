@@ -85,8 +85,12 @@ def set_region(app: App[Any], region: str) -> None:
     app.notify(f"Showing only {region}" if scope else "Showing every region", timeout=3)
 
 
-def open_pane(app: App[Any], name: str, argument: str | None = None) -> None:
-    """Run the command `name` (a `Command.pane`) with its argument, if any."""
+def open_pane(
+    app: App[Any], name: str, argument: str | None = None, alarm: Alarm | None = None
+) -> None:
+    """Run the command `name` (a `Command.pane`) with its argument, if any. `alarm`: the
+    alarm a caller (the home's rows) opens: "alarm" pushes its detail, "logs" and "db" open
+    its drill-down and its load; either way it sets the shared window."""
     if name == "help":
         help_action = getattr(app, "action_help", None)
         if callable(help_action):
@@ -109,15 +113,19 @@ def open_pane(app: App[Any], name: str, argument: str | None = None) -> None:
     if board is None:
         app.notify("Not connected yet: the alarm board is not open", timeout=3)
         return
-    if name == "findings":
+    if alarm is not None:
+        panes.open_alarm(board, alarm)
+    if name == "alarm" and alarm is not None:
+        panes.open_alarm_detail(board, alarm)
+    elif name == "findings":
         panes.open_findings(board)
     elif name == "ses":
         panes.open_reputation(board, argument)
     elif name == "db":
-        alarm = None if argument else current_alarm(app)
+        alarm = alarm or (None if argument else current_alarm(app))
         panes.open_dbload(board, alarm, instance=argument)
     elif name == "logs":
-        panes.open_logs(board, current_alarm(app))
+        panes.open_logs(board, alarm or current_alarm(app))
     elif name == "workbench":
         panes.open_workbench(board)
     elif name == "review":

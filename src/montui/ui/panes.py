@@ -17,6 +17,7 @@ from textual.app import App
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.investigation import InvestigationWindow
 from montui.model.metrics import TimeWindow
+from montui.ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
     from montui.ui.screens.board import BoardScreen
@@ -46,8 +47,6 @@ def set_window(app: App[Any], window: InvestigationWindow | None) -> None:
         app.window = window
         app.refresh_bindings()
         for screen in app.screen_stack:
-            from montui.ui.widgets.breadcrumb import Breadcrumb
-
             for crumb in screen.query(Breadcrumb):
                 crumb.refresh()
 

@@ -43,9 +43,9 @@ from montui.model.metrics import TimeWindow
 from montui.model.timeline import Step
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state
-from montui.ui.panes import window_for
 from montui.ui.screens.alarm_detail_chart import ChartView, key_label
 from montui.ui.screens.alarm_detail_chart_pane import ChartPane
+from montui.ui.screens.alarm_detail_panes import detail_dbload, detail_logs
 from montui.ui.screens.alarm_detail_text import (
     HISTORY_SPAN,
     condition_in_words,
@@ -55,6 +55,7 @@ from montui.ui.screens.alarm_detail_text import (
 )
 from montui.ui.screens.workbench_text import episode_line, local_zone
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
 from montui.ui.widgets.key_bar import KeyBar
@@ -143,26 +144,11 @@ class AlarmDetailScreen(Screen[None]):
         self._tree_shown: tuple[Rule, dict[str, AlarmState]] | None = None
 
     def action_logs(self) -> None:
-        from montui.ui.screens.logs_entry import drilldown
-
-        episode = self._chosen_episode()
-        window = None if episode is not None else window_for(self.app, self.alarm)
-        drilldown(
-            self, self.alarm, self.insights, self.history, clock=self.clock, lookup=self.lookup,
-            utc=self.utc, episode=episode, window=window,
-        )  # fmt: skip
+        detail_logs(self, self._chosen_episode())
 
     def action_dbload(self) -> None:
-        if self.dbload is None or alarm_db_target(self.alarm) is None:
-            return
-        from montui.ui.screens.dbload_entry import open_dbload
-
-        episode = self._chosen_episode()
-        window = None if episode is not None else window_for(self.app, self.alarm)
-        open_dbload(
-            self, self.dbload, clock=self.clock, regions=(self.alarm.region,), alarm=self.alarm,
-            history=self.history, episode=episode, utc=self.utc, window=window,
-        )  # fmt: skip
+        if self.dbload is not None and alarm_db_target(self.alarm) is not None:
+            detail_dbload(self, self.dbload, self._chosen_episode())
 
     def _episodes(self) -> tuple[Episode, ...]:
         if self.history_items is None:
@@ -227,6 +213,7 @@ class AlarmDetailScreen(Screen[None]):
         return self.alarm.name
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with VerticalScroll(id="detail"):
             yield Static(id="title")
             yield Static(id="reason")

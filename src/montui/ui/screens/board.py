@@ -36,6 +36,7 @@ from montui.ui.screens.findings_watch import FindingsWatch, tell
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
@@ -155,6 +156,7 @@ class BoardScreen(Screen[None]):
         return self.poll.statuses
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with Horizontal(id="topbar"):
             yield BoardHeader(id="header")
             yield Freshness(self.clock, self.stale_after, id="freshness")

@@ -38,6 +38,7 @@ from montui.ui.screens.dbload_text import (
     sql_cells,
     summary_line,
 )
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.load_chart import LoadChart
 
@@ -128,6 +129,7 @@ class DbLoadScreen(Screen[None]):
         return self.instance.identifier if self.instance else None
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with VerticalScroll(id="dbload"):
             yield Static(id="instance")
             yield Static(id="summary")
@@ -207,6 +209,7 @@ class DbLoadScreen(Screen[None]):
             instance, members = resolve_target(self.target, found)
             if instance is not None:
                 self.instance = instance
+                self.query_one(Breadcrumb).refresh()
                 self.show_instance()
                 return
             if not members:
@@ -226,6 +229,7 @@ class DbLoadScreen(Screen[None]):
         def picked(choice: DbInstance | None) -> None:
             if choice is not None:
                 self.instance = choice
+                self.query_one(Breadcrumb).refresh()
                 self.show_instance()
             elif self.instance is None:
                 self.dismiss()

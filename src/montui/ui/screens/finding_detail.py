@@ -25,6 +25,7 @@ from montui.model.finding_words import purpose_words
 from montui.model.findings import Finding
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.inert import action_state
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.finding_table import band_cell
 from montui.ui.widgets.key_bar import KeyBar
 
@@ -153,6 +154,7 @@ class FindingDetailScreen(Screen[None]):
         return self.finding.title[:40]
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         mono = self.app.no_color
         with VerticalScroll(id="finding-page"):
             yield Static(self._text(), id="finding-text")

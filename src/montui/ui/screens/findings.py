@@ -24,6 +24,7 @@ from montui.model.findings import Band, Finding, filter_findings, findings_order
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.findings_text import banner_text, header_text, summary_text
 from montui.ui.screens.findings_watch import FindingsWatch
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.finding_table import ROW_LIMIT, FindingTable
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
@@ -88,6 +89,7 @@ class FindingsScreen(Screen[None]):
         self.since = since
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with Horizontal(id="findings-topbar"):
             yield Static(id="findings-header")
             yield Freshness(self.clock, self.stale_after, id="findings-freshness")

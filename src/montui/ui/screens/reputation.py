@@ -34,6 +34,7 @@ from montui.model.ses_account import Reputation
 from montui.sources.errors import SourceError, Throttled
 from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
 from montui.ui.screens.reputation_text import rate_text, region_line, status_text
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.metric_chart import ChartData, MetricChart
@@ -113,6 +114,7 @@ class ReputationScreen(Screen[None]):
         return self.chosen
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with Horizontal(id="topbar"):
             yield Static("SES sending reputation", id="heading")
             yield Freshness(self.clock, self.stale_after, id="freshness")
@@ -269,6 +271,7 @@ class ReputationScreen(Screen[None]):
             self.notify("Only one region is configured")
             return
         self.chosen = self.regions[(self.regions.index(self.chosen) + 1) % len(self.regions)]
+        self.query_one(Breadcrumb).refresh()
         self._drawn = None
         self.show()
 

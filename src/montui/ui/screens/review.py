@@ -27,6 +27,7 @@ from montui.model.alarm import Alarm
 from montui.model.metadata import MetaRule
 from montui.model.review import Finding, ReviewSettings
 from montui.model.review_report import Review, backtest_line, cost_line, summary_counts
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.key_bar import KeyBar
 
 
@@ -71,6 +72,7 @@ class ReviewScreen(Screen[None]):
         self.review: Review | None = None
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         yield Static(f"Reviewing {len(self.regions)} region(s)…", id="review-summary")
         table: DataTable[str | Text] = DataTable(id="review-lines", cursor_type="row")
         yield table

@@ -48,6 +48,7 @@ from montui.ui.screens.workbench_text import local_zone
 from montui.ui.screens.workbench_timeline import timeline_steps
 from montui.ui.screens.workbench_view import render_state
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.query_editor import QueryEditor
 from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
@@ -131,6 +132,7 @@ class QueryWorkbench(Screen[None]):
         self.set_reactive(QueryWorkbench.state, RunState.opening(request, zone or local_zone()))
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         yield Static(id="wb-title")
         yield Static(id="wb-where")
         yield QueryEditor(self.request.query or DEFAULT_QUERY, id="wb-editor")

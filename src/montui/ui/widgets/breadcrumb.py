@@ -82,8 +82,8 @@ class Breadcrumb(Widget):
 
 
 def show_breadcrumb(screen: Screen[Any]) -> None:
-    """On every screen change: the new screen gets its breadcrumb (mounted once, at the top),
-    or has it redrawn. Modal screens and screens without a `CRUMB` get none."""
+    """On every screen change: the new screen's breadcrumb is redrawn; a screen with a `CRUMB`
+    that does not yield one in its compose gets one mounted. Modal screens get none."""
     if isinstance(screen, ModalScreen) or crumb_of(screen) is None:
         return
     found = list(screen.query(Breadcrumb))
