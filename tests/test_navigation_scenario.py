@@ -36,7 +36,7 @@ async def test_the_incident_window_carries_from_the_alarm_to_logs_and_db_load(
 ) -> None:
     scenario = scenario_world.ready()
     feeds = aws_feeds(AwsRequest(endpoint_url=scenario_world.endpoint, regions=(REGION,)))
-    app = MontuiApp(feeds, Settings(), clock=scenario.now)
+    app = MontuiApp(feeds, Settings(), clock=scenario.now, home="board")
     async with app.run_test(size=(140, 40)) as pilot:
 
         def listed() -> bool:
