@@ -38,7 +38,7 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
         sent[kwargs["event_name"].rsplit(".", 1)[-1]] += 1
 
     out: dict[str, Any] = {"open": [], "refresh": [], "open_requests": [], "refresh_requests": []}
-    app = MontuiApp(feeds, Settings())
+    app = MontuiApp(feeds, Settings(), home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         table: Any = None
         waited = time.perf_counter()

@@ -29,7 +29,7 @@ async def measure(world: Any, alarm_name: str, runs: int) -> list[float]:
     from montui.ui.widgets.alarm_table import AlarmTable
 
     timings: list[float] = []
-    app = MontuiApp(aws_feeds(AwsRequest(demo=True), world=world), Settings())
+    app = MontuiApp(aws_feeds(AwsRequest(demo=True), world=world), Settings(), home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         board: Any = None
         for _ in range(600):

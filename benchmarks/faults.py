@@ -215,7 +215,7 @@ def main() -> int:
                 AwsRequest(endpoint_url=proxy.endpoint, regions=regions), data_dir=Path(tmp)
             )
             settings = Settings(regions=regions).with_refresh(args.refresh)
-            app = MontuiApp(feeds, settings, data_dir=Path(tmp))
+            app = MontuiApp(feeds, settings, data_dir=Path(tmp), home="board")
             try:
                 asyncio.run(drive(app, proxy, args, out))
             except Exception as exc:

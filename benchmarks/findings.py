@@ -76,7 +76,7 @@ async def measure(endpoint: str, runs: int) -> dict[str, Any]:
     out: dict[str, Any] = {"f": []}
     started = time.perf_counter()
     request = AwsRequest(endpoint_url=endpoint, regions=(ON, OFF))
-    app = MontuiApp(aws_feeds(request), Settings())
+    app = MontuiApp(aws_feeds(request), Settings(), home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         watch: Any = None
         while time.perf_counter() - started < 120:

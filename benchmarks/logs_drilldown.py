@@ -43,7 +43,7 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
 
     logs_source.query_results = counted  # type: ignore[assignment]
     out: dict[str, Any] = {"plan": [], "first_row": [], "complete": []}
-    app = MontuiApp(aws_feeds(AwsRequest(demo=True), world=world), Settings())
+    app = MontuiApp(aws_feeds(AwsRequest(demo=True), world=world), Settings(), home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         table: Any = None
         waited = time.perf_counter()

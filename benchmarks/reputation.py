@@ -44,7 +44,7 @@ async def measure(world: Any, runs: int) -> tuple[list[float], list[Counter[str]
             sent[name] += 1
 
     feeds = aws_feeds(AwsRequest(demo=True), world=world)
-    app = MontuiApp(feeds, Settings())
+    app = MontuiApp(feeds, Settings(), home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         board: Any = None
         for _ in range(600):

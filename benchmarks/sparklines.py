@@ -34,7 +34,7 @@ async def per_refresh(count: int, size: tuple[int, int]) -> tuple[float, float]:
         for r, region in enumerate(REGIONS)
     }
     feed = FakeFeed(alarms)
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board")
     async with app.run_test(size=size) as pilot:
         await pilot.pause(0.5)
         if size[0] < 100:

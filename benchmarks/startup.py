@@ -75,7 +75,7 @@ def time_montui(info: dict[str, object], regions: str) -> tuple[float, float, fl
             screen = term.text()
             if first != first and "montui" in screen:
                 first = time.perf_counter() - start
-            if "✖ ALARM" in screen:
+            if "✖ ALARM" in screen or "‼ alarm " in screen:  # the board, or triage (home)
                 rows = time.perf_counter() - start
                 break
         memory = peak_rss_mb(term.child.pid)

@@ -260,7 +260,7 @@ async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
     from montui.ui.screens.board import BoardScreen
 
     feed = aws_feeds(AwsRequest(demo=True), world=world)
-    app = MontuiApp(feed, Settings(), data_dir=data_dir)
+    app = MontuiApp(feed, Settings(), data_dir=data_dir, home="board")
     async with app.run_test(size=shot.size) as pilot:
 
         def board_ready() -> bool:

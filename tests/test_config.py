@@ -166,6 +166,8 @@ def test_known_binding_ids() -> None:
         " dbload detail_dbload dbload_back dbload_zoom_in dbload_zoom_out dbload_earlier"
         " dbload_later dbload_utc dbload_tab dbload_pick dbload_refresh dbpicker_cancel"
         " sql_back sql_copy"
+        " command window_widen window_earlier window_later window_drop command_cancel"
+        " command_complete command_previous command_next"
     )
     assert set(expected.split()) == KNOWN_BINDING_IDS
 

@@ -15,6 +15,7 @@ from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.dbload import DbLoadScreen
 from montui.ui.widgets.alarm_table import AlarmTable
+from montui_world.scenario.moments import LOCK_PILEUP
 from tests.conftest import ScenarioWorld
 
 REGION = "ap-northeast-1"
@@ -33,7 +34,7 @@ async def open_from_board(world: ScenarioWorld, alarm_name: str) -> tuple[Any, A
     """`d` on `alarm_name` on the board; (the alarm, the load pane once its load is in)."""
     scenario = world.ready()
     feeds = aws_feeds(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
-    app = MontuiApp(feeds, Settings(), clock=scenario.now)
+    app = MontuiApp(feeds, Settings(), clock=scenario.now, home="board")
     async with app.run_test(size=(80, 24)) as pilot:
 
         def listed() -> bool:
@@ -75,7 +76,7 @@ async def test_the_flapping_write_iops_alarm_lands_on_the_nightly_report(
 async def test_the_live_lock_pileup_shows_the_blocking_update(
     scenario_world: ScenarioWorld,
 ) -> None:
-    scenario_world.at(timedelta(minutes=10))
+    scenario_world.at(LOCK_PILEUP.starts_after + timedelta(minutes=7))
     alarm, screen = await open_from_board(scenario_world, "shop-aurora-writer-dbload-noncpu")
     assert alarm.state is AlarmState.ALARM
     load = screen.load

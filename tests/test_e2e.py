@@ -18,6 +18,8 @@ pytestmark = pytest.mark.e2e
 def test_demo_shows_alarm_rows_and_quits_with_q() -> None:
     term = Terminal([sys.executable, "-m", "montui", "--demo"], env=clean_env())
     try:
+        assert term.wait_for(lambda s: "ACT NOW" in s, timeout=60), term.text()  # triage
+        term.send("b")  # the board
         assert term.wait_for(lambda s: "✖ ALARM" in s, timeout=60), term.text()
         screen = term.text()
         assert "DEMO" in screen
@@ -61,6 +63,8 @@ def test_quitting_in_the_middle_of_a_long_query_leaves_no_query_running(
     ]
     term = Terminal(command, env=clean_env(XDG_DATA_HOME=str(tmp_path), MONTUI_CONFIG=""))
     try:
+        assert term.wait_for(lambda s: "ACT NOW" in s, timeout=60), term.text()  # triage
+        term.send("b")  # the board
         assert term.wait_for(lambda s: "✖ ALARM" in s, timeout=60), term.text()
         term.send("l")
         assert term.wait_for(lambda s: "Plan ready" in s, timeout=30), term.text()

@@ -80,6 +80,8 @@ def restored(output: bytes) -> bool:
 
 def start_tui_query(world: ScenarioWorld, data: Path) -> Terminal:
     term = Terminal(montui(world), env=clean_env(XDG_DATA_HOME=str(data), MONTUI_CONFIG=""))
+    assert term.wait_for(lambda s: "ACT NOW" in s, timeout=60), term.text()  # triage
+    term.send("b")  # the board
     assert term.wait_for(lambda s: "✖ ALARM" in s, timeout=60), term.text()
     term.send("l")
     assert term.wait_for(lambda s: "Plan ready" in s, timeout=30), term.text()

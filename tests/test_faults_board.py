@@ -61,7 +61,12 @@ def board_app(
     counted = CountedAlarms(feeds.alarms)
     settings = Settings(regions=REGIONS).with_refresh(REFRESH)
     app = MontuiApp(
-        replace(feeds, alarms=counted), settings, clock=clock, pause=clock.pause, data_dir=tmp_path
+        replace(feeds, alarms=counted),
+        settings,
+        clock=clock,
+        pause=clock.pause,
+        data_dir=tmp_path,
+        home="board",
     )
     return app, counted, clock
 

@@ -81,7 +81,7 @@ async def test_the_pane_says_the_fault_in_place_and_r_recovers(
     await session.connect()
     fake = FakeFeed({REGION: [make_alarm("x")]})
     feeds = replace(fake.feeds, dbload=AwsDbLoad(session))
-    app = MontuiApp(feeds, Settings(), clock=lambda: NOW)
+    app = MontuiApp(feeds, Settings(), clock=lambda: NOW, home="board")
     try:
         plan.rules = [Rule(1.0, (Fault.THROTTLE, Fault.ERROR_500), service="pi")]
         async with app.run_test(size=(80, 24)) as pilot:

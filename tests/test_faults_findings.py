@@ -73,7 +73,7 @@ async def test_the_pane_under_denied_throttled_and_failing_guardduty(
     fault_proxy.plan.set_rules([Rule(1.0, (Fault.DENIED,), service="guardduty", region=VIRGINIA)])
     request = AwsRequest(endpoint_url=fault_proxy.endpoint, regions=(TOKYO, VIRGINIA))
     feeds = aws_feeds(request, data_dir=tmp_path)
-    app = MontuiApp(feeds, Settings(regions=(TOKYO, VIRGINIA)), data_dir=tmp_path)
+    app = MontuiApp(feeds, Settings(regions=(TOKYO, VIRGINIA)), data_dir=tmp_path, home="board")
     async with app.run_test(size=(120, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, BoardScreen))
         board = app.screen

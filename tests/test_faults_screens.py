@@ -32,7 +32,9 @@ GROUP = "/aws/lambda/hitori-contact-form"
 def make_app(proxy: FaultProxy, world: ScenarioWorld, tmp_path: Path) -> MontuiApp:
     now = world.at(timedelta(minutes=8)).reached
     feeds = aws_feeds(AwsRequest(endpoint_url=proxy.endpoint, regions=(TOKYO,)), data_dir=tmp_path)
-    return MontuiApp(feeds, Settings(regions=(TOKYO,)), clock=lambda: now, data_dir=tmp_path)
+    return MontuiApp(
+        feeds, Settings(regions=(TOKYO,)), clock=lambda: now, data_dir=tmp_path, home="board"
+    )
 
 
 async def until(pilot: Pilot[None], check: Callable[[], bool], limit: float = 30.0) -> None:

@@ -53,6 +53,7 @@ from tests.fakes import NOW
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "ap-northeast-1"
 PLACE = Place("", REGION)
+TAGGED_ALARM_ARN = f"arn:aws:cloudwatch:{REGION}:{DEMO_ACCOUNT}:alarm:tagged"
 SERVICES = ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses", "guardduty", "pi")
 """Every botocore service montui sends requests to."""
 GROUP = "/aws/lambda/contact-form"
@@ -65,6 +66,7 @@ ACCESS_LEVEL = {
     "cloudwatch:DescribeAlarms": "Read",
     "cloudwatch:DescribeAlarmHistory": "Read",
     "cloudwatch:GetMetricData": "Read",
+    "cloudwatch:ListTagsForResource": "Read",
     "logs:DescribeLogGroups": "List",
     "logs:DescribeMetricFilters": "List",
     "logs:DescribeQueryDefinitions": "List",
@@ -185,6 +187,12 @@ def seed(world: World) -> None:
     stamp = int((NOW - timedelta(minutes=5)).timestamp() * 1000)
     events = [{"timestamp": stamp + n, "message": f"line {n}"} for n in range(5)]
     client.put_log_events(logGroupName=GROUP, logStreamName="s", logEvents=events)
+    cw = boto3.client("cloudwatch", region_name=REGION, endpoint_url=world.endpoint)
+    cw.put_metric_alarm(
+        AlarmName="tagged", Namespace="Test/App", MetricName="Errors", Statistic="Sum",
+        Period=60, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
+        Tags=[{"Key": "Severity", "Value": "P1"}],
+    )  # fmt: skip
     gd = boto3.client("guardduty", region_name=REGION, endpoint_url=world.endpoint)
     detector = gd.create_detector(Enable=True)["DetectorId"]
     gd.create_sample_findings(DetectorId=detector)
@@ -207,6 +215,7 @@ async def exercise(clients: AwsClients) -> set[str]:
     query = MetricQuery("m1", metric=MetricRef("Test/App", "Errors", ()), stat="Sum", period=60)
     calls: dict[str, Callable[[], Awaitable[Any]]] = {
         "cloudwatch.describe_alarms": lambda: cloudwatch.describe_alarms(clients, PLACE),
+        "cloudwatch.alarm_tags": lambda: cloudwatch.alarm_tags(clients, PLACE, TAGGED_ALARM_ARN),
         "metrics.get_metric_data": lambda: metrics.get_metric_data(clients, PLACE, [query], window),
         "history.alarm_history": lambda: history.alarm_history(
             clients, PLACE, "any", start=window.start, end=window.end

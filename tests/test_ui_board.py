@@ -49,7 +49,7 @@ def board_feed() -> FakeFeed:
 
 
 def make_app(feed: FakeFeed, **settings: Any) -> MontuiApp:
-    return MontuiApp(feed.feeds, Settings(**settings), clock=frozen_clock)
+    return MontuiApp(feed.feeds, Settings(**settings), clock=frozen_clock, home="board")
 
 
 def names(app: MontuiApp) -> list[str]:
@@ -251,6 +251,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
 
     from montui.config_keys import DEFAULT_KEYS, KNOWN_BINDING_IDS
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
+    from montui.ui.screens.command_line import CommandLine
     from montui.ui.screens.dbload import DbLoadScreen
     from montui.ui.screens.dbload_picker import DbPickerScreen
     from montui.ui.screens.finding_detail import FindingDetailScreen
@@ -283,6 +284,7 @@ def test_config_knows_every_binding_id_the_ui_declares() -> None:
         DbPickerScreen,
         SqlDetailScreen,
         ReviewScreen,
+        CommandLine,
     ]
     declared = {
         b.id: b.key
@@ -302,7 +304,7 @@ async def test_refresh_with_same_alarms_updates_changed_cells_in_place() -> None
 
     now = [NOW]
     feed = board_feed()
-    app = MontuiApp(feed.feeds, Settings(), clock=lambda: now[0])
+    app = MontuiApp(feed.feeds, Settings(), clock=lambda: now[0], home="board")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(AlarmTable)
@@ -338,7 +340,7 @@ async def test_banner_age_ticks_with_the_header_and_stale_follows_a_short_refres
     # between polls and reads like the header's.
     feed = board_feed()
     now = [NOW]
-    app = MontuiApp(feed.feeds, Settings().with_refresh(10), clock=lambda: now[0])
+    app = MontuiApp(feed.feeds, Settings().with_refresh(10), clock=lambda: now[0], home="board")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         feed.fail["us-east-1"] = region_error()

@@ -26,7 +26,7 @@ def setup() -> tuple[MontuiApp, FakeFeed, HandClock]:
     feed = FakeFeed({REGION: [make_alarm("shop-api-5xx", AlarmState.ALARM, minutes_ago=3)]})
     clock = HandClock()
     settings = Settings().with_refresh(REFRESH)
-    app = MontuiApp(feed.feeds, settings, clock=clock, pause=clock.pause)
+    app = MontuiApp(feed.feeds, settings, clock=clock, pause=clock.pause, home="board")
     return app, feed, clock
 
 

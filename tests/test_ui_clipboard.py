@@ -70,7 +70,7 @@ async def test_board_o_copies_console_url_and_y_the_arn(monkeypatch: pytest.Monk
     alarm = make_alarm("contact-form-error-rate")
     no_tmux = Clipboard(run=lambda argv, timeout: None)  # never the real tmux
     feeds = FakeFeed({"ap-northeast-1": [alarm]}).feeds
-    app = MontuiApp(feeds, Settings(), clock=frozen_clock, terminal_clipboard=no_tmux)
+    app = MontuiApp(feeds, Settings(), clock=frozen_clock, terminal_clipboard=no_tmux, home="board")
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(3):
             await pilot.pause()
@@ -99,7 +99,9 @@ async def test_copy_url_notification_is_a_link_where_supported(
     monkeypatch.setattr(clipboard, "write_to_terminal", lambda app, data: True)
     monkeypatch.setenv("TERM_PROGRAM", "WezTerm")
     alarm = make_alarm("contact-form-error-rate")
-    app = MontuiApp(FakeFeed({"ap-northeast-1": [alarm]}).feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(
+        FakeFeed({"ap-northeast-1": [alarm]}).feeds, Settings(), clock=frozen_clock, home="board"
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(3):
             await pilot.pause()

@@ -68,7 +68,11 @@ def app_with(tmux: FakeTmux, monkeypatch: pytest.MonkeyPatch) -> tuple[MontuiApp
     monkeypatch.setattr(clipboard, "write_to_terminal", lambda app, data: written.append(data))
     feed = FakeFeed({"ap-northeast-1": [make_alarm("contact-form-error-rate")]})
     app = MontuiApp(
-        feed.feeds, Settings(), clock=frozen_clock, terminal_clipboard=Clipboard(IN_TMUX, run=tmux)
+        feed.feeds,
+        Settings(),
+        clock=frozen_clock,
+        terminal_clipboard=Clipboard(IN_TMUX, run=tmux),
+        home="board",
     )
     return app, written
 

@@ -47,7 +47,7 @@ def make_app(
     fake = FakeFeed({"ap-northeast-1": alarms})
     dbload = shop_dbload(sessions) if sessions is not None else shop_dbload()
     feeds = replace(fake.feeds, dbload=dbload)
-    return MontuiApp(feeds, Settings(), clock=frozen_clock), dbload
+    return MontuiApp(feeds, Settings(), clock=frozen_clock, home="board"), dbload
 
 
 async def until(pilot: Any, check: Any) -> None:

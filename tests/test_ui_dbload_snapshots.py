@@ -30,7 +30,9 @@ WINDOW = TimeWindow.ending(NOW, timedelta(hours=1))
 def _app(sessions: tuple[Session, ...]) -> tuple[MontuiApp, Any]:
     fake = FakeFeed({"ap-northeast-1": [make_alarm("x")]})
     dbload = shop_dbload(sessions)
-    return MontuiApp(replace(fake.feeds, dbload=dbload), Settings(), clock=frozen_clock), dbload
+    return MontuiApp(
+        replace(fake.feeds, dbload=dbload), Settings(), clock=frozen_clock, home="board"
+    ), dbload
 
 
 async def _until(pilot: Any, check: Any) -> None:

@@ -57,7 +57,7 @@ def chart_calls(feed: FakeFeed) -> list[Any]:
 
 
 def make_app(feed: FakeFeed) -> MontuiApp:
-    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock)
+    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board")
 
 
 async def settle(pilot: Any, rounds: int = 6) -> None:

@@ -113,7 +113,7 @@ async def test_a_composite_detail_follows_the_boards_polls() -> None:
 async def test_a_metric_detail_follows_the_polls_and_its_age_ticks() -> None:
     feed = detail_feed()
     now = [NOW]
-    app = MontuiApp(feed.feeds, Settings(), clock=lambda: now[0])
+    app = MontuiApp(feed.feeds, Settings(), clock=lambda: now[0], home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_alarm(pilot, app, "contact-form-error-rate")
         assert "ALARM for 12m" in text_of(screen, "#title")

@@ -69,7 +69,7 @@ def setup(
     if notify is not None:
         settings = Settings(notify=notify).with_refresh(REFRESH)
     feeds = fake_feeds(alarms, findings=fake)
-    app = MontuiApp(feeds, settings, clock=clock, pause=clock.pause)
+    app = MontuiApp(feeds, settings, clock=clock, pause=clock.pause, home="board")
     return app, fake, clock
 
 

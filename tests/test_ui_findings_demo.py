@@ -42,7 +42,9 @@ async def test_the_demo_live_finding_raises_one_notice(
     scenario = scenario_world.at(timedelta(minutes=2))
     request = AwsRequest(endpoint_url=scenario_world.endpoint, regions=(TOKYO, VIRGINIA))
     feeds = aws_feeds(request, data_dir=tmp_path)
-    app = MontuiApp(feeds, Settings(), clock=lambda: scenario.reached, data_dir=tmp_path)
+    app = MontuiApp(
+        feeds, Settings(), clock=lambda: scenario.reached, data_dir=tmp_path, home="board"
+    )
     bells: list[int] = []
     app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
     async with app.run_test(size=(120, 30)) as pilot:

@@ -67,7 +67,9 @@ def snapshot_app() -> MontuiApp:
     )  # fmt: skip
     alarms = FakeAlarms({APNE1: [bastion_cpu], USE1: []})
     fake = FakeFindings({APNE1: findings(), USE1: None})
-    return MontuiApp(fake_feeds(alarms, findings=fake), Settings(), clock=frozen_clock)
+    return MontuiApp(
+        fake_feeds(alarms, findings=fake), Settings(), clock=frozen_clock, home="board"
+    )
 
 
 async def _settle(pilot: Any) -> None:

@@ -88,7 +88,7 @@ async def test_rows_are_what_boto3_sees(world: World, hand: HandClock, tmp_path:
     everything = aws_answer(gd, detector)
     request = AwsRequest(endpoint_url=world.endpoint, regions=(ON, OFF))
     feeds = aws_feeds(request, data_dir=tmp_path)
-    app = MontuiApp(feeds, Settings(), clock=hand, data_dir=tmp_path)
+    app = MontuiApp(feeds, Settings(), clock=hand, data_dir=tmp_path, home="board")
     async with app.run_test(size=(160, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, BoardScreen))
         board = app.screen

@@ -41,7 +41,7 @@ def reputation_app(reputation: FakeReputation | None = None) -> tuple[MontuiApp,
     )
     fake = reputation or FakeReputation({"ap-northeast-1": creeping()})
     object.__setattr__(feed.feeds, "reputation", fake)
-    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock), feed
+    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board"), feed
 
 
 async def until(pilot: Any, condition: Any, what: str) -> None:

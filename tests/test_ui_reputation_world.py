@@ -33,7 +33,7 @@ TOKYO, VIRGINIA = "ap-northeast-1", "us-east-1"
 def make_app(endpoint: str, tmp_path: Path, clock: Callable[[], Any]) -> MontuiApp:
     regions = (TOKYO, VIRGINIA)
     feeds = aws_feeds(AwsRequest(endpoint_url=endpoint, regions=regions), data_dir=tmp_path)
-    return MontuiApp(feeds, Settings(regions=regions), clock=clock, data_dir=tmp_path)
+    return MontuiApp(feeds, Settings(regions=regions), clock=clock, data_dir=tmp_path, home="board")
 
 
 async def until(pilot: Pilot[None], check: Callable[[], bool], limit: float = 30.0) -> None:

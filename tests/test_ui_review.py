@@ -84,7 +84,7 @@ async def open_review(pilot: Any, app: MontuiApp) -> ReviewScreen:
 
 async def test_v_shows_ranked_lines_and_the_back_test() -> None:
     feed = review_feed()
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, app)
         assert screen.review is not None
@@ -114,7 +114,7 @@ async def test_v_shows_ranked_lines_and_the_back_test() -> None:
 async def test_a_failing_region_is_named_and_the_others_stand() -> None:
     feed = review_feed()
     feed.review.fail["us-east-1"] = region_error()
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, app)
         summary = str(screen.query_one("#review-summary").render())
@@ -124,7 +124,7 @@ async def test_a_failing_region_is_named_and_the_others_stand() -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 def test_review_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
-    app = MontuiApp(review_feed().feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(review_feed().feeds, Settings(), clock=frozen_clock, home="board")
 
     async def run_before(pilot: Any) -> None:
         await open_review(pilot, app)

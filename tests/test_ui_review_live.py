@@ -38,7 +38,9 @@ async def test_v_reviews_the_demo_world_and_enter_opens_the_flapper(
     now = scenario_world.ready().reached
     feeds = aws_feeds(AwsRequest(endpoint_url=scenario_world.endpoint, regions=REGIONS),
                       data_dir=tmp_path)  # fmt: skip
-    app = MontuiApp(feeds, Settings(regions=REGIONS), clock=lambda: now, data_dir=tmp_path)
+    app = MontuiApp(
+        feeds, Settings(regions=REGIONS), clock=lambda: now, data_dir=tmp_path, home="board"
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         board = app.screen
         assert isinstance(board, BoardScreen)

@@ -60,6 +60,7 @@ def snapshot_app() -> MontuiApp:
         FakeFeed({"ap-northeast-1": apne1, "us-east-1": use1}).feeds,
         Settings(alarm_rules=rules),
         clock=frozen_clock,
+        home="board",
     )
 
 
@@ -96,7 +97,7 @@ def test_detail_snapshot(
     from tests.test_ui_detail import detail_feed, open_alarm
 
     _utc(monkeypatch)
-    app = MontuiApp(detail_feed().feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(detail_feed().feeds, Settings(), clock=frozen_clock, home="board")
 
     async def run_before(pilot: Any) -> None:
         await open_alarm(pilot, app, "contact-form-error-rate")
@@ -108,7 +109,7 @@ def test_detail_snapshot_composite(snap_compare: Any, monkeypatch: pytest.Monkey
     from tests.test_ui_detail import detail_feed, open_alarm
 
     _utc(monkeypatch)
-    app = MontuiApp(detail_feed().feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(detail_feed().feeds, Settings(), clock=frozen_clock, home="board")
 
     async def run_before(pilot: Any) -> None:
         await open_alarm(pilot, app, "contact-form-down")

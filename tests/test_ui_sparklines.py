@@ -47,7 +47,7 @@ def feed_of(alarms: dict[str, list[Alarm]]) -> FakeFeed:
 
 
 def make_app(feed: FakeFeed) -> MontuiApp:
-    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock)
+    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board")
 
 
 def calls(feed: FakeFeed, region: str) -> list[int]:
@@ -180,7 +180,7 @@ async def test_sparklines_start_off_below_100_columns_and_g_turns_them_on() -> N
     from tests.fakes import FakeFeed, frozen_clock, make_alarm
 
     feed = FakeFeed({"ap-northeast-1": [make_alarm(f"a{i}") for i in range(5)]})
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(5):
             await pilot.pause()

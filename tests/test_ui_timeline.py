@@ -52,7 +52,7 @@ async def test_a_drilldown_and_a_note_export_as_a_retrospective(tmp_path: Path) 
     )
     done = QueryResult("q", QueryStatus.COMPLETE, ROWS, QueryStatistics(records_matched=3))
     feed.query_script = [done]
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path, home="board")
     async with app.run_test(size=(100, 30)) as pilot:
         await open_alarm(pilot, app, NAME)
         await pilot.press("l")
@@ -90,7 +90,11 @@ async def test_a_drilldown_and_a_note_export_as_a_retrospective(tmp_path: Path) 
 
 async def test_an_empty_note_is_refused_and_esc_adds_nothing(tmp_path: Path) -> None:
     app = MontuiApp(
-        FakeFeed({"ap-northeast-1": []}).feeds, Settings(), clock=frozen_clock, data_dir=tmp_path
+        FakeFeed({"ap-northeast-1": []}).feeds,
+        Settings(),
+        clock=frozen_clock,
+        data_dir=tmp_path,
+        home="board",
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("N")
@@ -109,7 +113,11 @@ async def test_an_empty_note_is_refused_and_esc_adds_nothing(tmp_path: Path) -> 
 
 def test_note_modal_snapshot(snap_compare: Any, tmp_path: Path) -> None:
     app = MontuiApp(
-        FakeFeed({"ap-northeast-1": []}).feeds, Settings(), clock=frozen_clock, data_dir=tmp_path
+        FakeFeed({"ap-northeast-1": []}).feeds,
+        Settings(),
+        clock=frozen_clock,
+        data_dir=tmp_path,
+        home="board",
     )
 
     async def run_before(pilot: Any) -> None:

@@ -81,7 +81,9 @@ def slow_queries() -> Iterator[None]:
 
 def make_app(world: ScenarioWorld, tmp_path: Path, now: datetime) -> MontuiApp:
     feed = aws_feeds(AwsRequest(endpoint_url=world.endpoint, regions=(REGION,)))
-    return MontuiApp(feed, Settings(regions=(REGION,)), clock=lambda: now, data_dir=tmp_path)
+    return MontuiApp(
+        feed, Settings(regions=(REGION,)), clock=lambda: now, data_dir=tmp_path, home="board"
+    )
 
 
 def workbench(app: MontuiApp) -> QueryWorkbench:

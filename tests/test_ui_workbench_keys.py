@@ -42,7 +42,7 @@ def setup(tmp_path: Path, **bench: Any) -> tuple[MontuiApp, FakeFeed, QueryWorkb
     feed = FakeFeed({REGION: []})
     feed.groups = ["/aws/lambda/a", "/aws/lambda/b", "/ecs/c"]
     feed.query_script = [QueryResult("q", QueryStatus.COMPLETE, ROWS)]
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path, home="board")
     book = QueryBook(tmp_path)
     book.load()
     request = WorkbenchRequest(region=REGION, **bench)

@@ -48,7 +48,7 @@ async def test_ctrl_r_while_a_query_runs_leaves_the_new_run_running(tmp_path: Pa
     feed.query_script = running(5000)
     feed.query_delay = 0.02
     seconds = [0.0]
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path, home="board")
     book = QueryBook(tmp_path)
     book.load()
     request = WorkbenchRequest(region=REGION, groups=("/aws/lambda/a",))
@@ -113,7 +113,7 @@ async def test_a_run_started_while_a_stop_is_on_its_way_is_not_marked_stopped(
     insights.query_script = running(5000)
     insights.query_delay = 0.02
     feeds = fake_feeds(FakeAlarms({REGION: []}), insights=insights)
-    app = MontuiApp(feeds, Settings(), clock=frozen_clock, data_dir=tmp_path)
+    app = MontuiApp(feeds, Settings(), clock=frozen_clock, data_dir=tmp_path, home="board")
     request = WorkbenchRequest(region=REGION, groups=("/aws/lambda/a",))
     bench = QueryWorkbench(insights, request, clock=frozen_clock, zone=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -139,7 +139,7 @@ async def test_no_log_group_picked_yet_goes_once_a_group_is_picked(tmp_path: Pat
 
     feed = FakeFeed({REGION: []})
     feed.groups = ["/aws/lambda/a", "/aws/lambda/b"]
-    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path)
+    app = MontuiApp(feed.feeds, Settings(), clock=frozen_clock, data_dir=tmp_path, home="board")
     bench = QueryWorkbench(feed.insights, WorkbenchRequest(region=REGION), clock=frozen_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.push_screen(bench)

@@ -106,7 +106,9 @@ def ScriptedFeed(script: list[QueryResult], *, hold: bool = False) -> ScriptedIn
 
 def _app(feed: ScriptedInsights) -> MontuiApp:
     fake = FakeFeed({"ap-northeast-1": [ALARM]})
-    return MontuiApp(replace(fake.feeds, insights=feed), Settings(), clock=frozen_clock)
+    return MontuiApp(
+        replace(fake.feeds, insights=feed), Settings(), clock=frozen_clock, home="board"
+    )
 
 
 def _bench(app: MontuiApp, feed: ScriptedInsights) -> QueryWorkbench:

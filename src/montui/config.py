@@ -29,12 +29,15 @@ import platformdirs
 
 from montui.config_errors import ConfigError, ConfigSource, lookup, show, syntax_error
 from montui.config_keys import check_keys
+from montui.config_triage import EXPECTED as TRIAGE_EXPECTED
+from montui.config_triage import TriageTable, triage_rules
 from montui.model.drilldown import DrilldownRule
 from montui.model.duration import parse_duration
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Band
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 from montui.model.review import ReviewSettings
+from montui.model.signals import DEFAULT_RULES, TriageRules
 
 APP_NAME = "montui"
 CONFIG_ENV_VAR = "MONTUI_CONFIG"
@@ -74,6 +77,8 @@ class Settings:
     """Overrides only: binding id → "key1,key2", ready for Textual's `App.set_keymap`."""
     notify: NoticeRule = DEFAULT_NOTICE
     """`[notify]`: which new GuardDuty findings raise a notice (`min_band`), and the bell."""
+    triage: TriageRules = DEFAULT_RULES
+    """`[triage]`: how findings, SES, DB load and alarm tags are classified."""
     source: Path | None = None
     """The file these settings came from; None for the built-in defaults."""
 
@@ -156,6 +161,8 @@ class _DrilldownTable(msgspec.Struct, forbid_unknown_fields=True):
 class _NotifyTable(msgspec.Struct, forbid_unknown_fields=True):
     min_band: str = "high"
     bell: bool = True
+    desktop: str = "off"
+    act_now: bool = True
 
 
 class _ReviewTable(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -175,6 +182,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True):
     review: _ReviewTable = _ReviewTable()
     keys: dict[str, Any] = {}
     notify: _NotifyTable = msgspec.field(default_factory=_NotifyTable)
+    triage: TriageTable = TriageTable()
 
 
 SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -184,6 +192,7 @@ SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "drilldown[]": _DrilldownTable.__struct_fields__,
         "notify": _NotifyTable.__struct_fields__,
         "review": _ReviewTable.__struct_fields__,
+        "triage": TriageTable.__struct_fields__,
     }
 )
 """The keys each table accepts (top level, `[[alarm]]`, `[[drilldown]]`), for errors and docs."""
@@ -213,9 +222,12 @@ _EXPECTED = {
     "drilldown[].query": "a Logs Insights query (a string)",
     "drilldown[].replace": "true or false",
     "keys": 'a table of binding id = "key" lines',
-    "notify": "a table with min_band and bell",
+    "notify": "a table with min_band, bell, desktop and act_now",
     "notify.min_band": "one of: low, medium, high, critical",
     "notify.bell": "true or false",
+    "notify.desktop": 'one of: "off", "osc9", "osc777"',
+    "notify.act_now": "true or false",
+    **TRIAGE_EXPECTED,
     "review": "a [review] table",
     "review.days": "a whole number of days from 1 to 30 (CloudWatch keeps no older alarm history)",
     "review.stuck_after": 'a duration like "2d" or a number of seconds',
@@ -295,6 +307,7 @@ def _settings_from(doc: _Document, src: ConfigSource) -> Settings:
         review=_review(doc.review, src),
         keymap=MappingProxyType({k: check_keys(k, v, src) for k, v in doc.keys.items()}),
         notify=_notify(doc.notify, src),
+        triage=triage_rules(doc.triage, src),
         source=src.path,
     )
 
@@ -306,7 +319,10 @@ def _notify(table: _NotifyTable, src: ConfigSource) -> NoticeRule:
         expected = _EXPECTED["notify.min_band"]
         got = show(table.min_band)
         raise src.error("notify.min_band", f"expected {expected}, got {got}") from None
-    return NoticeRule(min_band=band, bell=table.bell)
+    if table.desktop not in ("off", "osc9", "osc777"):
+        problem = f"expected {_EXPECTED['notify.desktop']}, got {show(table.desktop)}"
+        raise src.error("notify.desktop", problem)
+    return NoticeRule(min_band=band, bell=table.bell, desktop=table.desktop, act_now=table.act_now)
 
 
 def _review(table: _ReviewTable, src: ConfigSource) -> ReviewSettings:

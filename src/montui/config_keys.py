@@ -48,6 +48,10 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "dbload_zoom_out": "o", "dbload_earlier": "p", "dbload_later": "n", "dbload_utc": "u",
     "dbload_tab": "t", "dbload_pick": "c", "dbload_refresh": "r", "dbpicker_cancel": "escape",
     "sql_back": "escape", "sql_copy": "y",
+    # app-wide navigation: the command line, the shared window's keys; the line's own keys
+    "command": "colon", "window_widen": "W", "window_earlier": "less_than_sign",
+    "window_later": "greater_than_sign", "window_drop": "X", "command_cancel": "escape",
+    "command_complete": "tab", "command_previous": "up", "command_next": "down",
 })  # fmt: skip
 """The default key of every binding id the UI declares; `[keys]` in the config overrides them."""
 

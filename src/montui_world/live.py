@@ -5,8 +5,9 @@ API and backfills it in-process; `advance_to(t)` writes every minute of metrics 
 between the last call and `t` and evaluates the alarms at each minute boundary, in order,
 synchronously: the tests drive it by hand on a fixed clock, no sleeping. `Ticker` is the
 same thing on a thread for `montui demo serve`: it follows a `CatchUpClock`, which starts
-`lead_for(speed)` behind the wall clock so that the contact form's incident (in ALARM when
-the world opens) plays at `speed` times real time and ends before the world catches up.
+`lead_for(speed)` behind the wall clock so that every live moment (`scenario.moments`: the
+contact form's incident in ALARM when the world opens, the new GuardDuty finding, the DB lock
+pile-up, the SES complaint spike) plays at `speed` times real time before the world catches up.
 
 At each minute boundary `b` the scenario
 
@@ -32,8 +33,7 @@ from montui_world.ext.alarm_store import LOCK
 from montui_world.ext.evaluation import Clock, LiveEvaluator, StateChange
 from montui_world.identity import DEMO_ACCOUNT, DEMO_REGIONS
 from montui_world.loop import BackgroundLoop
-from montui_world.scenario import guardduty, ses
-from montui_world.scenario.hitori import INCIDENT
+from montui_world.scenario import guardduty, moments, ses
 from montui_world.scenario.plan import Plan, plan
 from montui_world.scenario.series import AlarmSeries, epoch
 from montui_world.scenario.signals import floor_time
@@ -47,9 +47,10 @@ EXECUTION_LOG_HISTORY = timedelta(hours=1)
 MAX_LEAD = timedelta(days=1)
 FAST_SECONDS = 80
 """A world faster than real time runs fast for at least this many real seconds."""
-STORY = INCIDENT.starts_after + INCIDENT.lasts + timedelta(minutes=5)
-"""The simulated time after the start that must play at full speed: the contact form's
-incident, its recovery, and a few minutes of it marked recovered on the board."""
+STORY = moments.STORY
+"""The simulated time after the start that must play at full speed: every live moment of
+`scenario.moments` (the last, the SES complaint rate, published about 65 minutes in) and a
+few minutes after it."""
 
 
 def _wall_clock() -> datetime:
@@ -81,8 +82,9 @@ class CatchUpClock:
 def lead_for(speed: float) -> timedelta:
     """How far behind the wall clock a world at `speed` starts, so that it runs `speed` times
     real time through the whole `STORY` (and for at least FAST_SECONDS) before it catches up
-    with the wall clock. At 10x: 25.2 simulated minutes; the incident, in ALARM from the
-    start to about 24 simulated minutes later, lasts about 2.4 real minutes."""
+    with the wall clock. At 10x: 63 simulated minutes, so the whole script of
+    `scenario.moments` plays within the first 7 real minutes; at 1x (or slower): none, the
+    world is the wall clock's and the moments come in real time."""
     if speed <= 1.0:
         return timedelta(0)
     story = STORY * (1.0 - 1.0 / speed)

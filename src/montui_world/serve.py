@@ -8,8 +8,10 @@ history and a day of logs, then it lives: a ticker writes each new minute of met
 lines and evaluates the alarms, on a simulated clock running `--speed` times real time (a
 faster world starts in the past, by `live.lead_for(speed)`, and never runs ahead of the wall
 clock, see `live.CatchUpClock`). The contact form's incident is under way when the world
-opens and lasts about 24 simulated minutes (2.4 real minutes at 10x), all of it played at
-`--speed`. Logs Insights queries take realistic time (`DEMO_PACING`).
+opens and lasts about 24 simulated minutes (2.4 real minutes at 10x); the other live moments
+follow (`scenario.moments`: a GuardDuty finding, the DB lock pile-up, the SES complaint
+spike, about 65 simulated minutes in all), all of it played at `--speed`; the instructions
+list them in real time at that speed. Logs Insights queries take realistic time (`DEMO_PACING`).
 
 Ready means ready: the port is bound at once (a busy port fails at once), but until the world
 is seeded every request gets HTTP 503 `ServiceUnavailable` (`Retry-After: 1`, which AWS
@@ -54,6 +56,7 @@ from types import FrameType
 from montui_world.ext import logs
 from montui_world.identity import DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from montui_world.live import CatchUpClock, Scenario, Ticker, lead_for
+from montui_world.scenario import moments
 from montui_world.world import World
 
 PARENT_POLL_SECONDS = 1.0
@@ -174,6 +177,9 @@ def instructions(world: World, seed: int, speed: float = 1.0) -> str:
             f"  montui --endpoint-url {url} --region {regions}",
             f"  aws --endpoint-url {url} cloudwatch describe-alarms"
             " --alarm-types MetricAlarm CompositeAlarm",
+            "",
+            "Live moments (real time after now, act-now in the pane):",
+            *(f"  {line}" for line in moments.schedule(speed)),
             "",
             "Ctrl-C stops it.",
         ]

@@ -20,6 +20,7 @@ from montui.model.dbload import (
     SqlDetail,
     SqlRow,
     TopKey,
+    Vcpus,
     WaitLoad,
     choose_period,
     load_series,
@@ -147,8 +148,10 @@ def _mean(window: TimeWindow, period: int, aas_at: Callable[[datetime], float]) 
     return sum(aas_at(m) for m in moments) / len(moments) if moments else 0.0
 
 
-def _series(window: TimeWindow, sessions: tuple[Session, ...]) -> LoadSeries:
-    period = choose_period(window, now=window.end)
+def _series(
+    window: TimeWindow, sessions: tuple[Session, ...], period: int | None = None
+) -> LoadSeries:
+    period = period or choose_period(window, now=window.end)
     moments = _moments(window, period)
     per_wait: dict[str, list[float]] = {}
     for s in sessions:
@@ -171,6 +174,7 @@ class FakeDbLoad:
         self.fail: dict[str, Exception] = {}
         self.load_fail: dict[str, Exception] = {}
         self.calls: list[tuple[str, TimeWindow]] = []
+        self.recent_calls: list[tuple[str, TimeWindow]] = []
 
     async def instances(self, region: str) -> tuple[DbInstance, ...]:
         if region in self.fail:
@@ -182,6 +186,13 @@ class FakeDbLoad:
         if instance.identifier in self.load_fail:
             raise self.load_fail[instance.identifier]
         return synthetic(instance, window, self.sessions.get(instance.identifier, ()), top)
+
+    async def recent(self, instance: DbInstance, window: TimeWindow) -> tuple[LoadSeries, Vcpus]:
+        self.recent_calls.append((instance.identifier, window))
+        if instance.identifier in self.load_fail:
+            raise self.load_fail[instance.identifier]
+        series = _series(window, self.sessions.get(instance.identifier, ()), 60)
+        return series, vcpus_from_class(instance.instance_class)
 
     async def sql_detail(self, instance: DbInstance, window: TimeWindow, row: SqlRow) -> SqlDetail:
         sessions = self.sessions.get(instance.identifier, ())

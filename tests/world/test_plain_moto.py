@@ -97,7 +97,7 @@ def test_montui_alarms_json_agrees_alarm_for_alarm(
 
 async def test_board_shows_exactly_the_listed_alarms(plain_moto: str) -> None:
     feed = aws_feeds(AwsRequest(endpoint_url=plain_moto, regions=(REGION,)))
-    app = MontuiApp(feed, Settings())
+    app = MontuiApp(feed, Settings(), home="board")
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)

@@ -19,6 +19,7 @@ import boto3
 import pytest
 
 from montui_world.identity import DEMO_REGIONS, FAKE_ACCESS_KEY
+from montui_world.scenario import moments
 from montui_world.serve import serve
 from montui_world.world import World
 
@@ -165,6 +166,11 @@ def test_human_mode_prints_the_shell_lines_and_stops_on_ctrl_c() -> None:
             f"aws --endpoint-url {endpoint} cloudwatch describe-alarms"
             " --alarm-types MetricAlarm CompositeAlarm\n"
         ) in text
+        # the live moments, in real time at the world's speed (1x: the simulated minutes)
+        assert "Live moments" in text
+        for line in moments.schedule(1.0):
+            assert f"  {line}\n" in text
+        assert "50.0-65.0 min on      ses" in text
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=10)
         assert proc.returncode == 0

@@ -28,6 +28,8 @@ from montui.model.metrics import TimeWindow
 from montui.sources.errors import BadRequest
 
 TOP = 10
+RECENT_PERIOD = 60
+"""Triage's look at an instance: a point a minute."""
 
 
 class DbLoadFeed(Protocol):
@@ -43,6 +45,10 @@ class DbLoadFeed(Protocol):
 
     async def sql_detail(self, instance: DbInstance, window: TimeWindow, row: SqlRow) -> SqlDetail:
         """One statement's full text and its own load over `window`."""
+        ...
+
+    async def recent(self, instance: DbInstance, window: TimeWindow) -> tuple[LoadSeries, Vcpus]:
+        """The load and the vCPU line over a short `window` at 60 s, in one request (triage)."""
         ...
 
 
@@ -103,6 +109,28 @@ class AwsDbLoad:
             top_users=with_shares(users, mean),
             top_hosts=with_shares(hosts, mean),
         )
+
+    async def recent(self, instance: DbInstance, window: TimeWindow) -> tuple[LoadSeries, Vcpus]:
+        from montui.sources.pi import get_load
+
+        place = await self.session.place(instance.place.region)
+        rid = instance.resource_id
+        with_vcpus = rid not in self._no_os_vcpus
+        try:
+            load, os_vcpus = await get_load(
+                self.session.clients, place, rid, window, RECENT_PERIOD, top=1,
+                with_vcpus=with_vcpus,
+            )  # fmt: skip
+        except BadRequest:
+            if not with_vcpus:
+                raise
+            self._no_os_vcpus.add(rid)
+            load, os_vcpus = await get_load(
+                self.session.clients, place, rid, window, RECENT_PERIOD, top=1, with_vcpus=False
+            )
+        if os_vcpus:
+            return load, Vcpus(os_vcpus, VcpuOrigin.OS_METRIC)
+        return load, vcpus_from_class(instance.instance_class)
 
     async def sql_detail(self, instance: DbInstance, window: TimeWindow, row: SqlRow) -> SqlDetail:
         from montui.sources.pi import get_load, sql_statement

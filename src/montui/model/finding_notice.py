@@ -21,10 +21,14 @@ __all__ = ["NoticeRule", "alarms_on_resource", "finding_url", "new_findings", "s
 
 @dataclass(frozen=True)
 class NoticeRule:
-    """`[notify]`: the lowest band that raises a notice, and whether to ring the bell."""
+    """`[notify]`: the lowest band that raises a notice, whether to ring the bell, the
+    desktop notification through the terminal (`off`, `osc9`, `osc777`) and whether the
+    triage screen's act-now signals raise the notice."""
 
     min_band: Band = Band.HIGH
     bell: bool = True
+    desktop: str = "off"
+    act_now: bool = True
 
 
 DEFAULT_NOTICE = NoticeRule()

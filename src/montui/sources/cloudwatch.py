@@ -161,3 +161,14 @@ def _int_or_none(value: Any) -> int | None:
 
 def _float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+async def alarm_tags(clients: AwsClients, place: Place, arn: str) -> dict[str, str]:
+    """An alarm's tags (ListTagsForResource on its ARN): key → value. Raises only
+    `SourceError` subclasses."""
+    profile = clients.target.profile
+    action = "cloudwatch:ListTagsForResource"
+    with source_errors(service="cloudwatch", region=place.region, profile=profile, action=action):
+        client = await clients.client("cloudwatch", place)
+        response = await client.list_tags_for_resource(ResourceARN=arn)
+        return {str(t["Key"]): str(t.get("Value", "")) for t in response.get("Tags") or ()}

@@ -17,6 +17,7 @@ from textual.dom import DOMNode
 
 from montui import exit_signals
 from montui.config import Settings, user_data_dir
+from montui.feeds.alarm_tags import AwsAlarmTags
 from montui.feeds.alarms import AwsAlarms
 from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.findings import AwsFindings
@@ -28,18 +29,25 @@ from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
+from montui.model.alarm import Alarm
+from montui.model.commands import Parsed
+from montui.model.investigation import InvestigationWindow
 from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.running_queries import RunningQueries
+from montui.sources.errors import SourceError
 from montui.timeline import Timeline
 from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
+from montui.ui.navigation import board_of, change_window, open_pane
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import Pause, wait_or_wake
+from montui.ui.screens.command_line import CommandLine
 from montui.ui.screens.help import HelpScreen
 from montui.ui.screens.note import NotePrompt
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import show_breadcrumb
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +77,7 @@ def aws_feeds(
         findings=AwsFindings(session),
         dbload=AwsDbLoad(session),
         review=AwsStateHistory(session),
+        alarm_tags=AwsAlarmTags(session),
     )
 
 
@@ -84,6 +93,17 @@ class MontuiApp(App[None]):
         Binding("question_mark", "help", "Keys", id="help", tooltip="This list of keys"),
         Binding("N", "note", "Note", id="note", show=False,
                 tooltip="Add a note to the incident timeline (montui timeline export)"),
+        Binding("colon", "command", "Go", id="command",
+                tooltip="The command line: :triage :alarms :findings :ses :db :logs :region "
+                ":window … (tab completes)"),
+        Binding("W", "window('widen')", "Widen", id="window_widen", show=False,
+                tooltip="Widen the shared window (half its length again each side)"),
+        Binding("less_than_sign", "window('earlier')", "Earlier", id="window_earlier",
+                show=False, tooltip="Move the shared window earlier by half its length"),
+        Binding("greater_than_sign", "window('later')", "Later", id="window_later",
+                show=False, tooltip="Move the shared window later by half its length"),
+        Binding("X", "window('drop')", "Drop window", id="window_drop", show=False,
+                tooltip="Drop the shared window: panes opened next use their own defaults"),
     ]  # fmt: skip
 
     def __init__(
@@ -95,9 +115,12 @@ class MontuiApp(App[None]):
         data_dir: Path | None = None,
         terminal_clipboard: Clipboard | None = None,
         pause: Pause = wait_or_wake,
+        home: str = "triage",
     ) -> None:
-        """`clock` dates the data; `pause` is how the board's polls wait (tests move both)."""
+        """`clock` dates the data; `pause` is how the board's polls wait (tests move both);
+        `home`: the first screen, "triage" (the board one key away) or "board" (alone)."""
         super().__init__()
+        self.home = home
         self.pause = pause
         self.feeds = feeds
         self.terminal_clipboard = terminal_clipboard or Clipboard()
@@ -108,24 +131,39 @@ class MontuiApp(App[None]):
         """Query history and saved queries (the workbench), loaded after the first frame."""
         self.timeline = Timeline(data_dir or user_data_dir())
         """The incident timeline (`ui/timeline_steps.record_step`), loaded after the first frame."""
+        self.window: InvestigationWindow | None = None
+        """The shared investigation window (`model/investigation.py`; None: none set)."""
+        self.region_scope: str | None = None
+        """`:region REGION`: the one region the board and the panes opened next show."""
+        self.command_history: list[str] = []
+        self.command_choices: dict[str, tuple[str, ...]] = {}
+        """What `:` completes arguments from: "region", "instance" (filled as listed)."""
         self._remove_signal_handlers: Callable[[], None] = lambda: None
         self._exit_deadline: threading.Timer | None = None
 
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        self.push_screen(
-            BoardScreen(
-                self.feeds,
-                refresh_every=self.settings.refresh,
-                stale_after=self.settings.stale_after,
-                rules=self.settings.alarm_rules,
-                review=self.settings.review,
-                clock=self.clock,
-                pause=self.pause,
-                notice=self.settings.notify,
-            )
+        self.screen_change_signal.subscribe(self, show_breadcrumb)
+        board = BoardScreen(
+            self.feeds,
+            refresh_every=self.settings.refresh,
+            stale_after=self.settings.stale_after,
+            rules=self.settings.alarm_rules,
+            review=self.settings.review,
+            clock=self.clock,
+            pause=self.pause,
+            notice=self.settings.notify,
+            findings_notice=self.home == "board",
         )
+        if self.home == "board":
+            self.push_screen(board)
+        else:
+            from montui.ui.screens.triage import TriageScreen
+
+            self.install_screen(board, name="board")  # kept when popped: one poll, one state
+            triage = TriageScreen(board, rules=self.settings.triage, notice=self.settings.notify)
+            self.push_screen(triage)
 
         self.run_worker(self._load_book(), group="query-book", exit_on_error=False)
         self.run_worker(self._load_timeline(), group="timeline-load", exit_on_error=False)
@@ -196,6 +234,45 @@ class MontuiApp(App[None]):
         so queries are stopped and clients closed) instead of Textual's "press ctrl+q" hint.
         A screen or widget that binds ctrl+c itself (the workbench's stop) still gets it."""
         self.exit()  # what App.action_quit does
+
+    def action_command(self) -> None:
+        """`:`: the command line (`ui/screens/command_line.py`); what it runs, `open_pane`."""
+        if isinstance(self.screen, CommandLine):
+            return
+        board = board_of(self)
+        connection = board.poll.connection if board is not None else None
+        regions = tuple(connection.regions) if connection else ()
+        self.command_choices["region"] = regions
+        if regions and "instance" not in self.command_choices:
+            self.run_worker(self._list_instances(regions), group="command-instances",
+                            exit_on_error=False)  # fmt: skip
+
+        def chosen(parsed: Parsed | None) -> None:
+            if parsed is not None:
+                self.open_pane(parsed.command.pane, argument=parsed.argument)
+
+        self.push_screen(CommandLine(self.command_choices, self.command_history), chosen)
+
+    async def _list_instances(self, regions: tuple[str, ...]) -> None:
+        """The DB instances `:db` completes (each region's list, as the load feed gives it)."""
+        found: list[str] = []
+        for region in regions:
+            try:
+                found += [i.identifier for i in await self.feeds.dbload.instances(region)]
+            except SourceError:
+                continue
+        self.command_choices["instance"] = tuple(found)
+
+    def open_pane(
+        self, name: str, *, argument: str | None = None, alarm: Alarm | None = None
+    ) -> None:
+        """Open the pane (or run the command) `name` of `model/commands.py`, or "alarm" (its
+        detail) for `alarm` (`ui/navigation.py`; an alarm sets the shared window)."""
+        open_pane(self, name, argument, alarm)
+
+    def action_window(self, move: str) -> None:
+        """`W` `<` `>` `X`: widen, move or drop the shared investigation window."""
+        change_window(self, move)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

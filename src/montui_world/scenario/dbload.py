@@ -9,7 +9,7 @@ reads, the inventory reservation UPDATE, commits, a price update at 09:00 JST, a
   minutes after that night's `shop-aurora-writer-write-iops` breach (`plan.nightly_spike`,
   the same minutes): about 4 sessions reading the order tables (IO:DataFileRead), 11 during
   the breach, which puts the load above the writer's 8 vCPUs with the report's SQL on top;
-- the live lock pile-up (`shop.LOCK_PILEUP`, 3 to 17 minutes after the start): 15 sessions
+- the live lock pile-up (`shop.LOCK_PILEUP`, 30 to 50 minutes after the start): 15 sessions
   running the inventory UPDATE wait on Lock:transactionid behind one that holds the row.
 
 The writer is a db.r6g.2xlarge (8 vCPUs, the line `shop-aurora-dbload` and

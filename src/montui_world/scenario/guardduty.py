@@ -19,11 +19,11 @@ own resources, and one more that appears live:
 - Critical: `AttackSequence:IAM/CompromisedCredentials` on `deploy`, tying those together.
 
 Repeated findings (`Sightings.every`) grow their Count and UpdatedAt as the world lives.
-Live: `LIVE_AFTER` (8 simulated minutes, under a real minute at `montui --demo`'s 10x) after
+Live: `LIVE_AFTER` (`moments.CREDENTIALS`: 10 simulated minutes, a real minute at 10x) after
 the start, the contact form's Lambda role credentials are used from outside AWS to call SES
 `SendEmail` — the spam run behind the contact form's SES throttling incident
 (`hitori.INCIDENT`) — `UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS`,
-High (8), seen again every 5 minutes until the incident ends. Times are jittered by the seed
+High (8), seen again every 5 minutes for 15 minutes. Times are jittered by the seed
 (`unit_noise`), all relative to the scenario's start: deterministic, never the machine clock.
 Written in process to `ext.guardduty_store` (cheap: 27 records, nothing per minute).
 """
@@ -43,14 +43,14 @@ from montui_world.ext.guardduty_store import (
     new_id,
 )
 from montui_world.identity import DEMO_ACCOUNT
-from montui_world.scenario import hitori, shop
+from montui_world.scenario import hitori, moments, shop
 from montui_world.scenario.signals import unit_noise
 
 __all__ = ["FINDINGS", "LIVE", "LIVE_AFTER", "OFF_REGION", "REGION", "ScenarioFinding", "seed"]
 
 REGION = "ap-northeast-1"
 OFF_REGION = "us-east-1"
-LIVE_AFTER = timedelta(minutes=8)
+LIVE_AFTER = moments.CREDENTIALS.starts_after
 _MIN, _HOUR, _DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 
@@ -209,7 +209,7 @@ LIVE = ScenarioFinding(
     CONTACT_FORM,
     LIVE_AFTER,
     5 * _MIN,
-    hitori.INCIDENT.starts_after + hitori.INCIDENT.lasts,
+    moments.CREDENTIALS.ends_after,
     description=(
         f"Credentials of the Lambda function {hitori.FUNCTION_NAME}'s role were used from "
         "198.51.100.140 (Amsterdam, outside AWS) to call SES SendEmail; the contact form's "

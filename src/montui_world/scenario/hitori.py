@@ -41,12 +41,14 @@ first evaluation (1/1) and the composite `hitori-contact-form-down` (error rate 
 it, so both are in ALARM when the world opens; API Gateway's 5xx alarm follows at the first
 minute boundary after the start (3/3 minutes). 25 minutes after it began (about 23 after the
 start) SES accepts mail again and everything returns to OK a minute later. At `montui
---demo`'s 10x that is about 2.4 real minutes in ALARM (`montui_world.live.lead_for`).
+--demo`'s 10x that is about 2.4 real minutes in ALARM (`moments.CONTACT_FORM`,
+`montui_world.live.lead_for`).
 `/aws/lambda/hitori-contact-form` carries the failed invocations' ERROR lines, with request
 ids and a stack trace, at exactly those minutes. `hitori-web-health-latency` has never
 fired in its 14 days of history. The two SES alarms watch rates computed from the mail SES
 counted (`scenario.ses`): the bounce rate creeps toward 5 % without reaching it (a bad
-mailing-list import), the complaint rate crossed 0.1 % for about a day five days ago.
+mailing-list import), the complaint rate crossed 0.1 % for about a day five days ago, and
+crosses it again live when the newsletter goes out to that list (`moments.NEWSLETTER`).
 
 The REST API `hitori-contact-api` (stage `prod`) has the fixed id `API_ID`, so its execution
 log group is `API-Gateway-Execution-Logs_k7q2x9hitori/prod`; `SAVED_QUERIES` are the team's
@@ -59,6 +61,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from montui_world.scenario import moments
 from montui_world.scenario.spec import (
     ALARM,
     NO_DATA,
@@ -105,8 +108,8 @@ class Incident:
 
 INCIDENT = Incident(
     alarms=("hitori-lambda-error-rate", "hitori-api-5xx"),
-    starts_after=timedelta(minutes=-2),
-    lasts=timedelta(minutes=25),
+    starts_after=moments.CONTACT_FORM.starts_after,
+    lasts=moments.CONTACT_FORM.lasts,
     cause="SES throttling: Maximum sending rate exceeded",
 )
 

@@ -10,7 +10,8 @@ The timelines come from three sources:
 - `nightly` alarms: a breach of two to four minutes every night near 02:00 JST;
 - the live `hitori.INCIDENT`: a breach from two minutes before the start to 23 after;
 - the SES rate alarms: wherever the rates computed from the mail (`ses`) breach.
-- the live `shop.LOCK_PILEUP`: a breach from 3 minutes after the start to 17 after.
+- the live `shop.LOCK_PILEUP`: a breach from 30 minutes after the start to 50 after
+  (timings: `scenario.moments`).
 
 The alarm states themselves are not planned: the backfill replays CloudWatch's evaluation
 over the generated data (`montui_world.backfill`), and the live world evaluates as time passes.

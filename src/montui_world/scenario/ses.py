@@ -9,7 +9,11 @@ the scenario's start, the quarter hour), computed when asked, never stored.
   reviews the account. Complaints are rare (at most one a day) except for one evening five
   days before the start when the newsletter went to the imported list: 2.5 % of two hours'
   messages were marked as spam, which holds the complaint rate above 0.1 % for about a day.
-  The account is HEALTHY: AWS has not reviewed it (yet).
+  The account is HEALTHY: AWS has not reviewed it (yet). Live (`moments.NEWSLETTER`, 35 to
+  65 simulated minutes after the start) the newsletter goes out to the imported list again:
+  its two quarter hours carry 600 more messages each, 10 of them marked as spam, so the
+  complaint rate rises over 0.1 % at the end of the first (act now: above AWS's review
+  threshold) and, being a day's rate, stays there for about a day.
 - us-east-1 (`VIRGINIA`) is in the sandbox (200 per 24 hours, 1 per second) and sends a test
   message now and then: no bounce, no complaint, so CloudWatch publishes no rate there.
 
@@ -33,6 +37,7 @@ from typing import cast
 
 from montui_world.ext.ses_store import DAY_QUARTERS, QUARTER, AccountDetails, SendPoint, SesAccount
 from montui_world.scenario.hitori import TOKYO, VIRGINIA
+from montui_world.scenario.moments import NEWSLETTER, NEWSLETTER_ATTEMPTS, NEWSLETTER_COMPLAINTS
 from montui_world.scenario.series import AlarmSeries, Column
 from montui_world.scenario.signals import Interval, Timeline, unit_noise
 from montui_world.scenario.spec import AlarmSpec, MetricId
@@ -109,8 +114,19 @@ def _quarter(region: str, seed: int, anchor: int, start: int) -> SendPoint:
         complaints = int(attempts * SPIKE_SHARE + noise[2])
     else:
         complaints = 1 if start == _complaint_quarter(seed, start - start % _DAY) else 0
+    if _newsletter(anchor, start):
+        extra = NEWSLETTER_ATTEMPTS
+        attempts += extra
+        bounces += int(extra * _bounce_share(anchor, start))
+        complaints += NEWSLETTER_COMPLAINTS
     rejects = 1 if noise[3] < 0.01 else 0
     return SendPoint(start, attempts, bounces, complaints, rejects)
+
+
+def _newsletter(anchor: int, start: int) -> bool:
+    """Whether the live newsletter (`moments.NEWSLETTER`) goes out in the quarter hour."""
+    first = anchor + int(NEWSLETTER.starts_after.total_seconds())
+    return first <= start < anchor + int(NEWSLETTER.ends_after.total_seconds())
 
 
 def _draws(seed: int, region: str, start: int) -> tuple[float, float, float, float]:

@@ -11,19 +11,19 @@ export runs, and recovers on its own: a stricter M of N (5 of 5) would never fir
 The order-events dead-letter queue has held messages since the night batch (ALARM, a
 next-business-day ticket); image resizing has been failing for forty minutes (know, no
 action); p99 response time spiked an hour and a half ago and recovered;
-an Aurora replica lagged this morning. Live: three minutes after the start, sessions pile up on
-the writer behind one inventory UPDATE holding its row lock (`LOCK_PILEUP`, Lock:transactionid,
-`scenario.dbload`) for 14 minutes, and `shop-aurora-writer-dbload-noncpu` fires for it
-(at `montui --demo`'s 10x: in ALARM about 35 real seconds after the world opens, OK again
-about 110 seconds after it). Some alarms have no data for reasons an engineer
-reviewing alarms should question: a stopped bastion, a decommissioned classic ELB, a
-daily batch whose hourly alarm is empty 23 hours a day.
+an Aurora replica lagged this morning. Live: 30 minutes after the start (`moments`),
+sessions pile up on the writer behind one inventory UPDATE holding its row lock
+(`LOCK_PILEUP`, Lock:transactionid, `scenario.dbload`) for 20 minutes, and
+`shop-aurora-writer-dbload-noncpu` fires for it (at `montui --demo`'s 10x: in ALARM about
+3.5 real minutes after the world opens, OK again about 2 real minutes later).
+Some alarms have no data for reasons an engineer reviewing alarms should question: a
+stopped bastion, a decommissioned classic ELB, a daily batch whose hourly alarm is empty
+23 hours a day.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from montui_world.scenario import moments
 from montui_world.scenario.hitori import Incident
 from montui_world.scenario.spec import (
     ALARM,
@@ -56,8 +56,8 @@ READER = (("DBInstanceIdentifier", AURORA_READER),)
 REDIS = (("CacheClusterId", "shop-prod-redis-001"),)
 LOCK_PILEUP = Incident(
     alarms=("shop-aurora-writer-dbload-noncpu",),
-    starts_after=timedelta(minutes=3),
-    lasts=timedelta(minutes=14),
+    starts_after=moments.LOCK_PILEUP.starts_after,
+    lasts=moments.LOCK_PILEUP.lasts,
     cause="sessions waiting on Lock:transactionid behind one inventory UPDATE",
 )
 """The live lock pile-up on the Aurora writer (its load: `scenario.dbload`)."""

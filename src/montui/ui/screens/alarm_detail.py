@@ -39,11 +39,13 @@ from montui.model.dbload_target import alarm_db_target
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryItem, HistoryKind, alarm_episodes
 from montui.model.metadata import AlarmMeta
+from montui.model.metrics import TimeWindow
 from montui.model.timeline import Step
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state
 from montui.ui.screens.alarm_detail_chart import ChartView, key_label
 from montui.ui.screens.alarm_detail_chart_pane import ChartPane
+from montui.ui.screens.alarm_detail_panes import detail_dbload, detail_logs
 from montui.ui.screens.alarm_detail_text import (
     HISTORY_SPAN,
     condition_in_words,
@@ -53,6 +55,7 @@ from montui.ui.screens.alarm_detail_text import (
 )
 from montui.ui.screens.workbench_text import episode_line, local_zone
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.composite_tree import CompositeTree
 from montui.ui.widgets.history_timeline import HistoryTimeline
 from montui.ui.widgets.key_bar import KeyBar
@@ -65,6 +68,9 @@ AlarmsPolled: TypeAlias = Signal[tuple[Alarm, ...]]
 
 class AlarmDetailScreen(Screen[None]):
     """Everything about one alarm; esc goes back to where it was opened from."""
+
+    CRUMB = "alarm"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "alarm_detail.tcss"
     HELP_FOOTNOTE = (
@@ -111,7 +117,10 @@ class AlarmDetailScreen(Screen[None]):
         utc: bool = False,
         polled: AlarmsPolled | None = None,
         dbload: DbLoadFeed | None = None,
+        window: TimeWindow | None = None,
     ) -> None:
+        """`window`: the shared investigation window the chart starts on (None: its default,
+        the zoom that shows the last transition)."""
         super().__init__()
         self.dbload = dbload
         """The database load pane's feed (`d` on an RDS alarm; None: no such key)."""
@@ -125,7 +134,7 @@ class AlarmDetailScreen(Screen[None]):
         self.lookup = lookup
         self.meta = meta
         self.utc = utc
-        self.chart = ChartPane(alarm, metrics, clock)
+        self.chart = ChartPane(alarm, metrics, clock, window)
         """The chart's zoom, window and view, its fetch and drawing."""
         self.history_items: tuple[HistoryItem, ...] | None = None
         self.episode_back: int | None = None
@@ -135,22 +144,11 @@ class AlarmDetailScreen(Screen[None]):
         self._tree_shown: tuple[Rule, dict[str, AlarmState]] | None = None
 
     def action_logs(self) -> None:
-        from montui.ui.screens.logs_entry import drilldown
-
-        drilldown(
-            self, self.alarm, self.insights, self.history, clock=self.clock, lookup=self.lookup,
-            utc=self.utc, episode=self._chosen_episode(),
-        )  # fmt: skip
+        detail_logs(self, self._chosen_episode())
 
     def action_dbload(self) -> None:
-        if self.dbload is None or alarm_db_target(self.alarm) is None:
-            return
-        from montui.ui.screens.dbload_entry import open_dbload
-
-        open_dbload(
-            self, self.dbload, clock=self.clock, regions=(self.alarm.region,), alarm=self.alarm,
-            history=self.history, episode=self._chosen_episode(), utc=self.utc,
-        )  # fmt: skip
+        if self.dbload is not None and alarm_db_target(self.alarm) is not None:
+            detail_dbload(self, self.dbload, self._chosen_episode())
 
     def _episodes(self) -> tuple[Episode, ...]:
         if self.history_items is None:
@@ -210,7 +208,12 @@ class AlarmDetailScreen(Screen[None]):
         step = parameters[0] if parameters and isinstance(parameters[0], int) else 0
         return self.chart.inert_reason(action, step)
 
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `alarm`."""
+        return self.alarm.name
+
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with VerticalScroll(id="detail"):
             yield Static(id="title")
             yield Static(id="reason")

@@ -61,12 +61,26 @@ def chart_period(alarm_period: int, window: TimeWindow) -> int:
 class ChartPane:
     """One detail page's chart: zoom, window, view, the last series fetched; fetch and draw."""
 
-    def __init__(self, alarm: Alarm, metrics: MetricData, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        alarm: Alarm,
+        metrics: MetricData,
+        clock: Callable[[], datetime],
+        window: TimeWindow | None = None,
+    ) -> None:
+        """`window`: the shared investigation window to start on (the zoom nearest its
+        length, at least it, centred on it; None: the zoom showing the last transition)."""
         self.metrics = metrics
         self.clock = clock
         now = clock()
         self.zoom = initial_zoom(alarm, now)
         self.window = TimeWindow.ending(now, ZOOMS[self.zoom])
+        if window is not None:
+            fits = [i for i, z in enumerate(ZOOMS) if z >= window.length]
+            self.zoom = fits[0] if fits else len(ZOOMS) - 1
+            middle = window.start + window.length / 2
+            length = max(ZOOMS[self.zoom], window.length)
+            self.window = _within_history(TimeWindow(middle - length / 2, middle + length / 2), now)
         self.view = ChartView.COMPARED
         self.charted: tuple[tuple[MetricSeries, ...], TimeWindow, int] | None = None
         """The last series fetched, their window and period (`m` redraws them)."""

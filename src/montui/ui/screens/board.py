@@ -14,25 +14,29 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static
 
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.board import RegionStatus, board_order, filter_alarms, state_counts
+from montui.model.board import RegionStatus, board_order, filter_alarms
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
 from montui.model.review import ReviewSettings
+from montui.ui import panes
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.board_feeds import BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
+from montui.ui.screens.board_text import board_header, empty_message
 from montui.ui.screens.findings_watch import FindingsWatch, tell
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
-from montui.ui.widgets.board_header import BoardHeader, header_text
+from montui.ui.widgets.board_header import BoardHeader
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
@@ -50,6 +54,9 @@ SORTS: dict[str, Callable[[list[Alarm], frozenset[AlarmKey]], list[Alarm]]] = {
 
 class BoardScreen(Screen[None]):
     """Every alarm of every configured region, most urgent first."""
+
+    CRUMB = "alarms"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "board.tcss"
     HELP_FOOTNOTE = (
@@ -108,9 +115,11 @@ class BoardScreen(Screen[None]):
         clock: Callable[[], datetime],
         pause: Pause = wait_or_wake,
         notice: NoticeRule = DEFAULT_NOTICE,
+        findings_notice: bool = True,
     ) -> None:
         """`pause`: how the poll loops wait between polls (tests pass a hand-moved one);
-        `notice`: which new GuardDuty findings raise a notice (`[notify]`)."""
+        `notice`: which new GuardDuty findings raise a notice (`[notify]`);
+        `findings_notice`: False when the triage screen gives the one notice instead."""
         super().__init__()
         self.feeds = feeds
         self.stale_after = stale_after
@@ -119,7 +128,7 @@ class BoardScreen(Screen[None]):
         self.clock = clock
         self.poll = BoardPoll(
             feeds, refresh_every=refresh_every, clock=clock,
-            changed=self.refresh_view, polled=self._polled, fatal=self._fatal, pause=pause,
+            changed=self._poll_changed, polled=self._polled, fatal=self._fatal, pause=pause,
         )  # fmt: skip
         self.filter_text = ""
         self.only: AlarmState | None = None
@@ -128,11 +137,16 @@ class BoardScreen(Screen[None]):
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
+        self.polls_owner: DOMNode | None = None
+        """The screen that connects and runs the polls (triage), when not the board itself."""
+        self.listeners: list[Callable[[], None]] = []
+        """Called after every poll of a region (the triage screen re-renders)."""
         self.findings: FindingsWatch | None = None
         if feeds.findings is not None:
             self.findings = FindingsWatch(
                 feeds.findings, refresh_every=refresh_every, clock=clock, rule=notice,
-                notice=lambda news: tell(self.app, news, notice.bell), pause=pause,
+                notice=(lambda news: tell(self.app, news, notice.bell)) if findings_notice
+                else (lambda _: None), pause=pause,
             )  # fmt: skip
         """GuardDuty's findings, polled on the board's cadence (`f` shows them)."""
 
@@ -142,6 +156,7 @@ class BoardScreen(Screen[None]):
         return self.poll.statuses
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with Horizontal(id="topbar"):
             yield BoardHeader(id="header")
             yield Freshness(self.clock, self.stale_after, id="freshness")
@@ -167,22 +182,37 @@ class BoardScreen(Screen[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
-        """Resolve profile and regions (off the event loop), then start the poll loops."""
-        regions = await self.poll.connect()
+        """Resolve profile and regions (off the event loop), then start the poll loops; under
+        the triage screen, which started them already (`start_polls`), only the sparklines."""
+        shared = self.polls_owner is not None
+        regions = await (self.poll.wait_connected() if shared else self.poll.connect())
         if regions is None:
             return
+        if not shared:
+            self.start_polls(self, regions)
         for region in regions:
-            poll = self.poll.poll_region(region)
-            self.run_worker(poll, group=f"poll-{region}", exit_on_error=False)
             spark = self.sparklines.run(region, self._rows_on_screen, self.refresh_view)
             self.run_worker(spark, group=f"spark-{region}", exit_on_error=False)
-        self.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
+        self.refresh_view()
+
+    def start_polls(self, host: DOMNode, regions: tuple[str, ...]) -> None:
+        """The alarm, account and GuardDuty loops, as workers of `host` (the board, or the
+        triage screen below it, so they run whichever screen is on top)."""
+        for region in regions:
+            poll = self.poll.poll_region(region)
+            host.run_worker(poll, group=f"poll-{region}", exit_on_error=False)
+        host.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
         if self.findings is not None:
             self.findings.regions(regions)
             for region in regions:
                 watch = self.findings.poll_region(region)
-                self.run_worker(watch, group=f"findings-{region}", exit_on_error=False)
-        self.refresh_view()
+                host.run_worker(watch, group=f"findings-{region}", exit_on_error=False)
+
+    def _poll_changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+        if self.is_mounted:
+            self.refresh_view()
 
     def _polled(self, region: str, alarms: tuple[Alarm, ...]) -> None:
         self.sparklines.polled(region)
@@ -201,7 +231,9 @@ class BoardScreen(Screen[None]):
 
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
-        alarms = filter_alarms(self.poll.all_alarms(), self.filter_text, states)
+        scope = getattr(self.app, "region_scope", None)
+        everything = [a for a in self.poll.all_alarms() if scope in (None, a.region)]
+        alarms = filter_alarms(everything, self.filter_text, states)
         return SORTS[self.sort](alarms, self.poll.recovered())
 
     def refresh_view(self) -> None:
@@ -231,36 +263,10 @@ class BoardScreen(Screen[None]):
         self._update_summary()
 
     def _update_header(self, everything: list[Alarm]) -> None:
-        view = []
-        if self.only:
-            view.append(f"{self.only.short} only")
-        if self.filter_text:
-            view.append(f"/{self.filter_text}")
-        if self.sort != "urgency":
-            view.append(f"sort: {self.sort}")
-        connection = self.poll.connection
-        self.query_one(BoardHeader).show(
-            header_text(
-                identity=self.poll.identity,
-                profile=connection.profile if connection else None,
-                regions=connection.regions if connection else (),
-                counts=state_counts(everything),
-                demo=bool(connection and connection.demo),
-                view=" ".join(view),
-                mono=self.app.no_color,
-            )
-        )
+        self.query_one(BoardHeader).show(board_header(self, everything))
 
     def _empty_message(self, everything: list[Alarm]) -> str:
-        if self.poll.connection is None or any(
-            s.fetched_at is None and not s.error for s in self.statuses.values()
-        ):
-            return "Connecting to AWS…"
-        if not everything:
-            return "No alarms in " + ", ".join(self.statuses) + "."
-        what = f"{self.only.value} " if self.only else ""
-        matching = f" matching '{self.filter_text}'" if self.filter_text else ""
-        return f"No {what}alarms{matching}. Press a to show all, esc to clear the filter."
+        return empty_message(self, everything)
 
     def _update_summary(self) -> None:
         alarm = self.query_one(AlarmTable).selected()
@@ -326,20 +332,7 @@ class BoardScreen(Screen[None]):
         self.refresh_view()
 
     def action_review(self) -> None:
-        from montui.ui.screens.review import ReviewScreen
-
-        regions = self.poll.connection.regions if self.poll.connection else ()
-        if not regions:
-            self.notify("Not connected to AWS yet")
-            return
-        feeds = self.feeds
-        self.app.push_screen(
-            ReviewScreen(
-                regions, alarms=feeds.alarms, history=feeds.review, metrics=feeds.metrics,
-                clock=self.clock, open_detail=self.open_alarm_detail, settings=self.review_settings,
-                rules=self.rules,
-            )
-        )  # fmt: skip
+        panes.open_review(self)
 
     def action_open_detail(self) -> None:
         """The selected alarm's detail; an alarm on an `AWS/SES` metric opens the reputation
@@ -350,103 +343,35 @@ class BoardScreen(Screen[None]):
         from montui.model.reputation import watches_ses
 
         if watches_ses(alarm):
-            self.open_reputation(alarm.region, alarm)
+            panes.open_reputation(self, alarm.region, alarm)
             return
-        self.open_alarm_detail(alarm)
+        panes.open_alarm_detail(self, alarm)
 
     def action_findings(self) -> None:
-        if self.findings is None:
-            self.notify("GuardDuty findings are not available here")
-            return
-        if not self.findings.statuses:
-            self.notify("Not connected yet")
-            return
-        from montui.ui.screens.findings import FindingsScreen
-
-        self.app.push_screen(
-            FindingsScreen(
-                self.findings,
-                clock=self.clock,
-                alarms=self.poll.all_alarms,
-                open_alarm=self.open_alarm_detail,
-                stale_after=self.stale_after,
-            )
-        )
+        panes.open_findings(self)
 
     def action_reputation(self) -> None:
         """The SES reputation pane, at the first region."""
-        connection = self.poll.connection
-        if connection is None or not connection.regions:
-            self.notify("Not connected yet")
-            return
-        self.open_reputation(connection.regions[0], None)
+        panes.open_reputation(self, None)
 
-    def open_reputation(self, region: str, alarm: Alarm | None) -> None:
-        """The reputation pane at `region` (from an SES alarm: that alarm's window marked)."""
-        from montui.ui.screens.reputation import ReputationScreen
-
-        regions = self.poll.connection.regions if self.poll.connection else (region,)
-        self.app.push_screen(
-            ReputationScreen(
-                self.feeds.reputation, regions=regions, region=region, clock=self.clock,
-                refresh_every=self.poll.refresh_every, stale_after=self.stale_after,
-                alarms=self.poll.all_alarms, open_alarm=self.open_alarm_detail,
-                opened_from=alarm, pause=self.poll.pause,
-            )
-        )  # fmt: skip
-
-    def open_alarm_detail(self, alarm: Alarm) -> None:
-        """Push `alarm`'s detail (from the board or a pane opened from it)."""
-        from montui.ui.screens.alarm_detail import AlarmDetailScreen
-
-        self.app.push_screen(
-            AlarmDetailScreen(
-                alarm,
-                metrics=self.feeds.metrics,
-                history=self.feeds.history,
-                insights=self.feeds.insights,
-                dbload=self.feeds.dbload,
-                clock=self.clock,
-                lookup=self.poll.find_alarm,
-                meta=self.meta,
-                polled=self.polled,
-            )
-        )
+    def _selected_opened(self) -> Alarm | None:
+        """The selected alarm, opened (the shared window becomes its episode's)."""
+        alarm = self.query_one(AlarmTable).selected()
+        if alarm is not None:
+            panes.open_alarm(self, alarm)
+        return alarm
 
     def action_logs(self) -> None:
-        alarm = self.query_one(AlarmTable).selected()
-        if alarm is None:
-            self.notify("No alarm selected")
-            return
-        from montui.ui.screens.logs_entry import drilldown
-
-        regions = self.poll.connection.regions if self.poll.connection else ()
-        feeds = self.feeds
-        drilldown(
-            self, alarm, feeds.insights, feeds.history,
-            clock=self.clock, lookup=self.poll.find_alarm, regions=regions,
-        )  # fmt: skip
+        panes.open_logs(self, self._selected_opened())
 
     def action_dbload(self) -> None:
-        connection = self.poll.connection
-        if connection is None or not connection.regions:
+        if self.poll.connection is None:
             self.notify("Not connected yet")
             return
-        from montui.ui.screens.dbload_entry import open_dbload
-
-        open_dbload(
-            self, self.feeds.dbload, clock=self.clock, regions=connection.regions,
-            alarm=self.query_one(AlarmTable).selected(), history=self.feeds.history,
-        )  # fmt: skip
+        panes.open_dbload(self, self._selected_opened())
 
     def action_workbench(self) -> None:
-        connection = self.poll.connection
-        if connection is None or not connection.regions:
-            self.notify("Not connected yet")
-            return
-        from montui.ui.screens.logs_entry import workbench
-
-        workbench(self, self.feeds.insights, clock=self.clock, regions=connection.regions)
+        panes.open_workbench(self)
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use (it is not needed for the first frame)."""
@@ -463,6 +388,14 @@ class BoardScreen(Screen[None]):
         box.focus()
 
     def action_clear_filter(self) -> None:
+        """esc: a filter shown or set is cleared first; else one level back (to the home
+        below the board, if there is one)."""
+        shown = any(box.display for box in self.query("#filter").results(Input))
+        if not shown and not self.filter_text:
+            stack = self.app.screen_stack
+            if stack.index(self) > 0 and getattr(stack[stack.index(self) - 1], "CRUMB", None):
+                self.app.pop_screen()
+            return
         for box in self.query("#filter").results(Input):
             box.value = ""
             box.display = False

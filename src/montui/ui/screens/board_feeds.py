@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from montui.feeds.alarm_tags import AlarmTags
 from montui.feeds.alarms import Alarms
 from montui.feeds.dbload import DbLoadFeed
 from montui.feeds.findings import Findings
@@ -41,3 +42,5 @@ class BoardFeeds:
     """The alarm review (`v`): every alarm's state history, one stream per region."""
     findings: Findings | None = None
     """GuardDuty: the findings pane and the live notice (None: not watched)."""
+    alarm_tags: AlarmTags | None = None
+    """Alarm tags for triage's response patterns (read only when `[triage] alarm_tag` is set)."""

@@ -65,6 +65,7 @@ class BoardPoll:
         self._wake: dict[str, asyncio.Event] = {}
         self._delay: dict[str, float] = {}
         self._first_poll_done = asyncio.Event()
+        self._connected = asyncio.Event()
 
     async def connect(self) -> tuple[str, ...] | None:
         """Resolve profile and regions: the regions to poll, or None when montui cannot start
@@ -78,7 +79,15 @@ class BoardPoll:
         for region in connection.regions:
             self.statuses[region] = RegionStatus(region)
             self._wake[region] = asyncio.Event()
+        self._connected.set()
         return connection.regions
+
+    async def wait_connected(self) -> tuple[str, ...]:
+        """The regions, once another caller's `connect` has succeeded (the triage screen
+        connects; the board opened on top of it waits instead of connecting twice)."""
+        await self._connected.wait()
+        assert self.connection is not None
+        return self.connection.regions
 
     async def poll_region(self, region: str) -> None:
         """Fetch, record, sleep, repeat: the next poll starts only after this one ended."""

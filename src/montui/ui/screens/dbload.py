@@ -41,6 +41,7 @@ from montui.ui.screens.dbload_text import (
     summary_line,
 )
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.load_chart import LoadChart
 
@@ -61,6 +62,9 @@ def error_words(exc: BaseException) -> str:
 
 class DbLoadScreen(Screen[None]):
     """One instance's database load; esc goes back."""
+
+    CRUMB = "db load"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "dbload.tcss"
     HELP_FOOTNOTE = (
@@ -124,7 +128,12 @@ class DbLoadScreen(Screen[None]):
 
     # -- layout -----------------------------------------------------------------------
 
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `db load`."""
+        return self.instance.identifier if self.instance else None
+
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with VerticalScroll(id="dbload"):
             yield Static(id="instance")
             yield Static(id="summary")
@@ -204,6 +213,7 @@ class DbLoadScreen(Screen[None]):
             instance, members = resolve_target(self.target, found)
             if instance is not None:
                 self.instance = instance
+                self.query_one(Breadcrumb).refresh()
                 self.show_instance()
                 return
             if not members:
@@ -223,6 +233,7 @@ class DbLoadScreen(Screen[None]):
         def picked(choice: DbInstance | None) -> None:
             if choice is not None:
                 self.instance = choice
+                self.query_one(Breadcrumb).refresh()
                 self.show_instance()
             elif self.instance is None:
                 self.dismiss()

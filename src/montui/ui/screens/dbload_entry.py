@@ -14,7 +14,7 @@ from textual.screen import Screen
 from montui.feeds.dbload import DbLoadFeed
 from montui.feeds.history import AlarmHistory
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.dbload_target import alarm_db_target
+from montui.model.dbload_target import DbTarget, alarm_db_target
 from montui.model.drilldown import drilldown_window
 from montui.model.evaluation import Episode
 from montui.model.metrics import TimeWindow
@@ -31,12 +31,27 @@ def open_dbload(
     history: AlarmHistory | None = None,
     episode: Episode | None = None,
     utc: bool = False,
+    window: TimeWindow | None = None,
+    instance: str | None = None,
 ) -> None:
     """Push the load pane: for an RDS alarm, its instance (a cluster's writer, or a pick
-    among the members) at the alarm's episode window; otherwise the instance picker."""
+    among the members) at the alarm's episode window; otherwise `instance` (`:db NAME`) or
+    the instance picker. `window`: the shared investigation window, used instead."""
     target = alarm_db_target(alarm) if alarm is not None else None
-    if alarm is None or target is None:
-        screen.app.push_screen(DbLoadScreen(feed, regions=regions, clock=clock, utc=utc))
+    if target is None and instance is not None:
+        target = DbTarget(instance)
+    if target is None:
+        screen.app.push_screen(
+            DbLoadScreen(feed, regions=regions, clock=clock, utc=utc, window=window)
+        )
+        return
+    if alarm is None or window is not None:
+        screen.app.push_screen(
+            DbLoadScreen(
+                feed, regions=regions if alarm is None else (alarm.region,), clock=clock,
+                target=target, window=window, utc=utc,
+            )
+        )  # fmt: skip
         return
     rds_alarm = alarm
 

@@ -27,6 +27,7 @@ from montui.model.timeline import Step
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.inert import action_state
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.finding_table import band_cell
 from montui.ui.widgets.key_bar import KeyBar
 
@@ -110,6 +111,9 @@ def json_text(finding: Finding, *, mono: bool) -> Text:
 class FindingDetailScreen(Screen[None]):
     """A finding's page; `esc` back to the pane (its cursor kept)."""
 
+    CRUMB = "finding"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     DEFAULT_CSS = """
     FindingDetailScreen > VerticalScroll {
         height: 1fr;
@@ -147,7 +151,12 @@ class FindingDetailScreen(Screen[None]):
         self.alarms = tuple(alarms)
         self.open_alarm = open_alarm
 
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `finding`."""
+        return self.finding.title[:40]
+
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         mono = self.app.no_color
         with VerticalScroll(id="finding-page"):
             yield Static(self._text(), id="finding-text")

@@ -9,7 +9,7 @@ pane is open or not; the pane re-renders after each poll and keeps the cursor on
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from montui.model.findings import Band, Finding, filter_findings, findings_order
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.findings_text import banner_text, header_text, summary_text
 from montui.ui.screens.findings_watch import FindingsWatch
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.finding_table import ROW_LIMIT, FindingTable
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
@@ -31,6 +32,9 @@ from montui.ui.widgets.key_bar import KeyBar
 
 class FindingsScreen(Screen[None]):
     """GuardDuty findings, most severe and most recent first."""
+
+    CRUMB = "findings"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "findings.tcss"
     HELP_FOOTNOTE = (
@@ -69,9 +73,11 @@ class FindingsScreen(Screen[None]):
         alarms: Callable[[], list[Alarm]] = list,
         open_alarm: Callable[[Alarm], None] | None = None,
         stale_after: float = 150.0,
+        since: datetime | None = None,
     ) -> None:
         """`alarms`: the board's alarms now (a finding's detail links those on its resource);
-        `open_alarm`: opens one (the board's detail)."""
+        `open_alarm`: opens one (the board's detail); `since`: the shared investigation
+        window's start: only findings updated then or later are listed (None: all)."""
         super().__init__()
         self.watch_ = watch
         self.clock = clock
@@ -80,8 +86,10 @@ class FindingsScreen(Screen[None]):
         self.stale_after = stale_after
         self.filter_text = ""
         self.min_band = Band.LOW
+        self.since = since
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with Horizontal(id="findings-topbar"):
             yield Static(id="findings-header")
             yield Freshness(self.clock, self.stale_after, id="findings-freshness")
@@ -104,6 +112,9 @@ class FindingsScreen(Screen[None]):
         shown = filter_findings(
             everything, self.filter_text, self.min_band, archived=self.watch_.query.archived
         )
+        if self.since is not None:
+            since = self.since
+            shown = [f for f in shown if f.updated_at >= since]
         return findings_order(shown)
 
     def refresh_view(self) -> None:
@@ -117,6 +128,8 @@ class FindingsScreen(Screen[None]):
             view.append("archived shown")
         if self.filter_text:
             view.append(f"/{self.filter_text}")
+        if self.since is not None:
+            view.append(f"since {self.since.astimezone(UTC):%H:%M} UTC")
         header = self.query_one("#findings-header", Static)
         header.update(header_text(statuses, " ".join(view), mono=mono))
         fetched = [s.fetched_at for s in statuses if s.fetched_at is not None]
@@ -150,6 +163,11 @@ class FindingsScreen(Screen[None]):
             return "GuardDuty is not watching any of these regions (see above)."
         if not self.watch_.all_findings():
             return "No findings in " + ", ".join(s.region for s in watched) + "."
+        if self.since is not None:
+            return (
+                f"No findings updated since {self.since.astimezone(UTC):%H:%M} UTC (the window"
+                " start). :window drop lists them all."
+            )
         return "No findings match. Press 1 for every band, esc to clear the filter."
 
     def _update_summary(self) -> None:

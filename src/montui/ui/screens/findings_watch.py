@@ -87,6 +87,10 @@ class FindingsWatch:
             self.statuses.setdefault(region, RegionWatch(region))
             self._wake.setdefault(region, asyncio.Event())
 
+    def tell_with(self, notice: Callable[[list[Finding]], None]) -> None:
+        """Who tells the news from now on (the triage screen, so montui has one notice)."""
+        self._notice = notice
+
     def subscribe(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every poll (the pane re-renders)."""
         self._listeners.append(listener)

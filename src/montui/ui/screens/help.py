@@ -31,6 +31,29 @@ def keys_text(screen: Screen[object]) -> Text:
         text.append(f"  [{binding.id}]\n", style="dim")
     footnote = getattr(screen, "HELP_FOOTNOTE", "") or DEFAULT_FOOTNOTE
     text.append(f"\n{footnote}", style="dim")
+    text.append(navigation_text())
+    return text
+
+
+def navigation_text() -> Text:
+    """The navigation scheme, the same on every screen: `:` commands, breadcrumb, window."""
+    from montui.model.commands import COMMANDS
+
+    text = Text()
+    text.append("\n\nMoving between panes", style="bold")
+    text.append("   (: then tab completes; ↑/↓ history; esc closes)\n\n", style="dim")
+    for command in COMMANDS:
+        text.append(f"{command.usage:<22}", style="bold")
+        text.append(command.help)
+        if command.key:
+            text.append(f"  (key {command.key})", style="dim")
+        text.append("\n")
+    text.append(
+        "\nThe top line is where you are (the breadcrumb); esc is always one level back. "
+        "Opening an alarm sets the shared window (its chip on the top line): the panes "
+        "opened next start on it. W widens it, < > move it, X drops it.",
+        style="dim",
+    )
     return text
 
 

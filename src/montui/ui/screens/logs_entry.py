@@ -24,6 +24,8 @@ from montui.model.alarm_family import AlarmLookup, alarm_family
 from montui.model.drilldown import DrilldownRule
 from montui.model.evaluation import Episode
 from montui.model.history import alarm_episodes
+from montui.model.metrics import TimeWindow
+from montui.model.time_range import TimeRange
 from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.sources.errors import SourceError
@@ -68,12 +70,13 @@ def drilldown(
     regions: Sequence[str] = (),
     utc: bool = False,
     episode: Episode | None = None,
+    window: TimeWindow | None = None,
 ) -> None:
     """Push the workbench with `alarm`'s drill-down plan (worked out on the new screen) for
     `episode` (None: the current one, or for an alarm no longer in ALARM the last of the
-    past day)."""
+    past day); `window`: the shared investigation window, which the plan then uses."""
     find_episode = None
-    if episode is None and alarm.state is not AlarmState.ALARM:
+    if episode is None and window is None and alarm.state is not AlarmState.ALARM:
         find_episode = partial(last_episode, history, alarm)
     family = alarm_family(alarm, lookup)
     request = WorkbenchRequest.drilldown(
@@ -84,6 +87,7 @@ def drilldown(
         episode=episode,
         last_episode=find_episode,
         utc=utc,
+        window=window,
     )
     which = f"the episode from {episode.start.astimezone(UTC):%H:%M} UTC" if episode else ""
     record_step(screen, Step.drilldown(clock(), alarm, which, tuple(family.values())))
@@ -96,8 +100,10 @@ def workbench(
     *,
     clock: Callable[[], datetime],
     regions: Sequence[str],
+    window: TimeWindow | None = None,
 ) -> None:
-    """Push an empty workbench on the first region, with the last query of the history."""
+    """Push an empty workbench on the first region, with the last query of the history
+    (`window`: the shared investigation window, else the default range)."""
     book = _book(screen)
     last = book.history[0] if book is not None and book.history else None
     region = last.region if last is not None and last.region in regions else regions[0]
@@ -106,5 +112,6 @@ def workbench(
         regions=regions,
         query=last.query if last is not None else None,
         groups=last.groups if last is not None and last.region == region else (),
+        time_range=TimeRange.absolute(window) if window is not None else None,
     )
     screen.app.push_screen(QueryWorkbench(insights, request, clock=clock, book=book))

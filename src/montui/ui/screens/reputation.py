@@ -36,6 +36,7 @@ from montui.sources.errors import SourceError, Throttled
 from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
 from montui.ui.screens.reputation_text import rate_text, region_line, status_text
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.metric_chart import ChartData, MetricChart
@@ -43,6 +44,9 @@ from montui.ui.widgets.metric_chart import ChartData, MetricChart
 
 class ReputationScreen(Screen[None]):
     """SES reputation of every configured region, one region in detail."""
+
+    CRUMB = "ses"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "reputation.tcss"
     HELP_FOOTNOTE = (
@@ -73,6 +77,7 @@ class ReputationScreen(Screen[None]):
         alarms: Callable[[], Sequence[Alarm]] = list,
         open_alarm: Callable[[Alarm], None] | None = None,
         opened_from: Alarm | None = None,
+        marked: datetime | None = None,
         pause: Pause = wait_or_wake,
     ) -> None:
         """`alarms`: the board's alarms as last polled; `opened_from`: the SES alarm the pane
@@ -86,10 +91,11 @@ class ReputationScreen(Screen[None]):
         self.stale_after = stale_after
         self.board_alarms = alarms
         self.open_alarm = open_alarm
-        self.marked = (
+        self.marked = marked or (
             drilldown_window(opened_from, now=clock(), episode=None).start if opened_from else None
         )
-        """A moment drawn on the charts (None: opened with `e`)."""
+        """A moment drawn on the charts: `marked` (the shared investigation window's start) or
+        the SES alarm's window start (None: opened with `e` and no window set)."""
         self.opened_from = opened_from.key if opened_from else None
         """(region, name) of the alarm the pane was opened from: listed whatever it watches."""
         self.pause = pause
@@ -105,7 +111,12 @@ class ReputationScreen(Screen[None]):
         self._listed: list[Alarm] = []
         self._drawn: tuple[str, Reputation] | None = None
 
+    def crumb_detail(self) -> str | None:
+        """What the breadcrumb names after `ses`."""
+        return self.chosen
+
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with Horizontal(id="topbar"):
             yield Static("SES sending reputation", id="heading")
             yield Freshness(self.clock, self.stale_after, id="freshness")
@@ -273,6 +284,7 @@ class ReputationScreen(Screen[None]):
             self.notify("Only one region is configured")
             return
         self.chosen = self.regions[(self.regions.index(self.chosen) + 1) % len(self.regions)]
+        self.query_one(Breadcrumb).refresh()
         self._drawn = None
         self.show()
 

@@ -27,11 +27,15 @@ from montui.model.alarm import Alarm
 from montui.model.metadata import MetaRule
 from montui.model.review import Finding, ReviewSettings
 from montui.model.review_report import Review, backtest_line, cost_line, summary_counts
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.key_bar import KeyBar
 
 
 class ReviewScreen(Screen[None]):
     """Every alarm's review line, most harmful first."""
+
+    CRUMB = "review"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "review.tcss"
     HELP_FOOTNOTE = (
@@ -68,6 +72,7 @@ class ReviewScreen(Screen[None]):
         self.review: Review | None = None
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         yield Static(f"Reviewing {len(self.regions)} region(s)…", id="review-summary")
         table: DataTable[str | Text] = DataTable(id="review-lines", cursor_type="row")
         yield table

@@ -18,6 +18,7 @@ from montui.model.dbload import DbInstance, SqlDetail, SqlRow
 from montui.model.metrics import TimeWindow
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.dbload import error_words
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.load_chart import LoadChart
 from montui.ui.widgets.metric_chart import window_label
@@ -32,6 +33,9 @@ STATUS_WORDS = {
 
 class SqlDetailScreen(Screen[None]):
     """A statement's text and its own load; esc goes back."""
+
+    CRUMB = "sql"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     DEFAULT_CSS = """
     SqlDetailScreen #sqlpage { padding: 0 1; }
@@ -64,6 +68,7 @@ class SqlDetailScreen(Screen[None]):
         self.detail: SqlDetail | None = None
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         with VerticalScroll(id="sqlpage"):
             yield Static(id="sqlhead")
             yield Static(id="sqlnote")

@@ -30,6 +30,7 @@ from montui.model.text import counted
 from montui.model.tuning import BacktestResult, backtest, exact_number, put_metric_alarm_command
 from montui.sources.errors import SourceError
 from montui.ui.clipboard import copy_and_tell
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.episode_strip import EpisodeStrip, StripRow
 from montui.ui.widgets.key_bar import KeyBar
 
@@ -64,6 +65,9 @@ def outcome_text(title: str, settings: AlarmSettings, result: BacktestResult) ->
 class TuneScreen(Screen[None]):
     """Current settings and edited ones, replayed side by side over 14 days."""
 
+    CRUMB = "tune"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
+
     CSS_PATH = "tune.tcss"
     HELP_FOOTNOTE = (
         "tab / shift+tab move between the settings; enter in a field replays. "
@@ -89,6 +93,7 @@ class TuneScreen(Screen[None]):
         self.command: str | None = None
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         current = self.current
         with VerticalScroll(id="tune"):
             yield Static(Text(f"Tune {self.alarm.name}: replay of the last 14 days", "bold"))

@@ -48,6 +48,7 @@ from montui.ui.screens.workbench_text import local_zone
 from montui.ui.screens.workbench_timeline import timeline_steps
 from montui.ui.screens.workbench_view import render_state
 from montui.ui.timeline_steps import record_step
+from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.query_editor import QueryEditor
 from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
@@ -57,6 +58,9 @@ DEFAULT_QUERY = "fields @timestamp, @message, @logStream\n| sort @timestamp desc
 
 class QueryWorkbench(Screen[None]):
     """Write, run and read Logs Insights queries in one region."""
+
+    CRUMB = "logs"
+    """Its name in the breadcrumb (`ui/widgets/breadcrumb.py`)."""
 
     CSS_PATH = "workbench.tcss"
     HELP_FOOTNOTE = "In the results: ↑/↓ move, ←/→ scroll the columns, enter opens a row."
@@ -128,6 +132,7 @@ class QueryWorkbench(Screen[None]):
         self.set_reactive(QueryWorkbench.state, RunState.opening(request, zone or local_zone()))
 
     def compose(self) -> ComposeResult:
+        yield Breadcrumb()
         yield Static(id="wb-title")
         yield Static(id="wb-where")
         yield QueryEditor(self.request.query or DEFAULT_QUERY, id="wb-editor")
@@ -187,6 +192,8 @@ class QueryWorkbench(Screen[None]):
         except SourceError as exc:
             self.state = self.state.plan_failed(exc.message, exc.hint)
             return
+        if request.window is not None:
+            plan = replace(plan, window=request.window)
         self.state = self.state.planned(plan)
         self._editor().set_query(self.state.templates[0])
         if plan.problem is not None:

@@ -15,6 +15,7 @@ from montui.model.alarm import Alarm
 from montui.model.drilldown import DrilldownPlan, DrilldownRule
 from montui.model.evaluation import Episode
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
+from montui.model.metrics import TimeWindow
 from montui.model.time_range import TimeRange
 from montui.ui.screens.query_library import LibraryChoice
 from montui.ui.screens.workbench_text import one_command_per_line
@@ -45,6 +46,8 @@ class WorkbenchRequest:
     groups: tuple[str, ...] = ()
     time_range: TimeRange = DEFAULT_RANGE
     utc: bool = False
+    window: TimeWindow | None = None
+    """A drill-down's shared investigation window (None: the plan's own, by its rule)."""
 
     @classmethod
     def drilldown(
@@ -57,8 +60,9 @@ class WorkbenchRequest:
         episode: Episode | None = None,
         last_episode: EpisodeLookup | None = None,
         utc: bool = False,
+        window: TimeWindow | None = None,
     ) -> WorkbenchRequest:
-        """The drill-down plan of `alarm`, in its region."""
+        """The drill-down plan of `alarm`, in its region (at `window` when given)."""
         return cls(
             region=alarm.region,
             regions=tuple(regions) or (alarm.region,),
@@ -68,6 +72,7 @@ class WorkbenchRequest:
             episode=episode,
             last_episode=last_episode,
             utc=utc,
+            window=window,
         )
 
     @classmethod

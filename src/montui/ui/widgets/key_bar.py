@@ -59,7 +59,7 @@ class KeyBar(Widget):
         return _line(_fit(entries, last, self.size.width or 10_000))
 
 
-_KEPT = frozenset({"app.quit", "quit", "app.help", "help"})
+_KEPT = frozenset({"app.quit", "quit", "app.help", "help", "app.command", "command"})
 """Actions never dropped from a narrow bar: how to leave and how to find every other key."""
 _HELP_DESCRIPTION = "Keys"
 

@@ -1,0 +1,50 @@
+"""The board's header line and its empty-table message, from the board's state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from montui.model.alarm import Alarm
+from montui.model.board import state_counts
+from montui.ui.widgets.board_header import header_text
+
+if TYPE_CHECKING:
+    from montui.ui.screens.board import BoardScreen
+
+
+def board_header(board: BoardScreen, everything: list[Alarm]) -> Text:
+    """Identity, regions, counts, and the view: `ALARM only /filter sort: name :region X`."""
+    view = []
+    if board.only:
+        view.append(f"{board.only.short} only")
+    if board.filter_text:
+        view.append(f"/{board.filter_text}")
+    if board.sort != "urgency":
+        view.append(f"sort: {board.sort}")
+    if scope := getattr(board.app, "region_scope", None):
+        view.append(f":region {scope}")
+    connection = board.poll.connection
+    return header_text(
+        identity=board.poll.identity,
+        profile=connection.profile if connection else None,
+        regions=connection.regions if connection else (),
+        counts=state_counts(everything),
+        demo=bool(connection and connection.demo),
+        view=" ".join(view),
+        mono=board.app.no_color,
+    )
+
+
+def empty_message(board: BoardScreen, everything: list[Alarm]) -> str:
+    """What the board says when no row is shown."""
+    if board.poll.connection is None or any(
+        s.fetched_at is None and not s.error for s in board.statuses.values()
+    ):
+        return "Connecting to AWS…"
+    if not everything:
+        return "No alarms in " + ", ".join(board.statuses) + "."
+    what = f"{board.only.value} " if board.only else ""
+    matching = f" matching '{board.filter_text}'" if board.filter_text else ""
+    return f"No {what}alarms{matching}. Press a to show all, esc to clear the filter."

@@ -1,0 +1,381 @@
+"""The triage screen, montui's home: every source's signals grouped by response pattern.
+
+Act now first, never scrolled away (its list sits at the top); the other sections below, folded
+to one line of counts when the terminal is too short for them (`space` unfolds). Alarms and
+GuardDuty findings come from the board's own poll and watch (started here, one poll each); SES
+reputation and database load from this screen's slower loops (`triage_sources`). `enter`
+opens a signal in its pane; `b` the alarm board. A signal entering act now raises the notice
+(`ui/notice.py`) once, until it has cleared and come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
+from montui.model.findings import Finding
+from montui.model.metadata import ResponsePattern
+from montui.model.metrics import TimeWindow
+from montui.model.signal_notice import ActNowNotice
+from montui.model.signals import (
+    DEFAULT_RULES,
+    SECTIONS,
+    DbLoadAt,
+    SesTarget,
+    Signal,
+    Source,
+    TriageRules,
+    alarm_signals,
+    finding_signals,
+    triage_order,
+)
+from montui.ui.clipboard import write_to_terminal
+from montui.ui.notice import raise_notice
+from montui.ui.screens.board import BoardScreen
+from montui.ui.screens.triage_sources import SLOW_FACTOR, SlowSource, db_fetch, ses_fetch
+from montui.ui.screens.triage_tags import TagCache
+from montui.ui.screens.triage_view import folded_text, freshness_text, row_text, section_title
+from montui.ui.widgets.key_bar import KeyBar
+
+ACT_NOW = ResponsePattern.ACT_NOW
+OTHERS = SECTIONS[1:]
+FIXED_LINES = 4
+"""Title, freshness, act now's title, key bar."""
+
+
+class TriageScreen(Screen[None]):
+    """What needs action now across alarms, findings, SES and DB load (see the module)."""
+
+    CRUMB = "triage"
+    CSS_PATH = "triage.tcss"
+    HELP_FOOTNOTE = (
+        "Symbols: ‼ act now  ▲ next business day  · know only  ○ record only  ? unclassified "
+        "(no [[alarm]] rule, tag or description names its response).\n"
+        "Header: how old each source's data is; ⚠ a source failing (the others go on)."
+    )
+
+    BINDINGS = [
+        Binding("b", "board", "Alarms", id="board", tooltip="The alarm board"),
+        Binding("enter", "open_signal", "Open", id="open_signal", show=False,
+                tooltip="Open the selected signal in its pane"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll every source now"),
+        Binding("space", "unfold", "Unfold", id="unfold", show=False,
+                tooltip="Show the other sections in full (or fold them to counts)"),
+        Binding("f", "findings", "Findings", id="findings", show=False,
+                tooltip="GuardDuty findings of every region"),
+        Binding("e", "reputation", "E-mail", id="reputation", show=False,
+                tooltip="SES sending reputation"),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        board: BoardScreen,
+        *,
+        rules: TriageRules = DEFAULT_RULES,
+        notice: NoticeRule = DEFAULT_NOTICE,
+    ) -> None:
+        super().__init__()
+        self.board = board
+        board.polls_owner = self  # the board opened by `b` uses these polls, never its own
+        self.rules = rules
+        self.notice_rule = notice
+        self.clock: Callable[[], datetime] = board.clock
+        slow = board.poll.refresh_every * SLOW_FACTOR
+        pause = board.poll.pause
+        self.ses = SlowSource(Source.SES, _nothing, slow, self.clock, self.refresh_view, pause)
+        self.ses.fetch = ses_fetch(board.feeds.reputation, rules, self.clock, self.ses)
+        self.db = SlowSource(Source.DBLOAD, _nothing, slow, self.clock, self.refresh_view, pause)
+        self.db.fetch = db_fetch(board.feeds.dbload, rules, self.clock, self.db)
+        self.tags: TagCache | None = None
+        if rules.tag_key and board.feeds.alarm_tags is not None:
+            self.tags = TagCache(
+                board.feeds.alarm_tags, alarms=board.poll.all_alarms, refresh_every=slow,
+                clock=self.clock, changed=self.refresh_view, pause=pause,
+            )  # fmt: skip
+        self.notice = ActNowNotice(min_band=notice.min_band)
+        if board.findings is not None:
+            board.findings.tell_with(self._findings_grown)
+        self.signals: dict[str, Signal] = {}
+        self.unfolded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="triage-title")
+        yield Static(id="triage-fresh")
+        yield Static(id="act-title")
+        yield OptionList(id="act-now")
+        yield Static(id="folded")
+        yield OptionList(id="others")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.board.listeners.append(self.refresh_view)
+        if self.board.findings is not None:
+            self.board.findings.subscribe(self.refresh_view)
+        self.refresh_view()
+        self.call_after_refresh(self.connect)
+
+    def on_resize(self) -> None:
+        self.refresh_view()
+
+    @work(exclusive=True, group="triage-connect", exit_on_error=False)
+    async def connect(self) -> None:
+        """Connect once (the board's poll), then start every source's loops here."""
+        regions = await self.board.poll.connect()
+        if regions is None:
+            return
+        self.board.start_polls(self, regions)
+        for region in regions:
+            self.run_worker(
+                self.ses.poll_region(region), group=f"ses-{region}", exit_on_error=False
+            )
+            self.run_worker(self.db.poll_region(region), group=f"db-{region}", exit_on_error=False)
+        if self.tags is not None:
+            self.run_worker(self.tags.run(), group="alarm-tags", exit_on_error=False)
+        self.refresh_view()
+
+    # -- what is shown ------------------------------------------------------------------
+
+    def all_signals(self) -> list[Signal]:
+        poll = self.board.poll
+        account = poll.identity.account if poll.identity else ""
+        tags = self.tags.tags if self.tags is not None else None
+        found = alarm_signals(poll.all_alarms(), self.board.rules, self.rules, tags, account)
+        if self.board.findings is not None:
+            found += finding_signals(self.board.findings.all_findings(), self.rules)
+        return found + self.ses.signals() + self.db.signals()
+
+    def answered(self) -> list[Source]:
+        """The sources whose every region has answered once."""
+        done = []
+        statuses = self.board.poll.statuses.values()
+        if statuses and all(s.fetched_at is not None or s.error for s in statuses):
+            done.append(Source.ALARM)
+        findings = self.board.findings
+        if findings is not None and findings.statuses and findings.polled:
+            done.append(Source.FINDING)
+        done += [s.source for s in (self.ses, self.db) if s.answered]
+        return done
+
+    def refresh_view(self) -> None:
+        if not self.is_mounted:
+            return
+        signals = self.all_signals()
+        news = self.notice.update(signals, self.answered())
+        if news and self.notice_rule.act_now:
+            raise_notice(self.app, news, self.notice_rule, partial(write_to_terminal, self.app))
+        self.signals = {s.key: s for s in signals}
+        self._header()
+        self._lists(triage_order(signals))
+
+    def _findings_grown(self, news: list[Finding]) -> None:
+        """The findings watch's news (`[notify] min_band`): a finding already on screen whose
+        count grew is told here; a new one is told by `refresh_view` (the same notice, once)."""
+        signals = finding_signals(news, self.rules)
+        grown = [s for s in signals if s.key in self.notice.current and self.notice.noticed(s)]
+        if grown and self.notice_rule.act_now and self.is_mounted:
+            raise_notice(self.app, grown, self.notice_rule, partial(write_to_terminal, self.app))
+
+    def _header(self) -> None:
+        poll = self.board.poll
+        connection = poll.connection
+        title = Text(" montui ", style="bold reverse")
+        if connection and connection.demo:
+            title.append(" DEMO", style="bold")
+        title.append(f"  {poll.identity.account if poll.identity else '…'}")
+        if connection:
+            title.append(f"  {', '.join(connection.regions)}", style="dim")
+        self.query_one("#triage-title", Static).update(title)
+        now = self.clock()
+        fetched: dict[Source, datetime | None] = {}
+        busy: dict[Source, bool] = {}
+        errors: dict[Source, list[str]] = {}
+        alarm_stamps = [s.fetched_at for s in poll.statuses.values() if s.fetched_at]
+        fetched[Source.ALARM] = min(alarm_stamps) if alarm_stamps else None
+        errors[Source.ALARM] = [f"{r}: {s.error}" for r, s in poll.statuses.items() if s.error]
+        if self.tags is not None and self.tags.error:
+            errors[Source.ALARM].append(self.tags.error)
+        findings = self.board.findings
+        if findings is not None:
+            stamps = [s.fetched_at for s in findings.statuses.values() if s.fetched_at]
+            fetched[Source.FINDING] = min(stamps) if stamps else None
+            errors[Source.FINDING] = [
+                f"{r}: {s.error}" for r, s in findings.statuses.items() if s.error
+            ]
+        for slow in (self.ses, self.db):
+            fetched[slow.source] = slow.fetched_at()
+            errors[slow.source] = slow.errors()
+        for source in fetched:
+            busy[source] = connection is not None
+        mono = self.app.no_color
+        self.query_one("#triage-fresh", Static).update(
+            freshness_text(now, fetched, busy, errors, mono)
+        )
+
+    def _lists(self, groups: dict[ResponsePattern | None, list[Signal]]) -> None:
+        now = self.clock()
+        width = max(20, self.size.width - 2)
+        mono = self.app.no_color
+        act = groups[ACT_NOW]
+        self.query_one("#act-title", Static).update(section_title(ACT_NOW, len(act)))
+        act_list = self.query_one("#act-now", OptionList)
+        _fill(act_list, [Option(row_text(s, now, width, mono), id=s.key) for s in act])
+        if act and act_list.highlighted is None:  # enter opens the top one at once
+            act_list.highlighted = 0
+        if not act:
+            _fill(act_list, [Option(Text(self._empty_words(), style="dim"), disabled=True)])
+        act_height = max(1, min(len(act), self.act_rows_max()))
+        act_list.styles.height = act_height
+        options: list[Option] = []
+        for pattern in OTHERS:
+            rows = groups[pattern]
+            if not rows:
+                continue
+            options.append(Option(section_title(pattern, len(rows)), disabled=True))
+            options += [Option(row_text(s, now, width, mono), id=s.key) for s in rows]
+        others = self.query_one("#others", OptionList)
+        room = self.size.height - FIXED_LINES - act_height
+        fold = bool(options) and len(options) > room and not self.unfolded
+        folded = self.query_one("#folded", Static)
+        folded.display = fold
+        others.display = not fold and bool(options)
+        if fold:
+            folded.update(folded_text(groups, [p for p in OTHERS if groups[p]]))
+        else:
+            _fill(others, options)
+
+    def _empty_words(self) -> str:
+        """No act-now row: nothing, or not known yet (the sources still to answer)."""
+        if self.board.poll.connection is None:
+            return "  Connecting to AWS…"
+        waiting = [s.value for s in Source if s not in self.answered()]
+        if self.board.findings is None and Source.FINDING.value in waiting:
+            waiting.remove(Source.FINDING.value)
+        if waiting:
+            return f"  Nothing to act on so far (waiting for {', '.join(waiting)})."
+        return "  Nothing needs action now."
+
+    def act_rows_max(self) -> int:
+        """Act now keeps all but the fixed lines and the folded line."""
+        return max(1, self.size.height - FIXED_LINES - 1)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def selected(self) -> Signal | None:
+        focused = self.focused
+        for list_id in ("#act-now", "#others"):
+            options = self.query_one(list_id, OptionList)
+            if focused is not None and focused is not options:
+                continue
+            index = options.highlighted
+            if index is not None:
+                option = options.get_option_at_index(index)
+                if option.id in self.signals:
+                    return self.signals[option.id]
+        return None
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        signal = self.signals.get(event.option.id or "")
+        if signal is not None:
+            self.open_signal(signal)
+
+    def action_open_signal(self) -> None:
+        if (signal := self.selected()) is not None:
+            self.open_signal(signal)
+
+    def open_signal(self, signal: Signal) -> None:
+        """The signal in its own pane: alarm detail (an SES alarm: the SES pane), finding
+        detail, the SES pane at its region, DB load of the instance at the signal's window."""
+        from montui.ui import panes
+
+        target = signal.opens
+        board = self.board
+        if isinstance(target, Finding):
+            from montui.ui.screens.finding_detail import FindingDetailScreen
+
+            alarms = board.poll.all_alarms()
+            self.app.push_screen(
+                FindingDetailScreen(target, clock=self.clock, alarms=alarms,
+                                    open_alarm=lambda a: panes.open_alarm_detail(
+                                        board, a, keep_window=True))
+            )  # fmt: skip
+        elif isinstance(target, SesTarget):
+            panes.open_reputation(board, target.region, None)
+        elif isinstance(target, DbLoadAt):
+            self._open_dbload(target)
+        else:
+            from montui.model.reputation import watches_ses
+
+            if watches_ses(target):
+                panes.open_reputation(board, target.region, target)
+            else:
+                panes.open_alarm_detail(board, target)
+
+    def _open_dbload(self, at: DbLoadAt) -> None:
+        from montui.model.dbload_target import DbTarget
+        from montui.model.investigation import InvestigationWindow
+        from montui.ui import panes
+        from montui.ui.screens.dbload import DbLoadScreen
+
+        window = at.window  # the signal's window becomes the shared one
+        shared = InvestigationWindow(window.start, window.end, at.instance.identifier)
+        panes.set_window(self.app, shared)
+
+        async def window_of() -> TimeWindow:
+            return window
+
+        self.app.push_screen(
+            DbLoadScreen(
+                self.board.feeds.dbload, regions=(at.instance.place.region,), clock=self.clock,
+                target=DbTarget(at.instance.identifier), window_of=window_of,
+            )
+        )  # fmt: skip
+
+    def action_board(self) -> None:
+        self.app.push_screen(self.board)
+
+    def action_refresh(self) -> None:
+        self.board.poll.wake_all()
+        if self.board.findings is not None:
+            self.board.findings.wake_all()
+        self.ses.wake_all()
+        if self.tags is not None:
+            self.tags.wake.set()
+        self.db.wake_all()
+        self.notify("Refreshing…", timeout=1.5)
+
+    def action_unfold(self) -> None:
+        self.unfolded = not self.unfolded
+        self.refresh_view()
+
+    def action_findings(self) -> None:
+        self.board.action_findings()
+
+    def action_reputation(self) -> None:
+        self.board.action_reputation()
+
+    def crumb_detail(self) -> str:
+        return ""
+
+
+async def _nothing(region: str) -> tuple[Signal, ...]:
+    return ()
+
+
+def _fill(options: OptionList, items: list[Option]) -> None:
+    """Replace the options, keeping the highlighted one where it still is."""
+    keep = options.highlighted
+    options.clear_options()
+    options.add_options(items)
+    if keep is not None and items:
+        options.highlighted = min(keep, len(items) - 1)
