@@ -395,3 +395,33 @@ async def test_triage_goes_back_down_to_the_home_screen() -> None:
         await until(pilot, lambda: isinstance(app.screen, FindingsScreen))
         await command(pilot, app, "triage")
         await until(pilot, lambda: app.screen is home)
+
+
+async def test_ses_and_the_workbench_start_on_the_window_and_without_one_on_their_defaults() -> (
+    None
+):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_detail(pilot, app)
+        window = app.window
+        assert window is not None
+        await command(pilot, app, "ses")
+        await until(pilot, lambda: isinstance(app.screen, ReputationScreen))
+        assert isinstance(app.screen, ReputationScreen) and app.screen.marked == window.start
+        await pilot.press("escape")
+        await command(pilot, app, "workbench")
+        await until(pilot, lambda: isinstance(app.screen, QueryWorkbench))
+        assert isinstance(app.screen, QueryWorkbench)
+        time_range = app.screen.request.time_range
+        assert (time_range.start, time_range.end) == (window.start, window.end)
+        app.screen.dismiss()
+        await until(pilot, lambda: isinstance(app.screen, AlarmDetailScreen))
+        await pilot.press("X")  # dropped: the defaults again
+        await command(pilot, app, "ses")
+        await until(pilot, lambda: isinstance(app.screen, ReputationScreen))
+        assert isinstance(app.screen, ReputationScreen) and app.screen.marked is None
+        await pilot.press("escape")
+        await command(pilot, app, "workbench")
+        await until(pilot, lambda: isinstance(app.screen, QueryWorkbench))
+        assert isinstance(app.screen, QueryWorkbench)
+        assert app.screen.request.time_range.start is None  # the default: relative
