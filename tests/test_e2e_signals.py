@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pexpect
 import pytest
 
@@ -25,10 +26,15 @@ GROUP = "/aws/lambda/hitori-contact-form"
 
 
 @pytest.fixture
-def long_queries() -> Iterator[None]:
-    """Queries in the world stay Running for a minute."""
+def long_queries(scenario_world: ScenarioWorld) -> Iterator[None]:
+    """Queries in the world stay Running for a minute. The world is shared by the tests of a
+    worker: a query another test left running (killed on purpose, or by a failure) is stopped
+    first, so that every query these tests find running is the one their montui started."""
     from montui_world.ext.logs_queries import QueryPacing, configure, restore
 
+    logs = boto3.client("logs", region_name=REGION, endpoint_url=scenario_world.endpoint)
+    for query_id in running_queries(scenario_world.endpoint):
+        logs.stop_query(queryId=query_id)
     previous = configure(
         pacing=QueryPacing(scheduled_seconds=0.2, min_running_seconds=60, max_running_seconds=60)
     )
