@@ -181,7 +181,7 @@ async def test_a_five_minute_alarm_replays_when_the_clock_is_off_its_grid() -> N
     )
     feed = FakeFeed({"ap-northeast-1": [alarm]})
     feed.series["m1"] = nightly_spikes
-    app = MontuiApp(feed.feeds, Settings(), clock=lambda: NOW + timedelta(minutes=2))
+    app = MontuiApp(feed.feeds, Settings(), clock=lambda: NOW + timedelta(minutes=2), home="board")
     async with app.run_test(size=(100, 40)) as pilot:
         await open_alarm(pilot, app, "five-minute")
         await pilot.press("t")
