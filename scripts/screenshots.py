@@ -38,6 +38,8 @@ class Shot:
     keys: tuple[str, ...] = ()
     then: Step | None = None
     """None: a fixed pause (2.5 s after `enter`, the detail loads its chart; else 0.3 s)."""
+    home: str = "board"
+    """The first screen: the board (most shots start there) or triage (montui's own home)."""
 
 
 async def wait_until(pilot: Any, what: str, ready: Callable[[], bool], within: float = 60) -> None:
@@ -196,6 +198,8 @@ async def review(pilot: Any, app: Any) -> None:
 
 SHOTS: list[Shot] = [
     # The incident lasts about a minute of real time at 10x: the shots that need it come first.
+    Shot("triage-80x24", (80, 24), home="triage"),
+    Shot("triage-160x50", (160, 50), home="triage"),
     Shot("board-80x24", (80, 24)),
     Shot("board-160x50", (160, 50)),
     Shot("detail-composite-80x24", (80, 24), (*SELECT_INCIDENT, "enter")),
@@ -256,11 +260,13 @@ def wait_for_incident(world: Any, timeout: float = 240) -> None:
 async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
     from montui.config import Settings
     from montui.launch import AwsRequest
+    from montui.model.signals import Source
     from montui.ui.app import MontuiApp, aws_feeds
     from montui.ui.screens.board import BoardScreen
+    from montui.ui.screens.triage import TriageScreen
 
     feed = aws_feeds(AwsRequest(demo=True), world=world)
-    app = MontuiApp(feed, Settings(), data_dir=data_dir, home="board")
+    app = MontuiApp(feed, Settings(), data_dir=data_dir, home=shot.home)
     async with app.run_test(size=shot.size) as pilot:
 
         def board_ready() -> bool:
@@ -271,7 +277,15 @@ async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
                 and all(s.fetched_at for s in screen.statuses.values())
             )
 
-        await wait_until(pilot, f"{shot.name}: the board's data from the demo world", board_ready)
+        def triage_ready() -> bool:
+            screen: Any = app.screen
+            return isinstance(screen, TriageScreen) and len(screen.answered()) == len(Source)
+
+        if shot.home == "triage":
+            await wait_until(pilot, f"{shot.name}: every source on triage", triage_ready)
+        else:
+            what = f"{shot.name}: the board's data from the demo world"
+            await wait_until(pilot, what, board_ready)
         await pilot.press(*shot.keys)
         if shot.then is not None:
             await shot.then(pilot, app)
