@@ -245,8 +245,8 @@ COMPOSITES: tuple[CompositeSpec, ...] = (
     CompositeSpec(
         "hitori-contact-form-down",
         TOKYO,
-        "Customers cannot send the contact form: Lambda errors or API Gateway 5xx. Pages "
-        f"the on-call engineer. Runbook: {RUNBOOK}/contact-form-down",
+        "Customers cannot send the contact form: Lambda errors or API Gateway 5xx. Act now: "
+        f"pages the on-call engineer. Runbook: {RUNBOOK}/contact-form-down",
         'ALARM("hitori-lambda-error-rate") OR ALARM("hitori-api-5xx")',
         Response.ACT_NOW,
         TOPICS,
@@ -255,7 +255,7 @@ COMPOSITES: tuple[CompositeSpec, ...] = (
         "hitori-contact-form-slow",
         TOKYO,
         "The form works but slowly (p95 duration or API latency), and is not already down. "
-        f"Runbook: {RUNBOOK}/contact-form-slow",
+        f"Next business day. Runbook: {RUNBOOK}/contact-form-slow",
         "(ALARM(hitori-lambda-duration-p95) OR ALARM(hitori-api-latency))"
         " AND NOT ALARM(hitori-contact-form-down)",
         Response.NEXT_DAY,
