@@ -13,6 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from montui.commands.common import each_region, write_columns
 from montui.config import Settings
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.alarm import Alarm, AlarmState, condition_summary
@@ -76,9 +77,7 @@ def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
         row[3] = row[3][:16].replace("T", " ")
         row[5] = " ".join(row[5].split())[:60]
     header = ["STATE", "NAME", "REGION", "SINCE (UTC)", "CONDITION", "REASON"]
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
-    for row in [header, *rows]:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    write_columns(out, header, rows)
 
 
 def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> None:
@@ -95,24 +94,12 @@ def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> No
 
 async def _fetch(target: AwsTarget, state: AlarmState | None) -> tuple[list[Alarm], list[Any]]:
     from montui.sources.cloudwatch import describe_alarms
-    from montui.sources.errors import SourceError
-    from montui.sources.session import AwsClients
 
-    async with AwsClients(target) as clients:
-        results = await asyncio.gather(
-            *(describe_alarms(clients, Place("", r), state=state) for r in target.regions),
-            return_exceptions=True,
-        )
-    alarms: list[Alarm] = []
-    errors: list[Any] = []
-    for result in results:
-        if isinstance(result, SourceError):
-            errors.append(result)
-        elif isinstance(result, BaseException):
-            raise result
-        else:
-            alarms.extend(result)
-    return alarms, errors
+    async def region(clients: Any, place: Place) -> tuple[Alarm, ...]:
+        return await describe_alarms(clients, place, state=state)
+
+    answers, errors = await each_region(target, region)
+    return [alarm for _, alarms in answers for alarm in alarms], list(errors)
 
 
 def run_alarms(

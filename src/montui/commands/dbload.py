@@ -19,6 +19,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
+from montui.commands.common import write_columns
 from montui.launch import AwsRequest, DemoWorldError
 from montui.model.dbload import DbInstance, DbLoad, enabling_hint
 from montui.model.metrics import TimeWindow
@@ -73,20 +74,14 @@ def write_table(load: DbLoad, out: TextIO) -> None:
     out.write(f"load avg {load.series.mean:.2f} peak {load.series.peak:.2f} AAS; "
               f"{load.vcpus.describe()}; above the vCPUs in {load.above_vcpus} of "
               f"{len(load.series.total)} points\n\n")  # fmt: skip
-    _columns(out, ["AAS", "SHARE", "TOP WAIT", "SQL"], [
+    write_columns(out, ["AAS", "SHARE", "TOP WAIT", "SQL"], [
         [f"{r.aas:.2f}", f"{r.share:.0%}", r.top_wait, " ".join(r.statement.split())[:100]]
         for r in load.top_sql
     ])  # fmt: skip
     out.write("\n")
-    _columns(out, ["AAS", "SHARE", "TYPE", "WAIT"], [
+    write_columns(out, ["AAS", "SHARE", "TYPE", "WAIT"], [
         [f"{k.aas:.2f}", f"{k.share:.0%}", k.detail, k.name] for k in load.top_waits
     ])  # fmt: skip
-
-
-def _columns(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
-    for row in [header, *rows]:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
 def write_csv(load: DbLoad, out: TextIO) -> None:

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from montui.commands.common import each_region
 from montui.design_file import DesignFileError, load_design
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.alarm import Alarm
@@ -28,7 +29,6 @@ from montui.model.design import AlarmDesign, CompositeDesign
 from montui.model.design_check import DesignReport, check_design
 from montui.model.design_markdown import design_markdown
 from montui.model.design_scaffold import scaffold_design
-from montui.model.place import Place
 
 if TYPE_CHECKING:
     from montui.sources.errors import SourceError
@@ -142,24 +142,9 @@ def _deployed(request: AwsRequest) -> tuple[list[Alarm], list[SourceError]] | in
 
 async def _fetch(target: AwsTarget) -> tuple[list[Alarm], list[SourceError]]:
     from montui.sources.cloudwatch import describe_alarms
-    from montui.sources.errors import SourceError
-    from montui.sources.session import AwsClients
 
-    async with AwsClients(target) as clients:
-        results = await asyncio.gather(
-            *(describe_alarms(clients, Place("", r)) for r in target.regions),
-            return_exceptions=True,
-        )
-    alarms: list[Alarm] = []
-    errors: list[SourceError] = []
-    for result in results:
-        if isinstance(result, SourceError):
-            errors.append(result)
-        elif isinstance(result, BaseException):
-            raise result
-        else:
-            alarms.extend(result)
-    return alarms, errors
+    answers, errors = await each_region(target, describe_alarms)
+    return [alarm for _, alarms in answers for alarm in alarms], errors
 
 
 def _write(text: str, path: Path | None, out: TextIO) -> int:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
+from montui.commands.common import write_columns
 from montui.config import Settings
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.duration import parse_duration
@@ -125,9 +126,7 @@ def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
         ]
         for r in records
     ]
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
-    for row in [header, *rows]:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    write_columns(out, header, rows)
 
 
 def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> None:

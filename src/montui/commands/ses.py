@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
+from montui.commands.common import each_region
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.place import Place
 from montui.model.reputation import RATE_KINDS, band
@@ -109,24 +110,12 @@ def write_table(found: list[Reputation], out: TextIO) -> None:
 
 async def _fetch(target: AwsTarget, now: datetime) -> tuple[list[Reputation], list[Any]]:
     from montui.feeds.reputation import fetch_reputation
-    from montui.sources.errors import SourceError
-    from montui.sources.session import AwsClients
 
-    async with AwsClients(target) as clients:
-        results = await asyncio.gather(
-            *(fetch_reputation(clients, Place("", r), now) for r in target.regions),
-            return_exceptions=True,
-        )
-    found: list[Reputation] = []
-    errors: list[Any] = []
-    for result in results:
-        if isinstance(result, SourceError):
-            errors.append(result)
-        elif isinstance(result, BaseException):
-            raise result
-        else:
-            found.append(result)
-    return found, errors
+    async def region(clients: Any, place: Place) -> Reputation:
+        return await fetch_reputation(clients, place, now)
+
+    answers, errors = await each_region(target, region)
+    return [found for _, found in answers], list(errors)
 
 
 def run_ses(
