@@ -49,6 +49,13 @@ class CountedAlarms:
             self.in_flight -= 1
             self.polls[region] += 1
 
+    async def alarms_in_alarm(self, region: str) -> tuple[Alarm, ...]:
+        self.in_flight += 1
+        try:
+            return await self.inner.alarms_in_alarm(region)
+        finally:
+            self.in_flight -= 1
+
 
 _: Alarms = CountedAlarms(None)  # type: ignore[arg-type]
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from montui.feeds.alarms import Alarms
-from montui.model.alarm import Alarm
+from montui.model.alarm import Alarm, AlarmState
 
 
 class FakeAlarms:
@@ -17,6 +17,7 @@ class FakeAlarms:
         self.data = data
         self.fail: dict[str, Exception] = {}
         self.polls: dict[str, int] = dict.fromkeys(data, 0)
+        self.alarm_polls: dict[str, int] = {}
         self.in_flight: dict[str, int] = dict.fromkeys(data, 0)
         self.max_in_flight = 0
         self.delay = delay
@@ -36,6 +37,13 @@ class FakeAlarms:
             return tuple(self.data[region])
         finally:
             self.in_flight[region] -= 1
+
+    async def alarms_in_alarm(self, region: str) -> tuple[Alarm, ...]:
+        """The ALARM ones of `data[region]`, counted in `alarm_polls` (not in `polls`)."""
+        self.alarm_polls[region] = self.alarm_polls.get(region, 0) + 1
+        if region in self.fail:
+            raise self.fail[region]
+        return tuple(a for a in self.data[region] if a.state is AlarmState.ALARM)
 
 
 _check: Alarms = FakeAlarms({})

@@ -13,6 +13,11 @@ class Alarms(Protocol):
 
     async def alarms(self, region: str) -> tuple[Alarm, ...]: ...
 
+    async def alarms_in_alarm(self, region: str) -> tuple[Alarm, ...]:
+        """Only the alarms in ALARM (DescribeAlarms `StateValue=ALARM`, both alarm types): a
+        page or two however many alarms the region has, shown before the full listing."""
+        ...
+
 
 class AwsAlarms:
     """DescribeAlarms (sources.cloudwatch) through the session's clients.
@@ -27,7 +32,19 @@ class AwsAlarms:
         from montui.sources.cloudwatch import describe_alarms
 
         found = await describe_alarms(self.session.clients, self.session.place_now(region))
+        self._learn(found)
+        return found
+
+    async def alarms_in_alarm(self, region: str) -> tuple[Alarm, ...]:
+        from montui.model.alarm import AlarmState
+        from montui.sources.cloudwatch import describe_alarms
+
+        place = self.session.place_now(region)
+        found = await describe_alarms(self.session.clients, place, state=AlarmState.ALARM)
+        self._learn(found)
+        return found
+
+    def _learn(self, found: tuple[Alarm, ...]) -> None:
         for alarm in found[:1]:
             if alarm.account:
                 self.session.learn_account(alarm.account)
-        return found
