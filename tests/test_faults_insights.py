@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import aclosing
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from montui_world.faults.plan import Fault, FaultPlan, Rule
 from montui_world.faults.proxy import FaultProxy
 from montui_world.world import World
 from tests.conftest import FAULT_READ_TIMEOUT
+from tests.fakes import NOW
 
 REGION = "ap-northeast-1"
 GROUP = "/aws/lambda/contact-form"
@@ -34,10 +35,11 @@ GROUP = "/aws/lambda/contact-form"
 
 @pytest.fixture
 def slow_world(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    """A world with a few log lines whose queries stay Running for 30 seconds."""
+    """A world with a few log lines (at the fixed `NOW`, not the wall clock) whose queries
+    stay Running for 30 seconds."""
     monkeypatch.setattr("montui.sources.session.READ_TIMEOUT", FAULT_READ_TIMEOUT)
     previous = logs_ext.configure(pacing=logs_ext.QueryPacing(min_running_seconds=30))
-    stamp = int((datetime.now(UTC) - timedelta(minutes=5)).timestamp() * 1000)
+    stamp = int((NOW - timedelta(minutes=5)).timestamp() * 1000)
     logs_ext.put_events(REGION, GROUP, "s", [(stamp + n, f"ERROR {n}") for n in range(5)])
     yield world
     logs_ext.restore(previous)
@@ -57,7 +59,7 @@ async def test_a_query_whose_stop_failed_stays_owned_and_is_stopped_at_close(
         await session.connect()
         ledger = RunningQueries(tmp_path)
         feed = AwsLogsInsights(session, ledger)
-        end = datetime.now(UTC)
+        end = NOW
         run = QueryRun("fields @message", (GROUP,), end - timedelta(hours=1), end)
         async with aclosing(feed.run_query(REGION, run)) as results:
             first = await anext(results)
@@ -84,7 +86,7 @@ def test_montui_query_keeps_a_query_it_could_not_stop_in_its_ledger(
     # world keeps the query running (the default budget is 8 failures or 60 s).
     monkeypatch.setattr(logs_source, "POLL_RETRY", PollRetryBudget(max_failures=2, first_wait=0.1))
     ledger = RunningQueries(tmp_path)
-    end = datetime.now(UTC)
+    end = NOW
     run = QueryRun("fields @message", (GROUP,), end - timedelta(hours=1), end)
     with FaultProxy(slow_world.endpoint, FaultPlan(rules)) as proxy:
         request = AwsRequest(endpoint_url=proxy.endpoint, regions=(REGION,))
