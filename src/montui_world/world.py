@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from montui_world import ext
 from montui_world.ext.guardduty_api import GuardDutyApi
+from montui_world.ext.oam_api import OamApi
 from montui_world.ext.pi_api import PiApi
 from montui_world.ext.rds_api import RdsApi
 from montui_world.ext.ses_api import SesApi
@@ -58,6 +59,7 @@ class World:
         # of SES (SendEmail, identities) is moto's.
         app = SesApi(app)
         app = PiApi(app)  # Performance Insights (`ext.pi_api`): moto has none
+        app = OamApi(app)  # cross-account observability (`ext.oam_api`): moto has none
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(
