@@ -32,7 +32,10 @@ def render_state(
         else:
             seen = new.result.fields
             query = new.last_run.query if new.last_run is not None else ""
-            table.show(new.result, tz=new.tz, term=new.term, columns=result_columns(query, seen))
+            columns = result_columns(query, seen)
+            if "account" in seen:  # a query over several accounts (feeds.insights labels rows)
+                columns = ("account", *(c for c in columns if c != "account"))
+            table.show(new.result, tz=new.tz, term=new.term, columns=columns)
     elif old is not None and (new.tz, new.term) != (old.tz, old.term) and table.records:
         table.restyle(tz=new.tz, term=new.term)
     window = new.time_range.window(now)
