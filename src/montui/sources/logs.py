@@ -309,6 +309,7 @@ async def log_groups(
     pattern: str | None = None,
     limit: int | None = None,
     include_linked: bool = False,
+    accounts: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """Names of the log groups starting with `prefix`, or (`pattern`) containing that
     substring (logGroupNamePattern: botocore's model documents the match as case-sensitive);
@@ -317,7 +318,8 @@ async def log_groups(
 
     `include_linked`: a CloudWatch cross-account observability monitoring account's linked
     accounts' groups too (`includeLinkedAccounts`); those are given by ARN
-    (`model.observability`), the caller's own by name."""
+    (`model.observability`), the caller's own by name. `accounts`: only these accounts'
+    groups (`accountIdentifiers`, implies `include_linked`)."""
     if prefix and pattern:
         raise BadRequest(
             "a log group prefix or a pattern, not both", service="logs", region=place.region
@@ -332,8 +334,10 @@ async def log_groups(
         request["logGroupNamePattern"] = pattern
     if limit is not None:
         request["limit"] = min(limit, DESCRIBE_LOG_GROUPS_PAGE)
-    if include_linked:
+    if include_linked or accounts:
         request["includeLinkedAccounts"] = True
+    if accounts:
+        request["accountIdentifiers"] = list(accounts)
     own = place.account or clients.account
     with _logs_errors(clients, place.region, "logs:DescribeLogGroups"):
         pages = _pages(clients, place, "DescribeLogGroups", request)
