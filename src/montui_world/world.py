@@ -19,6 +19,7 @@ from montui_world.ext.guardduty_api import GuardDutyApi
 from montui_world.ext.pi_api import PiApi
 from montui_world.ext.rds_api import RdsApi
 from montui_world.ext.ses_api import SesApi
+from montui_world.ext.sts_trust import StsTrust
 from montui_world.gate import SeedingGate
 
 
@@ -58,6 +59,7 @@ class World:
         # of SES (SendEmail, identities) is moto's.
         app = SesApi(app)
         app = PiApi(app)  # Performance Insights (`ext.pi_api`): moto has none
+        app = StsTrust(app)  # AssumeRole checks trust policies (`ext.sts_trust`); moto does not
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(

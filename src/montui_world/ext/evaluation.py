@@ -58,6 +58,7 @@ class MetricSource(Protocol):
         stat: str,
         start: datetime,
         end: datetime,
+        account: str = ...,
     ) -> dict[datetime, float]: ...
 
 
@@ -137,9 +138,20 @@ def alarm_points(
     end = datetime.fromtimestamp(last_end, UTC)
     start = end - timedelta(seconds=period * settings.range_periods)
     region = alarm.region_name
+    account = str(alarm.alarm_arn).split(":")[4]  # the alarm's own account's metrics
 
     def fetch(namespace: str, name: str, dims: Mapping[str, str], p: int, stat: str) -> Points:
-        found = source(region, namespace, name, dims, period=p, stat=stat, start=start, end=end)
+        found = source(
+            region,
+            namespace,
+            name,
+            dims,
+            period=p,
+            stat=stat,
+            start=start,
+            end=end,
+            account=account,
+        )
         return {as_utc(t): v for t, v in found.items() if start <= as_utc(t) < end}
 
     points: Points | None
