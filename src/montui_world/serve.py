@@ -1,7 +1,8 @@
 """Run the local AWS world until told to stop: `montui demo serve` and `python -m montui_world`.
 
-    montui demo serve [--port N] [--speed X] [--seed S] [--ready-json]
+    montui demo serve [--port N] [--speed X] [--seed S] [--ready-json] [--alarms-per-region N]
     python -m montui_world serve [--port N] [--speed X] [--seed S] [--ready-json]
+        [--alarms-per-region N]
 
 The world is seeded with the scenario (`montui_world.live`): 14 days of metrics, alarm
 history and a day of logs, then it lives: a ticker writes each new minute of metrics and log
@@ -53,8 +54,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 
+from montui_world.bulk import add_bulk_alarms
 from montui_world.ext import logs
-from montui_world.identity import DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+from montui_world.identity import DEMO_ACCOUNT, DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from montui_world.live import CatchUpClock, Scenario, Ticker, lead_for
 from montui_world.scenario import moments
 from montui_world.world import World
@@ -69,12 +71,15 @@ def serve(
     speed: float = 1.0,
     ready: Callable[[World], None] | None = None,
     stop: threading.Event | None = None,
+    alarms_per_region: int = 0,
 ) -> None:
     """Start the world on 127.0.0.1:`port`, seed it, open it, call `ready`, and serve (the
-    scenario moving at `speed`) until SIGINT, SIGTERM or `stop` is set. The port is bound
-    first, but until the world is seeded it answers only the seeder (HTTP 503 to anyone
-    else, see `montui_world.gate`). Signal handlers are installed only when called from the
-    main thread (and restored on return)."""
+    scenario moving at `speed`) until SIGINT, SIGTERM or `stop` is set. `alarms_per_region`:
+    that many bulk alarms (`montui_world.bulk`) in the base account of every world region,
+    added after the scenario. The port is bound first, but until the world is seeded it
+    answers only the seeder (HTTP 503 to anyone else, see `montui_world.gate`).
+    Signal handlers are installed only when called from the main thread (and restored on
+    return)."""
     stop = stop if stop is not None else threading.Event()
     restore = _handle_signals(stop)
     world = World(port=port, gated=True).start()
@@ -84,6 +89,8 @@ def serve(
         start = datetime.now(UTC) - lead_for(speed)
         scenario = Scenario(seed=seed, now=start)
         scenario.build(world.endpoint, world.seeder_headers)
+        for region in DEMO_REGIONS if alarms_per_region else ():
+            add_bulk_alarms(DEMO_ACCOUNT, region, alarms_per_region, seed=seed)
         ticker = Ticker(scenario, CatchUpClock(start, speed)).start()
         world.open()  # ready means ready: until now everyone else got HTTP 503 (see `gate`)
         if ready is not None:
@@ -202,6 +209,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
     parser.add_argument(
+        "--alarms-per-region",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="add N per-resource metric alarms (1 in 100 in ALARM) to every region, "
+        "after the scenario (default 0)",
+    )
+    parser.add_argument(
         "--ready-json",
         action="store_true",
         help="print one JSON line when ready, nothing else; stop when the parent goes away",
@@ -216,6 +231,16 @@ def _speed(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0.1 <= value <= 10000:
         raise argparse.ArgumentTypeError("speed must be between 0.1 and 10000")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("alarms per region must be between 0 and 1000000")
     return value
 
 
@@ -242,7 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.ready_json:
         watch_parent(stop, stdin=True)
     try:
-        serve(args.port, seed=args.seed, speed=args.speed, ready=announce, stop=stop)
+        serve(
+            args.port,
+            seed=args.seed,
+            speed=args.speed,
+            ready=announce,
+            stop=stop,
+            alarms_per_region=args.alarms_per_region,
+        )
     except KeyboardInterrupt:
         return 0
     except OSError as error:

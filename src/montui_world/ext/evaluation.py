@@ -36,7 +36,7 @@ from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings
 from montui.model.evaluation import Evaluation as _Evaluation
 from montui_world.ext import alarm_state
 from montui_world.ext import metric_math as mm
-from montui_world.ext.alarm_store import LOCK, all_backends, is_composite
+from montui_world.ext.alarm_store import LOCK, all_backends, is_composite, is_fixture
 from montui_world.ext.metrics import datapoints
 from montui_world.loop import BackgroundLoop
 from montui_world.wording import as_utc, moto_time
@@ -228,13 +228,13 @@ def evaluate_alarm(alarm: Any, at: datetime, source: MetricSource) -> _Evaluatio
 
 def _metric_alarms() -> Iterator[tuple[Any, Any]]:
     """(backend, alarm) for every metric alarm in every account and region, snapshotted
-    under the CloudWatch lock."""
+    under the CloudWatch lock; bulk fixtures (no data behind them) are left alone."""
     with LOCK:
         pairs = [
             (backend, alarm)
             for backend in all_backends()
             for alarm in list(backend.alarms.values())
-            if not is_composite(alarm)
+            if not is_composite(alarm) and not is_fixture(alarm)
         ]
     return iter(pairs)
 
