@@ -226,13 +226,15 @@ def evaluate_alarm(alarm: Any, at: datetime, source: MetricSource) -> _Evaluatio
 # --- every alarm --------------------------------------------------------------------------
 
 
-def _metric_alarms() -> Iterator[tuple[Any, Any]]:
-    """(backend, alarm) for every metric alarm in every account and region, snapshotted
-    under the CloudWatch lock; bulk fixtures (no data behind them) are left alone."""
+def _metric_alarms(account: str | None = None) -> Iterator[tuple[Any, Any]]:
+    """(backend, alarm) for every metric alarm in every account (or `account`) and region,
+    snapshotted under the CloudWatch lock; bulk fixtures (no data behind them) are left
+    alone."""
     with LOCK:
         pairs = [
             (backend, alarm)
             for backend in all_backends()
+            if account is None or backend.account_id == account
             for alarm in list(backend.alarms.values())
             if not is_composite(alarm) and not is_fixture(alarm)
         ]
@@ -258,14 +260,16 @@ def evaluate_all(
     *,
     source: MetricSource | None = None,
     due: Callable[[AlarmSettings], datetime | None] | None = None,
+    account: str | None = None,
 ) -> list[StateChange]:
     """Evaluate every metric alarm as of `at` and apply the transitions; returns them.
 
     `due` (the live thread's) picks, per alarm, the boundary to evaluate at, or None to skip.
+    `account`: only that account's alarms (a new account's first evaluation).
     """
     source = source or default_source()
     changes = []
-    for backend, alarm in _metric_alarms():
+    for backend, alarm in _metric_alarms(account):
         settings = settings_of(alarm)
         if settings is None:
             continue
