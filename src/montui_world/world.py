@@ -20,6 +20,7 @@ from montui_world.ext.oam_api import OamApi
 from montui_world.ext.pi_api import PiApi
 from montui_world.ext.rds_api import RdsApi
 from montui_world.ext.ses_api import SesApi
+from montui_world.ext.sts_trust import StsTrust
 from montui_world.gate import SeedingGate
 
 
@@ -59,6 +60,7 @@ class World:
         # of SES (SendEmail, identities) is moto's.
         app = SesApi(app)
         app = PiApi(app)  # Performance Insights (`ext.pi_api`): moto has none
+        app = StsTrust(app)  # AssumeRole checks trust policies (`ext.sts_trust`); moto does not
         app = OamApi(app)  # cross-account observability (`ext.oam_api`): moto has none
         if self.gated:
             app = self._gate = SeedingGate(app)

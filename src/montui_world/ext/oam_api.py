@@ -42,7 +42,7 @@ from montui_world.ext.oam_store import (
     sink_owner,
 )
 from montui_world.ext.patching import installed, patch
-from montui_world.ext.rds_api import _account
+from montui_world.ext.requester import requester_account
 
 __all__ = ["OamApi", "OamError", "answer", "install"]
 
@@ -102,7 +102,10 @@ class OamApi:
         try:
             body = _body(environ)
             operation = str(environ.get("PATH_INFO") or "/").strip("/")
-            status, result = 200, answer(_account(scope.group(1)), scope.group(2), operation, body)
+            status, result = (
+                200,
+                answer(requester_account(environ, scope.group(1)), scope.group(2), operation, body),
+            )
         except OamError as error:
             status = error.status
             key = "message" if error.code in _LOWER_MESSAGE else "Message"
