@@ -8,7 +8,9 @@
 `--accounts N` (default 1): the base account (the scenario below) and N-1 other accounts
 (`montui_world.accounts`: `payments`, `data`, `edge`, …), each with the role
 `montui-readonly` trusting the base account and a small living scenario of its own
-(`scenario.team`). `--regions N` (default 2): the world's regions are the first N of
+(`scenario.team`), linked to the base account, a CloudWatch cross-account observability
+monitoring account in every region (their log groups and metrics shared: `ext.oam_store`).
+`--regions N` (default 2): the world's regions are the first N of
 `accounts.WORLD_REGIONS` (the scenario itself lives in the first two); bulk alarms
 (`--alarms-per-region`) go into every account and region.
 
@@ -71,6 +73,7 @@ from montui_world.accounts import (
 )
 from montui_world.bulk import add_bulk_alarms
 from montui_world.ext import logs
+from montui_world.ext.oam_store import link_accounts
 from montui_world.identity import DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from montui_world.live import CatchUpClock, Scenario, Ticker, lead_for
 from montui_world.scenario import moments
@@ -111,6 +114,10 @@ def serve(
         scenario.build(world.endpoint, world.seeder_headers)
         for account in world_accounts(accounts)[1:]:
             scenario.add_team(TeamScenario(account, TEAM_REGIONS, seed=seed, now=scenario.now()))
+        if accounts > 1:  # the base account watches the others' logs and metrics (OAM)
+            others = [a.id for a in world_accounts(accounts)[1:]]
+            for region in world_regions(regions):
+                link_accounts(world_accounts(1)[0].id, others, region)
         for account in world_accounts(accounts) if alarms_per_region else ():
             for region in world_regions(regions):
                 add_bulk_alarms(account.id, region, alarms_per_region, seed=seed)

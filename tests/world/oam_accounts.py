@@ -18,7 +18,8 @@ def account_session(world: World, account: str, region: str) -> boto3.Session:
     if account == "123456789012":
         return boto3.Session(region_name=region)
     sts = boto3.client("sts", region_name=region, endpoint_url=world.endpoint)
-    role = f"arn:aws:iam::{account}:role/montui-test"
+    # every world account has it, trusting the base account (`ext.sts_trust`)
+    role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
     found = sts.assume_role(RoleArn=role, RoleSessionName="montui-test")["Credentials"]
     return boto3.Session(
         aws_access_key_id=found["AccessKeyId"],
