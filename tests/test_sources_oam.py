@@ -69,6 +69,11 @@ async def test_access_denied_is_a_state_other_errors_are_raised(
         denied = await _read(proxy.endpoint)
         assert denied.linked == ()
         assert denied.notice() == f"OAM: no permission (oam:ListSinks) in {REGION}"
+        plan.rules = [Rule(1.0, (Fault.DENIED,), service="oam", operation="ListAttachedLinks")]
+        links_denied = await _read(proxy.endpoint)
+        assert links_denied.linked == () and links_denied.notice() == (
+            f"OAM: no permission (oam:ListAttachedLinks) in {REGION}"
+        )
         plan.rules = [Rule(1.0, (Fault.THROTTLE,), service="oam")]
         with pytest.raises(Throttled):
             await _read(proxy.endpoint)
