@@ -121,7 +121,11 @@ async def test_the_own_session_comes_first(accounts: Accounts) -> None:
     assert plan.log_groups == (GROUP,) and linked_note(SOURCE) not in plan.reasons
     (series,) = await accounts.metrics.metric_data(REGION, (QUERY,), WINDOW)
     assert series.values == (7.0,)
-    assert any(key.startswith("logs ") for key in accounts.plan.requests)  # its own session
+    run = QueryRun("fields @message", plan.log_groups, NOW - timedelta(minutes=10), NOW)
+    async with aclosing(accounts.insights.run_query(REGION, run)) as results:
+        rows = [r async for r in results][-1].rows
+    assert [r["@message"] for r in rows] == ["ERROR in the source"]
+    assert any(key.endswith(" StartQuery") for key in accounts.plan.requests)  # its own session
     assert accounts.oam._known == {}  # OAM never asked
 
 

@@ -100,9 +100,11 @@ class LinkedLogsInsights:
         return await log_groups(clients, place, prefix, limit=limit, accounts=(account,))
 
     async def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
-        """A run over groups named by ARN (a plan or a pick made through OAM) goes through
-        the base account; any other through the own account."""
-        feed = self.base if any(split_log_group(g) for g in run.groups) else self.own
+        """A run over this account's groups named by ARN (a plan or a pick made through OAM)
+        goes through the base account; any other through the own account."""
+        account = await self._account(region)
+        through = any((split := split_log_group(g)) and split[0] == account for g in run.groups)
+        feed = self.base if through else self.own
         results = feed.run_query(region, run)
         try:
             async for snapshot in results:
