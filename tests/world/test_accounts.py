@@ -30,8 +30,8 @@ def base(world: World) -> boto3.Session:
 
 
 @pytest.fixture
-def other(base: boto3.Session) -> WorldAccount:
-    return add_account(base, B)
+def other(add_world_account: Callable[..., WorldAccount]) -> WorldAccount:
+    return add_world_account(B)  # the conftest fixture, for the product's tests
 
 
 def _denied(error: ClientError) -> None:
