@@ -102,7 +102,7 @@ def ready_figures(runs: int, extra: list[str] | None = None) -> None:
         close(proc)
     print(
         f"serve --ready-json {' '.join(extra or [])}".rstrip()
-        + ", spawn to ready: median {statistics.median(times):.2f} s, "
+        + f", spawn to ready: median {statistics.median(times):.2f} s, "
         f"best {min(times):.2f} s, worst {max(times):.2f} s ({runs} runs)"
     )
     print(f"serve RSS once ready:             median {statistics.median(memory):.0f} MB")
