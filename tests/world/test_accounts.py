@@ -345,4 +345,5 @@ def test_the_world_counts_requests_per_account_region_and_operation(
         (DEMO_ACCOUNT, REGION, "sts", "GetCallerIdentity"): 1,
         (DEMO_ACCOUNT, REGION, "logs", "DescribeLogGroups"): 1,
     }
-    assert {"account": B, "region": REGION, "metric": 1, "composite": 1} in found["alarms"]
+    mine = {"account": B, "region": REGION, "metric": 1, "composite": 1, "in_alarm": 2}
+    assert mine in found["alarms"]

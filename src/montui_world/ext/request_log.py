@@ -8,8 +8,9 @@ region and service, and the operation: the `X-Amz-Target` header (JSON protocol)
 the method and path (REST protocols). Benchmarks read it over HTTP, unsigned:
 
 - `GET /montui-world/requests`: `{"requests": [{"account", "region", "service", "operation",
-  "count"}, …], "alarms": [{"account", "region", "metric", "composite"}, …]}` (the alarms
-  every CloudWatch backend holds, to compare requests with the fewest the APIs allow);
+  "count"}, …], "alarms": [{"account", "region", "metric", "composite", "in_alarm"}, …]}`
+  (the alarms every CloudWatch backend holds, to compare requests with the fewest the APIs
+  allow);
 - `DELETE /montui-world/requests`: start counting from zero.
 
 A counter increment under a lock per request: cheap enough to be always on.
@@ -108,11 +109,22 @@ def _alarms() -> list[dict[str, Any]]:
 
     with LOCK:
         found = [
-            (b.account_id, b.region_name, [is_composite(a) for a in b.alarms.values()])
+            (
+                b.account_id,
+                b.region_name,
+                [is_composite(a) for a in b.alarms.values()],
+                sum(1 for a in b.alarms.values() if a.state_value == "ALARM"),
+            )
             for b in all_backends()
         ]
     return [
-        {"account": a, "region": r, "metric": kinds.count(False), "composite": kinds.count(True)}
-        for a, r, kinds in sorted(found)
+        {
+            "account": a,
+            "region": r,
+            "metric": kinds.count(False),
+            "composite": kinds.count(True),
+            "in_alarm": firing,
+        }
+        for a, r, kinds, firing in sorted(found)
         if kinds
     ]
