@@ -11,7 +11,7 @@ the method and path (REST protocols). Benchmarks read it over HTTP, unsigned:
   "count"}, …], "alarms": [{"account", "region", "metric", "composite", "in_alarm"}, …]}`
   (the alarms every CloudWatch backend holds, to compare requests with the fewest the APIs
   allow);
-- `DELETE /montui-world/requests`: start counting from zero.
+- `DELETE /montui-world/requests`: the same answer, then counting starts from zero.
 
 A counter increment under a lock per request: cheap enough to be always on.
 """
@@ -45,7 +45,7 @@ class RequestLog:
 
     def __init__(self, app: WsgiApp) -> None:
         self.app = app
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.counts: Counter[Key] = Counter()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -70,10 +70,11 @@ class RequestLog:
         ]
 
     def _answer(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "DELETE":
-            with self._lock:
+        with self._lock:
+            counted = self.snapshot()
+            if environ.get("REQUEST_METHOD") == "DELETE":
                 self.counts.clear()
-        body = json.dumps({"requests": self.snapshot(), "alarms": _alarms()}).encode()
+        body = json.dumps({"requests": counted, "alarms": _alarms()}).encode()
         start_response(
             "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         )
