@@ -30,6 +30,7 @@ import asyncio
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -107,7 +108,8 @@ def fewest(log: dict[str, Any], ready: dict[str, Any]) -> tuple[int, int, int]:
 def sent(log: dict[str, Any]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for entry in log["requests"]:
-        counts[f"{entry['service']}.{entry['operation']}"] += entry["count"]
+        operation = re.sub(r"/[0-9a-f]{32}", "/{id}", entry["operation"])
+        counts[f"{entry['service']}.{operation}"] += entry["count"]
     return counts
 
 
@@ -124,7 +126,9 @@ def expected_totals(log: dict[str, Any], ready: dict[str, Any]) -> tuple[int, in
 # --- montui (the child process) ----------------------------------------------------------
 
 
-async def board_child(config: str, total: int, firing: int, size: tuple[int, int]) -> None:
+async def board_child(
+    config: str, total: int, firing: int, size: tuple[int, int], rounds: int
+) -> None:
     """Run the board; say `first`, `complete`, `refreshed`, `reloaded` on stdout as they
     happen (times from start), waiting for a line on stdin after each."""
     began = time.perf_counter()
@@ -164,6 +168,13 @@ async def board_child(config: str, total: int, firing: int, size: tuple[int, int
             alarms = [a for s in statuses() for a in s.alarms]
             return len(alarms), sum(1 for a in alarms if a.state.value == "ALARM")
 
+        def fetched() -> list[Any]:
+            return [s.fetched_at for s in statuses()]
+
+        def listings() -> list[Any]:
+            """When each place was last listed in full (ALARM-first polls: `listed_at`)."""
+            return [getattr(s, "listed_at", s.fetched_at) for s in statuses()]
+
         first_seen = False
         while time.perf_counter() < deadline:
             await pilot.pause(0.02)
@@ -177,18 +188,18 @@ async def board_child(config: str, total: int, firing: int, size: tuple[int, int
         count, in_alarm = listed()
         failing = [str(getattr(s, "error", "")) for s in statuses() if getattr(s, "error", "")]
         say("complete", alarms=count, in_alarm=in_alarm, failing=failing[:3])
-        done = {id(s): s.fetched_at for s in statuses()}
-        while time.perf_counter() < deadline:  # the next round of every place, on its own
-            await pilot.pause(0.05)
-            if all(s.fetched_at != done.get(id(s)) and s.fetched_at for s in statuses()):
-                break
-        marks = [s.fetched_at for s in statuses()]
-        say("refreshed")
+        for _ in range(rounds):  # the next rounds of every place, on their own
+            done = [s.fetched_at for s in statuses()]
+            while time.perf_counter() < deadline:
+                await pilot.pause(0.05)
+                if all(a != b for a, b in zip(fetched(), done, strict=True)):
+                    break
+        say("refreshed", rounds=rounds)
+        marks = listings()
         await pilot.press("r")
         while time.perf_counter() < deadline:
             await pilot.pause(0.05)
-            now = [s.fetched_at for s in statuses()]
-            if all(a != b for a, b in zip(now, marks, strict=False)) and listed()[0] >= total:
+            if all(a != b for a, b in zip(listings(), marks, strict=True)):
                 break
         say("reloaded", alarms=listed()[0])
         import resource
@@ -233,7 +244,7 @@ def run_board(
     world_log(ready["endpoint"], reset=True)
     child = subprocess.Popen(
         [sys.executable, __file__, "--child", str(config), "--expect", f"{total},{firing}",
-         "--size", args.size],
+         "--size", args.size, "--rounds", str(args.rounds)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     assert child.stdin is not None and child.stdout is not None
@@ -251,7 +262,7 @@ def run_board(
         label = {
             "first": "start → first ALARM rows of every place",
             "complete": "start → complete board (every alarm of every place)",
-            "refreshed": "one refresh on its own (the poll's next round)",
+            "refreshed": f"{args.rounds} refreshes on their own (every place polled again)",
             "reloaded": "r (everything listed again)",
         }[name]
         extra = {k: v for k, v in event.items() if k not in ("event", "at")}
@@ -259,7 +270,8 @@ def run_board(
         describe = counts.get("monitoring.DescribeAlarms", 0)
         print(
             f"  requests since the previous line: {sum(counts.values())} "
-            f"(DescribeAlarms {describe}); {dict(sorted(counts.items()))}"
+            f"(DescribeAlarms {describe}, AssumeRole {counts.get('sts.AssumeRole', 0)}); "
+            f"{dict(sorted(counts.items()))}"
         )
         child.stdin.write("go\n")
         child.stdin.flush()
@@ -273,13 +285,14 @@ def main() -> int:
     parser.add_argument("--alarms-per-region", type=int, default=1000)
     parser.add_argument("--refresh", type=float, default=15.0)
     parser.add_argument("--size", default="160x50")
+    parser.add_argument("--rounds", type=int, default=3, help="refresh rounds to count")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--expect", help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     if args.child:
         total, firing = (int(n) for n in args.expect.split(","))
-        asyncio.run(board_child(args.child, total, firing, (width, height)))
+        asyncio.run(board_child(args.child, total, firing, (width, height), args.rounds))
         return 0
     world, seconds, ready = start_world(args)
     try:
