@@ -1,7 +1,7 @@
 """The fan-out: 10 accounts × 4 regions × 1,000 alarms on montui's board, and what it costs.
 
     .venv/bin/python benchmarks/fanout.py [--accounts 10] [--regions 4] [--alarms-per-region 1000]
-        [--refresh 15] [--size 160x50]
+        [--refresh 15] [--size 160x50] [--rounds 3] [--feeds]
 
 1. Starts the world in a child process (`python -m montui_world serve --ready-json --accounts
    N --regions M --alarms-per-region K`): spawn → ready, and its RSS once ready.
@@ -10,7 +10,9 @@
 3. Runs montui's board headless (Textual pilot, `home="board"`, `--size`) in another child
    process, over the real AWS feeds (`ui.app.aws_accounts`), and times start → every
    (account, region) has its ALARM alarms on the board (`first ALARM rows`), and start →
-   every alarm of every account and region listed (`complete board`).
+   every alarm of every account and region listed (`complete board`). `--feeds`: the
+   board's own poll (`ui.screens.board_poll.BoardPoll`, every (account, region) loop) without
+   Textual, to see the fan-out apart from the table's rendering.
 4. Counts the requests that reached the world (`GET /montui-world/requests`, by account,
    region and operation) for the start, for one refresh on its own (the poll's next round),
    and for `r` (every place listed again), and compares them with the fewest the APIs allow:
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -37,6 +40,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,11 +130,77 @@ def expected_totals(log: dict[str, Any], ready: dict[str, Any]) -> tuple[int, in
 # --- montui (the child process) ----------------------------------------------------------
 
 
-async def board_child(
-    config: str, total: int, firing: int, size: tuple[int, int], rounds: int
-) -> None:
-    """Run the board; say `first`, `complete`, `refreshed`, `reloaded` on stdout as they
-    happen (times from start), waiting for a line on stdin after each."""
+class Watched:
+    """What the child watches: the board's `BoardPoll` statuses, a way to wait a moment and
+    a way to ask for everything again (`r`)."""
+
+    def __init__(
+        self,
+        statuses: Callable[[], list[Any]],
+        tick: Callable[[float], Awaitable[Any]],
+        again: Callable[[], Awaitable[Any]],
+    ) -> None:
+        self.statuses, self.tick, self.again = statuses, tick, again
+
+
+async def watch(watched: Watched, began: float, total: int, firing: int, rounds: int) -> None:
+    """Say `first`, `complete`, `refreshed`, `reloaded` on stdout as they happen (times from
+    `began`), waiting for a line on stdin after each; then the peak RSS."""
+
+    def say(event: str, **extra: Any) -> None:
+        print(json.dumps({"event": event, "at": time.perf_counter() - began, **extra}), flush=True)
+        sys.stdin.readline()
+
+    statuses = watched.statuses
+    deadline = time.perf_counter() + 600
+
+    def listed() -> tuple[int, int]:
+        alarms = [a for s in statuses() for a in s.alarms]
+        return len(alarms), sum(1 for a in alarms if a.state.value == "ALARM")
+
+    def fetched() -> list[Any]:
+        return [s.fetched_at for s in statuses()]
+
+    def listings() -> list[Any]:
+        """When each place was last listed in full (ALARM-first polls: `listed_at`)."""
+        return [getattr(s, "listed_at", s.fetched_at) for s in statuses()]
+
+    first_seen = False
+    while time.perf_counter() < deadline:
+        await watched.tick(0.02)
+        count, in_alarm = listed()
+        if not first_seen and in_alarm >= firing:
+            first_seen = True
+            say("first", alarms=count, in_alarm=in_alarm)
+        if count >= total and first_seen:
+            break
+    count, in_alarm = listed()
+    failing = [str(getattr(s, "error", "")) for s in statuses() if getattr(s, "error", "")]
+    say("complete", alarms=count, in_alarm=in_alarm, failing=failing[:3])
+    for _ in range(rounds):  # the next rounds of every place, on their own
+        done = fetched()
+        while time.perf_counter() < deadline:
+            await watched.tick(0.05)
+            if all(a != b for a, b in zip(fetched(), done, strict=True)):
+                break
+    say("refreshed", rounds=rounds)
+    marks = listings()
+    await watched.again()
+    while time.perf_counter() < deadline:
+        await watched.tick(0.05)
+        if all(a != b for a, b in zip(listings(), marks, strict=True)):
+            break
+    say("reloaded", alarms=listed()[0])
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"event": "rss", "peak_mb": rss}), flush=True)
+
+
+async def child(config: str, total: int, firing: int, args: argparse.Namespace) -> None:
+    """montui over every account of `config`: the board headless (pilot), or with `--feeds`
+    the board's own poll (`BoardPoll`: ALARM first, then the listing, per (account,
+    region), under the limiter) without Textual's table."""
     began = time.perf_counter()
     from montui.config import load_settings
     from montui.launch import AwsRequest
@@ -139,8 +209,6 @@ async def board_child(
     if not hasattr(app_module, "aws_accounts"):
         print(json.dumps({"missing": "montui.ui.app.aws_accounts ([[account]] support)"}))
         return
-    from montui.ui.screens.board import BoardScreen
-
     settings = load_settings(config)
     request = AwsRequest(
         config_regions=settings.regions or None,
@@ -149,64 +217,60 @@ async def board_child(
     )
     data = Path(tempfile.mkdtemp(prefix="montui-fanout-"))
     accounts = app_module.aws_accounts(request, settings.accounts, data_dir=data)
+    if args.feeds:
+        await feeds_child(accounts, settings, began, total, firing, args.rounds)
+        return
+    from montui.ui.screens.board import BoardScreen
+
+    width, height = (int(n) for n in args.size.split("x"))
     app = app_module.MontuiApp(
         accounts.primary, settings, accounts=accounts, home="board", data_dir=data
     )
-
-    def say(event: str, **extra: Any) -> None:
-        print(json.dumps({"event": event, "at": time.perf_counter() - began, **extra}), flush=True)
-        sys.stdin.readline()
-
-    async with app.run_test(size=size) as pilot:
-        board: Any = None
-        deadline = time.perf_counter() + 600
+    async with app.run_test(size=(width, height)) as pilot:
 
         def statuses() -> list[Any]:
+            board = next((s for s in app.screen_stack if isinstance(s, BoardScreen)), None)
             return list(board.poll.statuses.values()) if board is not None else []
 
-        def listed() -> tuple[int, int]:
-            alarms = [a for s in statuses() for a in s.alarms]
-            return len(alarms), sum(1 for a in alarms if a.state.value == "ALARM")
-
-        def fetched() -> list[Any]:
-            return [s.fetched_at for s in statuses()]
-
-        def listings() -> list[Any]:
-            """When each place was last listed in full (ALARM-first polls: `listed_at`)."""
-            return [getattr(s, "listed_at", s.fetched_at) for s in statuses()]
-
-        first_seen = False
-        while time.perf_counter() < deadline:
-            await pilot.pause(0.02)
-            board = next((s for s in app.screen_stack if isinstance(s, BoardScreen)), None)
-            count, in_alarm = listed()
-            if not first_seen and in_alarm >= firing:
-                first_seen = True
-                say("first", alarms=count, in_alarm=in_alarm)
-            if count >= total and first_seen:
-                break
-        count, in_alarm = listed()
-        failing = [str(getattr(s, "error", "")) for s in statuses() if getattr(s, "error", "")]
-        say("complete", alarms=count, in_alarm=in_alarm, failing=failing[:3])
-        for _ in range(rounds):  # the next rounds of every place, on their own
-            done = [s.fetched_at for s in statuses()]
-            while time.perf_counter() < deadline:
-                await pilot.pause(0.05)
-                if all(a != b for a, b in zip(fetched(), done, strict=True)):
-                    break
-        say("refreshed", rounds=rounds)
-        marks = listings()
-        await pilot.press("r")
-        while time.perf_counter() < deadline:
-            await pilot.pause(0.05)
-            if all(a != b for a, b in zip(listings(), marks, strict=True)):
-                break
-        say("reloaded", alarms=listed()[0])
-        import resource
-
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"event": "rss", "peak_mb": rss}), flush=True)
+        await watch(
+            Watched(statuses, pilot.pause, lambda: pilot.press("r")), began, total, firing,
+            args.rounds,
+        )  # fmt: skip
         await pilot.press("q")
+
+
+async def feeds_child(
+    accounts: Any, settings: Any, began: float, total: int, firing: int, rounds: int
+) -> None:
+    from datetime import UTC, datetime
+
+    from montui.ui.screens.board_poll import BoardPoll
+
+    def fatal(message: str) -> None:
+        print(json.dumps({"missing": f"montui could not start: {message}"}), flush=True)
+
+    poll = BoardPoll(
+        accounts.primary, refresh_every=settings.refresh, clock=lambda: datetime.now(UTC),
+        changed=lambda: None, polled=lambda region, alarms: None, fatal=fatal,
+        accounts=accounts,
+    )  # fmt: skip
+    await poll.connect()
+    loops = [asyncio.create_task(poll.poll_region(r, alias)) for alias, r in poll.places()]
+
+    async def again() -> None:
+        poll.wake_all()
+
+    try:
+        await watch(
+            Watched(lambda: list(poll.statuses.values()), asyncio.sleep, again),
+            began, total, firing, rounds,
+        )  # fmt: skip
+    finally:
+        for loop in loops:
+            loop.cancel()
+        for entry in accounts.entries:
+            with contextlib.suppress(Exception):
+                await entry.feeds.session.close()
 
 
 # --- the parent --------------------------------------------------------------------------
@@ -244,7 +308,7 @@ def run_board(
     world_log(ready["endpoint"], reset=True)
     child = subprocess.Popen(
         [sys.executable, __file__, "--child", str(config), "--expect", f"{total},{firing}",
-         "--size", args.size, "--rounds", str(args.rounds)],
+         "--size", args.size, "--rounds", str(args.rounds), *(["--feeds"] if args.feeds else [])],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     assert child.stdin is not None and child.stdout is not None
@@ -286,13 +350,15 @@ def main() -> int:
     parser.add_argument("--refresh", type=float, default=15.0)
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--rounds", type=int, default=3, help="refresh rounds to count")
+    parser.add_argument(
+        "--feeds", action="store_true", help="the board's poll alone, without Textual's table"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--expect", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    width, height = (int(n) for n in args.size.split("x"))
     if args.child:
         total, firing = (int(n) for n in args.expect.split(","))
-        asyncio.run(board_child(args.child, total, firing, (width, height), args.rounds))
+        asyncio.run(child(args.child, total, firing, args))
         return 0
     world, seconds, ready = start_world(args)
     try:
