@@ -255,7 +255,7 @@ async def feeds_child(
         accounts=accounts,
     )  # fmt: skip
     await poll.connect()
-    loops = [asyncio.create_task(poll.poll_region(r, alias)) for alias, r in poll.places()]
+    loops = [asyncio.create_task(poll.poll_region(r, alias)) for alias, r in poll.places]
 
     async def again() -> None:
         poll.wake_all()
