@@ -185,3 +185,12 @@ def test_an_aws_cli_profile_reaches_a_team_account(
     me = session.client("sts").get_caller_identity()
     assert me["Arn"].startswith("arn:aws:sts::201201201201:assumed-role/montui-readonly/")
     assert "payments-api-5xx" in _alarms(session, REGIONS[0])
+
+
+def test_serve_help_shows_how_to_reach_another_account() -> None:
+    from montui_world import serve
+
+    text = serve._parser().format_help()
+    assert "--accounts N" in text
+    assert "role_arn = arn:aws:iam::201201201201:role/montui-readonly" in text
+    assert "source_profile = demo" in text
