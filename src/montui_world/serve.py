@@ -231,6 +231,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="montui demo serve",
         description="Serve the local AWS world montui's demo runs against, seeded, on "
         "127.0.0.1 until Ctrl-C.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="With --accounts N, reach the other accounts with the AWS CLI through their "
+        "role,\nthe world's own keys as the source profile (the instructions print "
+        "every profile):\n\n"
+        + "\n".join(aws_cli_profiles(world_accounts(2), "http://127.0.0.1:PORT")),
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
     parser.add_argument(

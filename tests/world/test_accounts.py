@@ -30,8 +30,8 @@ def base(world: World) -> boto3.Session:
 
 
 @pytest.fixture
-def other(base: boto3.Session) -> WorldAccount:
-    return add_account(base, B)
+def other(add_world_account: Callable[..., WorldAccount]) -> WorldAccount:
+    return add_world_account(B)  # the conftest fixture, for the product's tests
 
 
 def _denied(error: ClientError) -> None:
@@ -313,3 +313,38 @@ def test_rds_and_performance_insights_are_per_account(
     )
     with pytest.raises(ClientError):
         pi_call(base)  # B's instance is nobody's in the base account
+
+
+def test_the_world_counts_requests_per_account_region_and_operation(
+    world: World, base: boto3.Session, other: WorldAccount
+) -> None:
+    import json
+    import urllib.request
+
+    def counted(method: str = "GET") -> dict[str, Any]:
+        request = urllib.request.Request(f"{world.endpoint}/montui-world/requests", method=method)
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            found: dict[str, Any] = json.loads(answer.read())
+        return found
+
+    _alarm(other.readonly, "payments-errors")
+    counted("DELETE")
+    other.readonly.client("cloudwatch").describe_alarms(StateValue="ALARM")
+    other.readonly.client("cloudwatch").describe_alarms()
+    base.client("cloudwatch", region_name="ap-northeast-1").describe_alarms()
+    base.client("sts").get_caller_identity()
+    base.client("logs").describe_log_groups()
+    found = counted("DELETE")
+    assert not counted()["requests"]  # what DELETE answered was the last count
+    requests = {
+        (r["account"], r["region"], r["service"], r["operation"]): r["count"]
+        for r in found["requests"]
+    }
+    assert requests == {
+        (B, REGION, "monitoring", "DescribeAlarms"): 2,
+        (DEMO_ACCOUNT, "ap-northeast-1", "monitoring", "DescribeAlarms"): 1,
+        (DEMO_ACCOUNT, REGION, "sts", "GetCallerIdentity"): 1,
+        (DEMO_ACCOUNT, REGION, "logs", "DescribeLogGroups"): 1,
+    }
+    mine = {"account": B, "region": REGION, "metric": 1, "composite": 1, "in_alarm": 2}
+    assert mine in found["alarms"]

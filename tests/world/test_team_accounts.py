@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 import pytest
@@ -21,7 +22,7 @@ from montui_world.accounts import (
     world_regions,
 )
 from montui_world.ext.evaluation import evaluate_all
-from montui_world.identity import DEMO_ACCOUNT, DEMO_REGIONS
+from montui_world.identity import DEMO_ACCOUNT, DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from montui_world.scenario.team import TeamScenario
 from montui_world.world import World
 from tests.world.accounts import assume, base_session
@@ -163,3 +164,33 @@ def test_serve_lists_its_accounts_in_the_ready_line() -> None:
         assert proc.stdin is not None
         proc.stdin.close()
         proc.wait(20)
+
+
+def test_an_aws_cli_profile_reaches_a_team_account(
+    world: World, payments: TeamScenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profiles `serve` prints (role_arn + source_profile) work as the AWS CLI reads them."""
+    lines = aws_cli_profiles(world_accounts(2), world.endpoint)
+    config = [line.strip() for line in lines if line.startswith("  [") or " = " in line]
+    (tmp_path / "config").write_text("\n".join(config) + "\n")
+    (tmp_path / "credentials").write_text(
+        f"[demo]\naws_access_key_id = {FAKE_ACCESS_KEY}\n"
+        f"aws_secret_access_key = {FAKE_SECRET_KEY}\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    session = boto3.Session(profile_name="payments", region_name=REGIONS[0])
+    me = session.client("sts").get_caller_identity()
+    assert me["Arn"].startswith("arn:aws:sts::201201201201:assumed-role/montui-readonly/")
+    assert "payments-api-5xx" in _alarms(session, REGIONS[0])
+
+
+def test_serve_help_shows_how_to_reach_another_account() -> None:
+    from montui_world import serve
+
+    text = serve._parser().format_help()
+    assert "--accounts N" in text
+    assert "role_arn = arn:aws:iam::201201201201:role/montui-readonly" in text
+    assert "source_profile = demo" in text
