@@ -87,6 +87,10 @@ async def test_linked_groups_are_listed_and_queried_by_arn(two_accounts: World) 
             DEMO_ACCOUNT: f"ERROR in {DEMO_ACCOUNT}",
             SOURCE: f"ERROR in {SOURCE}",
         }
+        feed.aliases = {SOURCE: "payments"}  # [[account]] names it: the alias wins
+        assert (await feed.observability(REGION)).log_accounts() == {SOURCE: "payments"}
+        aliased = await _final(feed, (GROUP, LINKED))
+        assert {row["account"] for row in aliased.rows} == {DEMO_ACCOUNT, "payments"}
         # the base account's groups alone: by name, the query as written, rows as AWS sent them
         mine = await _final(feed, (GROUP,))
         assert sent[-1]["logGroupNames"] == [GROUP]

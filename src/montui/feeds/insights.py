@@ -147,8 +147,15 @@ class AwsLogsInsights:
         )
 
     async def observability(self, region: str) -> Observability:
-        """The cross-account state (`feeds.observability`)."""
-        return await self.oam.observability(region)
+        """The cross-account state (`feeds.observability`), each linked account labelled
+        with its alias when montui's config names it (else its link label)."""
+        state = await self.oam.observability(region)
+        if not self.aliases:
+            return state
+        linked = tuple(
+            dataclasses.replace(a, label=self.aliases.get(a.account, a.label)) for a in state.linked
+        )
+        return dataclasses.replace(state, linked=linked)
 
     async def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
         """sources.logs.run_query; the query id is in `_running` (and the ledger) from
@@ -163,7 +170,7 @@ class AwsLogsInsights:
             # Several accounts: each row says its account (`@log`, labelled), and the groups
             # go by ARN (sources.logs).
             query = with_log_field(run.query)
-            labels = {**(await self.oam.observability(region)).log_accounts(), **self.aliases}
+            labels = {**(await self.observability(region)).log_accounts(), **self.aliases}
         results = run_query(
             self.session.clients,
             place,
