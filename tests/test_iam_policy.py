@@ -36,12 +36,14 @@ from montui.sources import (
     logs,
     logs_running,
     metrics,
+    oam,
     pi,
     rds,
     ses,
 )
 from montui.sources.readonly import IAM_PREFIX, POLICY_FILE, allowlist
 from montui.sources.session import AwsClients, AwsTarget
+from montui_world.ext.oam_store import link_accounts
 from montui_world.ext.pi_store import PI_STORE
 from montui_world.ext.pi_workload import Digest, Workload
 from montui_world.ext.rds_store import STORE as RDS_STORE
@@ -54,7 +56,9 @@ ROOT = Path(__file__).resolve().parents[1]
 REGION = "ap-northeast-1"
 PLACE = Place("", REGION)
 TAGGED_ALARM_ARN = f"arn:aws:cloudwatch:{REGION}:{DEMO_ACCOUNT}:alarm:tagged"
-SERVICES = ("cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses", "guardduty", "pi")
+SERVICES = (
+    "cloudwatch", "logs", "apigateway", "rds", "sts", "sesv2", "ses", "guardduty", "pi", "oam"
+)  # fmt: skip
 """Every botocore service montui sends requests to."""
 GROUP = "/aws/lambda/contact-form"
 
@@ -87,6 +91,8 @@ ACCESS_LEVEL = {
     "pi:GetResourceMetrics": "Read",
     "pi:DescribeDimensionKeys": "Read",
     "pi:GetDimensionKeyDetails": "Read",
+    "oam:ListSinks": "List",
+    "oam:ListAttachedLinks": "List",
     "sts:GetCallerIdentity": "Read",
 }
 # The documented exceptions: Read by IAM's level, yet they start and stop work on AWS (a
@@ -207,6 +213,8 @@ def seed(world: World) -> None:
     digest = Digest("SELECT $1", ("SELECT 1",), 10.0, 0.1, (("CPU", 1.0),), "app", ("h",),
                     diurnal=False)  # fmt: skip
     PI_STORE.put(DEMO_ACCOUNT, REGION, "db-1", Workload((digest,), 2, seed=1, since=0))
+    # The base account a monitoring account with one linked source account (OAM).
+    link_accounts(DEMO_ACCOUNT, ["222222222222"], REGION)
 
 
 async def exercise(clients: AwsClients) -> set[str]:
@@ -230,6 +238,7 @@ async def exercise(clients: AwsClients) -> set[str]:
         "ses.send_statistics": lambda: ses.send_statistics(clients, PLACE),
         "apigateway.rest_api_ids": lambda: apigateway.rest_api_ids(clients, PLACE),
         "logs.log_groups": lambda: logs.log_groups(clients, PLACE),
+        "oam.observability": lambda: oam.observability(clients, PLACE),
         "logs.metric_filters": lambda: logs.metric_filters(
             clients, PLACE, namespace="Test/App", metric_name="Errors"
         ),

@@ -12,13 +12,15 @@ from montui.model.alarm import Alarm
 from montui.model.drilldown import DrilldownPlan, DrilldownRule
 from montui.model.evaluation import Episode
 from montui.model.logs import QueryDefinition, QueryResult, QueryRun
+from montui.model.observability import Observability, not_monitoring
+from montui.model.place import Place
 
 
 class FakeInsights:
     """A plan (or the error to raise) per alarm name; the log groups the picker lists
     (filtered by prefix); what each run_query yields (`query_delay` apart) or raises; the
-    saved queries. `started`/`stopped` count queries, `running` holds the runs not finished
-    (emptied by stop_queries), `runs` every QueryRun asked for."""
+    saved queries; the OAM state (`oam`). `started`/`stopped` count queries, `running` holds
+    the runs not finished (emptied by stop_queries), `runs` every QueryRun asked for."""
 
     def __init__(self) -> None:
         self.plans: dict[str, DrilldownPlan | Exception] = {}
@@ -31,6 +33,8 @@ class FakeInsights:
         self.running: set[int] = set()
         self.runs: list[QueryRun] = []
         self.definitions: list[QueryDefinition] | Exception = []
+        self.oam: Observability | None = None
+        """The cross-account state (None: not a monitoring account)."""
 
     async def drilldown_plan(
         self,
@@ -83,6 +87,11 @@ class FakeInsights:
 
     async def stop_leftovers(self) -> LeftoverSweep:
         return LeftoverSweep()
+
+    async def observability(self, region: str) -> Observability:
+        if self.oam is not None:
+            return self.oam
+        return not_monitoring(Place("", region), f"OAM: not a monitoring account in {region}")
 
 
 _check: LogsInsights = FakeInsights()

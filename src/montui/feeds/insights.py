@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
@@ -18,11 +19,13 @@ from datetime import datetime
 from typing import Protocol
 
 from montui.feeds.leftover_queries import LeftoverSweep, stop_leftover_queries
+from montui.feeds.observability import AwsObservability, CrossAccount
 from montui.feeds.session import AwsSession
 from montui.model.alarm import Alarm
 from montui.model.drilldown import DrilldownPlan, DrilldownRule
 from montui.model.evaluation import Episode
 from montui.model.logs import QueryDefinition, QueryResult, QueryRun
+from montui.model.observability import Observability, label_rows, spans_accounts, with_log_field
 from montui.model.place import Place
 from montui.running_queries import RunningQueries
 
@@ -68,15 +71,31 @@ class LogsInsights(Protocol):
         """Once connected: StopQuery for the queries an earlier, killed montui left running."""
         ...
 
+    async def observability(self, region: str) -> Observability:
+        """The base account's CloudWatch cross-account observability state in `region`: the
+        linked accounts whose log groups `log_groups` lists (by ARN), and why none."""
+        ...
+
 
 class AwsLogsInsights:
     """Logs Insights (sources.logs, sources.drilldown) through the session's clients; its
     running queries are stopped when the session closes."""
 
-    def __init__(self, session: AwsSession, ledger: RunningQueries | None = None) -> None:
-        """`ledger`: where running queries are kept on disk (None: nowhere)."""
+    def __init__(
+        self,
+        session: AwsSession,
+        ledger: RunningQueries | None = None,
+        *,
+        oam: CrossAccount | None = None,
+        aliases: Mapping[str, str] | None = None,
+    ) -> None:
+        """`ledger`: where running queries are kept on disk (None: nowhere); `oam`: the
+        cross-account state (None: the session's own); `aliases`: account id → alias from
+        montui's config, preferred to OAM's link labels when rows are labelled."""
         self.session = session
         self.ledger = ledger
+        self.oam: CrossAccount = oam or AwsObservability(session)
+        self.aliases: Mapping[str, str] = aliases or {}
         self._running: dict[str, Place] = {}
         """Queries started by `run_query` and not finished: id → where."""
         session.on_close(self.stop_queries)
@@ -117,11 +136,26 @@ class AwsLogsInsights:
     async def log_groups(
         self, region: str, prefix: str = "", *, limit: int = 1000
     ) -> tuple[str, ...]:
-        """Log group names starting with `prefix`, at most `limit` (sources.logs)."""
+        """Log group names starting with `prefix`, at most `limit` (sources.logs); in a
+        monitoring account whose linked accounts share log groups, theirs too (by ARN)."""
         from montui.sources.logs import log_groups
 
         place = await self.session.place(region)
-        return await log_groups(self.session.clients, place, prefix, limit=limit)
+        linked = bool((await self.oam.observability(region)).log_accounts())
+        return await log_groups(
+            self.session.clients, place, prefix, limit=limit, include_linked=linked
+        )
+
+    async def observability(self, region: str) -> Observability:
+        """The cross-account state (`feeds.observability`), each linked account labelled
+        with its alias when montui's config names it (else its link label)."""
+        state = await self.oam.observability(region)
+        if not self.aliases:
+            return state
+        linked = tuple(
+            dataclasses.replace(a, label=self.aliases.get(a.account, a.label)) for a in state.linked
+        )
+        return dataclasses.replace(state, linked=linked)
 
     async def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
         """sources.logs.run_query; the query id is in `_running` (and the ledger) from
@@ -131,10 +165,16 @@ class AwsLogsInsights:
         from montui.sources.logs import run_query
 
         place = await self.session.place(region)
+        query, labels = run.query, None
+        if spans_accounts(run.groups, place.account):
+            # Several accounts: each row says its account (`@log`, labelled), and the groups
+            # go by ARN (sources.logs).
+            query = with_log_field(run.query)
+            labels = {**(await self.observability(region)).log_accounts(), **self.aliases}
         results = run_query(
             self.session.clients,
             place,
-            run.query,
+            query,
             run.groups,
             run.start,
             run.end,
@@ -144,6 +184,9 @@ class AwsLogsInsights:
         )
         async with aclosing(results):
             async for snapshot in results:
+                if labels is not None:
+                    rows = label_rows(snapshot.rows, place.account, labels)
+                    snapshot = dataclasses.replace(snapshot, rows=rows)
                 yield snapshot
 
     async def stop_queries(self) -> int:

@@ -18,6 +18,12 @@
 Steps 0 to 2 are optional: without the permission the plan is still made (step 0 falls back
 to the children in ALARM now), and its `reasons` say what was not checked. An error in
 step 3 is raised: without the log groups there is no plan to show.
+
+`linked=True`: `clients` are a CloudWatch cross-account observability monitoring account's,
+and the alarm's account a source account linked to it (its own session cannot read logs).
+Steps 0 to 2 need the alarm's own account and are skipped (the reasons say so); step 3 lists
+that account's groups from the monitoring account (`includeLinkedAccounts`,
+`accountIdentifiers`), and the plan names them by ARN, as StartQuery needs them.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from montui.model.drilldown import (
 )
 from montui.model.evaluation import Episode
 from montui.model.history import HistoryKind, children_in_alarm
+from montui.model.observability import group_name, log_group_arn
 from montui.model.place import Place
 from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import AccessDenied
@@ -71,6 +78,7 @@ __all__ = [
     "NO_RDS",
     "NO_REST_APIS",
     "gather_plan",
+    "linked_note",
     "metric_refs",
 ]
 
@@ -85,10 +93,15 @@ async def gather_plan(
     episode: Episode | None,
     rules: Sequence[DrilldownRule],
     now: datetime,
+    linked: bool = False,
 ) -> DrilldownPlan:
     """The drill-down plan for `alarm` (see the module); `children` are the alarms a
     composite's rule names, by name. Raises a `SourceError` when log groups cannot be listed
     (or a lookup other than a denied optional one fails)."""
+    if linked:
+        return await _linked_plan(
+            clients, alarm, children=children, episode=episode, rules=rules, now=now
+        )
     place = alarm.place
     gate = asyncio.Semaphore(LOOKUP_CONCURRENCY)
     notes: list[str] = []
@@ -134,6 +147,48 @@ async def gather_plan(
     )
     reasons = (*plan.reasons, *notes)
     return dataclasses.replace(plan, reasons=reasons, account=place.account, region=place.region)
+
+
+async def _linked_plan(
+    clients: AwsClients,
+    alarm: Alarm,
+    *,
+    children: Mapping[str, Alarm],
+    episode: Episode | None,
+    rules: Sequence[DrilldownRule],
+    now: datetime,
+) -> DrilldownPlan:
+    """The plan of a linked account's alarm, its log groups read through OAM from the
+    monitoring account whose `clients` these are (see the module)."""
+    base, account = Place(clients.account, alarm.region), alarm.place.account
+    gate = asyncio.Semaphore(LOOKUP_CONCURRENCY)
+    lookups = log_group_lookups(alarm, rules=rules, metric_filters=(), children=children)
+    found = await _all(
+        _bounded(gate, _lookup(clients, base, lookup, account=account)) for lookup in lookups
+    )
+    arns = {group_name(g): g for names in found for g in names}
+    plan = plan_drilldown(
+        alarm,
+        now=now,
+        episode=episode,
+        rules=rules,
+        metric_filters=(),
+        existing_groups=dict.fromkeys(arns),
+        children=children,
+    )
+    groups = tuple(arns.get(g) or log_group_arn(alarm.region, account, g) for g in plan.log_groups)
+    reasons = (*plan.reasons, linked_note(account))
+    return dataclasses.replace(
+        plan, log_groups=groups, reasons=reasons, account=account, region=alarm.region
+    )
+
+
+def linked_note(account: str) -> str:
+    """The reason a linked account's plan gives for what it could not check."""
+    return (
+        f"account {account} read through CloudWatch cross-account observability: its log "
+        "groups only (metric filters, REST APIs, RDS clusters and alarm history not checked)"
+    )
 
 
 def metric_refs(
@@ -252,10 +307,18 @@ async def _metric_filters(
     return tuple(info for infos in found for info in infos)
 
 
-async def _lookup(clients: AwsClients, place: Place, lookup: LogGroupLookup) -> tuple[str, ...]:
+async def _lookup(
+    clients: AwsClients, place: Place, lookup: LogGroupLookup, *, account: str = ""
+) -> tuple[str, ...]:
+    """The groups a lookup finds at `place`; `account`: that linked account's (by ARN)."""
+    accounts = (account,) if account else ()
     if lookup.pattern is not None:
-        return await log_groups(clients, place, pattern=lookup.pattern, limit=LOOKUP_LIMIT)
-    return await log_groups(clients, place, lookup.prefix or "", limit=LOOKUP_LIMIT)
+        return await log_groups(
+            clients, place, pattern=lookup.pattern, limit=LOOKUP_LIMIT, accounts=accounts
+        )
+    return await log_groups(
+        clients, place, lookup.prefix or "", limit=LOOKUP_LIMIT, accounts=accounts
+    )
 
 
 async def _bounded(gate: asyncio.Semaphore, call: Awaitable[_T]) -> _T:

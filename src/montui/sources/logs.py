@@ -32,6 +32,7 @@ from typing import Any
 
 from montui.model.drilldown import MetricFilterInfo
 from montui.model.logs import QueryDefinition, QueryResult, QueryStatistics, QueryStatus
+from montui.model.observability import listed_group, query_groups
 from montui.model.place import Place
 from montui.model.query_retry import POLL_RETRY, PollRetryBudget, poll_retry_wait, start_retry_wait
 from montui.sources.errors import BadRequest, SourceError, Throttled
@@ -107,8 +108,10 @@ async def start_query(
         raise BadRequest("no log group to query", "name at least one log group")
     if len(groups) > MAX_GROUPS:
         raise BadRequest(f"at most {MAX_GROUPS} log groups per query ({len(groups)} given)")
+    # A linked account's group (its ARN) makes every group go by ARN (model.observability).
+    member, named = query_groups(groups, Place(place.account or clients.account, place.region))
     request: dict[str, Any] = {
-        "logGroupNames": list(groups),
+        member: named,
         "startTime": int(start.timestamp()),
         "endTime": int(end.timestamp()),
         "queryString": query,
@@ -305,11 +308,18 @@ async def log_groups(
     *,
     pattern: str | None = None,
     limit: int | None = None,
+    include_linked: bool = False,
+    accounts: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """Names of the log groups starting with `prefix`, or (`pattern`) containing that
     substring (logGroupNamePattern: botocore's model documents the match as case-sensitive);
     in AWS's order, every page or the first `limit` names.
-    AWS takes a prefix or a pattern, not both: both given is a `BadRequest`."""
+    AWS takes a prefix or a pattern, not both: both given is a `BadRequest`.
+
+    `include_linked`: a CloudWatch cross-account observability monitoring account's linked
+    accounts' groups too (`includeLinkedAccounts`); those are given by ARN
+    (`model.observability`), the caller's own by name. `accounts`: only these accounts'
+    groups (`accountIdentifiers`, implies `include_linked`)."""
     if prefix and pattern:
         raise BadRequest(
             "a log group prefix or a pattern, not both", service="logs", region=place.region
@@ -324,10 +334,18 @@ async def log_groups(
         request["logGroupNamePattern"] = pattern
     if limit is not None:
         request["limit"] = min(limit, DESCRIBE_LOG_GROUPS_PAGE)
+    if include_linked or accounts:
+        request["includeLinkedAccounts"] = True
+    if accounts:
+        request["accountIdentifiers"] = list(accounts)
+    own = place.account or clients.account
     with _logs_errors(clients, place.region, "logs:DescribeLogGroups"):
         pages = _pages(clients, place, "DescribeLogGroups", request)
         async for answer in pages:
-            names.extend(str(g["logGroupName"]) for g in answer.get("logGroups", []))
+            names.extend(
+                listed_group(str(g["logGroupName"]), str(g.get("logGroupArn") or ""), own)
+                for g in answer.get("logGroups", [])
+            )
             if limit is not None and len(names) >= limit:
                 return tuple(names[:limit])
     return tuple(names)

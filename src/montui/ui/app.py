@@ -7,6 +7,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from montui.feeds.findings import AwsFindings
 from montui.feeds.history import AwsAlarmHistory
 from montui.feeds.identity import AwsCallerIdentity
 from montui.feeds.insights import AwsLogsInsights
+from montui.feeds.linked import LinkedLogsInsights, LinkedMetricData
 from montui.feeds.metric_data import AwsMetricData
 from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.review import AwsStateHistory
@@ -78,6 +80,24 @@ def aws_feeds(
         dbload=AwsDbLoad(session),
         review=AwsStateHistory(session),
         alarm_tags=AwsAlarmTags(session),
+    )
+
+
+def linked_feeds(own: BoardFeeds, base: BoardFeeds) -> BoardFeeds:
+    """`own` (an account other than the base one) with its Logs Insights and metric data
+    falling back to `base`'s through CloudWatch cross-account observability when its own
+    session is refused them (`feeds.linked`). For each `[[account]]` but the base one."""
+    if not (
+        isinstance(own.insights, AwsLogsInsights)
+        and isinstance(base.insights, AwsLogsInsights)
+        and isinstance(own.metrics, AwsMetricData)
+        and isinstance(base.metrics, AwsMetricData)
+    ):
+        return own
+    return replace(
+        own,
+        insights=LinkedLogsInsights(own.insights, base.insights),
+        metrics=LinkedMetricData(own.metrics, base.metrics, base.insights),
     )
 
 

@@ -23,6 +23,9 @@ when moto catches up. `install()` applies them all, in-process, and is idempoten
 - `ses_api`: SES v2 GetAccount / PutAccount* and v1 GetSendStatistics / GetSendQuota from
   montui's own store (`ses_store`; validation in `ses_account`, wire formats in `ses_wire`),
   a WSGI middleware like `rds_api`; other SES actions stay moto's;
+- `oam_api`: CloudWatch cross-account observability (sinks, links, sink policies) from
+  `oam_store`, a WSGI middleware like `rds_api`; `logs_linked` and `metric_data` let a
+  monitoring account read its linked accounts' log groups and metrics;
 - `quiet`: no request logging on stderr;
 - `speed`: two shortcuts through moto's request handling (same answers, faster seeding).
 
@@ -38,7 +41,9 @@ from montui_world.ext import (
     history_api,
     logs,
     logs_definitions,
+    logs_linked,
     metrics,
+    oam_api,
     quiet,
     rds_api,
     ses_api,
@@ -54,7 +59,9 @@ def install() -> None:
     history_api.install()
     logs.install()
     logs_definitions.install()
+    logs_linked.install()
     metrics.install()
     rds_api.install()
     guardduty_api.install()
     ses_api.install()
+    oam_api.install()

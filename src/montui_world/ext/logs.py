@@ -6,7 +6,8 @@ moto's `LogsResponse` (JSON protocol) and has events stored in a form the engine
 (`logs_store`):
 
 - `StartQuery`: exactly one of `logGroupName` / `logGroupNames` / `logGroupIdentifiers`
-  (names or ARNs, at most 50), `startTime`/`endTime` in epoch seconds (both included),
+  (names or ARNs, at most 50; a linked account's group by ARN: `logs_linked`),
+  `startTime`/`endTime` in epoch seconds (both included),
   `queryString` parsed by `montui_world.insights` (a bad one is a `MalformedQueryException`
   carrying `queryCompileError.location`), `limit`. Unknown log groups are a
   `ResourceNotFoundException`; more Scheduled + Running queries than the cap (30 by
@@ -43,6 +44,7 @@ from moto.logs.exceptions import (
 )
 from moto.logs.responses import LogsResponse
 
+from montui_world.ext.logs_linked import linked_events, record_backend, resolve
 from montui_world.ext.logs_paging import page_slice
 from montui_world.ext.logs_queries import (
     BOOK_LOCK,
@@ -56,7 +58,7 @@ from montui_world.ext.logs_queries import (
     restore,
     settings,
 )
-from montui_world.ext.logs_store import events_of, find_event, install_store, put_events
+from montui_world.ext.logs_store import find_event, install_store, put_events
 from montui_world.ext.patching import installed, patch
 from montui_world.insights import MalformedQuery, decode_ptr, parse_query, run_query
 from montui_world.insights.fields import EventRecord
@@ -119,19 +121,6 @@ def install() -> None:
         patch(LogsResponse, _MARK, handlers)
 
 
-def _group_name(identifier: str, backend: Any) -> str:
-    """A log group name from a name or an ARN (`arn:aws:logs:r:a:log-group:name[:*]`)."""
-    if not identifier.startswith("arn:"):
-        return identifier
-    parts = identifier.split(":", 6)
-    if len(parts) < 7 or parts[2] != "logs" or parts[5] != "log-group":
-        raise InvalidParameterException(f"Invalid log group identifier: {identifier}")
-    if parts[3] != backend.region_name or parts[4] != backend.account_id:
-        raise ResourceNotFoundException(_missing_group(identifier, backend))
-    name = parts[6]
-    return name[:-2] if name.endswith(":*") else name
-
-
 def _missing_group(name: str, backend: Any) -> str:
     return f"Log group '{name}' does not exist for account ID '{backend.account_id}'"
 
@@ -156,11 +145,8 @@ def _log_groups(response: Any) -> tuple[str, ...]:
         raise InvalidParameterException(
             f"A query can target at most {MAX_LOG_GROUPS} log groups, not {len(names)}"
         )
-    resolved = tuple(dict.fromkeys(_group_name(name, backend) for name in names))
-    for name in resolved:
-        if name not in backend.groups:
-            raise ResourceNotFoundException(_missing_group(name, backend))
-    return resolved
+    # a linked account's group (by ARN) is read through OAM (`logs_linked`)
+    return tuple(dict.fromkeys(resolve(name, backend) for name in names))
 
 
 def _parse(text: str) -> Any:
@@ -222,7 +208,9 @@ def _find_run(response: Any) -> QueryRun:
 def _get_query_results(self: Any) -> str:
     run = _find_run(self)
     backend = self.logs_backend
-    status, result = run.results(lambda: events_of(backend, run.groups))
+    status, result = run.results(
+        lambda: linked_events(backend, run.groups, run.start_ms, run.end_ms)
+    )
     first, last = page_slice(self, "maxItems", 10_000, len(result.rows))
     statistics = dict(result.statistics)
     statistics.update(
@@ -301,14 +289,14 @@ def _get_log_record(self: Any) -> str:
         group, stream, event_id = decode_ptr(str(pointer))
     except ValueError as error:
         raise InvalidParameterException("The specified logRecordPointer is not valid.") from error
-    backend = self.logs_backend
+    backend, group, account = record_backend(self.logs_backend, group)
     event = find_event(backend, group, stream, event_id)
     if event is None:
         raise ResourceNotFoundException("The specified log record does not exist.")
     record = EventRecord(event)
     fields: dict[str, str] = {
         "@ingestionTime": str(event.ingestion_time_ms),
-        "@log": f"{backend.account_id}:{group}",
+        "@log": f"{account}:{group}",
         "@logStream": stream,
         "@message": event.message,
         "@timestamp": str(event.timestamp_ms),

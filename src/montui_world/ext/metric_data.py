@@ -15,6 +15,7 @@ import base64
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from moto.core.responses import ActionResult
 
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext import metric_math as mm
+from montui_world.ext.oam_store import METRIC, OAM_STORE
 from montui_world.metricstore import STORE, Series, SeriesKey, epoch_seconds, is_statistic
 
 
@@ -74,6 +76,7 @@ def get_metric_data(self: Any) -> ActionResult:
     with STORE.lock:
         region = STORE.region(backend.region_name, backend.account_id)
         request = _Request(region, queries, start, end)
+        request.other = _linked_metrics(backend.account_id, backend.region_name)
         results = request.results()
     descending = (params.get("ScanBy") or "TimestampDescending") != "TimestampAscending"
     limit = int(params.get("MaxDatapoints") or 100_800)
@@ -101,6 +104,8 @@ class _Request:
                 raise ValidationError(
                     f"Error in expression {query_id}: Unrecognized identifier {unknown[0]}"
                 )
+        self.other: Callable[[str], dict[SeriesKey, Series] | None] = lambda account: None
+        """Another account's series, when this one may read them (`AccountId`)."""
         self.values: dict[str, mm.Value] = {}
         self.busy: set[str] = set()
         self.dropped: set[str] = set()
@@ -237,7 +242,11 @@ class _Request:
         period = int(stat["Period"])
         label = self._expand(query.get("Label"), str(query["Id"])) or str(metric["MetricName"])
         dims = frozenset((d["Name"], d["Value"]) for d in metric.get("Dimensions") or ())
-        series = self.region.get((metric.get("Namespace"), metric["MetricName"], dims))
+        source: dict[SeriesKey, Series] | None = self.region
+        if query.get("AccountId"):
+            source = self.other(str(query["AccountId"]))
+        key = (metric.get("Namespace"), metric["MetricName"], dims)
+        series = source.get(key) if source is not None else None
         found = mm.TimeSeries(label, period)
         if series is None:
             return found
@@ -246,6 +255,23 @@ class _Request:
             series.per_period(origin, period, origin, self.end, str(stat["Stat"]), stat.get("Unit"))
         )
         return found
+
+
+def _linked_metrics(
+    account: str, region_name: str
+) -> Callable[[str], dict[SeriesKey, Series] | None]:
+    """`AccountId` on a MetricStat: the caller's own series, a linked source account's when
+    the caller is its CloudWatch cross-account observability monitoring account sharing
+    `AWS::CloudWatch::Metric` (`oam_store`), else none: the query finds no data, as for a
+    metric that does not exist (AWS's exact answer for an account it may not read is not
+    documented; no error is made up here). Called under `STORE.lock`."""
+
+    def other(wanted: str) -> dict[SeriesKey, Series] | None:
+        if OAM_STORE.can_read(account, wanted, region_name, METRIC):
+            return STORE.region(region_name, wanted)
+        return None
+
+    return other
 
 
 _DROPPED = (

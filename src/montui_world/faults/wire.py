@@ -9,7 +9,7 @@ error mirrors it:
   and the `x-amzn-ErrorType` header; CloudWatch is `awsQueryCompatible`, so it also sends
   `x-amzn-query-error: Code;Sender`, from which botocore takes the query-era code;
 - smithy-rpc-v2-cbor: the same map in CBOR with `smithy-protocol: rpc-v2-cbor`;
-- rest-json (API Gateway, GuardDuty: its operations named from their request URIs):
+- rest-json (API Gateway, GuardDuty and OAM: operations named from their request URIs):
   `{"message": …}` and the code in `x-amzn-ErrorType`;
 - query (RDS, STS, CloudWatch over query): `<ErrorResponse><Error><Type>Sender</Type>
   <Code>…</Code><Message>…</Message></Error>…`.
@@ -104,6 +104,8 @@ name `ListFindings` instead of a path with a detector id in it."""
 
 
 def _rest_operation(service: str, method: str, path: str) -> str:
+    if service == "oam" and method == "POST":  # OAM: POST /<Operation> (botocore's model)
+        return path.strip("/")
     if service != "guardduty":
         return ""
     return next(

@@ -101,7 +101,9 @@ class LogEvent:
 
 def ptr_for(event: LogEvent) -> str:
     """The opaque `@ptr` of an event (base64 of group, stream and event id)."""
-    raw = f"{event.log_group}\n{event.log_stream}\n{event.event_id}".encode()
+    account = getattr(event, "account", None)  # a linked account's event (`LinkedEvent`)
+    group = f"{account}:{event.log_group}" if account else event.log_group
+    raw = f"{group}\n{event.log_stream}\n{event.event_id}".encode()
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
@@ -245,7 +247,10 @@ def event_getter(name: str, account_id: str) -> EventGetter:
     if name == "@logStream":
         return lambda record: record.event.log_stream
     if name == "@log":
-        return lambda record: f"{account_id}:{record.event.log_group}"
+        # a linked account's event carries its own account (`ext.logs_linked.LinkedEvent`)
+        return lambda record: (
+            f"{getattr(record.event, 'account', account_id)}:{record.event.log_group}"
+        )
     if name == "@ingestionTime":
         return lambda record: Timestamp(record.event.ingestion_time_ms)
     if name == "@ptr":

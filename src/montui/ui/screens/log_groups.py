@@ -3,6 +3,10 @@
 Lookups are debounced and run in one exclusive worker, so typing fast never piles up
 DescribeLogGroups calls; a failing lookup is shown in the box and the choice so far is kept.
 The groups already chosen stay listed first and selected whatever the prefix.
+
+In a CloudWatch cross-account observability monitoring account the lookups list the linked
+accounts' groups too (kept by ARN, shown as `name @ account`, the account's link label); a
+one-line notice under the box says whose groups are listed, or why only this account's.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from montui.feeds.insights import LogsInsights
+from montui.model.observability import group_display
 from montui.sources.errors import SourceError
 from montui.ui.widgets.check_list import CheckList
 
@@ -55,7 +60,7 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         color: $text-warning;
         background: $warning-muted;
     }
-    LogGroupPicker #groups-status, LogGroupPicker #groups-count {
+    LogGroupPicker #groups-status, LogGroupPicker #groups-count, LogGroupPicker #groups-oam {
         height: auto;
         color: $text-muted;
     }
@@ -96,6 +101,8 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         self.chosen: list[str] = list(dict.fromkeys(selected))
         self.note = note
         self.found: tuple[str, ...] = ()
+        self.labels: dict[str, str] = {}
+        """Linked account id → label (OAM), for `name @ account`."""
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -104,6 +111,7 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
                 yield Static(Text(f"⚠ {self.note}"), id="groups-note")
             yield Input(placeholder="log group name prefix, e.g. /aws/lambda/", id="groups-prefix")
             yield Static("", id="groups-status")
+            yield Static("", id="groups-oam")
             yield CheckList(id="groups-list")
             yield Static("", id="groups-count")
             yield Static(
@@ -117,6 +125,15 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         self._show_count()
         self.query_one("#groups-prefix", Input).focus()
         self.lookup("")
+        self.linked_accounts()
+
+    @work(exclusive=True, group="log-groups-oam", exit_on_error=False)
+    async def linked_accounts(self) -> None:
+        """The one-line OAM notice, and the labels of linked accounts."""
+        state = await self.insights.observability(self.aws_region)
+        self.labels = state.log_accounts()
+        self.query_one("#groups-oam", Static).update(Text(state.notice()))
+        self._show_list()
 
     # Lookups
 
@@ -163,9 +180,14 @@ class LogGroupPicker(ModalScreen[tuple[str, ...] | None]):
         chosen = set(self.chosen)
         listing = self.query_one("#groups-list", SelectionList)
         listing.clear_options()
+        shown = self.labels
         listing.add_options(
-            [Selection(Text(name), name, True) for name in self.chosen]
-            + [Selection(Text(name), name, False) for name in self.found if name not in chosen]
+            [Selection(Text(group_display(g, shown)), g, True) for g in self.chosen]
+            + [
+                Selection(Text(group_display(g, shown)), g, False)
+                for g in self.found
+                if g not in chosen
+            ]
         )
         if listing.option_count:
             listing.highlighted = 0

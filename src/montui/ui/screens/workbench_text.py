@@ -17,6 +17,7 @@ from montui.model.evaluation import Episode
 from montui.model.insights_syntax import commands
 from montui.model.logs import BYTES_PER_GB, PRICE_PER_GB, QueryResult, QueryStatus
 from montui.model.metrics import TimeWindow
+from montui.model.observability import group_display
 from montui.model.time_range import TimeRange
 
 _KIND_WORDS = {
@@ -72,7 +73,7 @@ def range_text(groups: tuple[str, ...]) -> Text:
         text.append("Groups: none picked (g)", style="yellow")
         return text
     text.append(f"Groups ({len(groups)}): ", style="dim")
-    text.append(", ".join(groups))
+    text.append(", ".join(group_display(g, {}) for g in groups))  # a linked one: `name @ id`
     return text
 
 

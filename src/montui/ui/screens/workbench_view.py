@@ -12,7 +12,7 @@ from datetime import datetime
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
-from montui.model.insights_syntax import result_columns
+from montui.model.insights_syntax import result_columns, shown_fields
 from montui.ui.screens.workbench_state import RunState
 from montui.ui.screens.workbench_text import body_text, range_text, status_text, title_text
 from montui.ui.widgets.query_results import MatchHistogram, ResultsTable
@@ -32,7 +32,13 @@ def render_state(
         else:
             seen = new.result.fields
             query = new.last_run.query if new.last_run is not None else ""
-            table.show(new.result, tz=new.tz, term=new.term, columns=result_columns(query, seen))
+            columns = result_columns(query, seen)
+            if "account" in seen:  # a query over several accounts (feeds.insights labels rows)
+                # `@log` (added to tell the accounts apart) only when the query names it
+                own = shown_fields(query)
+                rest = (c for c in columns if c != "account" and (c != "@log" or c in own))
+                columns = ("account", *rest)
+            table.show(new.result, tz=new.tz, term=new.term, columns=columns)
     elif old is not None and (new.tz, new.term) != (old.tz, old.term) and table.records:
         table.restyle(tz=new.tz, term=new.term)
     window = new.time_range.window(now)
