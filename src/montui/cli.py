@@ -365,8 +365,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_app(request: AwsRequest, settings: Settings) -> int:
-    from montui.ui.app import MontuiApp, aws_feeds
+    # The ALARM alarms are asked for by a forked child while Textual is imported and paints
+    # (`feeds.prefetch`); with --demo, once the world is ready. Not with [[account]] entries.
+    from montui.feeds.prefetch import start_prefetch
 
-    app = MontuiApp(aws_feeds(request), settings)
-    app.run()
-    return app.return_code or 0
+    watching_accounts = bool(getattr(settings, "accounts", ()))
+    prefetch = None if watching_accounts else start_prefetch(request, max_age=settings.refresh)
+    demo_max_age = settings.refresh if request.demo and not watching_accounts else None
+    try:
+        from montui.ui.app import MontuiApp, aws_feeds
+
+        feeds = aws_feeds(request, prefetch=prefetch, prefetch_max_age=demo_max_age)
+        app = MontuiApp(feeds, settings)
+        app.run()
+        return app.return_code or 0
+    finally:
+        if prefetch is not None:
+            prefetch.close()

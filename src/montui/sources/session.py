@@ -158,6 +158,7 @@ class AwsClients:
         self._clients: dict[tuple[str, str, str, bool], Any] = {}
         self._locks: dict[tuple[str, str, str, bool], asyncio.Lock] = {}
         self._stack = AsyncExitStack()
+        self._session_lock = asyncio.Lock()
         self.account = ""
         """The credentials' account id, once named (`name_account`)."""
 
@@ -185,6 +186,12 @@ class AwsClients:
             if existing is not None:
                 return existing
             with source_errors(service=service, region=region, profile=self.target.profile):
+                if self._session is None:
+                    # aiobotocore's import (~0.3 s) off the event loop: after a start-up
+                    # prefetch nothing has imported it yet (`feeds.session`).
+                    async with self._session_lock:
+                        if self._session is None:
+                            await asyncio.to_thread(self._new_session)
                 args = self._client_args(region, once=once)
                 context = self._new_session().create_client(service, **args)
                 created = await self._stack.enter_async_context(context)

@@ -25,6 +25,8 @@ from montui.feeds.history import AwsAlarmHistory
 from montui.feeds.identity import AwsCallerIdentity
 from montui.feeds.insights import AwsLogsInsights
 from montui.feeds.metric_data import AwsMetricData
+from montui.feeds.prefetch import AlarmPrefetch
+from montui.feeds.prefetched_alarms import PrefetchedAlarms
 from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
@@ -60,15 +62,24 @@ def utc_now() -> datetime:
 
 
 def aws_feeds(
-    request: AwsRequest, *, world: WorldEndpoint | None = None, data_dir: Path | None = None
+    request: AwsRequest,
+    *,
+    world: WorldEndpoint | None = None,
+    data_dir: Path | None = None,
+    prefetch: AlarmPrefetch | None = None,
+    prefetch_max_age: float | None = None,
 ) -> BoardFeeds:
     """The AWS feeds over one session (the composition root: a new feed is wired here).
     `world`: an already running local AWS world to use instead of starting one; `data_dir`:
-    where running queries are kept for the next start (default: montui's data directory)."""
-    session = AwsSession(request, world=world)
+    where running queries are kept for the next start (default: montui's data directory);
+    `prefetch`: the start-up prefetch child (`feeds.prefetch`) whose ALARM answers the alarms
+    feed hands over; `prefetch_max_age`: with `--demo`, spawn one once the world is ready."""
+    session = AwsSession(request, world=world, prefetch=prefetch, prefetch_max_age=prefetch_max_age)
     return BoardFeeds(
         session=session,
-        alarms=AwsAlarms(session),
+        alarms=PrefetchedAlarms(
+            AwsAlarms(session), lambda: session.prefetch, session.learn_account
+        ),
         identity=AwsCallerIdentity(session),
         metrics=AwsMetricData(session),
         history=AwsAlarmHistory(session),
