@@ -27,6 +27,7 @@ from montui.launch import DEMO_REFRESH, AwsRequest
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
+from montui.startup_log import mark
 
 EXIT_USAGE = 2
 
@@ -296,6 +297,7 @@ def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `montui` console script. Returns the exit status."""
+    mark("main")
     raw = list(sys.argv[1:] if argv is None else argv)
     if raw[:2] == ["demo", "serve"]:
         # The world is its own package (`montui_world`), never imported by montui: it runs in
@@ -372,8 +374,11 @@ def _run_app(request: AwsRequest, settings: Settings) -> int:
     watching_accounts = bool(getattr(settings, "accounts", ()))
     prefetch = None if watching_accounts else start_prefetch(request, max_age=settings.refresh)
     demo_max_age = settings.refresh if request.demo and not watching_accounts else None
+    mark("prefetch started" if prefetch else "no prefetch")
     try:
         from montui.ui.app import MontuiApp, aws_feeds
+
+        mark("textual and the ui imported")
 
         feeds = aws_feeds(request, prefetch=prefetch, prefetch_max_age=demo_max_age)
         app = MontuiApp(feeds, settings)

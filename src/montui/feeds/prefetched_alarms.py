@@ -9,6 +9,7 @@ from collections.abc import Callable
 from montui.feeds.alarms import Alarms
 from montui.feeds.prefetch import AlarmPrefetch, RegionAnswer
 from montui.model.alarm import Alarm, AlarmKind
+from montui.startup_log import mark
 
 
 class PrefetchedAlarms:
@@ -41,8 +42,11 @@ class PrefetchedAlarms:
             if found is not None:
                 if found and found[0].account:
                     self.learn_account(found[0].account)
+                mark(f"prefetch handed over {region}")
                 return found
-        return await self.inner.alarms_in_alarm(region)
+        found = await self.inner.alarms_in_alarm(region)
+        mark(f"ALARM alarms asked {region}")
+        return found
 
 
 def parse_answer(answer: RegionAnswer) -> tuple[Alarm, ...]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
 from montui.model.place import Place
+from montui.startup_log import mark
 
 if TYPE_CHECKING:
     from montui.feeds.prefetch import AlarmPrefetch
@@ -107,6 +108,7 @@ class AwsSession:
 
         self._target = target
         self._clients = AwsClients(target)
+        mark("session connected")
         self._connected.set()
         return Connection(
             profile=target.profile,

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from montui.sources.session import READ_TIMEOUT, AwsTarget
+from montui.startup_log import mark
 
 OPERATION = "DescribeAlarms"
 PAGE_SIZE = 100
@@ -115,6 +116,7 @@ def run_prefetch(
     except Exception as exc:
         write({"error": f"{type(exc).__name__}: {exc}"})
         return
+    mark("child: target resolved (botocore imported)")
     write({"target": target_to_json(target)})
     lock = threading.Lock()
     session: Any = None
@@ -131,8 +133,10 @@ def run_prefetch(
         try:
             with lock:  # botocore sessions are not safe to create clients from concurrently
                 client = client_for(target, region, session)
+            mark(f"child: client made {region}")
             line: dict[str, Any] = {"region": region, "pages": alarm_pages(client)}
             line["at"] = time.monotonic()
+            mark(f"child: answered {region}")
         except Exception as exc:
             line = {"region": region, "error": f"{type(exc).__name__}: {exc}"}
         with lock:

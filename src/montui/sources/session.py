@@ -25,6 +25,7 @@ from montui.sources.error_mapping import source_errors
 from montui.sources.errors import NoRegion, SourceError, UnknownProfile
 from montui.sources.readonly import guard
 from montui.sources.regions import check_region
+from montui.startup_log import mark
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,7 @@ class AwsClients:
                     async with self._session_lock:
                         if self._session is None:
                             await asyncio.to_thread(self._new_session)
+                            mark("aiobotocore imported")
                 args = self._client_args(region, once=once)
                 context = self._new_session().create_client(service, **args)
                 created = await self._stack.enter_async_context(context)

@@ -38,6 +38,7 @@ from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.running_queries import RunningQueries
 from montui.sources.errors import SourceError
+from montui.startup_log import mark
 from montui.timeline import Timeline
 from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
@@ -153,6 +154,7 @@ class MontuiApp(App[None]):
         self._exit_deadline: threading.Timer | None = None
 
     def on_mount(self) -> None:
+        mark("app mounted")
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.screen_change_signal.subscribe(self, show_breadcrumb)
