@@ -239,7 +239,7 @@ def test_no_fork_for_the_demo() -> None:
 def started(monkeypatch: pytest.MonkeyPatch) -> list[AwsRequest]:
     calls: list[AwsRequest] = []
 
-    def record(request: AwsRequest, *, max_age: float) -> None:
+    def record(request: AwsRequest, *, max_age: float, early: object = None) -> None:
         calls.append(request)
 
     monkeypatch.setattr(prefetch_module, "start_prefetch", record)

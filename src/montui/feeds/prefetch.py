@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from montui.early import EarlyChild
     from montui.launch import AwsRequest
     from montui.sources.session import AwsTarget
 
@@ -180,9 +181,23 @@ class AlarmPrefetch:
             self._changed.set()
 
 
-def start_prefetch(request: AwsRequest, *, max_age: float) -> AlarmPrefetch | None:
-    """Fork the prefetch child for `request` (not `--demo`: see `spawn_prefetch`); None where
+def prefetching(session: object) -> bool:
+    """Whether `session` has a start-up prefetch: connecting then imports no AWS stack, so a
+    screen may connect before its first frame is painted."""
+    return getattr(session, "prefetch", None) is not None
+
+
+def start_prefetch(
+    request: AwsRequest, *, max_age: float, early: EarlyChild | None = None
+) -> AlarmPrefetch | None:
+    """The prefetch for `request` (not `--demo`: see `spawn_prefetch`): the `early` child
+    forked at start (`montui.early`) handed the request, else a child forked now; None where
     fork is missing or fails. Call before any thread starts (before Textual is imported)."""
+    if early is not None:
+        answers = early.take_answers() if not request.demo and early.send(request) else None
+        if answers is not None:
+            return AlarmPrefetch(answers, early.stop, max_age=max_age)
+        early.abandon()
     if not hasattr(os, "fork") or request.demo:
         return None
     try:
@@ -200,9 +215,10 @@ def start_prefetch(request: AwsRequest, *, max_age: float) -> AlarmPrefetch | No
         try:
             os.close(read_fd)
             from montui.launch import resolve
-            from montui.sources.prefetch import child_main
+            from montui.sources.prefetch import child_main, detach
 
-            child_main(write_fd, lambda: resolve(request))
+            if detach():
+                child_main(write_fd, lambda: resolve(request))
         except BaseException:
             status = 1
         finally:

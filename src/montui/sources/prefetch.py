@@ -17,6 +17,7 @@ reports whatever went wrong. Also runnable as `python -m montui.sources.prefetch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -103,14 +104,42 @@ def alarm_pages(client: Any) -> list[dict[str, Any]]:
     raise RuntimeError("too many pages")
 
 
+def warm_loader() -> Any:
+    """botocore imported and CloudWatch's service model, endpoint rules and partitions loaded
+    into a data loader, before the target is known (the early child, `montui.early`): the
+    loader, to share with the session `run_prefetch` makes; None if warming failed."""
+    try:
+        import botocore.session
+
+        from montui.sources.readonly import allowlist
+        from montui.sources.regions import known_regions
+
+        allowlist()
+        known_regions()  # the region check `resolve` makes: botocore's endpoint data
+        session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+        loader = session.get_component("data_loader")
+    except Exception:
+        return None
+    # A client that is never used: it loads what every CloudWatch client needs.
+    with contextlib.suppress(Exception):
+        session.create_client(
+            "cloudwatch", region_name="us-east-1", aws_access_key_id="warm",
+            aws_secret_access_key="warm", endpoint_url="http://127.0.0.1:9",
+        )  # fmt: skip
+    mark("child: botocore warmed")
+    return loader
+
+
 def run_prefetch(
     resolve: Callable[[], AwsTarget],
     write: Callable[[dict[str, Any]], None],
     *,
     client_for: Callable[[AwsTarget, str, Any], Any] = make_client,
+    loader: Any = None,
 ) -> None:
     """Resolve the target, then ask every region concurrently (one thread each) and `write`
-    each answer as it comes. Never raises: every failure is written as an `error` line."""
+    each answer as it comes. Never raises: every failure is written as an `error` line.
+    `loader`: a warmed botocore data loader (`warm_loader`) to reuse."""
     try:
         target = resolve()
     except Exception as exc:
@@ -125,6 +154,8 @@ def run_prefetch(
 
         # One session (credentials resolved once), shared by the region threads.
         session = botocore.session.Session(profile=target.profile)
+        if loader is not None:
+            session.register_component("data_loader", loader)
     except Exception as exc:
         write({"error": f"{type(exc).__name__}: {exc}"})
         return
@@ -183,18 +214,24 @@ def die_with_parent() -> None:
         return
 
 
-def child_main(fd: int, resolve: Callable[[], AwsTarget]) -> None:
-    """The whole life of a prefetch child: detached from the terminal, killed with its parent,
-    exits when every region has answered (or the parent stopped reading)."""
+def detach() -> bool:
+    """A prefetch child's first step: killed with its parent, off the terminal (its standard
+    streams on /dev/null). False if the parent is already gone."""
     parent = os.getppid()
     die_with_parent()
     if os.getppid() != parent:  # the parent died before the death signal was set
-        return
+        return False
     null = os.open(os.devnull, os.O_RDWR)
     for std in (0, 1, 2):
         os.dup2(null, std)
+    return True
+
+
+def child_main(fd: int, resolve: Callable[[], AwsTarget], *, loader: Any = None) -> None:
+    """The rest of a (detached) prefetch child's life: it exits when every region has
+    answered (or the parent stopped reading)."""
     try:
-        run_prefetch(resolve, line_writer(fd))
+        run_prefetch(resolve, line_writer(fd), loader=loader)
     except Exception:  # BrokenPipeError: the parent is gone or done
         return
 
@@ -202,7 +239,8 @@ def child_main(fd: int, resolve: Callable[[], AwsTarget]) -> None:
 def main(argv: list[str]) -> int:
     """`python -m montui.sources.prefetch FD TARGET_JSON` (the spawned child)."""
     fd, text = int(argv[0]), argv[1]
-    child_main(fd, lambda: target_from_json(json.loads(text)))
+    if detach():
+        child_main(fd, lambda: target_from_json(json.loads(text)))
     return 0
 
 
