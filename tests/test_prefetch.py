@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ import boto3
 import pytest
 
 from montui import cli
+from montui.config import Settings
 from montui.feeds import prefetch as prefetch_module
 from montui.feeds.prefetch import AlarmPrefetch, spawn_prefetch, start_prefetch
 from montui.feeds.prefetched_alarms import PrefetchedAlarms
@@ -285,3 +287,27 @@ async def test_the_spawned_child_for_the_demo_answers(world: World) -> None:
         prefetch.close()
     assert got is not None
     assert [a["AlarmName"] for p in got.pages for a in p["MetricAlarms"]] == ["firing"]
+
+
+@dataclass(frozen=True)
+class WithAccounts(Settings):
+    """Settings as engineer 4's `[[account]]` entries will make them (an `accounts` field)."""
+
+    accounts: tuple[str, ...] = ("prod", "staging")
+
+
+def test_no_prefetch_when_the_config_names_accounts(
+    started: list[AwsRequest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from montui.early import fork_early
+    from montui.ui.app import MontuiApp
+
+    monkeypatch.setattr(MontuiApp, "run", lambda self, *a, **k: None)
+    early = fork_early([])
+    assert early is not None
+    request = AwsRequest(regions=(REGION,), endpoint_url="http://127.0.0.1:9")
+    assert cli._run_app(request, WithAccounts(), early) == 0
+    early.abandon()  # what cli.main does on its way out
+    assert started == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(early.pid, os.WNOHANG)
