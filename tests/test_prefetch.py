@@ -311,3 +311,34 @@ def test_no_prefetch_when_the_config_names_accounts(
     assert started == []
     with pytest.raises(ChildProcessError):
         os.waitpid(early.pid, os.WNOHANG)
+
+
+async def test_the_first_poll_asks_for_the_alarm_alarms_then_lists_every_alarm() -> None:
+    """The first poll of a region shows the ALARM rows (the prefetch's answer) before the
+    full listing, which follows at once; later polls list every alarm."""
+    import asyncio
+
+    from montui.ui.screens.board_poll import BoardPoll
+    from tests.fakes import NOW, fake_feeds
+
+    inner = FakeAlarms(
+        {REGION: [make_alarm("firing", AlarmState.ALARM), make_alarm("fine", AlarmState.OK)]}
+    )
+    seen: list[tuple[str, ...]] = []
+    paused = asyncio.Event()
+
+    async def pause(wake: asyncio.Event, seconds: float) -> None:
+        paused.set()
+        await asyncio.Event().wait()
+
+    poll = BoardPoll(
+        fake_feeds(inner), refresh_every=60, clock=lambda: NOW, changed=lambda: None,
+        polled=lambda region, alarms: seen.append(tuple(a.name for a in alarms)),
+        fatal=lambda message: None, pause=pause,
+    )  # fmt: skip
+    assert await poll.connect() is not None
+    task = asyncio.ensure_future(poll.poll_region(REGION))
+    await asyncio.wait_for(paused.wait(), 10)
+    task.cancel()
+    assert seen == [("firing",), ("firing", "fine")]
+    assert inner.alarm_polls == {REGION: 1} and inner.polls == {REGION: 1}

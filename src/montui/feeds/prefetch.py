@@ -246,7 +246,7 @@ def spawn_prefetch(target: AwsTarget, *, max_age: float) -> AlarmPrefetch | None
             stderr=subprocess.DEVNULL,
             pass_fds=(write_fd,),
         )
-    except OSError:
+    except (OSError, ValueError):  # ValueError: no pass_fds (Windows)
         os.close(read_fd)
         return None
     finally:

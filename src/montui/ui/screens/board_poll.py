@@ -108,8 +108,9 @@ class BoardPoll:
                 self._polled(region, alarms)
             self._changed()
             if first is not None:
-                first = None  # the full listing follows at once
-                continue
+                first = None  # the full listing follows at once, unless the ALARM ask failed
+                if region not in self.hints:
+                    continue
             self._first_poll_done.set()
             wake.clear()
             await self.pause(wake, self._delay.get(region, self.refresh_every))
