@@ -20,14 +20,23 @@ Prints medians and the ratios (target: <= 1.0, first frame <= 0.3 s), then where
 time went: the median of each start-up milestone (`montui.startup_log`, MONTUI_STARTUP_LOG),
 montui's own and its prefetch child's. Everything on 127.0.0.1. Asserts nothing.
 
-Where the time went before the prefetch (one region, 160x50, 2 busy cores; median of 3):
-process start → `montui.cli` imported 0.17 s → Textual and the UI imported 0.34 → app mounted
-0.35 → first frame painted, connect starts 0.41 → aiobotocore imported in a thread (under the
-GIL, while Textual paints) 0.64 → profile and regions resolved 0.67 → CloudWatch client
-created (service model, endpoint rules) 0.77 → DescribeAlarms answered and parsed 0.94 →
-rows on screen 0.97 (the CLI: 0.70-1.2 s on the same, loaded, machine). With the prefetch, a
-forked child (plain botocore) does the import, client and request while the parent imports
-Textual and paints; the parent only parses the answer: rows 0.56-0.61 s.
+Where the time went before the prefetch (main's code with temporary timestamps, one region,
+160x50, 3 runs at load ~2 on the 2 shared cores): process start → `montui.cli` imported
+0.15-0.24 s → Textual and the UI imported 0.31-0.48 → app mounted → first frame painted and
+connect started 0.40-0.60 → aiobotocore imported in a thread (under the GIL, while Textual
+paints) +0.23-0.42 → profile and regions resolved +0.03-0.08 → CloudWatch client created
+(service model, endpoint rules) +0.09-0.18 → DescribeAlarms answered and parsed +0.13-0.17 →
+rows on screen +0.03-0.07: 0.97-1.51 s in all; the AWS CLI 0.7-1.2 s in the same minutes.
+
+With the prefetch the AWS side leaves montui's path: the child (`montui.early`, forked before
+`montui.cli` is imported) imports botocore and loads CloudWatch's model, endpoint rules and
+the region list while montui imports its modules and Textual; it gets the request once the
+config is read, resolves it, sends DescribeAlarms and writes the answer, usually before the
+app is mounted. The session takes the child's target (no aiobotocore before the rows) and the
+first ALARM poll parses the child's pages. What is left on the way to the rows is montui's
+own start: Python, `montui.cli` and the model (~0.15-0.2 s quiet), Textual and the UI
+(~0.2 s), the first paint, the handover and the paint with rows (~0.03). The milestones this
+script prints show both processes (`child: …` lines are the child's).
 """
 
 from __future__ import annotations
