@@ -1,5 +1,5 @@
-"""`python -m montui` runs the command line."""
+"""`python -m montui` runs the command line (as the `montui` console script does)."""
 
-from montui.cli import main
+from montui.start import main
 
 raise SystemExit(main())

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from montui import __version__
 from montui.commands import findings as findings_command
@@ -27,6 +27,10 @@ from montui.launch import DEMO_REFRESH, AwsRequest
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
+from montui.startup_log import mark
+
+if TYPE_CHECKING:
+    from montui.early import EarlyChild
 
 EXIT_USAGE = 2
 
@@ -294,8 +298,18 @@ def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `montui` console script. Returns the exit status."""
+def main(argv: Sequence[str] | None = None, *, early: EarlyChild | None = None) -> int:
+    """The command line (`montui.start.main` is the console script). Returns the exit status.
+    `early`: the prefetch child forked before this module was imported (`montui.early`)."""
+    mark("main")
+    try:
+        return _main(argv, early)
+    finally:
+        if early is not None:
+            early.abandon()  # idempotent: the app has stopped it already
+
+
+def _main(argv: Sequence[str] | None, early: EarlyChild | None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     if raw[:2] == ["demo", "serve"]:
         # The world is its own package (`montui_world`), never imported by montui: it runs in
@@ -361,12 +375,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         from montui.commands.query import run_query_command
 
         return run_query_command(request, run, output=args.output)
-    return _run_app(request, settings)
+    return _run_app(request, settings, early)
 
 
-def _run_app(request: AwsRequest, settings: Settings) -> int:
-    from montui.ui.app import MontuiApp, aws_feeds
+def _run_app(request: AwsRequest, settings: Settings, early: EarlyChild | None = None) -> int:
+    # The ALARM alarms are asked for by a forked child while Textual is imported and paints
+    # (`feeds.prefetch`); with --demo, once the world is ready. Not with [[account]] entries.
+    from montui.feeds.prefetch import start_prefetch
 
-    app = MontuiApp(aws_feeds(request), settings)
-    app.run()
-    return app.return_code or 0
+    watching_accounts = bool(getattr(settings, "accounts", ()))
+    prefetch = None
+    if not watching_accounts:
+        prefetch = start_prefetch(request, max_age=settings.refresh, early=early)
+    demo_max_age = settings.refresh if request.demo and not watching_accounts else None
+    mark("prefetch started" if prefetch else "no prefetch")
+    try:
+        from montui.ui.app import MontuiApp, aws_feeds
+
+        mark("textual and the ui imported")
+
+        feeds = aws_feeds(request, prefetch=prefetch, prefetch_max_age=demo_max_age)
+        app = MontuiApp(feeds, settings)
+        app.run()
+        return app.return_code or 0
+    finally:
+        if prefetch is not None:
+            prefetch.close()

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
 from montui.model.place import Place
+from montui.startup_log import mark
 
 if TYPE_CHECKING:
+    from montui.feeds.prefetch import AlarmPrefetch
     from montui.model.account import Identity
     from montui.sources.session import AwsClients, AwsTarget
 
@@ -61,9 +63,22 @@ class NotConnected(RuntimeError):
 class AwsSession:
     """A real AWS account (or the local AWS world with `request.demo`): target, clients, world."""
 
-    def __init__(self, request: AwsRequest, *, world: WorldEndpoint | None = None) -> None:
-        """`world`: an already running local AWS world to use instead of starting one."""
+    def __init__(
+        self,
+        request: AwsRequest,
+        *,
+        world: WorldEndpoint | None = None,
+        prefetch: AlarmPrefetch | None = None,
+        prefetch_max_age: float | None = None,
+    ) -> None:
+        """`world`: an already running local AWS world to use instead of starting one;
+        `prefetch`: the start-up prefetch child (`feeds.prefetch`), whose resolved target
+        spares `connect` the AWS stack's import; `prefetch_max_age`: with `--demo`, start one
+        once the world is ready, its answers kept that long (None: none)."""
         self.request = request
+        self.prefetch = prefetch
+        """The start-up prefetch, if any: the alarms feed takes its first answers."""
+        self._prefetch_max_age = prefetch_max_age
         self._shared_world = world
         self._world: DemoWorld | None = None
         self._target: AwsTarget | None = None
@@ -78,12 +93,22 @@ class AwsSession:
         if self.request.demo and world_info is None:
             self._world = DemoWorld()
             world_info = await asyncio.to_thread(self._world.start)
-        await asyncio.to_thread(_load_sources)
-        target = await asyncio.to_thread(resolve, self.request, world_info)
+        target = await self.prefetch.target() if self.prefetch is not None else None
+        if target is None:
+            # The AWS stack is imported here, unless a prefetch child answers: then the first
+            # client imports it in a thread, after the prefetched rows are on screen.
+            if self._prefetch_max_age is None or world_info is None:
+                await asyncio.to_thread(_load_sources)
+            target = await asyncio.to_thread(resolve, self.request, world_info)
+            if self._prefetch_max_age is not None and world_info is not None:
+                from montui.feeds.prefetch import spawn_prefetch
+
+                self.prefetch = spawn_prefetch(target, max_age=self._prefetch_max_age)
         from montui.sources.session import AwsClients
 
         self._target = target
         self._clients = AwsClients(target)
+        mark("session connected")
         self._connected.set()
         return Connection(
             profile=target.profile,
@@ -149,7 +174,9 @@ class AwsSession:
         self._on_close.append(hook)
 
     async def close(self) -> None:
-        """The closing hooks, then the clients, then the world."""
+        """The prefetch child, the closing hooks, then the clients, then the world."""
+        if self.prefetch is not None:
+            self.prefetch.close()
         for hook in self._on_close:
             await hook()
         if self._identity is not None and not self._identity.done():

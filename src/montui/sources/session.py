@@ -25,6 +25,7 @@ from montui.sources.error_mapping import source_errors
 from montui.sources.errors import NoRegion, SourceError, UnknownProfile
 from montui.sources.readonly import guard
 from montui.sources.regions import check_region
+from montui.startup_log import mark
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ class AwsClients:
         self._clients: dict[tuple[str, str, str, bool], Any] = {}
         self._locks: dict[tuple[str, str, str, bool], asyncio.Lock] = {}
         self._stack = AsyncExitStack()
+        self._session_lock = asyncio.Lock()
         self.account = ""
         """The credentials' account id, once named (`name_account`)."""
 
@@ -185,6 +187,13 @@ class AwsClients:
             if existing is not None:
                 return existing
             with source_errors(service=service, region=region, profile=self.target.profile):
+                if self._session is None:
+                    # aiobotocore's import (~0.3 s) off the event loop: after a start-up
+                    # prefetch nothing has imported it yet (`feeds.session`).
+                    async with self._session_lock:
+                        if self._session is None:
+                            await asyncio.to_thread(self._new_session)
+                            mark("aiobotocore imported")
                 args = self._client_args(region, once=once)
                 context = self._new_session().create_client(service, **args)
                 created = await self._stack.enter_async_context(context)

@@ -27,6 +27,8 @@ from montui.feeds.identity import AwsCallerIdentity
 from montui.feeds.insights import AwsLogsInsights
 from montui.feeds.linked import LinkedLogsInsights, LinkedMetricData
 from montui.feeds.metric_data import AwsMetricData
+from montui.feeds.prefetch import AlarmPrefetch
+from montui.feeds.prefetched_alarms import PrefetchedAlarms
 from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
@@ -38,6 +40,7 @@ from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.running_queries import RunningQueries
 from montui.sources.errors import SourceError
+from montui.startup_log import mark
 from montui.timeline import Timeline
 from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
@@ -62,15 +65,24 @@ def utc_now() -> datetime:
 
 
 def aws_feeds(
-    request: AwsRequest, *, world: WorldEndpoint | None = None, data_dir: Path | None = None
+    request: AwsRequest,
+    *,
+    world: WorldEndpoint | None = None,
+    data_dir: Path | None = None,
+    prefetch: AlarmPrefetch | None = None,
+    prefetch_max_age: float | None = None,
 ) -> BoardFeeds:
     """The AWS feeds over one session (the composition root: a new feed is wired here).
     `world`: an already running local AWS world to use instead of starting one; `data_dir`:
-    where running queries are kept for the next start (default: montui's data directory)."""
-    session = AwsSession(request, world=world)
+    where running queries are kept for the next start (default: montui's data directory);
+    `prefetch`: the start-up prefetch child (`feeds.prefetch`) whose ALARM answers the alarms
+    feed hands over; `prefetch_max_age`: with `--demo`, spawn one once the world is ready."""
+    session = AwsSession(request, world=world, prefetch=prefetch, prefetch_max_age=prefetch_max_age)
     return BoardFeeds(
         session=session,
-        alarms=AwsAlarms(session),
+        alarms=PrefetchedAlarms(
+            AwsAlarms(session), lambda: session.prefetch, session.learn_account
+        ),
         identity=AwsCallerIdentity(session),
         metrics=AwsMetricData(session),
         history=AwsAlarmHistory(session),
@@ -162,6 +174,7 @@ class MontuiApp(App[None]):
         self._exit_deadline: threading.Timer | None = None
 
     def on_mount(self) -> None:
+        mark("app mounted")
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.screen_change_signal.subscribe(self, show_breadcrumb)

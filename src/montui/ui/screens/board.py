@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static
 
+from montui.feeds.prefetch import prefetching
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.board import RegionStatus, board_order, filter_alarms
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
@@ -175,8 +176,11 @@ class BoardScreen(Screen[None]):
         self.refresh_view()
         self.watch(self.query_one(AlarmTable), "scroll_y", self._sparklines_changed, init=False)
         # Importing aiobotocore in a thread still holds the GIL most of the time: start it
-        # only once the first frame is on screen.
-        self.call_after_refresh(self.connect)
+        # only once the first frame is on screen (a start-up prefetch has nothing to import).
+        if prefetching(self.feeds.session) and self.polls_owner is None:
+            self.connect()
+        else:
+            self.call_after_refresh(self.connect)
 
     # -- data -------------------------------------------------------------------------
 

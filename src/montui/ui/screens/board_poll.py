@@ -28,6 +28,7 @@ from montui.sources.errors import SourceError, Throttled
 from montui.ui.screens.board_feeds import BoardFeeds
 
 Pause = Callable[[asyncio.Event, float], Awaitable[None]]
+Fetch = Callable[[str], Awaitable[tuple[Alarm, ...]]]
 """Wait `seconds`, or less when the event is set: how a poll loop waits for its next poll."""
 
 
@@ -92,9 +93,10 @@ class BoardPoll:
     async def poll_region(self, region: str) -> None:
         """Fetch, record, sleep, repeat: the next poll starts only after this one ended."""
         wake = self._wake[region]
+        first: Fetch | None = self.feeds.alarms.alarms_in_alarm  # ALARM rows first (prefetch)
         while True:
             try:
-                alarms = await self.feeds.alarms.alarms(region)
+                alarms = await (first or self.feeds.alarms.alarms)(region)
             except SourceError as exc:
                 self._region_failed(region, exc)
             except Exception as exc:  # never into Textual's crash screen
@@ -105,6 +107,10 @@ class BoardPoll:
                 self._delay[region] = self.refresh_every
                 self._polled(region, alarms)
             self._changed()
+            if first is not None:
+                first = None  # the full listing follows at once, unless the ALARM ask failed
+                if region not in self.hints:
+                    continue
             self._first_poll_done.set()
             wake.clear()
             await self.pause(wake, self._delay.get(region, self.refresh_every))

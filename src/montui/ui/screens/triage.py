@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from montui.feeds.prefetch import prefetching
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Finding
 from montui.model.metadata import ResponsePattern
@@ -122,7 +123,10 @@ class TriageScreen(Screen[None]):
         if self.board.findings is not None:
             self.board.findings.subscribe(self.refresh_view)
         self.refresh_view()
-        self.call_after_refresh(self.connect)
+        if prefetching(self.board.feeds.session):
+            self.connect()  # no AWS stack to import first: the rows may make the first frame
+        else:
+            self.call_after_refresh(self.connect)
 
     def on_resize(self) -> None:
         self.refresh_view()
