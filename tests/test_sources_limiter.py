@@ -103,7 +103,7 @@ def test_the_quota_table() -> None:
     assert family("cloudwatch", "DescribeAlarms") == ("cloudwatch:DescribeAlarms", 9)
     assert family("cloudwatch", "GetMetricData")[1] == 50
     assert family("cloudwatch", "DescribeAlarmHistory")[1] == 3
-    assert family("guardduty", "ListFindings") == ("guardduty:ListFindings", 5)
+    assert family("guardduty", "ListFindings") == ("guardduty:ListFindings", 10)
 
 
 async def test_every_client_of_aws_clients_waits_its_turn(world: World) -> None:

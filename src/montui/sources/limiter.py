@@ -28,9 +28,9 @@ The quotas (requests per second, per account and Region, AWS's defaults):
 | cloudwatch DescribeAlarmsForMetric   | 3    | [cw] the same line                       |
 | logs GetQueryResults                 | 10   | [logs], as `sources.logs` has it         |
 | logs StartQuery, StopQuery           | 5    | [logs] unconfirmed here (*)              |
-| guardduty (each operation)           | 5    | [gd] no per-second figure published (*)  |
-| pi (each operation)                  | 5    | [pi] no per-second figure published (*)  |
-| anything else (each operation)       | 5    | conservative default (*)                 |
+| guardduty (each operation)           | 10   | [gd] no per-second figure published (*)  |
+| pi (each operation)                  | 10   | [pi] no per-second figure published (*)  |
+| anything else (each operation)       | 10   | montui's default (*)                     |
 
 [cw]   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
 [logs] https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
@@ -39,8 +39,10 @@ The quotas (requests per second, per account and Region, AWS's defaults):
 
 (*) The stored copies of these pages available when this was written gave no per-second figure
 (GuardDuty's quota page lists resource quotas only; Performance Insights documents
-throttling without a number); these rates are conservative choices, the retry mode covers
-the rest. Quotas raised for an account are not read (Service Quotas would be another API).
+throttling without a number): these rates are montui's choices, not AWS's figures, set to
+keep a burst (GuardDuty's first poll of 2,000 findings is 80 requests) from hammering one
+API without slowing an ordinary poll; the retry mode covers the rest. Quotas raised for an
+account are not read (Service Quotas would be another API).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ Sleep = Callable[[float], Awaitable[None]]
 WINDOW = 1.0
 """The quotas are per second."""
 
-DEFAULT_RATE = 5
+DEFAULT_RATE = 10
 """Requests per second for an operation the table does not name."""
 
 QUOTAS: dict[tuple[str, str], tuple[str, int]] = {
