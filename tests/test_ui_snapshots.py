@@ -82,6 +82,17 @@ def test_board_snapshot_failing_region(snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
 
 
+def test_board_snapshot_alarm_rows_first(snap_compare: Any) -> None:
+    """Issue 16: the ALARM rows on screen while the full listing still pages in."""
+    import asyncio
+
+    app = snapshot_app()
+    alarms = app.feeds.alarms
+    assert isinstance(alarms, FakeAlarms)
+    alarms.hold_listing = asyncio.Event()  # never set: the listing stays under way
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
+
+
 def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
     """Local time is the machine's: the snapshots are taken in UTC wherever they run."""
     import time

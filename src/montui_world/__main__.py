@@ -1,4 +1,5 @@
-"""`python -m montui_world serve [--port N] [--speed X] [--seed S] [--ready-json]`.
+"""`python -m montui_world serve [--port N] [--speed X] [--seed S] [--ready-json]
+[--alarms-per-region N]`.
 
 See `montui_world.serve`."""
 

@@ -48,6 +48,7 @@ __all__ = [
 _ROUTES: dict[str, tuple[str, str]] = {
     **{a: ("alarms", a) for a in ("data", "fail", "polls", "in_flight", "max_in_flight")},
     **{a: ("alarms", a) for a in ("on_poll", "delay")},
+    **{a: ("alarms", a) for a in ("alarm_polls", "fail_listing", "hold_listing")},
     "series": ("metrics", "series"),
     "metric_calls": ("metrics", "calls"),
     "metric_fail": ("metrics", "fail"),

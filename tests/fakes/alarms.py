@@ -11,7 +11,9 @@ from montui.model.alarm import Alarm, AlarmState
 
 class FakeAlarms:
     """`data[region]` is returned by each poll; `fail[region]` (an exception) is raised
-    instead while set. `polls` counts calls per region; `in_flight` tracks overlap."""
+    instead while set. `polls` counts calls per region; `in_flight` tracks overlap.
+    `fail_listing[region]` fails only the full listing (not `alarms_in_alarm`), and while
+    `hold_listing` is set to an event the full listing waits for it."""
 
     def __init__(self, data: dict[str, list[Alarm]], *, delay: float = 0.0) -> None:
         self.data = data
@@ -22,6 +24,8 @@ class FakeAlarms:
         self.max_in_flight = 0
         self.delay = delay
         self.on_poll: Callable[[str], None] | None = None
+        self.fail_listing: dict[str, Exception] = {}
+        self.hold_listing: asyncio.Event | None = None
 
     async def alarms(self, region: str) -> tuple[Alarm, ...]:
         self.polls[region] += 1
@@ -30,10 +34,14 @@ class FakeAlarms:
         try:
             if self.delay:
                 await asyncio.sleep(self.delay)
+            if self.hold_listing is not None:
+                await self.hold_listing.wait()
             if self.on_poll:
                 self.on_poll(region)
             if region in self.fail:
                 raise self.fail[region]
+            if region in self.fail_listing:
+                raise self.fail_listing[region]
             return tuple(self.data[region])
         finally:
             self.in_flight[region] -= 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from montui.model.alarm import Alarm, AlarmState
+from montui.model.alarm_first import merge_firing
 from montui.model.recovery import AlarmKey, recoveries
 
 
@@ -56,7 +57,9 @@ class RegionStatus:
 
     A failing region keeps the alarms of its last successful poll (shown as stale) so a
     network blip never blanks the board. `recovered`: when each of its alarms recovered
-    while the board watched (`model.recovery.recoveries`).
+    while the board watched (`model.recovery.recoveries`). `fetched_at` is the last good
+    answer, the ALARM-only one included (`firing`); `listed_at` the last full listing
+    (`succeeded`), None while the region shows only its ALARM rows (`listing`).
     """
 
     region: str
@@ -65,15 +68,43 @@ class RegionStatus:
     error: str | None = None
     failures: int = 0
     recovered: Mapping[AlarmKey, datetime] = field(default_factory=dict)
+    listed_at: datetime | None = None
 
     def succeeded(self, alarms: tuple[Alarm, ...], at: datetime) -> RegionStatus:
+        """A full listing: every alarm of the region, recoveries decided against the rows
+        shown before it."""
         recovered = recoveries(self.alarms, alarms, self.recovered)
-        return RegionStatus(self.region, alarms, at, None, 0, recovered)
+        return RegionStatus(self.region, alarms, at, None, 0, recovered, at)
+
+    def firing(self, alarms: tuple[Alarm, ...], at: datetime) -> RegionStatus:
+        """An ALARM-only answer merged over the rows shown (`model.alarm_first`); the error,
+        if any, stays until a listing succeeds, and nothing is marked recovered (that needs
+        the listing: an alarm missing from this answer may be OK, INSUFFICIENT_DATA or gone)."""
+        return RegionStatus(
+            self.region,
+            merge_firing(self.alarms, alarms),
+            at,
+            self.error,
+            self.failures,
+            self.recovered,
+            self.listed_at,
+        )
 
     def failed(self, message: str) -> RegionStatus:
         return RegionStatus(
-            self.region, self.alarms, self.fetched_at, message, self.failures + 1, self.recovered
+            self.region,
+            self.alarms,
+            self.fetched_at,
+            message,
+            self.failures + 1,
+            self.recovered,
+            self.listed_at,
         )
+
+    @property
+    def listing(self) -> bool:
+        """Only the ALARM rows are known: the region has answered, never with a listing."""
+        return self.fetched_at is not None and self.listed_at is None
 
     def age(self, now: datetime) -> float | None:
         """Seconds since the last successful poll, or None before the first one."""

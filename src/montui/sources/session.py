@@ -23,6 +23,7 @@ from typing import Any
 from montui.model.place import Place
 from montui.sources.error_mapping import source_errors
 from montui.sources.errors import NoRegion, SourceError, UnknownProfile
+from montui.sources.limiter import RateLimiter, install
 from montui.sources.readonly import guard
 from montui.sources.regions import check_region
 from montui.startup_log import mark
@@ -148,11 +149,15 @@ class AwsClients:
     attempt): for a request that is not idempotent, such as StartQuery, whose answer lost to
     a read timeout would otherwise have it sent, and carried out, again.
 
+    Every request waits its turn under AWS's per-account, per-region quotas (`limiter`, one
+    per `AwsClients` unless one is shared in: `sources.limiter`).
+
     Use as `async with AwsClients(target) as clients:`; `client()` raises only `SourceError`.
     """
 
-    def __init__(self, target: AwsTarget) -> None:
+    def __init__(self, target: AwsTarget, *, limiter: RateLimiter | None = None) -> None:
         self.target = target
+        self.limiter = limiter or RateLimiter()
         self._session: Any = None
         self._config: Any = None
         self._once_config: Any = None
@@ -167,6 +172,7 @@ class AwsClients:
         """The credentials' account is `account`: clients made before under "" are its."""
         if self.account:
             return
+        self.limiter.rename_account(self.limit_account(), account)
         self.account = account
         for key in [k for k in self._clients if not k[0]]:
             self._clients[(account, *key[1:])] = self._clients.pop(key)
@@ -198,8 +204,14 @@ class AwsClients:
                 context = self._new_session().create_client(service, **args)
                 created = await self._stack.enter_async_context(context)
                 guard(created)
+                install(created, self.limiter, self.limit_account)
             self._clients[key] = created
             return created
+
+    def limit_account(self) -> str:
+        """Whose quotas the requests count against: the account, or the profile until the
+        account is named."""
+        return self.account or f"profile:{self.target.profile or 'default'}"
 
     async def close(self) -> None:
         """Close every client. The object can be used again afterwards (clients reopen)."""

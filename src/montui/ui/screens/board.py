@@ -259,7 +259,10 @@ class BoardScreen(Screen[None]):
         )
         fetched = [s.fetched_at for s in self.statuses.values() if s.fetched_at is not None]
         busy = any(s.fetched_at is None and not s.error for s in self.statuses.values())
-        self.query_one(Freshness).set_fetched(min(fetched) if fetched else None, busy=busy)
+        listing = any(s.listing and not s.error for s in self.statuses.values())
+        self.query_one(Freshness).set_fetched(
+            min(fetched) if fetched else None, busy=busy, listing=listing
+        )
         empty = self.query_one("#empty", Static)
         empty.display = not visible
         if not visible:

@@ -1,13 +1,15 @@
 """The board's polling: one `RegionStatus` per configured region, kept by one poll loop each.
 
 `BoardPoll` resolves the connection (profile and regions), then the board runs `poll_region`
-for every region in a worker. A loop awaits its fetch before it sleeps, so polls of a region
-never overlap, and a failing region retries without touching the others: at the refresh
-interval, so it is live again within one refresh of the fault clearing; only throttling backs
-off, up to 2 minutes (`model.poll_schedule`). `wake_all` (`r`) cuts every wait short. The
-loops write `statuses` and `hints` and say so through callbacks: `changed` (render again),
-`polled` (a region's good poll and its alarms) and `fatal` (montui cannot start: the message
-to exit with).
+for every region in a worker. Each poll asks for the alarms in ALARM first and shows them at
+once, then pages in the full listing behind them when it is due (`refresh_region`;
+`model.alarm_first` says when and why not always). A loop awaits its fetches before it
+sleeps, so polls of a region never overlap, and a failing region retries without touching
+the others: at the refresh interval, so it is live again within one refresh of the fault
+clearing; only throttling backs off, up to 2 minutes (`model.poll_schedule`). `wake_all`
+(`r`) cuts every wait short (and asks for the full listing too). The loops write `statuses`
+and `hints` and say so through callbacks: `changed` (render again), `polled` (a region's
+good poll and its alarms) and `fatal` (montui cannot start: the message to exit with).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from montui.feeds.session import Connection
 from montui.launch import DemoWorldError
 from montui.model.account import Identity
 from montui.model.alarm import Alarm
+from montui.model.alarm_first import left_alarm, listing_due
 from montui.model.board import RegionStatus
 from montui.model.poll_schedule import PollOutcome, next_poll_delay
 from montui.model.recovery import AlarmKey, recently_recovered
@@ -28,7 +31,6 @@ from montui.sources.errors import SourceError, Throttled
 from montui.ui.screens.board_feeds import BoardFeeds
 
 Pause = Callable[[asyncio.Event, float], Awaitable[None]]
-Fetch = Callable[[str], Awaitable[tuple[Alarm, ...]]]
 """Wait `seconds`, or less when the event is set: how a poll loop waits for its next poll."""
 
 
@@ -93,27 +95,57 @@ class BoardPoll:
     async def poll_region(self, region: str) -> None:
         """Fetch, record, sleep, repeat: the next poll starts only after this one ended."""
         wake = self._wake[region]
-        first: Fetch | None = self.feeds.alarms.alarms_in_alarm  # ALARM rows first (prefetch)
+        woken = False
         while True:
-            try:
-                alarms = await (first or self.feeds.alarms.alarms)(region)
-            except SourceError as exc:
-                self._region_failed(region, exc)
-            except Exception as exc:  # never into Textual's crash screen
-                self._region_failed(region, SourceError(f"{type(exc).__name__}: {exc}"))
-            else:
-                self.statuses[region] = self.statuses[region].succeeded(alarms, self.clock())
-                self.hints.pop(region, None)
-                self._delay[region] = self.refresh_every
-                self._polled(region, alarms)
+            await self.refresh_region(region, woken=woken)
             self._changed()
-            if first is not None:
-                first = None  # the full listing follows at once, unless the ALARM ask failed
-                if region not in self.hints:
-                    continue
             self._first_poll_done.set()
             wake.clear()
             await self.pause(wake, self._delay.get(region, self.refresh_every))
+            woken = wake.is_set()
+
+    async def refresh_region(self, region: str, *, woken: bool = False) -> None:
+        """One poll of `region`, ALARM rows first (`model.alarm_first`): the alarms in ALARM,
+        merged over the rows shown and shown at once (`changed`), then, when due, the full
+        listing behind them. A failed phase marks the region (its rows kept, stale) and sets
+        its retry; the listing is not asked after a failed ALARM phase."""
+        firing = await self._fetch(region, self.feeds.alarms.alarms_in_alarm)
+        if firing is None:
+            return
+        before = self.statuses[region]
+        now = self.clock()
+        self.statuses[region] = status = before.firing(firing, now)
+        self._delay[region] = self.refresh_every
+        due = listing_due(
+            before.listed_at,
+            now,
+            refresh=self.refresh_every,
+            count=len(before.alarms),
+            failing=before.error is not None,
+            woken=woken,
+            left=left_alarm(before.alarms, firing),
+        )
+        if due:
+            self._changed()  # the ALARM rows now; the listing pages in behind them
+            listed = await self._fetch(region, self.feeds.alarms.alarms)
+            if listed is not None:
+                self.statuses[region] = status = self.statuses[region].succeeded(
+                    listed, self.clock()
+                )
+                self.hints.pop(region, None)
+        self._polled(region, status.alarms)
+
+    async def _fetch(
+        self, region: str, fetch: Callable[[str], Awaitable[tuple[Alarm, ...]]]
+    ) -> tuple[Alarm, ...] | None:
+        """`fetch(region)`, or None after recording its failure (never raised into Textual)."""
+        try:
+            return await fetch(region)
+        except SourceError as exc:
+            self._region_failed(region, exc)
+        except Exception as exc:  # never into Textual's crash screen
+            self._region_failed(region, SourceError(f"{type(exc).__name__}: {exc}"))
+        return None
 
     def _region_failed(self, region: str, exc: SourceError) -> None:
         status = self.statuses[region]

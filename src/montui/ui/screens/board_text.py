@@ -43,6 +43,8 @@ def empty_message(board: BoardScreen, everything: list[Alarm]) -> str:
         s.fetched_at is None and not s.error for s in board.statuses.values()
     ):
         return "Connecting to AWS…"
+    if not everything and any(s.listing and not s.error for s in board.statuses.values()):
+        return "Nothing in ALARM. Listing the other alarms…"
     if not everything:
         return "No alarms in " + ", ".join(board.statuses) + "."
     what = f"{board.only.value} " if board.only else ""

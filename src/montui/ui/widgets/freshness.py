@@ -41,15 +41,20 @@ class Freshness(Widget):
         self.stale_after = stale_after
         self._fetched_at: datetime | None = None
         self._busy = False
+        self._listing = False
         self._shown = ""
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
 
-    def set_fetched(self, fetched_at: datetime | None, *, busy: bool = False) -> None:
-        """The time of the oldest region's last good poll (None: nothing yet)."""
+    def set_fetched(
+        self, fetched_at: datetime | None, *, busy: bool = False, listing: bool = False
+    ) -> None:
+        """The time of the oldest region's last good poll (None: nothing yet); `listing`: a
+        region shows only its ALARM rows while its full listing pages in."""
         self._fetched_at = fetched_at
         self._busy = busy
+        self._listing = listing
         self._tick()
 
     def is_stale(self) -> bool:
@@ -67,6 +72,8 @@ class Freshness(Widget):
             return "connecting…" if self._busy else "no data yet"
         if age > self.stale_after:
             return f"⚠ stale: {format_age(age)} old"
+        if self._listing:
+            return "ALARMs · listing…"
         return f"updated {data_age(age)}"
 
     def _tick(self) -> None:
