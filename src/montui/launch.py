@@ -12,6 +12,7 @@ process closes it (or dies), so no world outlives the app. Neither `ui` nor `sou
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import select
 import subprocess
@@ -20,6 +21,8 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from montui.model.accounts import AccountSpec
 
 if TYPE_CHECKING:
     from montui.sources.session import AwsTarget
@@ -132,6 +135,33 @@ class AwsRequest:
     config_regions: tuple[str, ...] | None = None
     config_endpoint_url: str | None = None
     demo: bool = False
+    account: AccountSpec | None = None
+    """`[[account]]`: the account this request reaches (None: the base credentials' own)."""
+
+    def for_account(self, account: AccountSpec) -> AwsRequest:
+        """This request, reaching `account` instead (its profile or role, its regions)."""
+        return dataclasses.replace(self, account=account)
+
+
+def _account_args(request: AwsRequest) -> dict[str, Any]:
+    """`resolve_target`'s arguments for the request's `[[account]]`: its profile in place of
+    the base one, or its role (assumed with the base credentials); its regions, when set, in
+    place of the command line's and the config's."""
+    from montui.sources.assume_role import AssumedRole
+
+    spec = request.account
+    if spec is None:
+        return {}
+    args: dict[str, Any] = {}
+    if spec.profile:
+        args["profile"] = spec.profile
+    if spec.role_arn:
+        args["role"] = AssumedRole(
+            spec.role_arn, spec.session_name, spec.external_id, spec.duration
+        )
+    if spec.regions:
+        args["regions"] = spec.regions
+    return args
 
 
 def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> AwsTarget:
@@ -140,21 +170,24 @@ def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> AwsTarge
     so `--demo` can never reach a real account."""
     from montui.sources.session import resolve_target
 
+    account = _account_args(request)
     if world is not None:
         return resolve_target(
             profile=None,
-            regions=request.regions or world.regions,
+            regions=account.get("regions") or request.regions or world.regions,
             endpoint_url=world.endpoint,
             static_credentials=(world.access_key, world.secret_key),
             env={},
+            role=account.get("role"),
         )
     return resolve_target(
-        profile=request.profile,
-        regions=request.regions,
+        profile=account.get("profile") or request.profile,
+        regions=account.get("regions") or request.regions,
         endpoint_url=request.endpoint_url,
         config_profile=request.config_profile,
         config_regions=request.config_regions,
         config_endpoint_url=request.config_endpoint_url,
+        role=account.get("role"),
     )
 
 

@@ -102,7 +102,7 @@ async def test_board_shows_exactly_the_listed_alarms(plain_moto: str) -> None:
         for _ in range(200):
             await pilot.pause(0.05)
             screen = app.screen
-            status = screen.statuses.get(REGION) if isinstance(screen, BoardScreen) else None
+            status = screen.statuses.get(("", REGION)) if isinstance(screen, BoardScreen) else None
             if status is not None and status.fetched_at is not None:
                 break
         screen = app.screen

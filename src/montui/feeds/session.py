@@ -34,6 +34,8 @@ class Connection:
     regions: tuple[str, ...]
     endpoint: str | None
     demo: bool = False
+    alias: str = ""
+    """The `[[account]]` alias ("" without `[[account]]`)."""
 
 
 class Session(Protocol):
@@ -61,10 +63,19 @@ class NotConnected(RuntimeError):
 class AwsSession:
     """A real AWS account (or the local AWS world with `request.demo`): target, clients, world."""
 
-    def __init__(self, request: AwsRequest, *, world: WorldEndpoint | None = None) -> None:
-        """`world`: an already running local AWS world to use instead of starting one."""
+    def __init__(
+        self,
+        request: AwsRequest,
+        *,
+        world: WorldEndpoint | None = None,
+        world_of: AwsSession | None = None,
+    ) -> None:
+        """`world`: an already running local AWS world to use instead of starting one;
+        `world_of`: the session (another account's) whose demo world this one uses, once
+        it has started it."""
         self.request = request
         self._shared_world = world
+        self._world_of = world_of
         self._world: DemoWorld | None = None
         self._target: AwsTarget | None = None
         self._clients: AwsClients | None = None
@@ -72,9 +83,13 @@ class AwsSession:
         self._identity: asyncio.Task[Identity] | None = None
         self._on_close: list[Callable[[], Awaitable[object]]] = []
         self._connected = asyncio.Event()
+        self._world_info: WorldEndpoint | None = None
 
     async def connect(self) -> Connection:
         world_info = self._shared_world
+        if self._world_of is not None and world_info is None:
+            await self._world_of.wait_connected()
+            world_info = self._world_of.world_endpoint
         if self.request.demo and world_info is None:
             self._world = DemoWorld()
             world_info = await asyncio.to_thread(self._world.start)
@@ -84,13 +99,23 @@ class AwsSession:
 
         self._target = target
         self._clients = AwsClients(target)
+        self._world_info = world_info
+        account = self.request.account
+        if account is not None and account.role_account:
+            self.learn_account(account.role_account)  # a role's account is in its ARN
         self._connected.set()
         return Connection(
             profile=target.profile,
             regions=target.regions,
             endpoint=target.endpoint_url,
             demo=self.request.demo or world_info is not None,
+            alias=account.alias if account is not None else "",
         )
+
+    @property
+    def world_endpoint(self) -> WorldEndpoint | None:
+        """The local AWS world this session talks to, once connected (None: AWS)."""
+        return self._world_info
 
     async def wait_connected(self) -> None:
         """Until `connect()` has succeeded."""

@@ -65,15 +65,18 @@ class RegionStatus:
     error: str | None = None
     failures: int = 0
     recovered: Mapping[AlarmKey, datetime] = field(default_factory=dict)
+    account: str = ""
+    """The account's alias (`[[account]]`; "" without any)."""
 
     def succeeded(self, alarms: tuple[Alarm, ...], at: datetime) -> RegionStatus:
         recovered = recoveries(self.alarms, alarms, self.recovered)
-        return RegionStatus(self.region, alarms, at, None, 0, recovered)
+        return RegionStatus(self.region, alarms, at, None, 0, recovered, self.account)
 
     def failed(self, message: str) -> RegionStatus:
         return RegionStatus(
-            self.region, self.alarms, self.fetched_at, message, self.failures + 1, self.recovered
-        )
+            self.region, self.alarms, self.fetched_at, message, self.failures + 1, self.recovered,
+            self.account,
+        )  # fmt: skip
 
     def age(self, now: datetime) -> float | None:
         """Seconds since the last successful poll, or None before the first one."""

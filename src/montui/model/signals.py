@@ -152,7 +152,7 @@ def alarm_signals(
     alarms: Iterable[Alarm],
     rules: tuple[MetaRule, ...],
     triage: TriageRules = DEFAULT_RULES,
-    tags: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+    tags: Mapping[tuple[str, str, str], Mapping[str, str]] | None = None,
     account: str = "",
 ) -> list[Signal]:
     """One signal per alarm in ALARM."""

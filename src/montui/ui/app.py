@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
+from montui.model.accounts import AccountSpec
 from montui.model.alarm import Alarm
 from montui.model.commands import Parsed
 from montui.model.investigation import InvestigationWindow
@@ -41,7 +42,7 @@ from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
 from montui.ui.navigation import board_of, change_window, open_pane
 from montui.ui.screens.board import BoardScreen
-from montui.ui.screens.board_feeds import BoardFeeds
+from montui.ui.screens.board_feeds import AccountFeeds, Accounts, BoardFeeds
 from montui.ui.screens.board_poll import Pause, wait_or_wake
 from montui.ui.screens.command_line import CommandLine
 from montui.ui.screens.help import HelpScreen
@@ -60,12 +61,17 @@ def utc_now() -> datetime:
 
 
 def aws_feeds(
-    request: AwsRequest, *, world: WorldEndpoint | None = None, data_dir: Path | None = None
+    request: AwsRequest,
+    *,
+    world: WorldEndpoint | None = None,
+    data_dir: Path | None = None,
+    world_of: AwsSession | None = None,
 ) -> BoardFeeds:
     """The AWS feeds over one session (the composition root: a new feed is wired here).
     `world`: an already running local AWS world to use instead of starting one; `data_dir`:
-    where running queries are kept for the next start (default: montui's data directory)."""
-    session = AwsSession(request, world=world)
+    where running queries are kept for the next start (default: montui's data directory);
+    `world_of`: the session whose demo world this one shares (`aws_accounts`)."""
+    session = AwsSession(request, world=world, world_of=world_of)
     return BoardFeeds(
         session=session,
         alarms=AwsAlarms(session),
@@ -79,6 +85,29 @@ def aws_feeds(
         review=AwsStateHistory(session),
         alarm_tags=AwsAlarmTags(session),
     )
+
+
+def aws_accounts(
+    request: AwsRequest,
+    specs: Sequence[AccountSpec],
+    *,
+    world: WorldEndpoint | None = None,
+    data_dir: Path | None = None,
+) -> Accounts:
+    """One session and its feeds per `[[account]]` (none: the base account alone, as
+    `aws_feeds`). With `--demo` the first account's session starts the world; the others
+    wait for it and talk to it with their own credentials (a role's, assumed there)."""
+    if not specs:
+        return Accounts.single(aws_feeds(request, world=world, data_dir=data_dir))
+    entries: list[AccountFeeds] = []
+    for spec in specs:
+        first = entries[0].feeds.session if entries else None
+        feeds = aws_feeds(
+            request.for_account(spec), world=world, data_dir=data_dir,
+            world_of=first if isinstance(first, AwsSession) and world is None else None,
+        )  # fmt: skip
+        entries.append(AccountFeeds(spec.alias, feeds, spec.role_account))
+    return Accounts(entries)
 
 
 class MontuiApp(App[None]):
@@ -116,12 +145,16 @@ class MontuiApp(App[None]):
         terminal_clipboard: Clipboard | None = None,
         pause: Pause = wait_or_wake,
         home: str = "triage",
+        accounts: Accounts | None = None,
     ) -> None:
         """`clock` dates the data; `pause` is how the board's polls wait (tests move both);
-        `home`: the first screen, "triage" (the board one key away) or "board" (alone)."""
+        `home`: the first screen, "triage" (the board one key away) or "board" (alone);
+        `accounts`: every watched account's feeds (None: `feeds`' account alone)."""
         super().__init__()
         self.home = home
         self.pause = pause
+        self.accounts = accounts or Accounts.single(feeds)
+        """Every watched account's feeds (`board_feeds.Accounts`); `feeds` is the first's."""
         self.feeds = feeds
         self.terminal_clipboard = terminal_clipboard or Clipboard()
         """Copies (OSC 52) for every screen; inside tmux it asks tmux once what gets through."""
@@ -155,6 +188,7 @@ class MontuiApp(App[None]):
             pause=self.pause,
             notice=self.settings.notify,
             findings_notice=self.home == "board",
+            accounts=self.accounts,
         )
         if self.home == "board":
             self.push_screen(board)
@@ -281,7 +315,7 @@ class MontuiApp(App[None]):
     async def on_unmount(self) -> None:
         self._remove_signal_handlers()
         try:
-            await asyncio.wait_for(self.feeds.session.close(), CLOSE_SECONDS)
+            await asyncio.wait_for(self.accounts.close(), CLOSE_SECONDS)
         except TimeoutError:
             log.warning("the session did not close within %s s; exiting anyway", CLOSE_SECONDS)
 

@@ -34,6 +34,7 @@ def board_header(board: BoardScreen, everything: list[Alarm]) -> Text:
         demo=bool(connection and connection.demo),
         view=" ".join(view),
         mono=board.app.no_color,
+        accounts=board.poll.accounts.aliases if board.poll.accounts.multi else (),
     )
 
 
@@ -44,7 +45,13 @@ def empty_message(board: BoardScreen, everything: list[Alarm]) -> str:
     ):
         return "Connecting to AWS…"
     if not everything:
-        return "No alarms in " + ", ".join(board.statuses) + "."
+        return "No alarms in " + ", ".join(_place(key) for key in board.statuses) + "."
     what = f"{board.only.value} " if board.only else ""
     matching = f" matching '{board.filter_text}'" if board.filter_text else ""
     return f"No {what}alarms{matching}. Press a to show all, esc to clear the filter."
+
+
+def _place(key: tuple[str, str]) -> str:
+    """`us-east-1`, or `prod us-east-1` with several accounts."""
+    alias, region = key
+    return f"{alias} {region}" if alias else region

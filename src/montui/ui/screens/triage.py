@@ -201,7 +201,11 @@ class TriageScreen(Screen[None]):
         errors: dict[Source, list[str]] = {}
         alarm_stamps = [s.fetched_at for s in poll.statuses.values() if s.fetched_at]
         fetched[Source.ALARM] = min(alarm_stamps) if alarm_stamps else None
-        errors[Source.ALARM] = [f"{r}: {s.error}" for r, s in poll.statuses.items() if s.error]
+        errors[Source.ALARM] = [
+            f"{f'{a} ' if a else ''}{r}: {s.error}"
+            for (a, r), s in poll.statuses.items()
+            if s.error
+        ]
         if self.tags is not None and self.tags.error:
             errors[Source.ALARM].append(self.tags.error)
         findings = self.board.findings

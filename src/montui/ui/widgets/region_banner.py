@@ -7,7 +7,7 @@ text changes, without a layout pass unless its length changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from rich.text import Text
@@ -16,22 +16,35 @@ from textual.widgets import Static
 from montui.model.board import RegionStatus
 from montui.model.duration import data_age
 
+Hints = Mapping[str, str] | Mapping[tuple[str, str], str]
+"""What to do, by region, or by (account alias, region) with several accounts."""
 
-def banner_text(statuses: list[RegionStatus], now: datetime, hints: dict[str, str]) -> Text:
-    """One line per failing region; its rows stay on the board, marked ⚠ in the Rgn column."""
+
+def banner_text(statuses: list[RegionStatus], now: datetime, hints: Hints) -> Text:
+    """One line per failing region (of an account: `prod ⚠ us-east-1: …`); its rows stay on
+    the board, marked ⚠ in the Rgn column."""
     text = Text()
     for i, status in enumerate(s for s in statuses if s.error):
         if i:
             text.append("\n")
+        if status.account:
+            text.append(f"{status.account} ", style="bold")
         text.append(f"⚠ {status.region}: ", style="bold yellow")
         text.append(status.error or "")
         age = status.age(now)
         kept = f"showing data updated {data_age(age)}" if age is not None else "no data yet"
         text.append(f" · {kept} · retrying", style="dim")
-        hint = hints.get(status.region)
+        hint = _hint(hints, status)
         if hint:
             text.append(f" · {hint}", style="dim")
     return text
+
+
+def _hint(hints: Hints, status: RegionStatus) -> str | None:
+    for key in ((status.account, status.region), status.region):
+        if key in hints:
+            return hints[key]  # type: ignore[index]
+    return None
 
 
 class RegionBanner(Static):
@@ -49,7 +62,7 @@ class RegionBanner(Static):
 
     _shown: Text | None = None
     _failing: list[RegionStatus] = []
-    _hints: dict[str, str] = {}
+    _hints: Hints = {}
     _clock: Callable[[], datetime] | None = None
 
     def on_mount(self) -> None:
@@ -59,7 +72,7 @@ class RegionBanner(Static):
         self,
         statuses: list[RegionStatus],
         now: datetime,
-        hints: dict[str, str],
+        hints: Hints,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         """Show the failing regions of `statuses`; `clock` (else `now`) dates their data."""
