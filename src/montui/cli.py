@@ -365,8 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_app(request: AwsRequest, settings: Settings) -> int:
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp, aws_accounts
 
-    app = MontuiApp(aws_feeds(request), settings)
+    accounts = aws_accounts(request, settings.accounts)
+    app = MontuiApp(accounts.primary, settings, accounts=accounts)
     app.run()
     return app.return_code or 0

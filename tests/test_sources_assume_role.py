@@ -1,0 +1,123 @@
+"""A role account's clients: credentials from sts:AssumeRole made with the base credentials,
+against the local world (moto maps assumed-role credentials to the role's account)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from montui.model.place import Place
+from montui.sources import readonly
+from montui.sources.assume_role import AssumedRole, AssumeRoleFailed
+from montui.sources.cloudwatch import describe_alarms
+from montui.sources.identity import caller_identity
+from montui.sources.session import AwsClients, AwsTarget
+from montui_world.faults.plan import Fault, FaultPlan, Rule
+from montui_world.faults.proxy import FaultProxy
+from montui_world.identity import DEMO_ACCOUNT
+from montui_world.world import World
+
+REGION = "us-east-1"
+OTHER = "111111111111"
+ROLE = f"arn:aws:iam::{OTHER}:role/montui-readonly"
+
+
+def put_alarm(name: str, **credentials: str) -> None:
+    cw = boto3.client("cloudwatch", region_name=REGION, **credentials)
+    cw.put_metric_alarm(
+        AlarmName=name, Namespace="Test/App", MetricName="Errors", Statistic="Sum", Period=60,
+        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
+    )  # fmt: skip
+
+
+def assumed_credentials() -> dict[str, str]:
+    """What a person gets from `aws sts assume-role` with the base credentials."""
+    sts = boto3.client("sts", region_name=REGION)
+    found = sts.assume_role(RoleArn=ROLE, RoleSessionName="setup")["Credentials"]
+    return {
+        "aws_access_key_id": found["AccessKeyId"],
+        "aws_secret_access_key": found["SecretAccessKey"],
+        "aws_session_token": found["SessionToken"],
+    }
+
+
+async def test_a_role_account_reads_its_own_alarms(world: World) -> None:
+    put_alarm("base-only")
+    put_alarm("other-only", **assumed_credentials())
+    role = AssumedRole(ROLE, session_name="oncall", external_id="x-123", duration=1800)
+    async with AwsClients(AwsTarget(None, (REGION,), world.endpoint, role=role)) as clients:
+        found = await describe_alarms(clients, Place("", REGION))
+        identity = await caller_identity(clients, Place("", REGION))
+    assert [(a.name, a.account) for a in found] == [("other-only", OTHER)]
+    assert identity.account == OTHER
+    assert "assumed-role/montui-readonly/oncall" in identity.arn
+    async with AwsClients(AwsTarget(None, (REGION,), world.endpoint)) as base:
+        assert [a.name for a in await describe_alarms(base, Place("", REGION))] == ["base-only"]
+
+
+async def test_assume_role_sends_the_session_name_external_id_and_duration(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.sts.models import sts_backends
+
+    sent: list[dict[str, Any]] = []
+
+    def guard_and_record(client: Any) -> None:
+        def record(params: dict[str, Any], **_: Any) -> None:
+            sent.append(dict(params))
+
+        client.meta.events.register("before-parameter-build.sts.AssumeRole", record)
+        readonly.guard(client)
+
+    monkeypatch.setattr("montui.sources.assume_role.guard", guard_and_record)
+    role = AssumedRole(ROLE, session_name="oncall", external_id="x-123", duration=1800)
+    async with AwsClients(AwsTarget(None, (REGION,), world.endpoint, role=role)) as clients:
+        await describe_alarms(clients, Place("", REGION))
+        await describe_alarms(clients, Place("", REGION))  # cached: no second AssumeRole
+    assert sent == [
+        {"RoleArn": ROLE, "RoleSessionName": "oncall", "DurationSeconds": 1800,
+         "ExternalId": "x-123"}
+    ]  # fmt: skip
+    assumed = [r for r in sts_backends[OTHER]["aws"].assumed_roles if r.role_arn == ROLE]
+    assert [(r.session_name, r.external_id) for r in assumed] == [("oncall", "x-123")]
+
+
+async def test_the_demo_worlds_static_credentials_assume_the_role(world: World) -> None:
+    put_alarm("other-only", **assumed_credentials())
+    target = AwsTarget(
+        None, (REGION,), world.endpoint, static_credentials=("AKIDEMO", "secret"),
+        role=AssumedRole(ROLE),
+    )  # fmt: skip
+    async with AwsClients(target) as clients:
+        found = await describe_alarms(clients, Place("", REGION))
+    assert [a.account for a in found] == [OTHER]
+    assert DEMO_ACCOUNT != OTHER
+
+
+async def test_a_denied_role_is_said_with_what_to_check_and_is_not_fatal(world: World) -> None:
+    """The fault proxy answers AssumeRole with STS's AccessDenied (moto trusts every role):
+    the error names the refusal and the trust policy, and the next call asks again."""
+    plan = FaultPlan([Rule(1.0, (Fault.DENIED,), service="sts", operation="AssumeRole")])
+    with FaultProxy(world.endpoint, plan) as proxy:
+        role = AssumedRole(ROLE, external_id="wrong")
+        async with AwsClients(AwsTarget(None, (REGION,), proxy.endpoint, role=role)) as clients:
+            with pytest.raises(AssumeRoleFailed) as caught:
+                await describe_alarms(clients, Place("", REGION))
+            error = caught.value
+            assert error.message.startswith("AccessDenied: ")
+            assert "trust policy" in error.hint and "external id" in error.hint
+            assert not error.fatal and error.retryable
+            plan.rules.clear()  # the trust policy is fixed: the next poll gets through
+            assert await describe_alarms(clients, Place("", REGION)) == ()
+    assert plan.requests[f"sts {REGION} AssumeRole"] >= 2
+
+
+def test_assume_role_args() -> None:
+    assert AssumedRole(ROLE).assume_role_args() == {
+        "RoleSessionName": "montui",
+        "DurationSeconds": 3600,
+    }
+    with_id = AssumedRole(ROLE, "s", "ext", 900).assume_role_args()
+    assert with_id == {"RoleSessionName": "s", "DurationSeconds": 900, "ExternalId": "ext"}
