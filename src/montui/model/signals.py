@@ -163,8 +163,9 @@ def alarm_signals(
         pattern = alarm_pattern(alarm, rules, triage, (tags or {}).get(alarm.key))
         out.append(
             Signal(
-                Source.ALARM, f"alarm:{alarm.region}:{alarm.name}", pattern, alarm.name,
-                account, alarm.region, alarm.in_state_since, _first_line(alarm.state_reason), alarm,
+                Source.ALARM, "alarm:" + ":".join(alarm.key), pattern, alarm.name,
+                alarm.place.account or account, alarm.region, alarm.in_state_since,
+                _first_line(alarm.state_reason), alarm,
             )
         )  # fmt: skip
     return out
