@@ -24,11 +24,14 @@ from montui.commands.timeline import add_timeline_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
+from montui.model.accounts import AccountSpec, UnknownAccount, choose_accounts
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
 
 EXIT_USAGE = 2
+ONE_ACCOUNT = frozenset({"ses", "findings", "design", "timeline", "dbload", "review", "query"})
+"""Commands that read one account: with `[[account]]`, the first chosen (`--account`)."""
 
 
 def _regions(text: str) -> tuple[str, ...]:
@@ -68,6 +71,14 @@ def _aws_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="send every AWS call to URL (an emulator); AWS_ENDPOINT_URL[_<SERVICE>] also work",
     )
     parser.add_argument("--config", default=default, metavar="FILE", help="config file (TOML)")
+    parser.add_argument(
+        "--account",
+        action="append",
+        default=default,
+        metavar="ALIAS[,ALIAS…]",
+        help="only these [[account]] aliases of the config (repeat or comma-separate); "
+        "commands that read one account take the first",
+    )
     parser.add_argument(
         "--refresh",
         type=_refresh,
@@ -306,13 +317,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = _query_run(_subcommand(parser, "query"), args) if args.command == "query" else None
     if args.command == "dbload":
         db_window = _dbload_window(_subcommand(parser, "dbload"), args)
-    for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo"):
+    for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo", "account"):
         if not hasattr(args, name):
             setattr(args, name, None)
     try:
         settings = _settings(args)
     except ConfigError as exc:
         print(f"montui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        accounts = choose_accounts(settings.accounts, args.account)
+    except UnknownAccount as exc:
+        print(f"montui: --account: {exc}", file=sys.stderr)
         return EXIT_USAGE
     request = _request(args, settings)
     if args.command == "alarms":
@@ -324,7 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             state=args.state,
             output=args.output,
             fail_on_alarm=args.fail_on_alarm,
+            accounts=accounts,
         )
+    if accounts and args.command in ONE_ACCOUNT:
+        request = request.for_account(accounts[0])
     if args.command == "ses":
         from montui.commands.ses import run_ses
 
@@ -361,13 +380,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from montui.commands.query import run_query_command
 
         return run_query_command(request, run, output=args.output)
-    return _run_app(request, settings)
+    return _run_app(request, settings, accounts)
 
 
-def _run_app(request: AwsRequest, settings: Settings) -> int:
+def _run_app(request: AwsRequest, settings: Settings, specs: tuple[AccountSpec, ...]) -> int:
     from montui.ui.app import MontuiApp, aws_accounts
 
-    accounts = aws_accounts(request, settings.accounts)
+    accounts = aws_accounts(request, specs)
     app = MontuiApp(accounts.primary, settings, accounts=accounts)
     app.run()
     return app.return_code or 0

@@ -18,7 +18,7 @@ import select
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -198,3 +198,36 @@ def resolved_target(request: AwsRequest) -> Iterator[AwsTarget]:
     with contextlib.ExitStack() as stack:
         world = stack.enter_context(DemoWorld()) if request.demo else None
         yield resolve(request, world)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTarget:
+    """A subcommand's account: its alias ("" without `[[account]]`) and its resolved target,
+    or the error resolving it gave (an unknown profile: that account fails, others print)."""
+
+    alias: str
+    target: AwsTarget | None
+    error: Exception | None = None
+
+
+@contextlib.contextmanager
+def resolved_targets(
+    request: AwsRequest, accounts: Sequence[AccountSpec]
+) -> Iterator[list[AccountTarget]]:
+    """Every account's target for a subcommand (none configured: the base account alone,
+    whose resolve errors are raised as by `resolved_target`). With `request.demo` one local
+    AWS world serves them all until the block ends. Raises `DemoWorldError`."""
+    from montui.sources.errors import SourceError
+
+    with contextlib.ExitStack() as stack:
+        world = stack.enter_context(DemoWorld()) if request.demo else None
+        if not accounts:
+            yield [AccountTarget("", resolve(request, world))]
+            return
+        found = []
+        for spec in accounts:
+            try:
+                found.append(AccountTarget(spec.alias, resolve(request.for_account(spec), world)))
+            except SourceError as exc:
+                found.append(AccountTarget(spec.alias, None, exc))
+        yield found

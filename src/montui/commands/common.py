@@ -1,15 +1,17 @@
-"""What the non-interactive commands share: one request per region, its errors kept apart,
-and the plain-text table they print."""
+"""What the non-interactive commands share: one request per (account, region), its errors kept
+apart, and the plain-text table they print."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 from montui.model.place import Place
 
 if TYPE_CHECKING:
+    from montui.launch import AccountTarget
     from montui.sources.errors import SourceError
     from montui.sources.session import AwsTarget
 
@@ -40,6 +42,48 @@ async def each_region(
         else:
             answers.append((region, result))
     return answers, errors
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceAnswer(Generic[_T]):
+    """One (account, region)'s answer: the account's alias ("" without `[[account]]`)."""
+
+    alias: str
+    region: str
+    answer: _T
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceError:
+    """One (account, region)'s typed error (region "" when the account itself failed)."""
+
+    alias: str
+    error: SourceError
+
+    def __str__(self) -> str:
+        return f"{self.alias}: {self.error}" if self.alias else str(self.error)
+
+
+async def each_place(
+    accounts: Sequence[AccountTarget], fetch: Callable[[Any, Place], Awaitable[_T]]
+) -> tuple[list[PlaceAnswer[_T]], list[PlaceError]]:
+    """`each_region` for every account at once, each over its own clients (its profile or
+    role): the answers in account then region order, and the errors, each with its alias."""
+    from montui.sources.errors import SourceError
+
+    async def account(entry: AccountTarget) -> tuple[list[PlaceAnswer[_T]], list[PlaceError]]:
+        if entry.target is None:
+            error = entry.error
+            wrapped = error if isinstance(error, SourceError) else SourceError(str(error))
+            return [], [PlaceError(entry.alias, wrapped)]
+        answers, errors = await each_region(entry.target, fetch)
+        return (
+            [PlaceAnswer(entry.alias, region, answer) for region, answer in answers],
+            [PlaceError(entry.alias, e) for e in errors],
+        )
+
+    found = await asyncio.gather(*(account(entry) for entry in accounts))
+    return [a for answers, _ in found for a in answers], [e for _, errs in found for e in errs]
 
 
 def write_columns(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
