@@ -1,6 +1,6 @@
 """How fast the demo world is ready, how much memory it holds, how fast its logs answer.
 
-    .venv/bin/python benchmarks/world_ready.py [--runs 3]
+    .venv/bin/python benchmarks/world_ready.py [--runs 3] [--serve "--accounts 3"] [--ready-only]
 
 Prints, asserting nothing:
 
@@ -93,15 +93,16 @@ def newest_minute(endpoint: str) -> datetime:
     return stamp
 
 
-def ready_figures(runs: int) -> None:
+def ready_figures(runs: int, extra: list[str] | None = None) -> None:
     times, memory = [], []
     for _ in range(runs):
-        proc, seconds, _ = spawn([])
+        proc, seconds, _ = spawn(list(extra or []))
         times.append(seconds)
         memory.append(rss_mb(proc.pid))
         close(proc)
     print(
-        f"serve --ready-json, spawn to ready: median {statistics.median(times):.2f} s, "
+        f"serve --ready-json {' '.join(extra or [])}".rstrip()
+        + f", spawn to ready: median {statistics.median(times):.2f} s, "
         f"best {min(times):.2f} s, worst {max(times):.2f} s ({runs} runs)"
     )
     print(f"serve RSS once ready:             median {statistics.median(memory):.0f} MB")
@@ -171,8 +172,12 @@ def in_process_figures() -> None:
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--runs", type=int, default=3)
+    options.add_argument("--serve", default="", help="more serve arguments: '--accounts 3'")
+    options.add_argument("--ready-only", action="store_true", help="the ready figures only")
     args = options.parse_args()
-    ready_figures(args.runs)
+    ready_figures(args.runs, args.serve.split())
+    if args.ready_only:
+        return
     live_figures()
     in_process_figures()
 

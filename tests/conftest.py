@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,6 +89,22 @@ def world(world_server: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Worl
 
 
 @pytest.fixture
+def add_world_account(world: World) -> Callable[..., WorldAccount]:
+    """Adds an account to this test's (reset) world with boto3 only, as a person would with
+    the AWS CLI (`tests.world.accounts.add_account`): `add_world_account("210987654321",
+    external_id=None)` creates the role `montui-readonly` there, trusting the base account,
+    and returns the account with sessions acting in it (`.readonly`: through that role)."""
+    from tests.world.accounts import add_account, base_session
+
+    base = base_session(world.endpoint)
+
+    def add(account_id: str, *, external_id: str | None = None) -> WorldAccount:
+        return add_account(base, account_id, external_id=external_id)
+
+    return add
+
+
+@pytest.fixture
 def config_dir(tmp_path: Path) -> Path:
     return tmp_path
 
@@ -102,6 +118,7 @@ _SENTINEL = "_montui_test_scenario"
 if TYPE_CHECKING:
     from montui_world.faults.proxy import FaultProxy
     from montui_world.live import Scenario
+    from tests.world.accounts import WorldAccount
 
 
 class ScenarioWorld:

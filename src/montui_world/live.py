@@ -37,6 +37,7 @@ from montui_world.scenario import guardduty, moments, ses
 from montui_world.scenario.plan import Plan, plan
 from montui_world.scenario.series import AlarmSeries, epoch
 from montui_world.scenario.signals import floor_time
+from montui_world.scenario.team import TeamScenario
 from montui_world.seed import Clients, SeedSummary, configure_alarms, create_composites
 from montui_world.seed import final_states as count_states
 
@@ -114,6 +115,7 @@ class Scenario:
         }
         self.evaluator = LiveEvaluator(self)
         self._lock = threading.Lock()
+        self.teams: list[TeamScenario] = []
 
     @property
     def seed(self) -> int:
@@ -165,6 +167,13 @@ class Scenario:
             seconds=time.perf_counter() - started,
         )
 
+    def add_team(self, team: TeamScenario) -> None:
+        """Another account's small scenario (`scenario.team`): built now, as of the time this
+        scenario has reached, then moved with it minute by minute."""
+        with self._lock:
+            team.build()
+            self.teams.append(team)
+
     def advance_to(self, moment: datetime) -> list[StateChange]:
         """Write and evaluate every minute boundary up to `moment`; returns the state changes
         of the metric alarms. Moving backwards does nothing."""
@@ -190,6 +199,8 @@ class Scenario:
             backfill.store_series(alarm.spec.region, source.between(self._written[name], upto))
             self._written[name] = upto
         backfill.store_logs(backfill.minute_logs(self.plan, self.series, boundary // 60 - 1))
+        for team in self.teams:
+            team.write_until(boundary)
 
 
 def seed_world(endpoint: str, *, now: datetime | None = None, seed: int = 7) -> SeedSummary:

@@ -1,7 +1,16 @@
 """Run the local AWS world until told to stop: `montui demo serve` and `python -m montui_world`.
 
-    montui demo serve [--port N] [--speed X] [--seed S] [--ready-json]
+    montui demo serve [--port N] [--speed X] [--seed S] [--ready-json] [--alarms-per-region N]
+        [--accounts N] [--regions N]
     python -m montui_world serve [--port N] [--speed X] [--seed S] [--ready-json]
+        [--alarms-per-region N] [--accounts N] [--regions N]
+
+`--accounts N` (default 1): the base account (the scenario below) and N-1 other accounts
+(`montui_world.accounts`: `payments`, `data`, `edge`, …), each with the role
+`montui-readonly` trusting the base account and a small living scenario of its own
+(`scenario.team`). `--regions N` (default 2): the world's regions are the first N of
+`accounts.WORLD_REGIONS` (the scenario itself lives in the first two); bulk alarms
+(`--alarms-per-region`) go into every account and region.
 
 The world is seeded with the scenario (`montui_world.live`): 14 days of metrics, alarm
 history and a day of logs, then it lives: a ticker writes each new minute of metrics and log
@@ -53,13 +62,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 
+from montui_world.accounts import (
+    MAX_ACCOUNTS,
+    WORLD_REGIONS,
+    aws_cli_profiles,
+    world_accounts,
+    world_regions,
+)
+from montui_world.bulk import add_bulk_alarms
 from montui_world.ext import logs
 from montui_world.identity import DEMO_REGIONS, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from montui_world.live import CatchUpClock, Scenario, Ticker, lead_for
 from montui_world.scenario import moments
+from montui_world.scenario.team import TeamScenario
 from montui_world.world import World
 
 PARENT_POLL_SECONDS = 1.0
+TEAM_REGIONS = (DEMO_REGIONS[0], DEMO_REGIONS[1])
 
 
 def serve(
@@ -69,12 +88,18 @@ def serve(
     speed: float = 1.0,
     ready: Callable[[World], None] | None = None,
     stop: threading.Event | None = None,
+    alarms_per_region: int = 0,
+    accounts: int = 1,
+    regions: int = len(DEMO_REGIONS),
 ) -> None:
     """Start the world on 127.0.0.1:`port`, seed it, open it, call `ready`, and serve (the
-    scenario moving at `speed`) until SIGINT, SIGTERM or `stop` is set. The port is bound
-    first, but until the world is seeded it answers only the seeder (HTTP 503 to anyone
-    else, see `montui_world.gate`). Signal handlers are installed only when called from the
-    main thread (and restored on return)."""
+    scenario moving at `speed`) until SIGINT, SIGTERM or `stop` is set. `alarms_per_region`:
+    that many bulk alarms (`montui_world.bulk`) in every account and region of the world
+    (`accounts`, `regions`: see the module docstring), added after the scenario. The port
+    is bound first, but until the world is seeded it answers only the seeder (HTTP 503 to
+    anyone else, see `montui_world.gate`).
+    Signal handlers are installed only when called from the main thread (and restored on
+    return)."""
     stop = stop if stop is not None else threading.Event()
     restore = _handle_signals(stop)
     world = World(port=port, gated=True).start()
@@ -84,6 +109,11 @@ def serve(
         start = datetime.now(UTC) - lead_for(speed)
         scenario = Scenario(seed=seed, now=start)
         scenario.build(world.endpoint, world.seeder_headers)
+        for account in world_accounts(accounts)[1:]:
+            scenario.add_team(TeamScenario(account, TEAM_REGIONS, seed=seed, now=scenario.now()))
+        for account in world_accounts(accounts) if alarms_per_region else ():
+            for region in world_regions(regions):
+                add_bulk_alarms(account.id, region, alarms_per_region, seed=seed)
         ticker = Ticker(scenario, CatchUpClock(start, speed)).start()
         world.open()  # ready means ready: until now everyone else got HTTP 503 (see `gate`)
         if ready is not None:
@@ -147,20 +177,22 @@ def _wait_for_eof(stop: threading.Event) -> None:
     stop.set()
 
 
-def ready_line(world: World) -> str:
-    """The one JSON line `--ready-json` prints."""
+def ready_line(world: World, accounts: int = 1, regions: int = len(DEMO_REGIONS)) -> str:
+    """The one JSON line `--ready-json` prints (`accounts`: base first, its role_arn null)."""
     return json.dumps(
         {
             "endpoint": world.endpoint,
             "access_key": FAKE_ACCESS_KEY,
             "secret_key": FAKE_SECRET_KEY,
-            "regions": list(DEMO_REGIONS),
+            "regions": list(world_regions(regions)),
+            "accounts": [a.as_json() for a in world_accounts(accounts)],
         }
     )
 
 
-def instructions(world: World, seed: int, speed: float = 1.0) -> str:
-    """What a person sees: the endpoint and the lines to paste into a shell."""
+def instructions(world: World, seed: int, speed: float = 1.0, accounts: int = 1) -> str:
+    """What a person sees: the endpoint and the lines to paste into a shell (and, with
+    several accounts, the AWS CLI profiles that reach each)."""
     url = world.endpoint
     regions = ",".join(DEMO_REGIONS)
     return "\n".join(
@@ -178,6 +210,7 @@ def instructions(world: World, seed: int, speed: float = 1.0) -> str:
             f"  aws --endpoint-url {url} cloudwatch describe-alarms"
             " --alarm-types MetricAlarm CompositeAlarm",
             "",
+            *aws_cli_profiles(world_accounts(accounts), url),
             "Live moments (real time after now, act-now in the pane):",
             *(f"  {line}" for line in moments.schedule(speed)),
             "",
@@ -202,9 +235,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
     parser.add_argument(
+        "--alarms-per-region",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="add N per-resource metric alarms (1 in 100 in ALARM) to every region, "
+        "after the scenario (default 0)",
+    )
+    parser.add_argument(
         "--ready-json",
         action="store_true",
         help="print one JSON line when ready, nothing else; stop when the parent goes away",
+    )
+    parser.add_argument(
+        "--accounts",
+        type=_bounded("accounts", 1, MAX_ACCOUNTS),
+        default=1,
+        metavar="N",
+        help="N accounts (default 1): the base one, then payments, data, edge, ... each with "
+        "a role montui-readonly trusting the base account and alarms, findings and logs of "
+        "its own; the ready line lists them (alias, id, role_arn)",
+    )
+    parser.add_argument(
+        "--regions",
+        type=_bounded("regions", 1, len(WORLD_REGIONS)),
+        default=len(DEMO_REGIONS),
+        metavar="N",
+        help=f"the first N of {', '.join(WORLD_REGIONS)} (default 2)",
     )
     return parser
 
@@ -216,6 +273,29 @@ def _speed(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0.1 <= value <= 10000:
         raise argparse.ArgumentTypeError("speed must be between 0.1 and 10000")
+    return value
+
+
+def _bounded(what: str, low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("alarms per region must be between 0 and 1000000")
     return value
 
 
@@ -233,7 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
 
     def announce(world: World) -> None:
-        text = ready_line(world) if args.ready_json else instructions(world, args.seed, args.speed)
+        text = (
+            ready_line(world, args.accounts, args.regions)
+            if args.ready_json
+            else instructions(world, args.seed, args.speed, args.accounts)
+        )
         try:
             print(text, flush=True)
         except BrokenPipeError:
@@ -242,7 +326,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.ready_json:
         watch_parent(stop, stdin=True)
     try:
-        serve(args.port, seed=args.seed, speed=args.speed, ready=announce, stop=stop)
+        serve(
+            args.port,
+            seed=args.seed,
+            speed=args.speed,
+            ready=announce,
+            stop=stop,
+            alarms_per_region=args.alarms_per_region,
+            accounts=args.accounts,
+            regions=args.regions,
+        )
     except KeyboardInterrupt:
         return 0
     except OSError as error:

@@ -18,7 +18,9 @@ from montui_world import ext
 from montui_world.ext.guardduty_api import GuardDutyApi
 from montui_world.ext.pi_api import PiApi
 from montui_world.ext.rds_api import RdsApi
+from montui_world.ext.request_log import RequestLog
 from montui_world.ext.ses_api import SesApi
+from montui_world.ext.sts_trust import StsTrust
 from montui_world.gate import SeedingGate
 
 
@@ -40,6 +42,8 @@ class World:
     port: int = 0
     gated: bool = False
     _gate: SeedingGate | None = field(default=None, repr=False)
+    requests: RequestLog | None = field(default=None, repr=False)
+    """What reached the world (`ext.request_log`; also `GET /montui-world/requests`)."""
     _server: Any = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -58,6 +62,8 @@ class World:
         # of SES (SendEmail, identities) is moto's.
         app = SesApi(app)
         app = PiApi(app)  # Performance Insights (`ext.pi_api`): moto has none
+        app = StsTrust(app)  # AssumeRole checks trust policies (`ext.sts_trust`); moto does not
+        app = self.requests = RequestLog(app)  # counts per account, region, operation
         if self.gated:
             app = self._gate = SeedingGate(app)
         server = make_server(

@@ -75,7 +75,8 @@ def _ready(proc: subprocess.Popen[str]) -> dict[str, Any]:
 
 def test_ready_json_then_describe_alarms_then_sigterm(child: subprocess.Popen[str]) -> None:
     ready = _ready(child)
-    assert set(ready) == {"endpoint", "access_key", "secret_key", "regions"}
+    assert set(ready) == {"endpoint", "access_key", "secret_key", "regions", "accounts"}
+    assert ready["accounts"] == [{"alias": "demo", "id": "123456789012", "role_arn": None}]
     assert ready["endpoint"].startswith("http://127.0.0.1:")
     assert ready["access_key"] == FAKE_ACCESS_KEY
     assert ready["regions"] == list(DEMO_REGIONS)

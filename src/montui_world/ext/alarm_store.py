@@ -61,6 +61,15 @@ def references(alarm: Any) -> tuple[str, ...]:
     return children(rule_of(alarm.rule))
 
 
+FIXTURE_MARK = "montui_fixture"
+"""Set (True) on alarms put in bulk with no metric data behind them (`montui_world.bulk`)."""
+
+
+def is_fixture(alarm: Any) -> bool:
+    """A bulk alarm: it keeps the state it was given (the live evaluator skips it)."""
+    return bool(getattr(alarm, FIXTURE_MARK, False))
+
+
 def transitioned_at(alarm: Any) -> datetime:
     """When the alarm entered its current state value."""
     moment = getattr(alarm, "state_transitioned_timestamp", None)

@@ -36,7 +36,7 @@ from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings
 from montui.model.evaluation import Evaluation as _Evaluation
 from montui_world.ext import alarm_state
 from montui_world.ext import metric_math as mm
-from montui_world.ext.alarm_store import LOCK, all_backends, is_composite
+from montui_world.ext.alarm_store import LOCK, all_backends, is_composite, is_fixture
 from montui_world.ext.metrics import datapoints
 from montui_world.loop import BackgroundLoop
 from montui_world.wording import as_utc, moto_time
@@ -58,6 +58,7 @@ class MetricSource(Protocol):
         stat: str,
         start: datetime,
         end: datetime,
+        account: str = ...,
     ) -> dict[datetime, float]: ...
 
 
@@ -137,9 +138,20 @@ def alarm_points(
     end = datetime.fromtimestamp(last_end, UTC)
     start = end - timedelta(seconds=period * settings.range_periods)
     region = alarm.region_name
+    account = str(alarm.alarm_arn).split(":")[4]  # the alarm's own account's metrics
 
     def fetch(namespace: str, name: str, dims: Mapping[str, str], p: int, stat: str) -> Points:
-        found = source(region, namespace, name, dims, period=p, stat=stat, start=start, end=end)
+        found = source(
+            region,
+            namespace,
+            name,
+            dims,
+            period=p,
+            stat=stat,
+            start=start,
+            end=end,
+            account=account,
+        )
         return {as_utc(t): v for t, v in found.items() if start <= as_utc(t) < end}
 
     points: Points | None
@@ -214,15 +226,17 @@ def evaluate_alarm(alarm: Any, at: datetime, source: MetricSource) -> _Evaluatio
 # --- every alarm --------------------------------------------------------------------------
 
 
-def _metric_alarms() -> Iterator[tuple[Any, Any]]:
-    """(backend, alarm) for every metric alarm in every account and region, snapshotted
-    under the CloudWatch lock."""
+def _metric_alarms(account: str | None = None) -> Iterator[tuple[Any, Any]]:
+    """(backend, alarm) for every metric alarm in every account (or `account`) and region,
+    snapshotted under the CloudWatch lock; bulk fixtures (no data behind them) are left
+    alone."""
     with LOCK:
         pairs = [
             (backend, alarm)
             for backend in all_backends()
+            if account is None or backend.account_id == account
             for alarm in list(backend.alarms.values())
-            if not is_composite(alarm)
+            if not is_composite(alarm) and not is_fixture(alarm)
         ]
     return iter(pairs)
 
@@ -246,14 +260,16 @@ def evaluate_all(
     *,
     source: MetricSource | None = None,
     due: Callable[[AlarmSettings], datetime | None] | None = None,
+    account: str | None = None,
 ) -> list[StateChange]:
     """Evaluate every metric alarm as of `at` and apply the transitions; returns them.
 
     `due` (the live thread's) picks, per alarm, the boundary to evaluate at, or None to skip.
+    `account`: only that account's alarms (a new account's first evaluation).
     """
     source = source or default_source()
     changes = []
-    for backend, alarm in _metric_alarms():
+    for backend, alarm in _metric_alarms(account):
         settings = settings_of(alarm)
         if settings is None:
             continue

@@ -58,7 +58,7 @@ from montui_world.ext.guardduty_store import (
     new_id,
 )
 from montui_world.ext.patching import installed, patch
-from montui_world.ext.rds_api import _account
+from montui_world.ext.requester import requester_account
 
 __all__ = ["GuardDutyApi", "answer", "install"]
 
@@ -104,7 +104,14 @@ class GuardDutyApi:
             path = unquote(str(environ.get("PATH_INFO") or "/"))
             status, result = (
                 200,
-                answer(_account(scope.group(1)), scope.group(2), method, path, query, body),
+                answer(
+                    requester_account(environ, scope.group(1)),
+                    scope.group(2),
+                    method,
+                    path,
+                    query,
+                    body,
+                ),
             )
         except GuardDutyError as error:
             status = error.status

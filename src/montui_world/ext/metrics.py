@@ -44,6 +44,7 @@ from montui_world.ext.metric_data import (
 from montui_world.ext.patching import installed, patch
 from montui_world.metricstore import (
     BASIC_STATS,
+    DEFAULT_ACCOUNT,
     NO_UNIT,
     STORE,
     epoch_seconds,
@@ -81,6 +82,7 @@ def datapoints(
     stat: str,
     start: datetime,
     end: datetime,
+    account: str = DEFAULT_ACCOUNT,
 ) -> dict[datetime, float]:
     """`stat` (SampleCount, Sum, Average, Minimum, Maximum or `pNN`) of each period of
     `period` seconds, periods counted from the epoch, over datapoints in [start, end); keyed
@@ -89,7 +91,7 @@ def datapoints(
     aware = start.tzinfo is not None
     found: dict[datetime, float] = {}
     with STORE.lock:
-        series = STORE.series(region, namespace, metric, dimensions)
+        series = STORE.series(region, namespace, metric, dimensions, account)
         if series is None:
             return found
         points = series.per_period(0, period, epoch_seconds(start), epoch_seconds(end), stat)

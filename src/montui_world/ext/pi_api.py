@@ -35,7 +35,7 @@ from montui_world.ext.pi_catalog import (
 from montui_world.ext.pi_query import dimension_keys, resource_metrics
 from montui_world.ext.pi_request import PiError, Target
 from montui_world.ext.pi_store import PI_STORE
-from montui_world.ext.rds_api import account_of
+from montui_world.ext.requester import requester_account
 
 __all__ = ["PiApi", "answer"]
 
@@ -72,7 +72,9 @@ class PiApi:
             operation, request = _read(environ, body, cbor)
             status, result = (
                 200,
-                answer(account_of(scope.group(1)), scope.group(2), operation, request),
+                answer(
+                    requester_account(environ, scope.group(1)), scope.group(2), operation, request
+                ),
             )
         except PiError as error:
             status, result = error.status, {"__type": error.code, "message": error.message}

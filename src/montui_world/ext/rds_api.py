@@ -26,7 +26,7 @@ from moto.core.base_backend import BackendDict
 from montui_world.ext.patching import installed, patch
 from montui_world.ext.pi_store import PI_STORE
 from montui_world.ext.rds_store import STORE, DbCluster, DbInstance, resource_id
-from montui_world.identity import DEMO_ACCOUNT
+from montui_world.ext.requester import account_of_key, requester_account
 
 __all__ = ["RdsApi", "RdsError", "account_of", "install"]
 
@@ -76,7 +76,10 @@ class RdsApi:
             return self.app(environ, start_response)
         params = _params(environ)
         try:
-            status, body = 200, answer(_account(scope.group(1)), scope.group(2), params)
+            status, body = (
+                200,
+                answer(requester_account(environ, scope.group(1)), scope.group(2), params),
+            )
         except RdsError as error:
             status, body = error.status, _error_body(error)
         data = body.encode()
@@ -159,17 +162,8 @@ def _params(environ: dict[str, Any]) -> dict[str, str]:
 
 
 def account_of(access_key: str) -> str:
-    """The account of a request's access key (what Performance Insights' API uses too)."""
-    return _account(access_key)
-
-
-def _account(access_key: str) -> str:
-    """The account moto gives `access_key` (moto's IAM is loaded by its server already)."""
-    try:
-        from moto.iam.models import get_account_id_from
-    except ImportError:  # pragma: no cover - moto always has IAM
-        return DEMO_ACCOUNT
-    return str(get_account_id_from(access_key))
+    """The account of a request's access key, as moto resolves it (`ext.requester`)."""
+    return account_of_key(access_key)
 
 
 def _name(identifier: str) -> str:

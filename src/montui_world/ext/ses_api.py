@@ -39,6 +39,7 @@ from moto.core.base_backend import BackendDict
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext import ses_account
 from montui_world.ext.patching import installed, patch
+from montui_world.ext.requester import requester_account
 from montui_world.ext.ses_store import STORE
 from montui_world.ext.ses_wire import (
     SesError,
@@ -98,7 +99,7 @@ class SesApi:
         scope = _SCOPE.search(str(environ.get("HTTP_AUTHORIZATION") or ""))
         if scope is None:
             return self.app(environ, start_response)
-        account, region = _account(scope.group(1)), scope.group(2)
+        account, region = requester_account(environ, scope.group(1)), scope.group(2)
         body = _body(environ)
         if path.startswith("/v2/"):
             return self._v2(environ, start_response, account, region, method, path, body)
@@ -255,15 +256,6 @@ def _json(body: bytes) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise SesError(400, "BadRequestException", "The request body must be a JSON object.")
     return document
-
-
-def _account(access_key: str) -> str:
-    """The account moto gives `access_key` (moto's IAM is loaded by its server already)."""
-    try:
-        from moto.iam.models import get_account_id_from
-    except ImportError:  # pragma: no cover - moto always has IAM
-        return DEMO_ACCOUNT
-    return str(get_account_id_from(access_key))
 
 
 def _json_answer(start_response: StartResponse, document: dict[str, Any]) -> Iterable[bytes]:
