@@ -164,3 +164,14 @@ def test_without_account_tables_the_output_is_as_before(
     code, out, _ = run([*argv, "--output", "json"], capsys)
     (record,) = json.loads(out)
     assert "account_alias" not in record and record["account"] == DEMO_ACCOUNT
+
+
+def test_a_role_whose_trust_policy_refuses_the_external_id_fails_alone(
+    two_accounts: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config(tmp_path, two_accounts.endpoint)
+    path.write_text(path.read_text().replace('"montui-oncall"', '"not-the-one"'))
+    code, out, err = run(["alarms", "--config", str(path), "--output", "json"], capsys)
+    assert code == 1
+    assert {r["account_alias"] for r in json.loads(out)} == {"shared"}
+    assert "montui: prod: sts: AccessDenied:" in err and "external id" in err

@@ -312,11 +312,15 @@ async def exercise_role_account(
 
 
 async def test_every_operation_montui_sends_is_granted_and_a_read(
-    world: World, recorded: tuple[AwsClients, Record], monkeypatch: pytest.MonkeyPatch
+    world: World,
+    recorded: tuple[AwsClients, Record],
+    monkeypatch: pytest.MonkeyPatch,
+    add_world_account: Callable[..., object],
 ) -> None:
     clients, sent = recorded
     seed(world)
     called = await exercise(clients)
+    add_world_account(OTHER_ACCOUNT)
     await exercise_role_account(world, sent, monkeypatch)
     assert called | set(COMPOSED) == public_source_functions(), "a source function is untested"
 

@@ -1,8 +1,10 @@
 """A role account's clients: credentials from sts:AssumeRole made with the base credentials,
-against the local world (moto maps assumed-role credentials to the role's account)."""
+against the local world (moto maps assumed-role credentials to the role's account; the world
+checks the role's trust policy and external id). Accounts are set up with boto3 only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -16,36 +18,32 @@ from montui.sources.identity import caller_identity
 from montui.sources.session import AwsClients, AwsTarget
 from montui_world.faults.plan import Fault, FaultPlan, Rule
 from montui_world.faults.proxy import FaultProxy
-from montui_world.identity import DEMO_ACCOUNT
+from montui_world.identity import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from montui_world.world import World
+from tests.world.accounts import WorldAccount
 
 REGION = "us-east-1"
 OTHER = "111111111111"
 ROLE = f"arn:aws:iam::{OTHER}:role/montui-readonly"
 
 
-def put_alarm(name: str, **credentials: str) -> None:
-    cw = boto3.client("cloudwatch", region_name=REGION, **credentials)
+AddAccount = Callable[..., WorldAccount]
+
+
+def put_alarm(name: str, session: boto3.Session | None = None) -> None:
+    cw = (session or boto3).client("cloudwatch", region_name=REGION)
     cw.put_metric_alarm(
         AlarmName=name, Namespace="Test/App", MetricName="Errors", Statistic="Sum", Period=60,
         EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
     )  # fmt: skip
 
 
-def assumed_credentials() -> dict[str, str]:
-    """What a person gets from `aws sts assume-role` with the base credentials."""
-    sts = boto3.client("sts", region_name=REGION)
-    found = sts.assume_role(RoleArn=ROLE, RoleSessionName="setup")["Credentials"]
-    return {
-        "aws_access_key_id": found["AccessKeyId"],
-        "aws_secret_access_key": found["SecretAccessKey"],
-        "aws_session_token": found["SessionToken"],
-    }
-
-
-async def test_a_role_account_reads_its_own_alarms(world: World) -> None:
+async def test_a_role_account_reads_its_own_alarms(
+    world: World, add_world_account: AddAccount
+) -> None:
+    other = add_world_account(OTHER, external_id="x-123")
     put_alarm("base-only")
-    put_alarm("other-only", **assumed_credentials())
+    put_alarm("other-only", other.admin)
     role = AssumedRole(ROLE, session_name="oncall", external_id="x-123", duration=1800)
     async with AwsClients(AwsTarget(None, (REGION,), world.endpoint, role=role)) as clients:
         found = await describe_alarms(clients, Place("", REGION))
@@ -58,8 +56,9 @@ async def test_a_role_account_reads_its_own_alarms(world: World) -> None:
 
 
 async def test_assume_role_sends_the_session_name_external_id_and_duration(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, add_world_account: AddAccount
 ) -> None:
+    add_world_account(OTHER, external_id="x-123")
     from moto.sts.models import sts_backends
 
     sent: list[dict[str, Any]] = []
@@ -81,13 +80,17 @@ async def test_assume_role_sends_the_session_name_external_id_and_duration(
          "ExternalId": "x-123"}
     ]  # fmt: skip
     assumed = [r for r in sts_backends[OTHER]["aws"].assumed_roles if r.role_arn == ROLE]
-    assert [(r.session_name, r.external_id) for r in assumed] == [("oncall", "x-123")]
+    mine = [(r.session_name, r.external_id) for r in assumed if r.session_name == "oncall"]
+    assert mine == [("oncall", "x-123")]  # what the world recorded (setup's are "montui")
 
 
-async def test_the_demo_worlds_static_credentials_assume_the_role(world: World) -> None:
-    put_alarm("other-only", **assumed_credentials())
+async def test_the_demo_worlds_static_credentials_assume_the_role(
+    world: World, add_world_account: AddAccount
+) -> None:
+    other = add_world_account(OTHER)
+    put_alarm("other-only", other.admin)
     target = AwsTarget(
-        None, (REGION,), world.endpoint, static_credentials=("AKIDEMO", "secret"),
+        None, (REGION,), world.endpoint, static_credentials=(FAKE_ACCESS_KEY, FAKE_SECRET_KEY),
         role=AssumedRole(ROLE),
     )  # fmt: skip
     async with AwsClients(target) as clients:
@@ -96,12 +99,29 @@ async def test_the_demo_worlds_static_credentials_assume_the_role(world: World) 
     assert DEMO_ACCOUNT != OTHER
 
 
-async def test_a_denied_role_is_said_with_what_to_check_and_is_not_fatal(world: World) -> None:
-    """The fault proxy answers AssumeRole with STS's AccessDenied (moto trusts every role):
-    the error names the refusal and the trust policy, and the next call asks again."""
+async def test_a_wrong_external_id_is_refused_by_the_trust_policy(
+    world: World, add_world_account: AddAccount
+) -> None:
+    add_world_account(OTHER, external_id="x-123")
+    for external_id in ("wrong", None):
+        role = AssumedRole(ROLE, external_id=external_id)
+        async with AwsClients(AwsTarget(None, (REGION,), world.endpoint, role=role)) as clients:
+            with pytest.raises(AssumeRoleFailed) as caught:
+                await describe_alarms(clients, Place("", REGION))
+        assert caught.value.message.startswith("AccessDenied: ")
+        assert "sts:AssumeRole" in caught.value.message
+        assert "trust policy" in caught.value.hint and not caught.value.fatal
+
+
+async def test_a_denied_role_is_said_with_what_to_check_and_is_not_fatal(
+    world: World, add_world_account: AddAccount
+) -> None:
+    """The fault proxy answers AssumeRole with STS's AccessDenied: the error names the
+    refusal and the trust policy, and the next call (the next poll) asks again."""
+    add_world_account(OTHER)
     plan = FaultPlan([Rule(1.0, (Fault.DENIED,), service="sts", operation="AssumeRole")])
     with FaultProxy(world.endpoint, plan) as proxy:
-        role = AssumedRole(ROLE, external_id="wrong")
+        role = AssumedRole(ROLE)
         async with AwsClients(AwsTarget(None, (REGION,), proxy.endpoint, role=role)) as clients:
             with pytest.raises(AssumeRoleFailed) as caught:
                 await describe_alarms(clients, Place("", REGION))
