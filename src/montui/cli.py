@@ -24,7 +24,7 @@ from montui.commands.timeline import add_timeline_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
-from montui.model.accounts import AccountSpec, UnknownAccount, choose_accounts
+from montui.model.accounts import UnknownAccount, choose_accounts
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
@@ -39,6 +39,14 @@ def _regions(text: str) -> tuple[str, ...]:
     if not regions:
         raise argparse.ArgumentTypeError("expected one or more regions, e.g. us-east-1,eu-west-1")
     return regions
+
+
+def _world_accounts(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 21:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of accounts from 1 to 21, got {text!r}"
+        )
+    return int(text)
 
 
 def _refresh(text: str) -> float:
@@ -71,6 +79,14 @@ def _aws_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="send every AWS call to URL (an emulator); AWS_ENDPOINT_URL[_<SERVICE>] also work",
     )
     parser.add_argument("--config", default=default, metavar="FILE", help="config file (TOML)")
+    parser.add_argument(
+        "--accounts",
+        type=_world_accounts,
+        default=default,
+        metavar="N",
+        help="with --demo: a local world of N accounts (the base one, then N-1 reached "
+        "through a role), every one watched",
+    )
     parser.add_argument(
         "--account",
         action="append",
@@ -272,6 +288,7 @@ def _request(args: argparse.Namespace, settings: Settings) -> AwsRequest:
         config_regions=settings.regions or None,
         config_endpoint_url=settings.endpoint_url,
         demo=bool(args.demo),
+        demo_accounts=args.accounts or 1,
     )
 
 
@@ -317,7 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = _query_run(_subcommand(parser, "query"), args) if args.command == "query" else None
     if args.command == "dbload":
         db_window = _dbload_window(_subcommand(parser, "dbload"), args)
-    for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo", "account"):
+    names = ("profile", "regions", "endpoint_url", "config", "refresh", "demo", "account")
+    for name in (*names, "accounts"):
         if not hasattr(args, name):
             setattr(args, name, None)
     try:
@@ -325,8 +343,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"montui: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        accounts = choose_accounts(settings.accounts, args.account)
+    if args.accounts and not args.demo:
+        print("montui: --accounts N is for --demo (a local world of N accounts)", file=sys.stderr)
+        return EXIT_USAGE
+    world_accounts = bool(args.demo and (args.accounts or 1) > 1 and not settings.accounts)
+    try:  # a demo world's accounts are known once it runs: chosen then
+        accounts = () if world_accounts else choose_accounts(settings.accounts, args.account)
     except UnknownAccount as exc:
         print(f"montui: --account: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -341,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output=args.output,
             fail_on_alarm=args.fail_on_alarm,
             accounts=accounts,
+            wanted=args.account,
         )
     if accounts and args.command in ONE_ACCOUNT:
         request = request.for_account(accounts[0])
@@ -380,13 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from montui.commands.query import run_query_command
 
         return run_query_command(request, run, output=args.output)
-    return _run_app(request, settings, accounts)
+    from montui.run_app import run_app, run_world_app
 
-
-def _run_app(request: AwsRequest, settings: Settings, specs: tuple[AccountSpec, ...]) -> int:
-    from montui.ui.app import MontuiApp, aws_accounts
-
-    accounts = aws_accounts(request, specs)
-    app = MontuiApp(accounts.primary, settings, accounts=accounts)
-    app.run()
-    return app.return_code or 0
+    if world_accounts:
+        return run_world_app(request, settings, args.account)
+    return run_app(request, settings, accounts)

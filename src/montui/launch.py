@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from montui.model.accounts import AccountSpec
+from montui.model.accounts import AccountSpec, choose_accounts
 
 if TYPE_CHECKING:
     from montui.sources.session import AwsTarget
@@ -39,19 +39,35 @@ class DemoWorldError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class WorldEndpoint:
-    """How to reach a running local AWS world."""
+    """How to reach a running local AWS world, and its accounts (the ready line's `accounts`:
+    the base one first, then those reached through a role)."""
 
     endpoint: str
     access_key: str
     secret_key: str
     regions: tuple[str, ...]
+    accounts: tuple[AccountSpec, ...] = ()
+
+    def account_specs(self) -> tuple[AccountSpec, ...]:
+        """Its accounts as `[[account]]` would name them; none for a world of one account
+        (montui then shows it as today, without an account column)."""
+        return self.accounts if len(self.accounts) > 1 else ()
 
 
-def _command() -> list[str]:
+def _command(accounts: int = 1) -> list[str]:
+    more = ("--accounts", str(accounts)) if accounts > 1 else ()
     return [
         *(sys.executable, "-m", "montui_world", "serve", "--port", "0"),
-        *("--speed", str(DEMO_SPEED), "--ready-json"),
+        *("--speed", str(DEMO_SPEED), "--ready-json", *more),
     ]
+
+
+def _world_accounts(data: dict[str, Any]) -> tuple[AccountSpec, ...]:
+    """The ready line's `accounts` ([{"alias", "id", "role_arn"}], base first) as specs."""
+    return tuple(
+        AccountSpec(alias=str(a["alias"]), role_arn=a.get("role_arn") or None)
+        for a in data.get("accounts", ())
+    )
 
 
 def _parse_ready(line: bytes, stderr: str) -> WorldEndpoint:
@@ -68,6 +84,7 @@ def _parse_ready(line: bytes, stderr: str) -> WorldEndpoint:
             access_key=str(data["access_key"]),
             secret_key=str(data["secret_key"]),
             regions=tuple(str(r) for r in data["regions"]),
+            accounts=_world_accounts(data),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise DemoWorldError(f"the local AWS world said something unexpected: {line!r}") from exc
@@ -77,7 +94,9 @@ class DemoWorld:
     """The local AWS world as a child process, for the TUI (`await asyncio.to_thread(start)`)
     and the subcommands (`with DemoWorld() as world:`) alike."""
 
-    def __init__(self) -> None:
+    def __init__(self, accounts: int = 1) -> None:
+        """`accounts`: how many accounts the world serves (`serve --accounts N`)."""
+        self.accounts = accounts
         self._proc: subprocess.Popen[bytes] | None = None
         self.info: WorldEndpoint | None = None
 
@@ -85,7 +104,7 @@ class DemoWorld:
         """Start the world and wait (at most READY_TIMEOUT) for its ready line (blocking)."""
         with tempfile.TemporaryFile() as err:
             proc = self._proc = subprocess.Popen(
-                _command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
+                _command(self.accounts), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
             )
             assert proc.stdout is not None
             ready, _, _ = select.select([proc.stdout], [], [], READY_TIMEOUT)
@@ -135,6 +154,8 @@ class AwsRequest:
     config_regions: tuple[str, ...] | None = None
     config_endpoint_url: str | None = None
     demo: bool = False
+    demo_accounts: int = 1
+    """`--demo --accounts N`: the local world's accounts (1: the base one alone)."""
     account: AccountSpec | None = None
     """`[[account]]`: the account this request reaches (None: the base credentials' own)."""
 
@@ -212,15 +233,19 @@ class AccountTarget:
 
 @contextlib.contextmanager
 def resolved_targets(
-    request: AwsRequest, accounts: Sequence[AccountSpec]
+    request: AwsRequest, accounts: Sequence[AccountSpec], wanted: Sequence[str] | None = None
 ) -> Iterator[list[AccountTarget]]:
     """Every account's target for a subcommand (none configured: the base account alone,
     whose resolve errors are raised as by `resolved_target`). With `request.demo` one local
-    AWS world serves them all until the block ends. Raises `DemoWorldError`."""
+    AWS world serves them all until the block ends; with `--accounts N` its accounts are
+    the ones read, those `wanted` (`--account`) only. Raises `DemoWorldError`, and
+    `UnknownAccount` for a wanted alias the world does not have."""
     from montui.sources.errors import SourceError
 
     with contextlib.ExitStack() as stack:
-        world = stack.enter_context(DemoWorld()) if request.demo else None
+        world = stack.enter_context(DemoWorld(request.demo_accounts)) if request.demo else None
+        if world is not None and not accounts:
+            accounts = choose_accounts(world.account_specs(), wanted)
         if not accounts:
             yield [AccountTarget("", resolve(request, world))]
             return

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from montui.commands.common import PlaceError, each_place, write_columns
 from montui.config import Settings
 from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
-from montui.model.accounts import AccountSpec
+from montui.model.accounts import AccountSpec, UnknownAccount
 from montui.model.alarm import Alarm, AlarmState, condition_summary
 from montui.model.board import board_order
 from montui.model.metadata import meta_for
@@ -49,11 +49,14 @@ FIELDS = (
 )
 
 
-def alarm_record(alarm: Alarm, settings: Settings, alias: str = "") -> dict[str, Any]:
-    """One alarm as a flat record (the JSON and CSV outputs); `alias`: its account's, with
-    `[[account]]` (then the record starts with `account_alias`)."""
+def alarm_record(
+    alarm: Alarm, settings: Settings, alias: str = "", named: bool = False
+) -> dict[str, Any]:
+    """One alarm as a flat record (the JSON and CSV outputs); `alias`: its account's, and
+    `named` (accounts have aliases: `[[account]]`, `--demo --accounts N`) starts the record
+    with `account_alias`."""
     meta = meta_for(alarm.name, alarm.region, settings.alarm_rules)
-    record: dict[str, Any] = {"account_alias": alias} if settings.accounts else {}
+    record: dict[str, Any] = {"account_alias": alias} if named else {}
     return record | {
         "state": alarm.state.value,
         "name": alarm.name,
@@ -129,18 +132,21 @@ def run_alarms(
     fail_on_alarm: bool,
     out: TextIO | None = None,
     accounts: tuple[AccountSpec, ...] | None = None,
+    wanted: list[str] | None = None,
 ) -> int:
     """Print the alarms and return the exit status. `accounts`: those `--account` chose
-    (None: every `[[account]]` of `settings`)."""
+    (None: every `[[account]]` of `settings`); `wanted`: the `--account` aliases, for the
+    accounts of a `--demo --accounts N` world."""
     from montui.sources.errors import SourceError
 
     out = out or sys.stdout
-    wanted = AlarmState(state) if state else None
+    in_state = AlarmState(state) if state else None
     chosen = settings.accounts if accounts is None else accounts
     try:
-        with resolved_targets(request, chosen) as targets:
-            found, errors = asyncio.run(_fetch(targets, wanted))
-    except (SourceError, DemoWorldError) as exc:
+        with resolved_targets(request, chosen, wanted) as targets:
+            named = any(t.alias for t in targets)
+            found, errors = asyncio.run(_fetch(targets, in_state))
+    except (SourceError, DemoWorldError, UnknownAccount) as exc:
         _report(exc)
         return EXIT_USAGE
     alarms = [alarm for _, alarm in found]
@@ -151,7 +157,7 @@ def run_alarms(
     for error in errors:
         _report(error.error, error.alias)
     alias = {alarm.key: name for name, alarm in found}
-    records = [alarm_record(a, settings, alias[a.key]) for a in board_order(alarms)]
+    records = [alarm_record(a, settings, alias[a.key], named) for a in board_order(alarms)]
     write_records(records, output, out)
     if fail_on_alarm and any(a.state is AlarmState.ALARM for a in alarms):
         return EXIT_IN_ALARM

@@ -1,0 +1,44 @@
+"""The interactive app's start: one session per watched account, or first the local world of
+several accounts (`montui --demo --accounts N`), whose ready line names them."""
+
+from __future__ import annotations
+
+import sys
+
+from montui.config import Settings
+from montui.launch import AwsRequest, WorldEndpoint
+from montui.model.accounts import AccountSpec, UnknownAccount, choose_accounts
+
+EXIT_USAGE = 2
+
+
+def run_app(
+    request: AwsRequest,
+    settings: Settings,
+    specs: tuple[AccountSpec, ...],
+    world: WorldEndpoint | None = None,
+) -> int:
+    from montui.ui.app import MontuiApp, aws_accounts
+
+    accounts = aws_accounts(request, specs, world=world)
+    app = MontuiApp(accounts.primary, settings, accounts=accounts)
+    app.run()
+    return app.return_code or 0
+
+
+def run_world_app(request: AwsRequest, settings: Settings, wanted: list[str] | None) -> int:
+    """`montui --demo --accounts N`: the world starts first (its ready line names the
+    accounts and their roles), then the board watches every one (or those `--account` chose)."""
+    from montui.launch import DemoWorld, DemoWorldError
+
+    print(f"montui: starting a local AWS world of {request.demo_accounts} accounts…", flush=True)
+    try:
+        with DemoWorld(request.demo_accounts) as world:
+            specs = choose_accounts(world.account_specs(), wanted)
+            return run_app(request, settings, specs, world)
+    except DemoWorldError as exc:
+        print(f"montui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnknownAccount as exc:
+        print(f"montui: --account: {exc}", file=sys.stderr)
+        return EXIT_USAGE
