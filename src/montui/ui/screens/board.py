@@ -284,7 +284,8 @@ class BoardScreen(Screen[None]):
     def _update_summary(self) -> None:
         alarm = self.query_one(AlarmTable).selected()
         meta = self.meta(alarm) if alarm else AlarmMeta()
-        self.query_one(AlarmSummary).show(alarm, meta, self.clock())
+        account = self.poll.alias_of(alarm) if alarm and self.accounts.multi else ""
+        self.query_one(AlarmSummary).show(alarm, meta, self.clock(), account)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
