@@ -241,7 +241,11 @@ class BoardScreen(Screen[None]):
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
         scope = getattr(self.app, "region_scope", None)
-        everything = [a for a in self.poll.all_alarms() if scope in (None, a.region)]
+        account = getattr(self.app, "account_scope", None)
+        everything = [
+            a for a in self.poll.all_alarms()
+            if scope in (None, a.region) and account in (None, self.poll.alias_of(a))
+        ]  # fmt: skip
         alarms = filter_alarms(everything, self.filter_text, states)
         return SORTS[self.sort](alarms, self.poll.recovered())
 
