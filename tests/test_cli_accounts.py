@@ -175,3 +175,22 @@ def test_a_role_whose_trust_policy_refuses_the_external_id_fails_alone(
     assert code == 1
     assert {r["account_alias"] for r in json.loads(out)} == {"shared"}
     assert "montui: prod: sts: AccessDenied:" in err and "external id" in err
+
+
+def test_ses_reads_every_account(
+    two_accounts: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config(tmp_path, two_accounts.endpoint)
+    code, out, err = run(["ses", "--config", str(path), "--output", "json"], capsys)
+    assert code == 0, err
+    found = {(r["account_alias"], r["account"], r["region"]) for r in json.loads(out)}
+    assert found == {
+        (alias, account, region)
+        for alias, account in (("shared", DEMO_ACCOUNT), ("prod", PROD))
+        for region in (TOKYO, VIRGINIA)
+    }
+    code, out, err = run(["ses", "--config", str(path), "--account", "prod"], capsys)
+    assert code == 0, err
+    header, *lines = out.splitlines()
+    assert header.split()[:2] == ["ACCOUNT", "REGION"]
+    assert sorted(line.split()[:2] for line in lines) == [["prod", TOKYO], ["prod", VIRGINIA]]
