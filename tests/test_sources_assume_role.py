@@ -141,3 +141,18 @@ def test_assume_role_args() -> None:
     }
     with_id = AssumedRole(ROLE, "s", "ext", 900).assume_role_args()
     assert with_id == {"RoleSessionName": "s", "DurationSeconds": 900, "ExternalId": "ext"}
+
+
+async def test_expired_base_credentials_say_to_refresh_them(
+    world: World, add_world_account: AddAccount
+) -> None:
+    add_world_account(OTHER)
+    plan = FaultPlan([Rule(1.0, (Fault.EXPIRED,), service="sts", operation="AssumeRole")])
+    with FaultProxy(world.endpoint, plan) as proxy:
+        role = AssumedRole(ROLE)
+        async with AwsClients(AwsTarget(None, (REGION,), proxy.endpoint, role=role)) as clients:
+            with pytest.raises(AssumeRoleFailed) as caught:
+                await describe_alarms(clients, Place("", REGION))
+    assert caught.value.message.startswith("ExpiredToken")
+    assert "base credentials have expired" in caught.value.hint
+    assert not caught.value.fatal  # that account fails; the others keep going
