@@ -194,3 +194,24 @@ def test_ses_reads_every_account(
     header, *lines = out.splitlines()
     assert header.split()[:2] == ["ACCOUNT", "REGION"]
     assert sorted(line.split()[:2] for line in lines) == [["prod", TOKYO], ["prod", VIRGINIA]]
+
+
+def test_findings_read_every_account(
+    two_accounts: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for session in (boto3, boto3.Session(**credentials_in(PROD))):
+        guardduty: Any = session.client("guardduty", region_name=TOKYO)
+        detector = guardduty.create_detector(Enable=True)["DetectorId"]
+        guardduty.create_sample_findings(DetectorId=detector)
+    path = config(tmp_path, two_accounts.endpoint)
+    argv = ["findings", "--config", str(path), "--region", TOKYO]
+    code, out, err = run([*argv, "--output", "json"], capsys)
+    assert code == 0, err
+    records = json.loads(out)
+    assert {(r["account_alias"], r["account"]) for r in records} == {
+        ("shared", DEMO_ACCOUNT), ("prod", PROD),
+    }  # fmt: skip
+    code, out, err = run([*argv, "--account", "prod"], capsys)
+    header, *lines = out.splitlines()
+    assert header.split()[0] == "ACCOUNT" and lines
+    assert {line.split()[0] for line in lines} == {"prod"}

@@ -30,7 +30,7 @@ from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
 
 EXIT_USAGE = 2
-ONE_ACCOUNT = frozenset({"findings", "design", "timeline", "dbload", "review", "query"})
+ONE_ACCOUNT = frozenset({"design", "timeline", "dbload", "review", "query"})
 """Commands that read one account: with `[[account]]`, the first chosen (`--account`)."""
 
 
@@ -382,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             since=args.since,
             output=args.output,
             fail_on_finding=args.fail_on_finding,
+            accounts=accounts,
+            wanted=args.account,
         )
     if args.command == "design":
         from montui.commands.design import run_design
