@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 
-from montui.cli import main
 from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.accounts import AccountSpec
@@ -20,6 +20,7 @@ from montui.ui.app import MontuiApp, aws_accounts
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui_world.identity import DEMO_ACCOUNT
 from montui_world.world import World
+from tests.terminal import clean_env
 from tests.world.accounts import WorldAccount
 
 REGION = "us-east-1"
@@ -79,15 +80,19 @@ async def test_a_world_set_up_with_boto3_shows_the_right_account_on_every_row(
         }
 
 
-def test_alarms_of_a_demo_world_of_three_accounts(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["alarms", "--demo", "--accounts", "3", "--output", "json"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    records = json.loads(out)
+def test_alarms_of_a_demo_world_of_three_accounts(tmp_path: Path) -> None:
+    """`montui alarms --demo --accounts 3` as a person runs it (a process of its own, on the
+    same clock as the world it starts)."""
+    env = clean_env(XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    argv = [sys.executable, "-m", "montui", "alarms", "--demo", "--accounts", "3"]
+    done = subprocess.run([*argv, "--output", "json"], capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    records = json.loads(done.stdout)
     aliases = {r["account_alias"]: r["account"] for r in records}
     assert len(aliases) == 3 and aliases["demo"] == DEMO_ACCOUNT
     assert len(set(aliases.values())) == 3
     for record in records:
         assert f":{record['account']}:alarm:" in record["arn"]
-    code = main(["alarms", "--demo", "--accounts", "3", "--account", "nope"])
-    assert code == 2 and "unknown account nope (known: demo, " in capsys.readouterr().err
+    done = subprocess.run([*argv, "--account", "nope"], capture_output=True, env=env, timeout=120)
+    assert done.returncode == 2
+    assert "unknown account nope (known: demo, " in done.stderr.decode()

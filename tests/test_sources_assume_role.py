@@ -190,3 +190,23 @@ async def test_the_role_is_assumed_again_before_its_credentials_expire(
             traveller.shift(timedelta(minutes=8))  # 3 minutes left: refreshed first
             await describe_alarms(clients, Place("", REGION))
             assert sent == ["AssumeRole", "AssumeRole"]
+
+
+async def test_credentials_already_expired_by_this_clock_say_to_check_it(
+    world: World, monkeypatch: pytest.MonkeyPatch, add_world_account: AddAccount
+) -> None:
+    """This machine's clock two hours ahead of AWS's: the hour-long credentials look expired
+    on arrival; said as such, not as botocore's bare "still expired"."""
+
+    class TwoHoursAhead(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return datetime.now(tz) + timedelta(hours=2)
+
+    add_world_account(OTHER)
+    monkeypatch.setattr("montui.sources.assume_role.datetime", TwoHoursAhead)
+    async with AwsClients(AwsTarget(None, (REGION,), world.endpoint, role=AssumedRole(ROLE))) as c:
+        with pytest.raises(AssumeRoleFailed) as caught:
+            await describe_alarms(c, Place("", REGION))
+    assert "already past by this machine's clock" in caught.value.message
+    assert "system clock" in caught.value.hint and not caught.value.fatal

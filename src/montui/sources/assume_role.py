@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from montui.sources.errors import SourceError
@@ -97,6 +98,14 @@ def role_credentials(
             found: dict[str, Any] = await fetcher[0].fetch_credentials()
         except Exception as exc:
             raise assume_role_error(role, exc) from exc
+        expires = datetime.fromisoformat(str(found["expiry_time"]).replace("Z", "+00:00"))
+        if expires <= datetime.now(UTC):  # botocore would say only "still expired"
+            raise AssumeRoleFailed(
+                f"the credentials of {role.role_arn} expire at {expires:%Y-%m-%d %H:%M} UTC, "
+                "already past by this machine's clock",
+                "check the system clock (it must agree with AWS's)",
+                service="sts",
+            )
         return found
 
     return AioDeferredRefreshableCredentials(refresh_using=refresh, method="assume-role")
