@@ -59,7 +59,7 @@ async def test_triage_reads_tags_of_alarms_in_alarm_only_when_configured() -> No
     async with app.run_test(size=(120, 30)) as pilot:
         screen = app.screen
         assert isinstance(screen, TriageScreen)
-        key = "alarm:ap-northeast-1:paged"
+        key = "alarm:123456789012:ap-northeast-1:paged"
         await until(pilot, lambda: key in screen.signals and screen.signals[key].pattern)
         assert screen.signals[key].pattern is ResponsePattern.ACT_NOW
         assert tags.asked == ["paged"]  # the OK alarm is not asked; nor twice
@@ -70,5 +70,6 @@ async def test_triage_reads_tags_of_alarms_in_alarm_only_when_configured() -> No
         screen = app.screen
         assert isinstance(screen, TriageScreen)
         await until(pilot, lambda: len(screen.answered()) >= 1 and screen.signals)
-        assert screen.signals["alarm:ap-northeast-1:paged"].pattern is None  # unclassified
+        key = "alarm:123456789012:ap-northeast-1:paged"
+        assert screen.signals[key].pattern is None  # unclassified
         assert untagged.asked == []

@@ -65,7 +65,7 @@ async def test_a_listing_failing_mid_way_keeps_the_alarm_rows_and_says_stale(
     async with app.run_test(size=(120, 30)) as pilot:
         await settled(pilot, counted, clock)
         screen = board(app)
-        listed = {a.name: a.state for a in screen.statuses[TOKYO].alarms}
+        listed = {a.name: a.state for a in screen.statuses[("", TOKYO)].alarms}
         assert set(bulk_tokyo) <= set(listed)
         # One bulk alarm fires, then the listing breaks after its first page.
         fired = next(n for n in bulk_tokyo if listed[n] is AlarmState.OK)
@@ -78,7 +78,7 @@ async def test_a_listing_failing_mid_way_keeps_the_alarm_rows_and_says_stale(
         clock.advance(REFRESH)
         await until(pilot, lambda: counted.polls[TOKYO] > polls and counted.in_flight == 0)
         await settled(pilot, counted, clock)
-        status = screen.statuses[TOKYO]
+        status = screen.statuses[("", TOKYO)]
         assert plan.injected[Fault.ERROR_500] >= 1
         assert status.error is not None and f"⚠ {TOKYO}: " in banner_text(screen)
         shown = {a.name: a.state for a in status.alarms}
@@ -89,7 +89,7 @@ async def test_a_listing_failing_mid_way_keeps_the_alarm_rows_and_says_stale(
         plan.broken = False
         clock.advance(REFRESH)
         await settled(pilot, counted, clock)
-        await until(pilot, lambda: screen.statuses[TOKYO].error is None)
+        await until(pilot, lambda: screen.statuses[("", TOKYO)].error is None)
         assert f"⚠ {TOKYO}" not in banner_text(screen)
 
 
@@ -109,10 +109,10 @@ async def test_a_throttled_alarm_query_backs_off_and_lists_nothing_behind_it(
         for step in (REFRESH, REFRESH, 2 * REFRESH):
             clock.advance(step)
             await settled(pilot, counted, clock)
-            await until(pilot, lambda: screen.statuses[TOKYO].failures == len(delays) + 1)
-            delays.append(screen.poll._delay[TOKYO])
+            await until(pilot, lambda: screen.statuses[("", TOKYO)].failures == len(delays) + 1)
+            delays.append(screen.poll._delay[("", TOKYO)])
         assert delays == [REFRESH, 2 * REFRESH, 4 * REFRESH]  # doubling from the refresh
         assert counted.polls[TOKYO] == listings  # no listing asked behind the ALARM query
         assert "throttl" in banner_text(screen).lower()
         assert screen.query_one(AlarmTable).row_count == rows  # kept, marked stale
-        assert screen.statuses["us-east-1"].error is None  # the other region stays live
+        assert screen.statuses[("", "us-east-1")].error is None  # the other region stays live

@@ -127,7 +127,7 @@ async def test_thirty_percent_faults_for_many_polls_keep_the_data_and_say_what_f
             clock.advance(REFRESH)
             await settled(pilot, counted, clock)
             assert table.row_count == rows  # never blank
-            for region, status in screen.statuses.items():
+            for (_, region), status in screen.statuses.items():
                 assert status.alarms  # the last good alarms are kept
                 shown = f"⚠ {region}: " in banner_text(screen)
                 assert shown == (status.error is not None)
@@ -154,18 +154,18 @@ async def test_one_region_down_while_the_other_stays_live(
         for _ in range(3):
             clock.advance(REFRESH)
             await settled(pilot, counted, clock)
-            assert screen.statuses[TOKYO].fetched_at == clock.now  # live
-            assert screen.statuses[TOKYO].error is None
-            assert screen.statuses[VIRGINIA].error is not None
-            assert screen.statuses[VIRGINIA].alarms  # kept
+            assert screen.statuses["", TOKYO].fetched_at == clock.now  # live
+            assert screen.statuses["", TOKYO].error is None
+            assert screen.statuses["", VIRGINIA].error is not None
+            assert screen.statuses["", VIRGINIA].alarms  # kept
             text = banner_text(screen)
             assert f"⚠ {VIRGINIA}: " in text and f"⚠ {TOKYO}" not in text
             assert screen.query_one(AlarmTable).row_count == rows
         fault_proxy.plan.clear()
         clock.advance(REFRESH)
         await settled(pilot, counted, clock)
-        assert screen.statuses[VIRGINIA].error is None
-        assert screen.statuses[VIRGINIA].fetched_at == clock.now
+        assert screen.statuses["", VIRGINIA].error is None
+        assert screen.statuses["", VIRGINIA].fetched_at == clock.now
 
 
 async def test_expired_credentials_everywhere_then_renewed_are_live_again_without_restart(

@@ -39,7 +39,7 @@ REGION = "ap-northeast-1"
 GROUP = "/aws/lambda/contact-form"
 ARN = f"arn:aws:logs:{REGION}:{SOURCE}:log-group:{GROUP}"
 ALARM = replace(
-    make_alarm("contact-form-errors", AlarmState.ALARM, minutes_ago=5),
+    make_alarm("contact-form-errors", AlarmState.ALARM, minutes_ago=5, account=SOURCE),
     arn=f"arn:aws:cloudwatch:{REGION}:{SOURCE}:alarm:contact-form-errors",
 )
 DENY = [

@@ -61,6 +61,7 @@ SERVICES = (
 )  # fmt: skip
 """Every botocore service montui sends requests to."""
 GROUP = "/aws/lambda/contact-form"
+OTHER_ACCOUNT = "111111111111"
 
 # IAM access level of each action montui uses, as AWS's Service Authorization Reference lists
 # them ("Actions defined by Amazon CloudWatch / CloudWatch Logs / Amazon RDS / Amazon SES /
@@ -94,11 +95,16 @@ ACCESS_LEVEL = {
     "oam:ListSinks": "List",
     "oam:ListAttachedLinks": "List",
     "sts:GetCallerIdentity": "Read",
+    "sts:AssumeRole": "Write",
 }
 # The documented exceptions: Read by IAM's level, yet they start and stop work on AWS (a
 # Logs Insights query scans, and is billed, until it ends or is stopped). No other action
 # montui sends may be anything but a Describe/Get/List.
 STARTS_OR_STOPS_WORK = {"logs:StartQuery", "logs:StopQuery"}
+# The one exception to Read/List: sts:AssumeRole is a Write in IAM's levels, yet it changes
+# nothing in any account (it hands the base credentials a role's temporary credentials, which
+# this same read-only policy limits). Sent only for an `[[account]]` with `role_arn`.
+CHANGES_NOTHING = {"sts:AssumeRole"}
 # Actions the policy grants that no test can make montui send. Empty today: keep it explicit.
 UNREACHABLE: set[str] = set()
 # Source functions the recording test does not call itself, and why.
@@ -135,7 +141,8 @@ def test_readme_block_is_the_policy_file() -> None:
 
 def test_readme_table_names_every_action_of_the_policy() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = text[text.index("### IAM permissions") : text.index("```json")]
+    section = text[text.index("### IAM permissions") :]
+    table = section[: section.index("```json")]
     for statement in json.loads(packaged_policy())["Statement"]:
         actions = statement["Action"]
         for action in [actions] if isinstance(actions, str) else actions:
@@ -294,12 +301,37 @@ async def _last(results: AsyncIterator[Any]) -> Any:
     return snapshots[-1]
 
 
+async def exercise_role_account(
+    world: World, sent: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A role account's first call: the AssumeRole its credentials are asked with, through
+    the STS client `sources.assume_role` makes (recorded ahead of its read-only guard)."""
+    from montui.sources import assume_role, readonly
+
+    def record(model: Any, **_: Any) -> None:
+        sent.append((model.service_model.service_name, model.name))
+
+    def guard_and_record(client: Any) -> None:
+        client.meta.events.register_first("before-parameter-build", record)
+        readonly.guard(client)
+
+    monkeypatch.setattr("montui.sources.assume_role.guard", guard_and_record)
+    role = assume_role.AssumedRole(f"arn:aws:iam::{OTHER_ACCOUNT}:role/montui-readonly")
+    async with AwsClients(AwsTarget(None, (REGION,), world.endpoint, role=role)) as clients:
+        await identity.caller_identity(clients, PLACE)
+
+
 async def test_every_operation_montui_sends_is_granted_and_a_read(
-    world: World, recorded: tuple[AwsClients, Record]
+    world: World,
+    recorded: tuple[AwsClients, Record],
+    monkeypatch: pytest.MonkeyPatch,
+    add_world_account: Callable[..., object],
 ) -> None:
     clients, sent = recorded
     seed(world)
     called = await exercise(clients)
+    add_world_account(OTHER_ACCOUNT)
+    await exercise_role_account(world, sent, monkeypatch)
     assert called | set(COMPOSED) == public_source_functions(), "a source function is untested"
 
     models = botocore.session.get_session()
@@ -311,7 +343,7 @@ async def test_every_operation_montui_sends_is_granted_and_a_read(
     for service, name in set(sent):
         http = models.get_service_model(service).operation_model(name).http
         assert allowed.permits(service, name, http["method"], http["requestUri"]), name
-    for action in sent_actions:
+    for action in sent_actions - CHANGES_NOTHING:
         assert ACCESS_LEVEL[action] in {"Read", "List"}, action
         assert action in STARTS_OR_STOPS_WORK or reads_by_name(action), action
 

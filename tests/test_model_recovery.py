@@ -10,7 +10,7 @@ from montui.model.recovery import RECENTLY_RECOVERED, recently_recovered, recove
 from tests.fakes import NOW, make_alarm
 
 A, NODATA, OK = AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA, AlarmState.OK
-KEY = ("ap-northeast-1", "x")
+KEY = ("123456789012", "ap-northeast-1", "x")
 
 
 def test_an_alarm_seen_in_alarm_then_ok_recovered_when_it_entered_ok() -> None:
@@ -44,7 +44,10 @@ def test_a_recovery_is_kept_while_the_alarm_stays_in_that_ok() -> None:
 
 
 def test_recently_means_within_the_window() -> None:
-    known = {KEY: NOW - RECENTLY_RECOVERED, ("us-east-1", "y"): NOW - timedelta(minutes=16)}
+    known = {
+        KEY: NOW - RECENTLY_RECOVERED,
+        ("123456789012", "us-east-1", "y"): NOW - timedelta(minutes=16),
+    }
     assert recently_recovered(known, NOW) == frozenset({KEY})
     assert timedelta(minutes=15) == RECENTLY_RECOVERED
 
@@ -66,7 +69,12 @@ def test_recovered_alarms_sort_just_below_the_alarm_rows() -> None:
         make_alarm("firing", A, minutes_ago=30),
         make_alarm("new-recovery", OK, minutes_ago=2),
     ]
-    recent = frozenset({("ap-northeast-1", "old-recovery"), ("ap-northeast-1", "new-recovery")})
+    recent = frozenset(
+        {
+            ("123456789012", "ap-northeast-1", "old-recovery"),
+            ("123456789012", "ap-northeast-1", "new-recovery"),
+        }
+    )
     order = [a.name for a in board_order(alarms, recent)]
     assert order == ["firing", "new-recovery", "old-recovery", "nodata", "ok"]
     assert [a.name for a in board_order(alarms)] == [

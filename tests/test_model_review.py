@@ -153,7 +153,7 @@ def test_children_of_a_notifying_composite_are_heard_through_it() -> None:
     middle = make_alarm("middle", rule='ALARM("grandchild")')
     top = wired(make_alarm("top", rule='ALARM("child") OR ALARM("middle")'))
     parents = composite_parents([child, grandchild, middle, top])
-    assert {k[1]: v.name for k, v in parents.items()} == {
+    assert {k[2]: v.name for k, v in parents.items()} == {
         "child": "top",
         "middle": "top",
         "grandchild": "top",

@@ -69,18 +69,24 @@ def test_plan_one_query_per_metric_alarm_unique_ids_per_region() -> None:
     plans = plan_sparklines(alarms)
     tokyo = plans["ap-northeast-1"]
     assert [q.id for q in tokyo.queries] == ["s0", "s1", "s2"]
-    assert tokyo.owners == {f"s{i}": ("ap-northeast-1", f"a{i}") for i in range(3)}
+    assert tokyo.owners == {f"s{i}": ("123456789012", "ap-northeast-1", f"a{i}") for i in range(3)}
     assert (tokyo.metrics, tokyo.calls) == (3, 1)
     assert all(q.return_data and q.stat == "Sum" and q.period == 60 for q in tokyo.queries)
-    assert plans["us-east-1"].owners == {"s0": ("us-east-1", "b")}
+    assert plans["us-east-1"].owners == {"s0": ("123456789012", "us-east-1", "b")}
 
 
 def test_plan_leaves_out_what_was_already_asked() -> None:
     alarms = [make_alarm(f"a{i}") for i in range(4)]
-    plan = plan_sparklines(alarms, already={("ap-northeast-1", "a0"), ("ap-northeast-1", "a2")})
+    plan = plan_sparklines(
+        alarms,
+        already={
+            ("123456789012", "ap-northeast-1", "a0"),
+            ("123456789012", "ap-northeast-1", "a2"),
+        },
+    )
     assert sorted(plan["ap-northeast-1"].owners.values()) == [
-        ("ap-northeast-1", "a1"),
-        ("ap-northeast-1", "a3"),
+        ("123456789012", "ap-northeast-1", "a1"),
+        ("123456789012", "ap-northeast-1", "a3"),
     ]
     assert plan_sparklines(alarms, already={a.key: 1 for a in alarms}) == {}
 
@@ -99,7 +105,7 @@ def test_plan_metric_math_renames_ids_and_returns_only_the_expression() -> None:
     expression = plan.queries[-1]
     assert expression.expression == "100 * s1_e / s1_r" and expression.return_data
     assert not any(q.return_data for q in plan.queries[1:3])
-    assert plan.owners["s1_rate"] == ("ap-northeast-1", "rate")
+    assert plan.owners["s1_rate"] == ("", "ap-northeast-1", "rate")
     assert plan.metrics == 3  # the expression is not a metric
 
 
@@ -112,7 +118,7 @@ def test_plan_keeps_an_expression_with_its_inputs_in_one_call() -> None:
 def test_plan_skips_math_it_cannot_rename() -> None:
     plan = plan_sparklines([math_alarm("all", "SUM(METRICS())")])["ap-northeast-1"]
     assert plan.queries == () and plan.calls == 0
-    assert plan.skipped[0][0] == ("ap-northeast-1", "all")
+    assert plan.skipped[0][0] == ("", "ap-northeast-1", "all")
 
 
 def test_plan_uses_percentiles_and_at_least_a_minute() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -289,11 +288,16 @@ async def test_the_spawned_child_for_the_demo_answers(world: World) -> None:
     assert [a["AlarmName"] for p in got.pages for a in p["MetricAlarms"]] == ["firing"]
 
 
-@dataclass(frozen=True)
-class WithAccounts(Settings):
-    """Settings as engineer 4's `[[account]]` entries will make them (an `accounts` field)."""
+def WithAccounts() -> Settings:
+    """Settings with `[[account]]` entries (two role accounts)."""
+    from montui.model.accounts import AccountSpec
 
-    accounts: tuple[str, ...] = ("prod", "staging")
+    role = "arn:aws:iam::{}:role/montui-readonly"
+    specs = (
+        AccountSpec("prod", role_arn=role.format("111111111111")),
+        AccountSpec("staging", role_arn=role.format("222222222222")),
+    )
+    return Settings(accounts=specs)
 
 
 def test_no_prefetch_when_the_config_names_accounts(
@@ -332,7 +336,7 @@ async def test_the_first_poll_asks_for_the_alarm_alarms_then_lists_every_alarm()
         await asyncio.Event().wait()
 
     def changed() -> None:
-        seen.append(tuple(sorted(a.name for a in poll.statuses[REGION].alarms)))
+        seen.append(tuple(sorted(a.name for a in poll.statuses[("", REGION)].alarms)))
 
     poll = BoardPoll(
         fake_feeds(inner), refresh_every=60, clock=lambda: NOW, changed=changed,

@@ -48,13 +48,13 @@ def test_alarm_pattern_from_rules_then_tags_then_description_else_unclassified()
     described = replace(make_alarm("db-slow", A), description="Know only.")
     alarms = [make_alarm("web-down", A), make_alarm("tagged", A), described,
               make_alarm("nothing", A), make_alarm("web-ok")]  # fmt: skip
-    tags = {("ap-northeast-1", "tagged"): {"Severity": "P2"}}
+    tags = {("123456789012", "ap-northeast-1", "tagged"): {"Severity": "P2"}}
     found = {s.what: s.pattern for s in alarm_signals(alarms, rules, triage, tags)}
     assert found == {"web-down": ACT, "tagged": NEXT, "db-slow": KNOW, "nothing": None}
 
 
 def test_tags_are_not_read_unless_configured() -> None:
-    tags = {("ap-northeast-1", "tagged"): {"Severity": "P1"}}
+    tags = {("123456789012", "ap-northeast-1", "tagged"): {"Severity": "P1"}}
     found = alarm_signals([make_alarm("tagged", A)], (), TriageRules(), tags)
     assert found[0].pattern is None
 

@@ -160,7 +160,7 @@ async def test_failing_region_keeps_its_rows_and_shows_the_error() -> None:
         banner = str(screen.query_one("#banner").render())
         assert "us-east-1" in banner and "cannot reach" in banner
         assert "contact-form-down" in names(app)  # last good data kept
-        assert screen.statuses["ap-northeast-1"].error is None
+        assert screen.statuses["", "ap-northeast-1"].error is None
         # Recovery: the failing region retries by itself each refresh; force it now.
         del feed.fail["us-east-1"]
         await pilot.press("r")
@@ -308,7 +308,7 @@ async def test_refresh_with_same_alarms_updates_changed_cells_in_place() -> None
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(AlarmTable)
-        key = "ap-northeast-1\x1fcontact-form-error-rate"
+        key = "123456789012\x1fap-northeast-1\x1fcontact-form-error-rate"
         assert str(table.get_cell(key, "age")) == "12m"
         rows_before = list(table.rows)
         now[0] = NOW + timedelta(minutes=10)
@@ -353,7 +353,7 @@ async def test_banner_age_ticks_with_the_header_and_stale_follows_a_short_refres
         assert isinstance(screen, BoardScreen)
         now[0] = NOW + timedelta(seconds=70)
         screen.query_one(RegionBanner).tick()
-        screen.query_one(Freshness).set_fetched(screen.statuses["us-east-1"].fetched_at)
+        screen.query_one(Freshness).set_fetched(screen.statuses["", "us-east-1"].fetched_at)
         banner = str(screen.query_one(RegionBanner).render())
         assert "data updated 1m ago" in banner
         assert "⚠ stale: 1m old" in str(screen.query_one(Freshness).render())

@@ -71,12 +71,14 @@ async def test_the_alarm_rows_come_first_then_the_listing_behind_them() -> None:
             break
         await asyncio.sleep(0)
     assert events == ["changed"]  # shown before the listing answered
-    status = poll.statuses[REGION]
+    status = poll.statuses[("", REGION)]
     assert [a.name for a in status.alarms] == ["db-cpu"] and status.listing
     assert alarms.alarm_polls == {REGION: 1} and alarms.polls == {REGION: 1}  # paging, held
     alarms.hold_listing.set()
     await task
-    assert len(poll.statuses[REGION].alarms) == 251 and not poll.statuses[REGION].listing
+    assert (
+        len(poll.statuses[("", REGION)].alarms) == 251 and not poll.statuses[("", REGION)].listing
+    )
     assert events == ["changed", "polled 251"]  # one `polled` per poll: sparklines ask once
 
 
@@ -93,7 +95,7 @@ async def test_a_quiet_refresh_of_a_big_region_asks_only_for_the_alarm_rows() ->
     clock.advance(REFRESH / 2)
     await poll.refresh_region(REGION)  # a new ALARM row needs no listing either
     assert (alarms.alarm_polls[REGION], alarms.polls[REGION]) == (3, 1)
-    shown = {a.name: a.state for a in poll.statuses[REGION].alarms}
+    shown = {a.name: a.state for a in poll.statuses[("", REGION)].alarms}
     assert shown["ok-00007"] is A and len(shown) == 10_000
     clock.advance(REFRESH / 2)
     await poll.refresh_region(REGION)  # 120 s since the listing: past 100 s, list again
@@ -122,7 +124,7 @@ async def test_an_alarm_leaving_alarm_is_listed_at_once_and_marked_recovered() -
     await poll.refresh_region(REGION)
     assert alarms.polls[REGION] == 2  # within the interval, but db-cpu left ALARM
     assert ok.key in poll.recovered()
-    assert {a.name: a.state for a in poll.statuses[REGION].alarms}["db-cpu"] is OK
+    assert {a.name: a.state for a in poll.statuses[("", REGION)].alarms}["db-cpu"] is OK
 
 
 async def test_a_listing_failing_keeps_the_alarm_rows_and_lists_again_next_refresh() -> None:
@@ -134,14 +136,14 @@ async def test_a_listing_failing_keeps_the_alarm_rows_and_lists_again_next_refre
     alarms.data[REGION] = [fired if a.name == "ok-00003" else a for a in alarms.data[REGION]]
     alarms.fail_listing[REGION] = region_error()
     await poll.refresh_region(REGION, woken=True)
-    status = poll.statuses[REGION]
-    assert status.error and REGION in poll.hints  # stale mark and the hint
+    status = poll.statuses[("", REGION)]
+    assert status.error and ("", REGION) in poll.hints  # stale mark and the hint
     assert {a.name: a.state for a in status.alarms}["ok-00003"] is A  # the new ALARM row
     assert len(status.alarms) == 10_000  # the last listing kept under it
     del alarms.fail_listing[REGION]
     clock.advance(REFRESH)
     await poll.refresh_region(REGION)  # failing: listed again though within the interval
-    assert alarms.polls[REGION] == 3 and poll.statuses[REGION].error is None
+    assert alarms.polls[REGION] == 3 and poll.statuses[("", REGION)].error is None
 
 
 async def test_a_throttled_alarm_query_backs_off_and_skips_the_listing() -> None:
@@ -153,11 +155,11 @@ async def test_a_throttled_alarm_query_backs_off_and_skips_the_listing() -> None
     for _ in range(3):
         clock.advance(REFRESH)
         await poll.refresh_region(REGION)
-        delays.append(poll._delay[REGION])
+        delays.append(poll._delay[("", REGION)])
     assert delays == [60.0, 120.0, 120.0]  # doubling from the refresh, capped at 2 minutes
     assert alarms.polls[REGION] == 1  # no listing asked behind a failed ALARM query
-    assert len(poll.statuses[REGION].alarms) == 11  # rows kept, marked stale
-    assert poll.statuses[REGION].failures == 3
+    assert len(poll.statuses[("", REGION)].alarms) == 11  # rows kept, marked stale
+    assert poll.statuses[("", REGION)].failures == 3
 
 
 # --- through the pilot -------------------------------------------------------------------

@@ -60,7 +60,7 @@ async def test_a_region_failing_for_many_polls_is_live_again_at_the_next_refresh
             clock.advance(REFRESH)
             assert await next_wait(pilot, clock, poll) == REFRESH
         screen = board(app)
-        assert screen.statuses[REGION].failures == 30
+        assert screen.statuses["", REGION].failures == 30
         banner = screen.query_one(RegionBanner)
         assert banner.display and "cannot reach" in str(banner.render())
         # The banner's age reads as the header's, and ticks between polls.
@@ -71,7 +71,7 @@ async def test_a_region_failing_for_many_polls_is_live_again_at_the_next_refresh
         assert "data updated 2m ago" in str(banner.render())
         del feed.fail[REGION]
         clock.advance(1)  # one refresh after the last failed poll: the fault has cleared
-        await until(pilot, lambda: screen.statuses[REGION].error is None)
+        await until(pilot, lambda: screen.statuses["", REGION].error is None)
         await until(pilot, lambda: not banner.display)
         assert await next_wait(pilot, clock, 32) == REFRESH
         assert "updated just now" in str(screen.query_one(Freshness).render())
@@ -89,7 +89,7 @@ async def test_expired_credentials_are_retried_at_the_refresh_interval() -> None
         assert app.is_running  # fatal only before any data came
         del feed.fail[REGION]
         clock.advance(REFRESH)
-        await until(pilot, lambda: board(app).statuses[REGION].error is None)
+        await until(pilot, lambda: board(app).statuses["", REGION].error is None)
 
 
 async def test_throttling_backs_off_but_never_past_two_minutes() -> None:
@@ -104,7 +104,7 @@ async def test_throttling_backs_off_but_never_past_two_minutes() -> None:
         assert waits == [30, 30, 30, 40, 80, 120, 120, 120, 120, 120]
         del feed.fail[REGION]
         clock.advance(120)
-        await until(pilot, lambda: board(app).statuses[REGION].error is None)
+        await until(pilot, lambda: board(app).statuses["", REGION].error is None)
         assert await next_wait(pilot, clock, 12) == REFRESH
 
 
@@ -118,6 +118,6 @@ async def test_r_polls_a_backing_off_region_at_once() -> None:
         del feed.fail[REGION]
         polls = feed.polls[REGION]
         await pilot.press("r")  # the clock does not move: only the key ends the wait
-        await until(pilot, lambda: board(app).statuses[REGION].error is None)
+        await until(pilot, lambda: board(app).statuses["", REGION].error is None)
         assert feed.polls[REGION] == polls + 1
         assert await next_wait(pilot, clock, 3) == REFRESH

@@ -17,6 +17,7 @@ from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.review import ReviewScreen
+from montui_world.identity import DEMO_ACCOUNT
 from tests.conftest import ScenarioWorld
 
 REGIONS = ("ap-northeast-1", "us-east-1")
@@ -55,7 +56,7 @@ async def test_v_reviews_the_demo_world_and_enter_opens_the_flapper(
         lines = [(f.category.value, f.alarm.name) for f in review.findings]
         assert ("flapping", FLAPPER) in lines
         assert ("never-fired", "hitori-web-health-latency") in lines
-        proposal = review.proposal_for(("ap-northeast-1", FLAPPER))
+        proposal = review.proposal_for((DEMO_ACCOUNT, "ap-northeast-1", FLAPPER))
         assert proposal is not None and proposal.quieter
         table = review_screen.query_one("#review-lines", DataTable)
         table.move_cursor(row=lines.index(("flapping", FLAPPER)))

@@ -120,7 +120,7 @@ async def test_scrolling_asks_only_for_the_new_rows() -> None:
         assert len(feed.metric_calls) == 2
         assert calls(feed, TOKYO) == [len(first), len(now_shown - first)]
         asked = board(app).sparklines.asked[TOKYO]
-        assert asked == {(TOKYO, name) for name in first | now_shown}
+        assert asked == {("123456789012", TOKYO, name) for name in first | now_shown}
         # Scrolling back up: those rows were asked already, nothing is requested.
         await pilot.press("pageup")
         await wait_for(pilot, lambda: len(feed.metric_calls) > 2)

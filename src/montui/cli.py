@@ -24,6 +24,7 @@ from montui.commands.timeline import add_timeline_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest
+from montui.model.accounts import AccountSpec, UnknownAccount, choose_accounts
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from montui.early import EarlyChild
 
 EXIT_USAGE = 2
+ONE_ACCOUNT = frozenset({"design", "timeline", "dbload", "review", "query"})
+"""Commands that read one account: with `[[account]]`, the first chosen (`--account`)."""
 
 
 def _regions(text: str) -> tuple[str, ...]:
@@ -40,6 +43,14 @@ def _regions(text: str) -> tuple[str, ...]:
     if not regions:
         raise argparse.ArgumentTypeError("expected one or more regions, e.g. us-east-1,eu-west-1")
     return regions
+
+
+def _world_accounts(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 21:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of accounts from 1 to 21, got {text!r}"
+        )
+    return int(text)
 
 
 def _refresh(text: str) -> float:
@@ -72,6 +83,22 @@ def _aws_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="send every AWS call to URL (an emulator); AWS_ENDPOINT_URL[_<SERVICE>] also work",
     )
     parser.add_argument("--config", default=default, metavar="FILE", help="config file (TOML)")
+    parser.add_argument(
+        "--accounts",
+        type=_world_accounts,
+        default=default,
+        metavar="N",
+        help="with --demo: a local world of N accounts (the base one, then N-1 reached "
+        "through a role), every one watched",
+    )
+    parser.add_argument(
+        "--account",
+        action="append",
+        default=default,
+        metavar="ALIAS[,ALIAS…]",
+        help="only these [[account]] aliases of the config (repeat or comma-separate); "
+        "commands that read one account take the first",
+    )
     parser.add_argument(
         "--refresh",
         type=_refresh,
@@ -265,6 +292,7 @@ def _request(args: argparse.Namespace, settings: Settings) -> AwsRequest:
         config_regions=settings.regions or None,
         config_endpoint_url=settings.endpoint_url,
         demo=bool(args.demo),
+        demo_accounts=args.accounts or 1,
     )
 
 
@@ -320,13 +348,23 @@ def _main(argv: Sequence[str] | None, early: EarlyChild | None) -> int:
     run = _query_run(_subcommand(parser, "query"), args) if args.command == "query" else None
     if args.command == "dbload":
         db_window = _dbload_window(_subcommand(parser, "dbload"), args)
-    for name in ("profile", "regions", "endpoint_url", "config", "refresh", "demo"):
+    names = ("profile", "regions", "endpoint_url", "config", "refresh", "demo", "account")
+    for name in (*names, "accounts"):
         if not hasattr(args, name):
             setattr(args, name, None)
     try:
         settings = _settings(args)
     except ConfigError as exc:
         print(f"montui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.accounts and not args.demo:
+        print("montui: --accounts N is for --demo (a local world of N accounts)", file=sys.stderr)
+        return EXIT_USAGE
+    world_accounts = bool(args.demo and (args.accounts or 1) > 1 and not settings.accounts)
+    try:  # a demo world's accounts are known once it runs: chosen then
+        accounts = () if world_accounts else choose_accounts(settings.accounts, args.account)
+    except UnknownAccount as exc:
+        print(f"montui: --account: {exc}", file=sys.stderr)
         return EXIT_USAGE
     request = _request(args, settings)
     if args.command == "alarms":
@@ -338,11 +376,18 @@ def _main(argv: Sequence[str] | None, early: EarlyChild | None) -> int:
             state=args.state,
             output=args.output,
             fail_on_alarm=args.fail_on_alarm,
+            accounts=accounts,
+            wanted=args.account,
         )
+    if accounts and args.command in ONE_ACCOUNT:
+        request = request.for_account(accounts[0])
     if args.command == "ses":
         from montui.commands.ses import run_ses
 
-        return run_ses(request, output=args.output, fail_on_review=args.fail_on_review)
+        return run_ses(
+            request, output=args.output, fail_on_review=args.fail_on_review,
+            accounts=accounts, wanted=args.account,
+        )  # fmt: skip
     if args.command == "findings":
         return findings_command.run_findings(
             request,
@@ -351,6 +396,8 @@ def _main(argv: Sequence[str] | None, early: EarlyChild | None) -> int:
             since=args.since,
             output=args.output,
             fail_on_finding=args.fail_on_finding,
+            accounts=accounts,
+            wanted=args.account,
         )
     if args.command == "design":
         from montui.commands.design import run_design
@@ -375,29 +422,32 @@ def _main(argv: Sequence[str] | None, early: EarlyChild | None) -> int:
         from montui.commands.query import run_query_command
 
         return run_query_command(request, run, output=args.output)
-    return _run_app(request, settings, early)
+    if world_accounts:
+        from montui.run_app import run_world_app
+
+        return run_world_app(request, settings, args.account)
+    return _run_app(request, settings, early, accounts)
 
 
-def _run_app(request: AwsRequest, settings: Settings, early: EarlyChild | None = None) -> int:
+def _run_app(
+    request: AwsRequest,
+    settings: Settings,
+    early: EarlyChild | None = None,
+    specs: tuple[AccountSpec, ...] = (),
+) -> int:
     # The ALARM alarms are asked for by a forked child while Textual is imported and paints
     # (`feeds.prefetch`); with --demo, once the world is ready. Not with [[account]] entries.
     from montui.feeds.prefetch import start_prefetch
+    from montui.run_app import run_app
 
-    watching_accounts = bool(getattr(settings, "accounts", ()))
+    watching_accounts = bool(settings.accounts)
     prefetch = None
     if not watching_accounts:
         prefetch = start_prefetch(request, max_age=settings.refresh, early=early)
     demo_max_age = settings.refresh if request.demo and not watching_accounts else None
     mark("prefetch started" if prefetch else "no prefetch")
     try:
-        from montui.ui.app import MontuiApp, aws_feeds
-
-        mark("textual and the ui imported")
-
-        feeds = aws_feeds(request, prefetch=prefetch, prefetch_max_age=demo_max_age)
-        app = MontuiApp(feeds, settings)
-        app.run()
-        return app.return_code or 0
+        return run_app(request, settings, specs, prefetch=prefetch, prefetch_max_age=demo_max_age)
     finally:
         if prefetch is not None:
             prefetch.close()

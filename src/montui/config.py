@@ -27,10 +27,13 @@ from urllib.parse import urlsplit
 import msgspec
 import platformdirs
 
+from montui.config_accounts import EXPECTED as ACCOUNT_EXPECTED
+from montui.config_accounts import AccountTable, account_specs
 from montui.config_errors import ConfigError, ConfigSource, lookup, show, syntax_error
 from montui.config_keys import check_keys
 from montui.config_triage import EXPECTED as TRIAGE_EXPECTED
 from montui.config_triage import TriageTable, triage_rules
+from montui.model.accounts import AccountSpec
 from montui.model.drilldown import DrilldownRule
 from montui.model.duration import parse_duration
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
@@ -79,6 +82,8 @@ class Settings:
     """`[notify]`: which new GuardDuty findings raise a notice (`min_band`), and the bell."""
     triage: TriageRules = DEFAULT_RULES
     """`[triage]`: how findings, SES, DB load and alarm tags are classified."""
+    accounts: tuple[AccountSpec, ...] = ()
+    """`[[account]]`: the accounts watched (empty: the base credentials' own account only)."""
     source: Path | None = None
     """The file these settings came from; None for the built-in defaults."""
 
@@ -183,6 +188,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True):
     keys: dict[str, Any] = {}
     notify: _NotifyTable = msgspec.field(default_factory=_NotifyTable)
     triage: TriageTable = TriageTable()
+    account: list[AccountTable] = []
 
 
 SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -193,6 +199,7 @@ SCHEMA_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "notify": _NotifyTable.__struct_fields__,
         "review": _ReviewTable.__struct_fields__,
         "triage": TriageTable.__struct_fields__,
+        "account[]": AccountTable.__struct_fields__,
     }
 )
 """The keys each table accepts (top level, `[[alarm]]`, `[[drilldown]]`), for errors and docs."""
@@ -228,6 +235,7 @@ _EXPECTED = {
     "notify.desktop": 'one of: "off", "osc9", "osc777"',
     "notify.act_now": "true or false",
     **TRIAGE_EXPECTED,
+    **ACCOUNT_EXPECTED,
     "review": "a [review] table",
     "review.days": "a whole number of days from 1 to 30 (CloudWatch keeps no older alarm history)",
     "review.stuck_after": 'a duration like "2d" or a number of seconds',
@@ -308,6 +316,7 @@ def _settings_from(doc: _Document, src: ConfigSource) -> Settings:
         keymap=MappingProxyType({k: check_keys(k, v, src) for k, v in doc.keys.items()}),
         notify=_notify(doc.notify, src),
         triage=triage_rules(doc.triage, src),
+        accounts=account_specs(doc.account, src, _check_region),
         source=src.path,
     )
 

@@ -12,14 +12,17 @@ process closes it (or dies), so no world outlives the app. Neither `ui` nor `sou
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import select
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from montui.model.accounts import AccountSpec, choose_accounts
 
 if TYPE_CHECKING:
     from montui.sources.session import AwsTarget
@@ -36,19 +39,35 @@ class DemoWorldError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class WorldEndpoint:
-    """How to reach a running local AWS world."""
+    """How to reach a running local AWS world, and its accounts (the ready line's `accounts`:
+    the base one first, then those reached through a role)."""
 
     endpoint: str
     access_key: str
     secret_key: str
     regions: tuple[str, ...]
+    accounts: tuple[AccountSpec, ...] = ()
+
+    def account_specs(self) -> tuple[AccountSpec, ...]:
+        """Its accounts as `[[account]]` would name them; none for a world of one account
+        (montui then shows it as today, without an account column)."""
+        return self.accounts if len(self.accounts) > 1 else ()
 
 
-def _command() -> list[str]:
+def _command(accounts: int = 1) -> list[str]:
+    more = ("--accounts", str(accounts)) if accounts > 1 else ()
     return [
         *(sys.executable, "-m", "montui_world", "serve", "--port", "0"),
-        *("--speed", str(DEMO_SPEED), "--ready-json"),
+        *("--speed", str(DEMO_SPEED), "--ready-json", *more),
     ]
+
+
+def _world_accounts(data: dict[str, Any]) -> tuple[AccountSpec, ...]:
+    """The ready line's `accounts` ([{"alias", "id", "role_arn"}], base first) as specs."""
+    return tuple(
+        AccountSpec(alias=str(a["alias"]), role_arn=a.get("role_arn") or None)
+        for a in data.get("accounts", ())
+    )
 
 
 def _parse_ready(line: bytes, stderr: str) -> WorldEndpoint:
@@ -65,6 +84,7 @@ def _parse_ready(line: bytes, stderr: str) -> WorldEndpoint:
             access_key=str(data["access_key"]),
             secret_key=str(data["secret_key"]),
             regions=tuple(str(r) for r in data["regions"]),
+            accounts=_world_accounts(data),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise DemoWorldError(f"the local AWS world said something unexpected: {line!r}") from exc
@@ -74,7 +94,9 @@ class DemoWorld:
     """The local AWS world as a child process, for the TUI (`await asyncio.to_thread(start)`)
     and the subcommands (`with DemoWorld() as world:`) alike."""
 
-    def __init__(self) -> None:
+    def __init__(self, accounts: int = 1) -> None:
+        """`accounts`: how many accounts the world serves (`serve --accounts N`)."""
+        self.accounts = accounts
         self._proc: subprocess.Popen[bytes] | None = None
         self.info: WorldEndpoint | None = None
 
@@ -82,7 +104,7 @@ class DemoWorld:
         """Start the world and wait (at most READY_TIMEOUT) for its ready line (blocking)."""
         with tempfile.TemporaryFile() as err:
             proc = self._proc = subprocess.Popen(
-                _command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
+                _command(self.accounts), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
             )
             assert proc.stdout is not None
             ready, _, _ = select.select([proc.stdout], [], [], READY_TIMEOUT)
@@ -132,6 +154,35 @@ class AwsRequest:
     config_regions: tuple[str, ...] | None = None
     config_endpoint_url: str | None = None
     demo: bool = False
+    demo_accounts: int = 1
+    """`--demo --accounts N`: the local world's accounts (1: the base one alone)."""
+    account: AccountSpec | None = None
+    """`[[account]]`: the account this request reaches (None: the base credentials' own)."""
+
+    def for_account(self, account: AccountSpec) -> AwsRequest:
+        """This request, reaching `account` instead (its profile or role, its regions)."""
+        return dataclasses.replace(self, account=account)
+
+
+def _account_args(request: AwsRequest) -> dict[str, Any]:
+    """`resolve_target`'s arguments for the request's `[[account]]`: its profile in place of
+    the base one, or its role (assumed with the base credentials); its regions, when set, in
+    place of the command line's and the config's."""
+    from montui.sources.assume_role import AssumedRole
+
+    spec = request.account
+    if spec is None:
+        return {}
+    args: dict[str, Any] = {}
+    if spec.profile:
+        args["profile"] = spec.profile
+    if spec.role_arn:
+        args["role"] = AssumedRole(
+            spec.role_arn, spec.session_name, spec.external_id, spec.duration
+        )
+    if spec.regions:
+        args["regions"] = spec.regions
+    return args
 
 
 def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> AwsTarget:
@@ -140,21 +191,24 @@ def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> AwsTarge
     so `--demo` can never reach a real account."""
     from montui.sources.session import resolve_target
 
+    account = _account_args(request)
     if world is not None:
         return resolve_target(
             profile=None,
-            regions=request.regions or world.regions,
+            regions=account.get("regions") or request.regions or world.regions,
             endpoint_url=world.endpoint,
             static_credentials=(world.access_key, world.secret_key),
             env={},
+            role=account.get("role"),
         )
     return resolve_target(
-        profile=request.profile,
-        regions=request.regions,
+        profile=account.get("profile") or request.profile,
+        regions=account.get("regions") or request.regions,
         endpoint_url=request.endpoint_url,
         config_profile=request.config_profile,
         config_regions=request.config_regions,
         config_endpoint_url=request.config_endpoint_url,
+        role=account.get("role"),
     )
 
 
@@ -165,3 +219,40 @@ def resolved_target(request: AwsRequest) -> Iterator[AwsTarget]:
     with contextlib.ExitStack() as stack:
         world = stack.enter_context(DemoWorld()) if request.demo else None
         yield resolve(request, world)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTarget:
+    """A subcommand's account: its alias ("" without `[[account]]`) and its resolved target,
+    or the error resolving it gave (an unknown profile: that account fails, others print)."""
+
+    alias: str
+    target: AwsTarget | None
+    error: Exception | None = None
+
+
+@contextlib.contextmanager
+def resolved_targets(
+    request: AwsRequest, accounts: Sequence[AccountSpec], wanted: Sequence[str] | None = None
+) -> Iterator[list[AccountTarget]]:
+    """Every account's target for a subcommand (none configured: the base account alone,
+    whose resolve errors are raised as by `resolved_target`). With `request.demo` one local
+    AWS world serves them all until the block ends; with `--accounts N` its accounts are
+    the ones read, those `wanted` (`--account`) only. Raises `DemoWorldError`, and
+    `UnknownAccount` for a wanted alias the world does not have."""
+    from montui.sources.errors import SourceError
+
+    with contextlib.ExitStack() as stack:
+        world = stack.enter_context(DemoWorld(request.demo_accounts)) if request.demo else None
+        if world is not None and not accounts:
+            accounts = choose_accounts(world.account_specs(), wanted)
+        if not accounts:
+            yield [AccountTarget("", resolve(request, world))]
+            return
+        found = []
+        for spec in accounts:
+            try:
+                found.append(AccountTarget(spec.alias, resolve(request.for_account(spec), world)))
+            except SourceError as exc:
+                found.append(AccountTarget(spec.alias, None, exc))
+        yield found

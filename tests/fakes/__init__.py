@@ -8,7 +8,7 @@ from dataclasses import fields
 from typing import Any
 
 from montui.model.alarm import Alarm
-from montui.ui.screens.board_feeds import BoardFeeds
+from montui.ui.screens.board_feeds import AccountFeeds, Accounts, BoardFeeds
 from tests.fakes.alarms import FakeAlarms
 from tests.fakes.data import NOW, frozen_clock, make_alarm, region_error, state_change
 from tests.fakes.dbload import FakeDbLoad
@@ -36,6 +36,7 @@ __all__ = [
     "FakeSession",
     "FakeStateHistory",
     "HandClock",
+    "fake_accounts",
     "fake_feeds",
     "frozen_clock",
     "make_alarm",
@@ -71,10 +72,12 @@ def fake_feeds(
     findings: FakeFindings | None = None,
     dbload: FakeDbLoad | None = None,
     review: FakeStateHistory | None = None,
+    account: str = "123456789012",
 ) -> BoardFeeds:
     """`BoardFeeds` of the given fakes, a default one of each other part; the session
     connects to `alarms`' regions and, on close, stops the insights' queries (as the app's
     does). New tests may build their app from this and script the fakes directly.
+    `account`: the id its identity answers (one `fake_feeds()` per account: `fake_accounts`).
     `findings`: GuardDuty's fake; without it the board watches no findings (so the poll
     loops and waits of tests written before GuardDuty stay as they were)."""
     session = session or FakeSession(tuple(alarms.data))
@@ -83,7 +86,7 @@ def fake_feeds(
     return BoardFeeds(
         session=session,
         alarms=alarms,
-        identity=FakeIdentity(),
+        identity=FakeIdentity(account),
         metrics=metrics or FakeMetricData(),
         history=history or FakeHistory(),
         insights=insights,
@@ -134,3 +137,12 @@ class FakeFeed:
     def __setattr__(self, name: str, value: Any) -> None:
         part, attribute = _ROUTES[name]
         setattr(self._parts[part], attribute, value)
+
+
+def fake_accounts(*entries: tuple[str, str, FakeAlarms]) -> tuple[Accounts, list[BoardFeeds]]:
+    """Several accounts, one `fake_feeds()` each: (alias, account id, its alarms) in config
+    order. The `Accounts` for `MontuiApp(…, accounts=…)`, and each account's feeds."""
+    feeds = [fake_feeds(alarms, account=account) for _, account, alarms in entries]
+    return Accounts(
+        [AccountFeeds(alias, f) for (alias, _, _), f in zip(entries, feeds, strict=True)]
+    ), feeds

@@ -9,6 +9,8 @@ from montui.model.history import HistoryItem, HistoryKind
 from montui.sources.errors import SourceError
 
 NOW = datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
+ACCOUNT = "123456789012"
+"""The account of `make_alarm`'s alarms unless told otherwise."""
 
 
 def frozen_clock() -> datetime:
@@ -26,6 +28,7 @@ def make_alarm(
     metric: str = "Errors",
     dims: tuple[tuple[str, str], ...] = (("FunctionName", "contact-form"),),
     rule: str | None = None,
+    account: str = ACCOUNT,
 ) -> Alarm:
     composite = rule is not None
     return Alarm(
@@ -35,7 +38,8 @@ def make_alarm(
         state=state,
         state_updated=NOW - timedelta(minutes=minutes_ago),
         state_reason=reason,
-        arn=f"arn:aws:cloudwatch:{region}:123456789012:alarm:{name}",
+        arn=f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
+        account=account,
         metric=None if composite else MetricRef(namespace, metric, dims),
         statistic=None if composite else "Sum",
         period=None if composite else 60,

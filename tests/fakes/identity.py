@@ -7,10 +7,14 @@ from montui.model.account import Identity
 
 
 class FakeIdentity:
-    """Always the on-call role of account 123456789012."""
+    """Always the on-call role of `account` (123456789012 unless told)."""
+
+    def __init__(self, account: str = "123456789012") -> None:
+        self.account = account
 
     async def identity(self) -> Identity:
-        return Identity("123456789012", "arn:aws:sts::123456789012:assumed-role/OnCall/me", "X")
+        arn = f"arn:aws:sts::{self.account}:assumed-role/OnCall/me"
+        return Identity(self.account, arn, "X")
 
 
 _check: CallerIdentity = FakeIdentity()

@@ -102,7 +102,7 @@ async def test_board_shows_exactly_the_listed_alarms(plain_moto: str) -> None:
         for _ in range(200):
             await pilot.pause(0.05)
             screen = app.screen
-            status = screen.statuses.get(REGION) if isinstance(screen, BoardScreen) else None
+            status = screen.statuses.get(("", REGION)) if isinstance(screen, BoardScreen) else None
             # The first poll shows the ALARM alarms first; the full listing follows at once.
             if status is not None and len(status.alarms) == COUNT:
                 break

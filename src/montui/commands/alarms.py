@@ -3,6 +3,11 @@
 Exit status: 0 when every region answered; 1 when a region failed (what it could list is
 still printed, the error goes to stderr); 2 for credential, profile or region problems; 3 with
 `--fail-on-alarm` when any listed alarm is in ALARM.
+
+With `[[account]]` every chosen account (`--account`) is read at once, each over its own
+credentials; every row names its account (`account` column: the alias; JSON: `account` is the
+id, `account_alias` the alias); an account that fails is reported on stderr (exit 1) and the
+others are printed.
 """
 
 from __future__ import annotations
@@ -13,17 +18,18 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import each_region, write_columns
+from montui.commands.common import PlaceError, each_place, write_columns
 from montui.config import Settings
-from montui.launch import AwsRequest, DemoWorldError, resolved_target
+from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
+from montui.model.accounts import AccountSpec, UnknownAccount
 from montui.model.alarm import Alarm, AlarmState, condition_summary
 from montui.model.board import board_order
 from montui.model.metadata import meta_for
 from montui.model.place import Place
+from montui.model.text import middle_ellipsis
 
 if TYPE_CHECKING:
-    from montui.sources.session import AwsTarget
-from montui.model.text import middle_ellipsis
+    from montui.sources.errors import SourceError
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_IN_ALARM = 0, 1, 2, 3
 
@@ -43,10 +49,15 @@ FIELDS = (
 )
 
 
-def alarm_record(alarm: Alarm, settings: Settings) -> dict[str, Any]:
-    """One alarm as a flat record (the JSON and CSV outputs)."""
+def alarm_record(
+    alarm: Alarm, settings: Settings, alias: str = "", named: bool = False
+) -> dict[str, Any]:
+    """One alarm as a flat record (the JSON and CSV outputs); `alias`: its account's, and
+    `named` (accounts have aliases: `[[account]]`, `--demo --accounts N`) starts the record
+    with `account_alias`."""
     meta = meta_for(alarm.name, alarm.region, settings.alarm_rules)
-    return {
+    record: dict[str, Any] = {"account_alias": alias} if named else {}
+    return record | {
         "state": alarm.state.value,
         "name": alarm.name,
         "region": alarm.region,
@@ -59,6 +70,7 @@ def alarm_record(alarm: Alarm, settings: Settings) -> dict[str, Any]:
         "owner": meta.owner,
         "runbook": meta.runbook,
         "arn": alarm.arn,
+        "account": alarm.place.account,
     }
 
 
@@ -67,7 +79,8 @@ CONDITION_WIDTH = 30
 
 
 def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
-    """Aligned columns for a person at a terminal; the reason is cut to keep one line each."""
+    """Aligned columns for a person at a terminal; the reason is cut to keep one line each.
+    With `[[account]]`, the account's alias comes first."""
     columns = ("state", "name", "region", "in_state_since", "condition", "state_reason")
     rows = [[str(r[c] or "") for c in columns] for r in records]
     for row, record in zip(rows, records, strict=True):
@@ -77,6 +90,9 @@ def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
         row[3] = row[3][:16].replace("T", " ")
         row[5] = " ".join(row[5].split())[:60]
     header = ["STATE", "NAME", "REGION", "SINCE (UTC)", "CONDITION", "REASON"]
+    if records and "account_alias" in records[0]:
+        header = ["ACCOUNT", *header]
+        rows = [[str(r["account_alias"]), *row] for row, r in zip(rows, records, strict=True)]
     write_columns(out, header, rows)
 
 
@@ -85,21 +101,26 @@ def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> No
         json.dump(records, out, indent=2)
         out.write("\n")
     elif output == "csv":
-        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        accounts = bool(records) and "account_alias" in records[0]
+        fields = ("account", *FIELDS) if accounts else FIELDS
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(records)
+        for record in records:  # the CSV's `account` is the alias a person reads
+            writer.writerow(record | {"account": record["account_alias"]} if accounts else record)
     else:
         write_table(records, out)
 
 
-async def _fetch(target: AwsTarget, state: AlarmState | None) -> tuple[list[Alarm], list[Any]]:
+async def _fetch(
+    targets: list[AccountTarget], state: AlarmState | None
+) -> tuple[list[tuple[str, Alarm]], list[PlaceError]]:
     from montui.sources.cloudwatch import describe_alarms
 
     async def region(clients: Any, place: Place) -> tuple[Alarm, ...]:
         return await describe_alarms(clients, place, state=state)
 
-    answers, errors = await each_region(target, region)
-    return [alarm for _, alarms in answers for alarm in alarms], list(errors)
+    answers, errors = await each_place(targets, region)
+    return [(a.alias, alarm) for a in answers for alarm in a.answer], errors
 
 
 def run_alarms(
@@ -110,32 +131,41 @@ def run_alarms(
     output: str,
     fail_on_alarm: bool,
     out: TextIO | None = None,
+    accounts: tuple[AccountSpec, ...] | None = None,
+    wanted: list[str] | None = None,
 ) -> int:
-    """Print the alarms and return the exit status."""
+    """Print the alarms and return the exit status. `accounts`: those `--account` chose
+    (None: every `[[account]]` of `settings`); `wanted`: the `--account` aliases, for the
+    accounts of a `--demo --accounts N` world."""
     from montui.sources.errors import SourceError
 
     out = out or sys.stdout
-    wanted = AlarmState(state) if state else None
+    in_state = AlarmState(state) if state else None
+    chosen = settings.accounts if accounts is None else accounts
     try:
-        with resolved_target(request) as target:
-            alarms, errors = asyncio.run(_fetch(target, wanted))
-    except (SourceError, DemoWorldError) as exc:
+        with resolved_targets(request, chosen, wanted) as targets:
+            named = any(t.alias for t in targets)
+            found, errors = asyncio.run(_fetch(targets, in_state))
+    except (SourceError, DemoWorldError, UnknownAccount) as exc:
         _report(exc)
         return EXIT_USAGE
-    fatal = [e for e in errors if e.fatal]
+    alarms = [alarm for _, alarm in found]
+    fatal = [e for e in errors if e.error.fatal]
     if fatal and not alarms:
-        _report(fatal[0])
+        _report(fatal[0].error, fatal[0].alias)
         return EXIT_USAGE
     for error in errors:
-        _report(error)
-    write_records([alarm_record(a, settings) for a in board_order(alarms)], output, out)
+        _report(error.error, error.alias)
+    alias = {alarm.key: name for name, alarm in found}
+    records = [alarm_record(a, settings, alias[a.key], named) for a in board_order(alarms)]
+    write_records(records, output, out)
     if fail_on_alarm and any(a.state is AlarmState.ALARM for a in alarms):
         return EXIT_IN_ALARM
     return EXIT_REGION_FAILED if errors else EXIT_OK
 
 
-def _report(exc: Exception) -> None:
-    print(f"montui: {exc}", file=sys.stderr)
+def _report(exc: Exception | SourceError, alias: str = "") -> None:
+    print(f"montui: {alias + ': ' if alias else ''}{exc}", file=sys.stderr)
     hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))  # a command does not retry
     if hint:
         print(f"  {hint}", file=sys.stderr)

@@ -81,13 +81,13 @@ async def _region(
     metrics: MetricData,
     window: TimeWindow,
     tally: _Tally,
-) -> tuple[tuple[Alarm, ...], tuple[HistoryItem, ...], dict[tuple[str, str], bool]]:
+) -> tuple[tuple[Alarm, ...], tuple[HistoryItem, ...], dict[tuple[str, str, str], bool]]:
     tally.requests["DescribeAlarms"] += 1
     alarms = await alarms_feed.alarms(region)
     items = await history.state_history(region, window.start, window.end)
     tally.history_items += len(items)
     check = dead_metric_check(alarms, window)
-    dead: dict[tuple[str, str], bool] = {}
+    dead: dict[tuple[str, str, str], bool] = {}
     if check.queries:
         try:
             series = await tally.metric_data(metrics, region, check.queries, window)
@@ -161,7 +161,7 @@ async def gather_review(
             facts.append(
                 alarm_facts(
                     alarm,
-                    by_alarm.get(alarm.key, ()),
+                    by_alarm.get((alarm.region, alarm.name), ()),
                     meta=review_meta(alarm, rules),
                     now=now,
                     days=settings.days,

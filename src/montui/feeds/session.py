@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
+from montui.launch import AwsRequest, DemoWorld, DemoWorldError, WorldEndpoint, resolve
 from montui.model.place import Place
 from montui.startup_log import mark
 
@@ -36,6 +36,8 @@ class Connection:
     regions: tuple[str, ...]
     endpoint: str | None
     demo: bool = False
+    alias: str = ""
+    """The `[[account]]` alias ("" without `[[account]]`)."""
 
 
 class Session(Protocol):
@@ -68,18 +70,21 @@ class AwsSession:
         request: AwsRequest,
         *,
         world: WorldEndpoint | None = None,
+        world_of: AwsSession | None = None,
         prefetch: AlarmPrefetch | None = None,
         prefetch_max_age: float | None = None,
     ) -> None:
         """`world`: an already running local AWS world to use instead of starting one;
-        `prefetch`: the start-up prefetch child (`feeds.prefetch`), whose resolved target
-        spares `connect` the AWS stack's import; `prefetch_max_age`: with `--demo`, start one
-        once the world is ready, its answers kept that long (None: none)."""
+        `world_of`: the session (another account's) whose demo world this one uses, once
+        it has started it; `prefetch`: the start-up prefetch child (`feeds.prefetch`), whose
+        resolved target spares `connect` the AWS stack's import; `prefetch_max_age`: with
+        `--demo`, start one once the world is ready, its answers kept that long (None: none)."""
         self.request = request
         self.prefetch = prefetch
         """The start-up prefetch, if any: the alarms feed takes its first answers."""
         self._prefetch_max_age = prefetch_max_age
         self._shared_world = world
+        self._world_of = world_of
         self._world: DemoWorld | None = None
         self._target: AwsTarget | None = None
         self._clients: AwsClients | None = None
@@ -87,9 +92,26 @@ class AwsSession:
         self._identity: asyncio.Task[Identity] | None = None
         self._on_close: list[Callable[[], Awaitable[object]]] = []
         self._connected = asyncio.Event()
+        self._settled = asyncio.Event()
+        self._world_info: WorldEndpoint | None = None
 
     async def connect(self) -> Connection:
+        try:
+            return await self._connect()
+        finally:
+            self._settled.set()
+
+    async def wait_settled(self) -> None:
+        """Until `connect()` has ended, well or not."""
+        await self._settled.wait()
+
+    async def _connect(self) -> Connection:
         world_info = self._shared_world
+        if self._world_of is not None and world_info is None:
+            await self._world_of.wait_settled()
+            world_info = self._world_of.world_endpoint
+            if world_info is None:
+                raise DemoWorldError("the local AWS world did not start (see the first account)")
         if self.request.demo and world_info is None:
             self._world = DemoWorld()
             world_info = await asyncio.to_thread(self._world.start)
@@ -108,6 +130,10 @@ class AwsSession:
 
         self._target = target
         self._clients = AwsClients(target)
+        self._world_info = world_info
+        account = self.request.account
+        if account is not None and account.role_account:
+            self.learn_account(account.role_account)  # a role's account is in its ARN
         mark("session connected")
         self._connected.set()
         return Connection(
@@ -115,7 +141,13 @@ class AwsSession:
             regions=target.regions,
             endpoint=target.endpoint_url,
             demo=self.request.demo or world_info is not None,
+            alias=account.alias if account is not None else "",
         )
+
+    @property
+    def world_endpoint(self) -> WorldEndpoint | None:
+        """The local AWS world this session talks to, once connected (None: AWS)."""
+        return self._world_info
 
     async def wait_connected(self) -> None:
         """Until `connect()` has succeeded."""

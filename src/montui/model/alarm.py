@@ -132,9 +132,10 @@ class Alarm:
         return Place(self.account or account_of_arn(self.arn), self.region)
 
     @property
-    def key(self) -> tuple[str, str]:
-        """Identity across refreshes: an alarm name is unique within a region."""
-        return (self.region, self.name)
+    def key(self) -> tuple[str, str, str]:
+        """Identity across refreshes: (account, region, name); a name is unique within an
+        account's region, and several accounts may each have one by that name."""
+        return (self.account or account_of_arn(self.arn), self.region, self.name)
 
     @property
     def in_state_since(self) -> datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from montui.model.alarm import Alarm, AlarmState
@@ -69,37 +69,26 @@ class RegionStatus:
     failures: int = 0
     recovered: Mapping[AlarmKey, datetime] = field(default_factory=dict)
     listed_at: datetime | None = None
+    account: str = ""
+    """The account's alias (`[[account]]`; "" without any)."""
 
     def succeeded(self, alarms: tuple[Alarm, ...], at: datetime) -> RegionStatus:
         """A full listing: every alarm of the region, recoveries decided against the rows
         shown before it."""
         recovered = recoveries(self.alarms, alarms, self.recovered)
-        return RegionStatus(self.region, alarms, at, None, 0, recovered, at)
+        return replace(
+            self, alarms=alarms, fetched_at=at, error=None, failures=0, recovered=recovered,
+            listed_at=at,
+        )  # fmt: skip
 
     def firing(self, alarms: tuple[Alarm, ...], at: datetime) -> RegionStatus:
         """An ALARM-only answer merged over the rows shown (`model.alarm_first`); the error,
         if any, stays until a listing succeeds, and nothing is marked recovered (that needs
         the listing: an alarm missing from this answer may be OK, INSUFFICIENT_DATA or gone)."""
-        return RegionStatus(
-            self.region,
-            merge_firing(self.alarms, alarms),
-            at,
-            self.error,
-            self.failures,
-            self.recovered,
-            self.listed_at,
-        )
+        return replace(self, alarms=merge_firing(self.alarms, alarms), fetched_at=at)
 
     def failed(self, message: str) -> RegionStatus:
-        return RegionStatus(
-            self.region,
-            self.alarms,
-            self.fetched_at,
-            message,
-            self.failures + 1,
-            self.recovered,
-            self.listed_at,
-        )
+        return replace(self, error=message, failures=self.failures + 1)
 
     @property
     def listing(self) -> bool:

@@ -96,7 +96,9 @@ class DesignReport:
 def check_design(design: Design, deployed: Iterable[Alarm]) -> DesignReport:
     """Compare the design with the alarms deployed in its regions (see the module docstring)."""
     regions = set(design.regions)
-    found = {a.key: a for a in deployed if a.region in regions and design.in_scope(a.name)}
+    found = {
+        (a.region, a.name): a for a in deployed if a.region in regions and design.in_scope(a.name)
+    }
     designed: list[AlarmDesign | CompositeDesign] = [*design.alarms, *design.composites]
     missing: list[Missing] = []
     drifted: list[AlarmDrift] = []

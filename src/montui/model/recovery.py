@@ -29,8 +29,8 @@ RECENTLY_RECOVERED = timedelta(minutes=15)
 coffee, another screen, a call) to see on return that something fired, and for a 5-minute
 alarm to fire and clear (3 periods); short enough that the mark still means "just now"."""
 
-AlarmKey = tuple[str, str]
-"""`Alarm.key`: (region, name)."""
+AlarmKey = tuple[str, str, str]
+"""`Alarm.key`: (account, region, name)."""
 
 
 def recoveries(

@@ -235,7 +235,7 @@ def watches_ses(alarm: Alarm) -> bool:
 
 
 def reputation_alarms(
-    alarms: Iterable[Alarm], region: str, *, also: tuple[str, str] | None = None
+    alarms: Iterable[Alarm], region: str, *, also: tuple[str, str, str] | None = None
 ) -> list[Alarm]:
     """The alarms of `region` watching a reputation rate, most urgent first, then by name;
     `also`: the (region, name) of one more alarm to list (the SES alarm the pane was opened

@@ -138,7 +138,7 @@ def owners_configured(rules: Sequence[MetaRule]) -> bool:
 def state_history_by_alarm(
     items: Iterable[HistoryItem],
 ) -> dict[tuple[str, str], list[HistoryItem]]:
-    """One region stream (or several) cut per alarm, keyed by (region, name) like `Alarm.key`."""
+    """One account's region stream (or several) cut per alarm, keyed by (region, name)."""
     found: dict[tuple[str, str], list[HistoryItem]] = {}
     for item in items:
         found.setdefault((item.region, item.alarm), []).append(item)
@@ -162,19 +162,21 @@ def alarm_facts(
     return AlarmFacts(alarm, meta, episodes, verdict, dead=dead, heard_via=heard_via)
 
 
-def composite_parents(alarms: Sequence[Alarm]) -> dict[tuple[str, str], Alarm]:
+def composite_parents(alarms: Sequence[Alarm]) -> dict[tuple[str, str, str], Alarm]:
     """For each alarm under a composite that notifies (actions enabled, an ALARM action), that
-    composite, keyed by the child's (region, name). The family is walked whole, so a child of
-    a child is heard too."""
+    composite, keyed by the child's `Alarm.key`. The family is walked whole, so a child of
+    a child is heard too (a composite's children are in its own account)."""
     known = {a.key: a for a in alarms}
 
-    def lookup(region: str, name: str) -> Alarm | None:
-        return known.get((region, name))
-
-    parents: dict[tuple[str, str], Alarm] = {}
+    parents: dict[tuple[str, str, str], Alarm] = {}
     for alarm in sorted(alarms, key=lambda a: a.name):
         if alarm.kind is not AlarmKind.COMPOSITE or not _notifies(alarm):
             continue
+        account = alarm.key[0]
+
+        def lookup(region: str, name: str, account: str = account) -> Alarm | None:
+            return known.get((account, region, name))
+
         for child in alarm_family(alarm, lookup).values():
             parents.setdefault(child.key, alarm)
     return parents

@@ -27,13 +27,13 @@ class DeadMetricCheck:
     """The queries of the dead-metric check, and which alarm each query belongs to."""
 
     queries: tuple[MetricQuery, ...]
-    owners: Mapping[str, tuple[str, str]]
-    """Query id → the alarm's key (region, name)."""
+    owners: Mapping[str, tuple[str, str, str]]
+    """Query id → the alarm's key (account, region, name)."""
 
-    def dead_alarms(self, series: Iterable[MetricSeries]) -> dict[tuple[str, str], bool]:
+    def dead_alarms(self, series: Iterable[MetricSeries]) -> dict[tuple[str, str, str], bool]:
         """For every alarm checked: True when none of its metrics returned a datapoint."""
         alive = {s.id for s in series if any(v > 0 for v in s.values)}
-        verdict: dict[tuple[str, str], bool] = {}
+        verdict: dict[tuple[str, str, str], bool] = {}
         for query_id, key in self.owners.items():
             verdict[key] = verdict.get(key, True) and query_id not in alive
         return verdict
@@ -50,7 +50,7 @@ def dead_metric_check(alarms: Sequence[Alarm], window: TimeWindow) -> DeadMetric
     """The SampleCount queries over `window` for every metric alarm of `alarms`."""
     period = window_period(window)
     queries: list[MetricQuery] = []
-    owners: dict[str, tuple[str, str]] = {}
+    owners: dict[str, tuple[str, str, str]] = {}
     for alarm in alarms:
         if alarm.kind is not AlarmKind.METRIC:
             continue

@@ -36,7 +36,7 @@ class Review:
     busiest: tuple[AlarmFacts, ...] = ()
     """The alarms with the most ALARM episodes in the period, most first."""
 
-    def proposal_for(self, key: tuple[str, str]) -> Proposal | None:
+    def proposal_for(self, key: tuple[str, str, str]) -> Proposal | None:
         return next((p for p in self.proposals if p.alarm.key == key), None)
 
     def counts(self) -> Mapping[Category, int]:

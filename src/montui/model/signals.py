@@ -152,7 +152,7 @@ def alarm_signals(
     alarms: Iterable[Alarm],
     rules: tuple[MetaRule, ...],
     triage: TriageRules = DEFAULT_RULES,
-    tags: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+    tags: Mapping[tuple[str, str, str], Mapping[str, str]] | None = None,
     account: str = "",
 ) -> list[Signal]:
     """One signal per alarm in ALARM."""
@@ -163,8 +163,9 @@ def alarm_signals(
         pattern = alarm_pattern(alarm, rules, triage, (tags or {}).get(alarm.key))
         out.append(
             Signal(
-                Source.ALARM, f"alarm:{alarm.region}:{alarm.name}", pattern, alarm.name,
-                account, alarm.region, alarm.in_state_since, _first_line(alarm.state_reason), alarm,
+                Source.ALARM, "alarm:" + ":".join(alarm.key), pattern, alarm.name,
+                alarm.place.account or account, alarm.region, alarm.in_state_since,
+                _first_line(alarm.state_reason), alarm,
             )
         )  # fmt: skip
     return out

@@ -22,7 +22,7 @@ SPARK_WINDOW = timedelta(hours=1)
 MAX_QUERIES_PER_CALL = 500
 """GetMetricData takes at most 500 queries per request."""
 
-AlarmKey = tuple[str, str]
+AlarmKey = tuple[str, str, str]
 
 # Expressions that name other queries by string or by the whole request (METRICS(),
 # SEARCH(...), a label filter) cannot be renamed safely: those alarms get no sparkline.

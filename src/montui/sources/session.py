@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from montui.model.place import Place
+from montui.sources.assume_role import AssumedRole, role_credentials
 from montui.sources.error_mapping import source_errors
 from montui.sources.errors import NoRegion, SourceError, UnknownProfile
 from montui.sources.limiter import RateLimiter, install
@@ -42,13 +43,15 @@ class AwsTarget:
     `profile` None means botocore's default credential chain. `endpoint_url` overrides every
     service's endpoint (the local demo world); when None, botocore still honours
     `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`. `static_credentials` (key, secret)
-    are only for the local demo world.
+    are only for the local demo world. `role`: the clients use that role's credentials,
+    assumed with the profile's (or the static ones) and refreshed before they expire.
     """
 
     profile: str | None
     regions: tuple[str, ...]
     endpoint_url: str | None = None
     static_credentials: tuple[str, str] | None = None
+    role: AssumedRole | None = None
 
 
 def resolve_target(
@@ -61,11 +64,13 @@ def resolve_target(
     config_endpoint_url: str | None = None,
     static_credentials: tuple[str, str] | None = None,
     env: Mapping[str, str] | None = None,
+    role: AssumedRole | None = None,
 ) -> AwsTarget:
     """Decide the profile, regions and endpoint from flags, montui's config and the environment.
 
     Profile: `profile` > AWS_PROFILE > AWS_DEFAULT_PROFILE > `config_profile` > None (the
-    default chain). With `static_credentials` only an explicit `profile` counts: the
+    default chain; with `role`, the credentials the role is assumed with). With
+    `static_credentials` only an explicit `profile` counts: the
     credentials do not come from a profile. Regions: `regions` > `config_regions` >
     AWS_REGION > AWS_DEFAULT_REGION > the profile's `region`; each entry may hold several
     names separated by commas; duplicates are dropped, order kept. Endpoint: `endpoint_url` >
@@ -101,6 +106,7 @@ def resolve_target(
         regions=checked,
         endpoint_url=endpoint_url or config_endpoint_url or None,
         static_credentials=static_credentials,
+        role=role,
     )
 
 
@@ -243,8 +249,27 @@ class AwsClients:
                 # The demo's credentials come from no profile: an ambient AWS_PROFILE naming
                 # a missing profile must not break `montui --demo`.
                 session_vars = {"profile": (None, None, None, None)}
-            self._session = AioSession(session_vars=session_vars, profile=self.target.profile)
+            session = AioSession(session_vars=session_vars, profile=self.target.profile)
+            if self.target.role is not None:
+                session = self._role_session(session)
+            self._session = session
         return self._session
+
+    def _role_session(self, base: Any) -> Any:
+        """A session whose credentials are the role's, assumed with `base`'s (or the static
+        ones): STS is asked on first use, then again before they expire."""
+        from aiobotocore.session import AioSession
+
+        assert self.target.role is not None
+        session = AioSession(session_vars={"profile": (None, None, None, None)})
+        sts_region = self.target.regions[0] if self.target.regions else "us-east-1"
+        # botocore has no public setter for a credentials object; `_credentials` is what
+        # `get_credentials()` returns once set (the documented assume-role recipe uses it).
+        session._credentials = role_credentials(
+            self.target.role, base, lambda: self._client_args(sts_region),
+            self.target.static_credentials,
+        )  # fmt: skip
+        return session
 
     def _client_args(self, region: str, *, once: bool = False) -> dict[str, Any]:
         if self._config is None:
@@ -268,7 +293,7 @@ class AwsClients:
         args: dict[str, Any] = {"region_name": region, "config": config}
         if self.target.endpoint_url:
             args["endpoint_url"] = self.target.endpoint_url
-        if self.target.static_credentials is not None:
+        if self.target.static_credentials is not None and self.target.role is None:
             key, secret = self.target.static_credentials
             args["aws_access_key_id"] = key
             args["aws_secret_access_key"] = secret

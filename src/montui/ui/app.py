@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ from montui.feeds.reputation import AwsSendingReputation
 from montui.feeds.review import AwsStateHistory
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest, WorldEndpoint
+from montui.model.accounts import AccountSpec
 from montui.model.alarm import Alarm
 from montui.model.commands import Parsed
 from montui.model.investigation import InvestigationWindow
@@ -46,7 +47,7 @@ from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
 from montui.ui.navigation import board_of, change_window, open_pane
 from montui.ui.screens.board import BoardScreen
-from montui.ui.screens.board_feeds import BoardFeeds
+from montui.ui.screens.board_feeds import AccountFeeds, Accounts, BoardFeeds
 from montui.ui.screens.board_poll import Pause, wait_or_wake
 from montui.ui.screens.command_line import CommandLine
 from montui.ui.screens.help import HelpScreen
@@ -69,15 +70,20 @@ def aws_feeds(
     *,
     world: WorldEndpoint | None = None,
     data_dir: Path | None = None,
+    world_of: AwsSession | None = None,
     prefetch: AlarmPrefetch | None = None,
     prefetch_max_age: float | None = None,
 ) -> BoardFeeds:
     """The AWS feeds over one session (the composition root: a new feed is wired here).
     `world`: an already running local AWS world to use instead of starting one; `data_dir`:
     where running queries are kept for the next start (default: montui's data directory);
+    `world_of`: the session whose demo world this one shares (`aws_accounts`);
     `prefetch`: the start-up prefetch child (`feeds.prefetch`) whose ALARM answers the alarms
     feed hands over; `prefetch_max_age`: with `--demo`, spawn one once the world is ready."""
-    session = AwsSession(request, world=world, prefetch=prefetch, prefetch_max_age=prefetch_max_age)
+    session = AwsSession(
+        request, world=world, world_of=world_of, prefetch=prefetch,
+        prefetch_max_age=prefetch_max_age,
+    )  # fmt: skip
     return BoardFeeds(
         session=session,
         alarms=PrefetchedAlarms(
@@ -111,6 +117,57 @@ def linked_feeds(own: BoardFeeds, base: BoardFeeds) -> BoardFeeds:
         insights=LinkedLogsInsights(own.insights, base.insights),
         metrics=LinkedMetricData(own.metrics, base.metrics, base.insights),
     )
+
+
+def aws_accounts(
+    request: AwsRequest,
+    specs: Sequence[AccountSpec],
+    *,
+    world: WorldEndpoint | None = None,
+    data_dir: Path | None = None,
+    prefetch: AlarmPrefetch | None = None,
+    prefetch_max_age: float | None = None,
+) -> Accounts:
+    """One session and its feeds per `[[account]]` (none: the base account alone, as
+    `aws_feeds`, with the start-up `prefetch`). With `--demo` the first account's session
+    starts the world; the others wait for it and talk to it with their own credentials (a
+    role's, assumed there). When the base credentials' own account is watched (an entry
+    with neither profile nor role), the others read Logs Insights and metrics through it
+    where their own session is refused them (`linked_feeds`: OAM)."""
+    if not specs:
+        single = aws_feeds(
+            request, world=world, data_dir=data_dir, prefetch=prefetch,
+            prefetch_max_age=prefetch_max_age,
+        )  # fmt: skip
+        return Accounts.single(single)
+    entries: list[AccountFeeds] = []
+    for spec in specs:
+        first = entries[0].feeds.session if entries else None
+        feeds = aws_feeds(
+            request.for_account(spec), world=world, data_dir=data_dir,
+            world_of=first if isinstance(first, AwsSession) and request.demo and not world
+            else None,
+        )  # fmt: skip
+        entries.append(AccountFeeds(spec.alias, feeds, spec.role_account))
+    return Accounts(_linked_to_base(entries, specs))
+
+
+def _linked_to_base(
+    entries: list[AccountFeeds], specs: Sequence[AccountSpec]
+) -> list[AccountFeeds]:
+    """Every account but the base one with `linked_feeds` over the base account's, and the
+    base account's Logs Insights naming linked accounts by their aliases."""
+    base = next(
+        (e for e, s in zip(entries, specs, strict=True) if not (s.profile or s.role_arn)), None
+    )
+    if base is None:
+        return entries
+    if isinstance(base.feeds.insights, AwsLogsInsights):
+        base.feeds.insights.aliases = {e.account: e.alias for e in entries if e.account}
+    return [
+        e if e is base else AccountFeeds(e.alias, linked_feeds(e.feeds, base.feeds), e.account)
+        for e in entries
+    ]
 
 
 class MontuiApp(App[None]):
@@ -148,12 +205,16 @@ class MontuiApp(App[None]):
         terminal_clipboard: Clipboard | None = None,
         pause: Pause = wait_or_wake,
         home: str = "triage",
+        accounts: Accounts | None = None,
     ) -> None:
         """`clock` dates the data; `pause` is how the board's polls wait (tests move both);
-        `home`: the first screen, "triage" (the board one key away) or "board" (alone)."""
+        `home`: the first screen, "triage" (the board one key away) or "board" (alone);
+        `accounts`: every watched account's feeds (None: `feeds`' account alone)."""
         super().__init__()
         self.home = home
         self.pause = pause
+        self.accounts = accounts or Accounts.single(feeds)
+        """Every watched account's feeds (`board_feeds.Accounts`); `feeds` is the first's."""
         self.feeds = feeds
         self.terminal_clipboard = terminal_clipboard or Clipboard()
         """Copies (OSC 52) for every screen; inside tmux it asks tmux once what gets through."""
@@ -167,6 +228,8 @@ class MontuiApp(App[None]):
         """The shared investigation window (`model/investigation.py`; None: none set)."""
         self.region_scope: str | None = None
         """`:region REGION`: the one region the board and the panes opened next show."""
+        self.account_scope: str | None = None
+        """`:account ALIAS`: the one account the board and the panes opened next show."""
         self.command_history: list[str] = []
         self.command_choices: dict[str, tuple[str, ...]] = {}
         """What `:` completes arguments from: "region", "instance" (filled as listed)."""
@@ -188,6 +251,7 @@ class MontuiApp(App[None]):
             pause=self.pause,
             notice=self.settings.notify,
             findings_notice=self.home == "board",
+            accounts=self.accounts,
         )
         if self.home == "board":
             self.push_screen(board)
@@ -276,6 +340,7 @@ class MontuiApp(App[None]):
         connection = board.poll.connection if board is not None else None
         regions = tuple(connection.regions) if connection else ()
         self.command_choices["region"] = regions
+        self.command_choices["account"] = self.accounts.aliases if self.accounts.multi else ()
         if regions and "instance" not in self.command_choices:
             self.run_worker(self._list_instances(regions), group="command-instances",
                             exit_on_error=False)  # fmt: skip
@@ -314,7 +379,7 @@ class MontuiApp(App[None]):
     async def on_unmount(self) -> None:
         self._remove_signal_handlers()
         try:
-            await asyncio.wait_for(self.feeds.session.close(), CLOSE_SECONDS)
+            await asyncio.wait_for(self.accounts.close(), CLOSE_SECONDS)
         except TimeoutError:
             log.warning("the session did not close within %s s; exiting anyway", CLOSE_SECONDS)
 

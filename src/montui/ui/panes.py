@@ -6,10 +6,15 @@ watch) is the board's, passed in.
 Opening an alarm sets the shared investigation window (`model.investigation`, the Logs
 drill-down's rule) on the app; the panes opened while it is set start on it (`window_for`).
 `:region REGION` narrows the regions the panes opened next use (`regions_of`).
+
+Several accounts (`[[account]]`): a pane opened from an alarm uses that alarm's account's
+feeds (`feeds_of(board, alarm)`); a pane over every account walks `places_of(board)`, each
+(account, region) with the account's feeds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -21,6 +26,7 @@ from montui.ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
     from montui.ui.screens.board import BoardScreen
+    from montui.ui.screens.board_feeds import AccountFeeds, BoardFeeds
 
 
 def shared_window(app: App[Any]) -> InvestigationWindow | None:
@@ -62,12 +68,38 @@ def open_alarm(board: BoardScreen, alarm: Alarm) -> None:
     async def last() -> None:
         from montui.ui.screens.logs_entry import last_episode
 
-        episode = await last_episode(board.feeds.history, alarm, now)
+        episode = await last_episode(feeds_of(board, alarm).history, alarm, now)
         current = shared_window(app)
         if episode is not None and current is not None and current.source == alarm.name:
             set_window(app, InvestigationWindow.of_alarm(alarm, now=now, episode=episode))
 
     app.run_worker(last(), group="window-episode", exclusive=True, exit_on_error=False)
+
+
+def feeds_of(board: BoardScreen, alarm: Alarm | None) -> BoardFeeds:
+    """The feeds of `alarm`'s account (by the id it carries); the first account's without
+    an alarm."""
+    if alarm is None:
+        return board.feeds
+    return board.accounts.feeds_of(alarm.place.account)
+
+
+def places_of(board: BoardScreen) -> list[tuple[AccountFeeds, str]]:
+    """Every (account, region) a pane over all accounts reads, in config order, with the
+    account's feeds and alias (`entry.alias`, "" without `[[account]]`): the regions each
+    account polls, narrowed by `:region` and `:account`. An account that could not connect is
+    left out (the board shows it failing)."""
+    scope = getattr(board.app, "region_scope", None)
+    account = getattr(board.app, "account_scope", None)
+    found = []
+    for entry in board.accounts.entries:
+        if account not in (None, entry.alias):
+            continue
+        connection = board.poll.connections.get(entry.alias)
+        for region in connection.regions if connection else ():
+            if scope in (None, region):
+                found.append((entry, region))
+    return found
 
 
 def regions_of(board: BoardScreen) -> tuple[str, ...]:
@@ -78,6 +110,12 @@ def regions_of(board: BoardScreen) -> tuple[str, ...]:
     return (scope,) if scope in regions else regions
 
 
+def lookup_in(board: BoardScreen, alarm: Alarm) -> Callable[[str, str], Alarm | None]:
+    """The board's alarms by (region, name) in `alarm`'s account: a composite's children."""
+    account = alarm.place.account
+    return lambda region, name: board.poll.find_alarm(region, name, account)
+
+
 def open_alarm_detail(board: BoardScreen, alarm: Alarm, *, keep_window: bool = False) -> None:
     """Push `alarm`'s detail (from the board, a pane, the command line or the home).
     Opened from the board or the home it sets the shared window; `keep_window` (an alarm
@@ -86,11 +124,11 @@ def open_alarm_detail(board: BoardScreen, alarm: Alarm, *, keep_window: bool = F
 
     if not keep_window or shared_window(board.app) is None:
         open_alarm(board, alarm)
-    feeds = board.feeds
+    feeds = feeds_of(board, alarm)
     board.app.push_screen(
         AlarmDetailScreen(
             alarm, metrics=feeds.metrics, history=feeds.history, insights=feeds.insights,
-            dbload=feeds.dbload, clock=board.clock, lookup=board.poll.find_alarm,
+            dbload=feeds.dbload, clock=board.clock, lookup=lookup_in(board, alarm),
             meta=board.meta, polled=board.polled, window=window_for(board.app, alarm),
         )
     )  # fmt: skip
@@ -109,7 +147,7 @@ def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None 
     window = window_for(board.app, alarm)
     board.app.push_screen(
         ReputationScreen(
-            board.feeds.reputation, regions=regions, region=region or regions[0],
+            feeds_of(board, alarm).reputation, regions=regions, region=region or regions[0],
             clock=board.clock, refresh_every=board.poll.refresh_every,
             stale_after=board.stale_after, alarms=board.poll.all_alarms,
             open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True), opened_from=alarm,
@@ -146,10 +184,10 @@ def open_logs(board: BoardScreen, alarm: Alarm | None) -> None:
     from montui.ui.screens.logs_entry import drilldown
 
     window = window_for(board.app, alarm)
-    feeds = board.feeds
+    feeds = feeds_of(board, alarm)
     drilldown(
         board.app.screen, alarm, feeds.insights, feeds.history, clock=board.clock,
-        lookup=board.poll.find_alarm, regions=regions_of(board), window=window,
+        lookup=lookup_in(board, alarm), regions=regions_of(board), window=window,
     )  # fmt: skip
 
 
@@ -162,9 +200,10 @@ def open_dbload(board: BoardScreen, alarm: Alarm | None, instance: str | None = 
     from montui.ui.screens.dbload_entry import open_dbload as push_dbload
 
     window = window_for(board.app, alarm)
+    feeds = feeds_of(board, alarm)
     push_dbload(
-        board.app.screen, board.feeds.dbload, clock=board.clock, regions=regions, alarm=alarm,
-        history=board.feeds.history, window=window, instance=instance,
+        board.app.screen, feeds.dbload, clock=board.clock, regions=regions, alarm=alarm,
+        history=feeds.history, window=window, instance=instance,
     )  # fmt: skip
 
 

@@ -29,8 +29,8 @@ from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
 from montui.model.review import ReviewSettings
 from montui.ui import panes
 from montui.ui.clipboard import copy_and_tell
-from montui.ui.screens.board_feeds import BoardFeeds
-from montui.ui.screens.board_poll import BoardPoll, Pause, wait_or_wake
+from montui.ui.screens.board_feeds import Accounts, BoardFeeds
+from montui.ui.screens.board_poll import BoardPoll, Pause, PlaceKey, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
 from montui.ui.screens.board_text import board_header, empty_message
 from montui.ui.screens.findings_watch import FindingsWatch, tell
@@ -117,10 +117,12 @@ class BoardScreen(Screen[None]):
         pause: Pause = wait_or_wake,
         notice: NoticeRule = DEFAULT_NOTICE,
         findings_notice: bool = True,
+        accounts: Accounts | None = None,
     ) -> None:
         """`pause`: how the poll loops wait between polls (tests pass a hand-moved one);
         `notice`: which new GuardDuty findings raise a notice (`[notify]`);
-        `findings_notice`: False when the triage screen gives the one notice instead."""
+        `findings_notice`: False when the triage screen gives the one notice instead;
+        `accounts`: every watched account's feeds (None: `feeds`' account alone)."""
         super().__init__()
         self.feeds = feeds
         self.stale_after = stale_after
@@ -130,12 +132,18 @@ class BoardScreen(Screen[None]):
         self.poll = BoardPoll(
             feeds, refresh_every=refresh_every, clock=clock,
             changed=self._poll_changed, polled=self._polled, fatal=self._fatal, pause=pause,
+            accounts=accounts,
         )  # fmt: skip
+        self.accounts = self.poll.accounts
+        """Every watched account's feeds: a pane opened from an alarm uses its account's
+        (`self.accounts.feeds_of(alarm.account)`)."""
         self.filter_text = ""
         self.only: AlarmState | None = None
         self.sort = "urgency"
-        self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
-        self.sparklines = BoardSparklines(feeds.metrics, clock)
+        self._meta_cache: dict[tuple[str, str, str], AlarmMeta] = {}
+        self.sparklines = BoardSparklines(
+            feeds.metrics, clock, lambda account: self.accounts.feeds_of(account).metrics
+        )
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
         self.polls_owner: DOMNode | None = None
@@ -152,8 +160,8 @@ class BoardScreen(Screen[None]):
         """GuardDuty's findings, polled on the board's cadence (`f` shows them)."""
 
     @property
-    def statuses(self) -> dict[str, RegionStatus]:
-        """Every region's status, as the poll loops last wrote it."""
+    def statuses(self) -> dict[PlaceKey, RegionStatus]:
+        """Every (account alias, region)'s status, as the poll loops last wrote it."""
         return self.poll.statuses
 
     def compose(self) -> ComposeResult:
@@ -202,9 +210,10 @@ class BoardScreen(Screen[None]):
     def start_polls(self, host: DOMNode, regions: tuple[str, ...]) -> None:
         """The alarm, account and GuardDuty loops, as workers of `host` (the board, or the
         triage screen below it, so they run whichever screen is on top)."""
-        for region in regions:
-            poll = self.poll.poll_region(region)
-            host.run_worker(poll, group=f"poll-{region}", exit_on_error=False)
+        for alias, region in self.poll.places:
+            poll = self.poll.poll_region(region, alias)
+            group = f"poll-{alias}-{region}" if alias else f"poll-{region}"
+            host.run_worker(poll, group=group, exit_on_error=False)
         host.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
         if self.findings is not None:
             self.findings.regions(regions)
@@ -236,7 +245,11 @@ class BoardScreen(Screen[None]):
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
         scope = getattr(self.app, "region_scope", None)
-        everything = [a for a in self.poll.all_alarms() if scope in (None, a.region)]
+        account = getattr(self.app, "account_scope", None)
+        everything = [
+            a for a in self.poll.all_alarms()
+            if scope in (None, a.region) and account in (None, self.poll.alias_of(a))
+        ]  # fmt: skip
         alarms = filter_alarms(everything, self.filter_text, states)
         return SORTS[self.sort](alarms, self.poll.recovered())
 
@@ -245,12 +258,16 @@ class BoardScreen(Screen[None]):
         now = self.clock()
         everything = self.poll.all_alarms()
         visible = self.visible_alarms()
-        stale = frozenset(r for r, s in self.statuses.items() if s.error)
+        multi = self.accounts.multi
+        failing = [key for key, s in self.statuses.items() if s.error]
+        stale = frozenset(() if multi else (region for _, region in failing))
+        places = frozenset((self.accounts.id_of(alias), region) for alias, region in failing)
         table = self.query_one(AlarmTable)
         trend = self.sparklines.cell if self.sparklines.enabled else None
         table.show(
             visible, now=now, meta=self.meta, stale_regions=stale, trend=trend,
-            recovered=self.poll.recovered(),
+            recovered=self.poll.recovered(), stale_places=places if multi else frozenset(),
+            account=self.poll.alias_of if multi else None,
         )  # fmt: skip
         self._sparklines_changed()
         self._update_header(everything)
@@ -278,7 +295,8 @@ class BoardScreen(Screen[None]):
     def _update_summary(self) -> None:
         alarm = self.query_one(AlarmTable).selected()
         meta = self.meta(alarm) if alarm else AlarmMeta()
-        self.query_one(AlarmSummary).show(alarm, meta, self.clock())
+        account = self.poll.alias_of(alarm) if alarm and self.accounts.multi else ""
+        self.query_one(AlarmSummary).show(alarm, meta, self.clock(), account)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:

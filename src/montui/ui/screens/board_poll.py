@@ -1,21 +1,25 @@
-"""The board's polling: one `RegionStatus` per configured region, kept by one poll loop each.
+"""The board's polling: one `RegionStatus` per watched (account, region), kept by one poll
+loop each.
 
-`BoardPoll` resolves the connection (profile and regions), then the board runs `poll_region`
-for every region in a worker. Each poll asks for the alarms in ALARM first and shows them at
-once, then pages in the full listing behind them when it is due (`refresh_region`;
-`model.alarm_first` says when and why not always). A loop awaits its fetches before it
-sleeps, so polls of a region never overlap, and a failing region retries without touching
-the others: at the refresh interval, so it is live again within one refresh of the fault
-clearing; only throttling backs off, up to 2 minutes (`model.poll_schedule`). `wake_all`
-(`r`) cuts every wait short (and asks for the full listing too). The loops write `statuses`
-and `hints` and say so through callbacks: `changed` (render again), `polled` (a region's
-good poll and its alarms) and `fatal` (montui cannot start: the message to exit with).
+`BoardPoll` resolves every account's connection (profile or role, and regions) at once, then
+the board runs `poll_region` for every (account alias, region) in a worker: `statuses` and
+`hints` are keyed by `PlaceKey` (alias, region); the alias is "" without `[[account]]`.
+Each poll asks for the alarms in ALARM first and shows them at once, then pages in the full
+listing behind them when it is due (`refresh_region`; `model.alarm_first` says when and why
+not always). A loop awaits its fetches before it sleeps, so polls of a place never
+overlap, and a failing place retries without touching the others: at the refresh interval,
+so it is live again within one refresh of the fault clearing; only throttling backs
+off, up to 2 minutes (`model.poll_schedule`). `wake_all` (`r`) cuts every wait short. The
+loops write `statuses` and `hints` and say so through callbacks: `changed` (render again),
+`polled` (a region's good poll and its alarms) and `fatal` (montui cannot start: the message
+to exit with).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -28,7 +32,10 @@ from montui.model.board import RegionStatus
 from montui.model.poll_schedule import PollOutcome, next_poll_delay
 from montui.model.recovery import AlarmKey, recently_recovered
 from montui.sources.errors import SourceError, Throttled
-from montui.ui.screens.board_feeds import BoardFeeds
+from montui.ui.screens.board_feeds import Accounts, BoardFeeds
+
+PlaceKey = tuple[str, str]
+"""(account alias, region): what a poll loop, its status and its hint are keyed by."""
 
 Pause = Callable[[asyncio.Event, float], Awaitable[None]]
 """Wait `seconds`, or less when the event is set: how a poll loop waits for its next poll."""
@@ -41,7 +48,8 @@ async def wait_or_wake(wake: asyncio.Event, seconds: float) -> None:
 
 
 class BoardPoll:
-    """The connection, the account and every region's status, and the loops that keep them."""
+    """The connections, the accounts and every (account, region)'s status, and the loops that
+    keep them."""
 
     def __init__(
         self,
@@ -53,8 +61,11 @@ class BoardPoll:
         polled: Callable[[str, tuple[Alarm, ...]], None],
         fatal: Callable[[str], None],
         pause: Pause = wait_or_wake,
+        accounts: Accounts | None = None,
     ) -> None:
+        """`accounts`: every watched account's feeds (None: `feeds`' account alone)."""
         self.feeds = feeds
+        self.accounts = accounts or Accounts.single(feeds)
         self.pause = pause
         self.refresh_every = refresh_every
         self.clock = clock
@@ -62,28 +73,61 @@ class BoardPoll:
         self._polled = polled
         self._fatal = fatal
         self.connection: Connection | None = None
+        """The first account's connection, its regions every account's (in order)."""
+        self.connections: dict[str, Connection] = {}
+        """Each account's connection, by alias (an account that could not connect: none)."""
         self.identity: Identity | None = None
-        self.statuses: dict[str, RegionStatus] = {}
-        self.hints: dict[str, str] = {}
-        self._wake: dict[str, asyncio.Event] = {}
-        self._delay: dict[str, float] = {}
+        self.statuses: dict[PlaceKey, RegionStatus] = {}
+        self.hints: dict[PlaceKey, str] = {}
+        self._wake: dict[PlaceKey, asyncio.Event] = {}
+        self._delay: dict[PlaceKey, float] = {}
         self._first_poll_done = asyncio.Event()
         self._connected = asyncio.Event()
 
     async def connect(self) -> tuple[str, ...] | None:
-        """Resolve profile and regions: the regions to poll, or None when montui cannot start
-        (after `fatal`)."""
-        try:
-            connection = await self.feeds.session.connect()
-        except (SourceError, DemoWorldError) as exc:
-            self._fatal(fatal_message(exc))
+        """Resolve every account's profile (or role) and regions, at once: the regions to
+        poll (every account's), or None when montui cannot start (after `fatal`). With
+        several accounts, one that cannot connect (an unknown profile) is shown failing in
+        place of its regions; montui stops only when none can."""
+        entries = self.accounts.entries
+        results = await asyncio.gather(
+            *(e.feeds.session.connect() for e in entries), return_exceptions=True
+        )
+        failed: dict[str, SourceError | DemoWorldError] = {}
+        for entry, result in zip(entries, results, strict=True):
+            if isinstance(result, SourceError | DemoWorldError):
+                failed[entry.alias] = result
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                self.connections[entry.alias] = result
+        if not self.connections:
+            self._fatal(fatal_message(next(iter(failed.values()))))
             return None
-        self.connection = connection
-        for region in connection.regions:
-            self.statuses[region] = RegionStatus(region)
-            self._wake[region] = asyncio.Event()
+        every = tuple(dict.fromkeys(r for c in self.connections.values() for r in c.regions))
+        first = next(iter(self.connections.values()))
+        self.connection = dataclasses.replace(first, regions=every)
+        for entry in entries:
+            connection = self.connections.get(entry.alias)
+            for region in connection.regions if connection else every:
+                key = (entry.alias, region)
+                self.statuses[key] = RegionStatus(region, account=entry.alias)
+                self._wake[key] = asyncio.Event()
+                if entry.alias in failed:
+                    self._place_failed(key, _as_source_error(failed[entry.alias]))
         self._connected.set()
-        return connection.regions
+        return every
+
+    @property
+    def places(self) -> tuple[PlaceKey, ...]:
+        """Every (account alias, region) polled, in config order: what `poll_region` runs
+        for (an account that could not connect is listed, shown failing, and not polled)."""
+        return tuple(k for k in self.statuses if k[0] in self.connections)
+
+    def feeds_for(self, alias: str) -> BoardFeeds:
+        """The feeds of the account `alias`."""
+        entry = self.accounts.by_alias(alias)
+        return entry.feeds if entry is not None else self.feeds
 
     async def wait_connected(self) -> tuple[str, ...]:
         """The regions, once another caller's `connect` has succeeded (the triage screen
@@ -92,30 +136,35 @@ class BoardPoll:
         assert self.connection is not None
         return self.connection.regions
 
-    async def poll_region(self, region: str) -> None:
-        """Fetch, record, sleep, repeat: the next poll starts only after this one ended."""
-        wake = self._wake[region]
+    async def poll_region(self, region: str, alias: str = "") -> None:
+        """Fetch, record, sleep, repeat: the next poll starts only after this one ended.
+        `alias`: the account's (`[[account]]`; "" without any)."""
+        key = (alias, region)
+        wake = self._wake[key]
         woken = False
         while True:
-            await self.refresh_region(region, woken=woken)
+            await self.refresh_region(region, alias, woken=woken)
             self._changed()
             self._first_poll_done.set()
             wake.clear()
-            await self.pause(wake, self._delay.get(region, self.refresh_every))
+            await self.pause(wake, self._delay.get(key, self.refresh_every))
             woken = wake.is_set()
 
-    async def refresh_region(self, region: str, *, woken: bool = False) -> None:
-        """One poll of `region`, ALARM rows first (`model.alarm_first`): the alarms in ALARM,
-        merged over the rows shown and shown at once (`changed`), then, when due, the full
-        listing behind them. A failed phase marks the region (its rows kept, stale) and sets
-        its retry; the listing is not asked after a failed ALARM phase."""
-        firing = await self._fetch(region, self.feeds.alarms.alarms_in_alarm)
+    async def refresh_region(self, region: str, alias: str = "", *, woken: bool = False) -> None:
+        """One poll of (`alias`, `region`), ALARM rows first (`model.alarm_first`): the alarms
+        in ALARM, merged over the rows shown and shown at once (`changed`), then, when due,
+        the full listing behind them. A failed phase marks the place (its rows kept, stale)
+        and sets its retry; the listing is not asked after a failed ALARM phase."""
+        key = (alias, region)
+        feeds = self.feeds_for(alias)
+        firing = await self._fetch(key, feeds.alarms.alarms_in_alarm)
         if firing is None:
             return
-        before = self.statuses[region]
+        before = self.statuses[key]
         now = self.clock()
-        self.statuses[region] = status = before.firing(firing, now)
-        self._delay[region] = self.refresh_every
+        self.statuses[key] = status = before.firing(firing, now)
+        self._delay[key] = self.refresh_every
+        self._learn(alias, firing)
         due = listing_due(
             before.listed_at,
             now,
@@ -127,51 +176,67 @@ class BoardPoll:
         )
         if due:
             self._changed()  # the ALARM rows now; the listing pages in behind them
-            listed = await self._fetch(region, self.feeds.alarms.alarms)
+            listed = await self._fetch(key, feeds.alarms.alarms)
             if listed is not None:
-                self.statuses[region] = status = self.statuses[region].succeeded(
-                    listed, self.clock()
-                )
-                self.hints.pop(region, None)
+                self.statuses[key] = status = self.statuses[key].succeeded(listed, self.clock())
+                self.hints.pop(key, None)
+                self._learn(alias, listed)
         self._polled(region, status.alarms)
 
+    def _learn(self, alias: str, alarms: tuple[Alarm, ...]) -> None:
+        if alarms:
+            self.accounts.learn(alias, alarms[0].place.account)
+
     async def _fetch(
-        self, region: str, fetch: Callable[[str], Awaitable[tuple[Alarm, ...]]]
+        self, key: PlaceKey, fetch: Callable[[str], Awaitable[tuple[Alarm, ...]]]
     ) -> tuple[Alarm, ...] | None:
         """`fetch(region)`, or None after recording its failure (never raised into Textual)."""
         try:
-            return await fetch(region)
+            return await fetch(key[1])
         except SourceError as exc:
-            self._region_failed(region, exc)
+            self._region_failed(key, exc)
         except Exception as exc:  # never into Textual's crash screen
-            self._region_failed(region, SourceError(f"{type(exc).__name__}: {exc}"))
+            self._region_failed(key, SourceError(f"{type(exc).__name__}: {exc}"))
         return None
 
-    def _region_failed(self, region: str, exc: SourceError) -> None:
-        status = self.statuses[region]
+    def _region_failed(self, key: PlaceKey, exc: SourceError) -> None:
         never_worked = all(s.fetched_at is None for s in self.statuses.values())
-        if exc.fatal and never_worked:
+        if exc.fatal and never_worked and not self.accounts.multi:
             self._fatal(fatal_message(exc))
             return
-        self.statuses[region] = failed = status.failed(exc.message)
-        self.hints[region] = exc.hint
-        self._delay[region] = retry_delay(self.refresh_every, exc, failed.failures)
+        self._place_failed(key, exc)
+
+    def _place_failed(self, key: PlaceKey, exc: SourceError) -> None:
+        """`key`'s status failed with `exc` (its rows kept, shown stale), retried later."""
+        self.statuses[key] = failed = self.statuses[key].failed(exc.message)
+        self.hints[key] = exc.hint
+        self._delay[key] = retry_delay(self.refresh_every, exc, failed.failures)
 
     async def load_identity(self) -> None:
-        """The account for the header; retried quietly on the polls' schedule until it comes
-        (so it too is back within a refresh of an outage ending), never fatal on its own.
-        Asked after the first poll, so the alarms are not kept waiting by a second client's
+        """The account for the header (and every account's id, to find an object's account
+        by the id it carries); retried quietly on the polls' schedule until it comes (so it
+        too is back within a refresh of an outage ending), never fatal on its own. Asked
+        after the first poll, so the alarms are not kept waiting by a second client's
         set-up."""
         await self._first_poll_done.wait()
+        await asyncio.gather(
+            *(self._identity_of(e.alias, e.feeds, i == 0)
+              for i, e in enumerate(self.accounts.entries) if e.alias in self.connections)
+        )  # fmt: skip
+
+    async def _identity_of(self, alias: str, feeds: BoardFeeds, header: bool) -> None:
         wake = asyncio.Event()  # never set: nothing asks for the account sooner
         failures = 0
         while True:
             try:
-                self.identity = await self.feeds.identity.identity()
+                identity = await feeds.identity.identity()
             except Exception as exc:
                 failures += 1
                 await self.pause(wake, retry_delay(self.refresh_every, exc, failures))
             else:
+                self.accounts.learn(alias, identity.account)
+                if header:
+                    self.identity = identity
                 self._changed()
                 return
 
@@ -191,10 +256,18 @@ class BoardPoll:
             *(recently_recovered(s.recovered, now) for s in self.statuses.values())
         )
 
-    def find_alarm(self, region: str, name: str) -> Alarm | None:
-        """The board's current alarm by (region, name): the detail's composite children."""
-        status = self.statuses.get(region)
-        return next((a for a in status.alarms if a.name == name), None) if status else None
+    def find_alarm(self, region: str, name: str, account: str = "") -> Alarm | None:
+        """The board's current alarm by (region, name) in `account` (an id; "": any): the
+        detail's composite children, in their composite's account."""
+        return next(
+            (a for (_, r), s in self.statuses.items() if r == region for a in s.alarms
+             if a.name == name and account in ("", a.place.account)),
+            None,
+        )  # fmt: skip
+
+    def alias_of(self, alarm: Alarm) -> str:
+        """The alias of the account `alarm` is in ("" without `[[account]]`)."""
+        return self.accounts.alias_of(alarm.place.account)
 
 
 def retry_delay(refresh: float, exc: Exception, failures: int) -> float:
@@ -203,6 +276,13 @@ def retry_delay(refresh: float, exc: Exception, failures: int) -> float:
     if isinstance(exc, Throttled):
         return next_poll_delay(refresh, PollOutcome.THROTTLED, failures, exc.retry_after)
     return next_poll_delay(refresh, PollOutcome.FAILED, failures)
+
+
+def _as_source_error(exc: Exception) -> SourceError:
+    """A connect failure as the error its account's rows show."""
+    if isinstance(exc, SourceError):
+        return exc
+    return SourceError(str(exc), fatal=True)
 
 
 def fatal_message(exc: Exception) -> str:

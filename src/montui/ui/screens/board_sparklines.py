@@ -37,8 +37,16 @@ DEBOUNCE = 0.3
 class BoardSparklines:
     """Sparkline values per alarm, the per-region fetch loops, and what they cost."""
 
-    def __init__(self, metrics: MetricData, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        metrics: MetricData,
+        clock: Callable[[], datetime],
+        metrics_of: Callable[[str], MetricData] | None = None,
+    ) -> None:
+        """`metrics_of(account id)`: that account's feed, with several accounts (else
+        `metrics` for every alarm)."""
         self.metrics = metrics
+        self.metrics_of = metrics_of or (lambda _: metrics)
         self.clock = clock
         self.enabled = True
         self.values: dict[AlarmKey, tuple[float | None, ...]] = {}
@@ -109,10 +117,18 @@ class BoardSparklines:
                 changed()
 
     async def fetch(self, region: str, alarms: Sequence[Alarm]) -> bool:
-        """One request (more only past 500 queries) for `alarms` of `region` not yet asked.
-        True when something changed on screen."""
+        """One request per account (more only past 500 queries) for `alarms` of `region` not
+        yet asked. True when something changed on screen."""
+        accounts = dict.fromkeys(a.place.account for a in alarms if a.region == region)
+        changed = False
+        for account in accounts:
+            mine = [a for a in alarms if a.region == region and a.place.account == account]
+            changed |= await self._fetch(region, account, mine)
+        return changed
+
+    async def _fetch(self, region: str, account: str, alarms: Sequence[Alarm]) -> bool:
         asked = self.asked.setdefault(region, set())
-        mine = {a.key: a for a in alarms if a.region == region}
+        mine = {a.key: a for a in alarms}
         plan = plan_sparklines(mine.values(), already=asked).get(region)
         if plan is None or not plan.queries:
             return False
@@ -124,7 +140,8 @@ class BoardSparklines:
             for chunk in plan.chunks:
                 self.calls += 1
                 self.metrics_requested += sum(1 for q in chunk if q.metric is not None)
-                results.extend(await self.metrics.metric_data(region, chunk, window))
+                metrics = self.metrics_of(account)
+                results.extend(await metrics.metric_data(region, chunk, window))
         except Exception as exc:  # a trend is never worth a crash
             self.failures += 1
             self.last_error = f"{region}: {getattr(exc, 'message', None) or exc}"

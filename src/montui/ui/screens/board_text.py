@@ -25,6 +25,8 @@ def board_header(board: BoardScreen, everything: list[Alarm]) -> Text:
         view.append(f"sort: {board.sort}")
     if scope := getattr(board.app, "region_scope", None):
         view.append(f":region {scope}")
+    if account := getattr(board.app, "account_scope", None):
+        view.append(f":account {account}")
     connection = board.poll.connection
     return header_text(
         identity=board.poll.identity,
@@ -34,6 +36,7 @@ def board_header(board: BoardScreen, everything: list[Alarm]) -> Text:
         demo=bool(connection and connection.demo),
         view=" ".join(view),
         mono=board.app.no_color,
+        accounts=board.poll.accounts.aliases if board.poll.accounts.multi else (),
     )
 
 
@@ -46,7 +49,13 @@ def empty_message(board: BoardScreen, everything: list[Alarm]) -> str:
     if not everything and any(s.listing and not s.error for s in board.statuses.values()):
         return "Nothing in ALARM. Listing the other alarms…"
     if not everything:
-        return "No alarms in " + ", ".join(board.statuses) + "."
+        return "No alarms in " + ", ".join(_place(key) for key in board.statuses) + "."
     what = f"{board.only.value} " if board.only else ""
     matching = f" matching '{board.filter_text}'" if board.filter_text else ""
     return f"No {what}alarms{matching}. Press a to show all, esc to clear the filter."
+
+
+def _place(key: tuple[str, str]) -> str:
+    """`us-east-1`, or `prod us-east-1` with several accounts."""
+    alias, region = key
+    return f"{alias} {region}" if alias else region

@@ -23,6 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from montui.feeds.prefetch import prefetching
+from montui.model.accounts import header_words
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Finding
 from montui.model.metadata import ResponsePattern
@@ -189,14 +190,24 @@ class TriageScreen(Screen[None]):
         if grown and self.notice_rule.act_now and self.is_mounted:
             raise_notice(self.app, grown, self.notice_rule, partial(write_to_terminal, self.app))
 
+    def _alias(self, signal: Signal) -> str:
+        """The account column of a row: its account's alias, with several accounts."""
+        accounts = self.board.accounts
+        return accounts.alias_of(signal.account) or "?" if accounts.multi else ""
+
     def _header(self) -> None:
         poll = self.board.poll
         connection = poll.connection
         title = Text(" montui ", style="bold reverse")
         if connection and connection.demo:
             title.append(" DEMO", style="bold")
-        title.append(f"  {poll.identity.account if poll.identity else '…'}")
-        if connection:
+        accounts = self.board.accounts
+        if accounts.multi and connection:
+            title.append(f"  {header_words(accounts.aliases, connection.regions)}")
+            title.append(f"  {','.join(accounts.aliases)}", style="dim")
+        else:
+            title.append(f"  {poll.identity.account if poll.identity else '…'}")
+        if connection and not accounts.multi:
             title.append(f"  {', '.join(connection.regions)}", style="dim")
         self.query_one("#triage-title", Static).update(title)
         now = self.clock()
@@ -205,7 +216,11 @@ class TriageScreen(Screen[None]):
         errors: dict[Source, list[str]] = {}
         alarm_stamps = [s.fetched_at for s in poll.statuses.values() if s.fetched_at]
         fetched[Source.ALARM] = min(alarm_stamps) if alarm_stamps else None
-        errors[Source.ALARM] = [f"{r}: {s.error}" for r, s in poll.statuses.items() if s.error]
+        errors[Source.ALARM] = [
+            f"{f'{a} ' if a else ''}{r}: {s.error}"
+            for (a, r), s in poll.statuses.items()
+            if s.error
+        ]
         if self.tags is not None and self.tags.error:
             errors[Source.ALARM].append(self.tags.error)
         findings = self.board.findings
@@ -232,7 +247,8 @@ class TriageScreen(Screen[None]):
         act = groups[ACT_NOW]
         self.query_one("#act-title", Static).update(section_title(ACT_NOW, len(act)))
         act_list = self.query_one("#act-now", OptionList)
-        _fill(act_list, [Option(row_text(s, now, width, mono), id=s.key) for s in act])
+        alias = self._alias
+        _fill(act_list, [Option(row_text(s, now, width, mono, alias(s)), id=s.key) for s in act])
         if act and act_list.highlighted is None:  # enter opens the top one at once
             act_list.highlighted = 0
         if not act:
@@ -245,7 +261,7 @@ class TriageScreen(Screen[None]):
             if not rows:
                 continue
             options.append(Option(section_title(pattern, len(rows)), disabled=True))
-            options += [Option(row_text(s, now, width, mono), id=s.key) for s in rows]
+            options += [Option(row_text(s, now, width, mono, alias(s)), id=s.key) for s in rows]
         others = self.query_one("#others", OptionList)
         room = self.size.height - FIXED_LINES - act_height
         fold = bool(options) and len(options) > room and not self.unfolded

@@ -39,8 +39,8 @@ class TagCache:
         self.clock = clock
         self.changed = changed
         self.pause = pause
-        self.tags: dict[tuple[str, str], dict[str, str]] = {}
-        self.read_at: dict[tuple[str, str], datetime] = {}
+        self.tags: dict[tuple[str, str, str], dict[str, str]] = {}
+        self.read_at: dict[tuple[str, str, str], datetime] = {}
         self.error = ""
         self.requests = 0
         self.wake = asyncio.Event()

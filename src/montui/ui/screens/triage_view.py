@@ -59,12 +59,16 @@ def freshness_text(
     return text
 
 
-def row_text(signal: Signal, now: datetime, width: int, mono: bool) -> Text:
-    """`‼ alarm   hitori-contact-form-down   ap-northeast-1   12m  Threshold Crossed: …`."""
+def row_text(signal: Signal, now: datetime, width: int, mono: bool, alias: str = "") -> Text:
+    """`‼ alarm   hitori-contact-form-down   ap-northeast-1   12m  Threshold Crossed: …`;
+    with several accounts, the account's `alias` after the source: `‼ alarm    prod  …`."""
     since = age((now - signal.since).total_seconds()) if signal.since else "—"
     what_width = max(16, min(36, width // 3))
     what = signal.what if len(signal.what) <= what_width else signal.what[: what_width - 1] + "…"
-    head = f"{signal.symbol} {signal.source.short:<8} {what:<{what_width}} "
+    head = f"{signal.symbol} {signal.source.short:<8} "
+    if alias:
+        head += f"{alias[:12]:<8} "
+    head += f"{what:<{what_width}} "
     head += f"{signal.region:<15} {since:>4}  "
     text = Text(
         head, style="" if mono else _STYLES[signal.pattern], no_wrap=True, overflow="ellipsis"

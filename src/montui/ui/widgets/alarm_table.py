@@ -74,6 +74,13 @@ COLUMNS = (
 )
 _FIXED = {"state", "age", "condition", "trend", "region"}
 _NAME = next(i for i, c in enumerate(COLUMNS) if c.key == "name")
+ACCOUNT_COLUMN = Column("account", "Account", 12)
+"""The account alias, after Rgn: shown only when `show(account=…)` (several accounts)."""
+_REGION = next(i for i, c in enumerate(COLUMNS) if c.key == "region")
+_WITH_ACCOUNT = tuple(
+    Column(c.key, c.label, 24) if c.key == "condition" else c  # 80 columns fit the alias
+    for c in (*COLUMNS[: _REGION + 1], ACCOUNT_COLUMN, *COLUMNS[_REGION + 1 :])
+)
 
 
 class AlarmTable(DataTable[Text | str]):
@@ -93,6 +100,7 @@ class AlarmTable(DataTable[Text | str]):
         self._shown: dict[str, list[Text | str]] = {}
         self._trend_on = True
         self._widths: tuple[int, ...] = ()
+        self._columns: tuple[Column, ...] = COLUMNS
 
     def on_resize(self) -> None:
         """A smaller terminal must not leave the cursor row (which the summary below
@@ -101,7 +109,8 @@ class AlarmTable(DataTable[Text | str]):
 
     @staticmethod
     def row_key(alarm: Alarm) -> str:
-        return f"{alarm.region}\x1f{alarm.name}"
+        """`Alarm.key` as a row key: (account, region, name)."""
+        return "\x1f".join(alarm.key)
 
     def rows_on_screen(self) -> list[Alarm]:
         """The alarms of the rows the viewport shows now (rows are one line high)."""
@@ -127,22 +136,33 @@ class AlarmTable(DataTable[Text | str]):
         meta: Callable[[Alarm], AlarmMeta],
         stale_regions: frozenset[str] = frozenset(),
         trend: Callable[[Alarm], str] | None = None,
-        recovered: frozenset[tuple[str, str]] = frozenset(),
+        recovered: frozenset[tuple[str, str, str]] = frozenset(),
+        account: Callable[[Alarm], str] | None = None,
+        stale_places: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         """Replace the rows with `alarms` (already filtered and ordered). `trend` draws the
         Trend column (a sparkline, "" while unknown); None: sparklines off, column folded
         away (zero width, no label) so the names get the room. `recovered`: the keys of the
-        alarms marked recently recovered."""
+        alarms marked recently recovered. `account`: the alias of an alarm's account, for
+        the Account column (None: one account, no column). `stale_places`: the (account id,
+        region) pairs whose rows are stale, as `stale_regions` is for regions."""
         self._trend_on = trend is not None
+        self._columns = COLUMNS if account is None else _WITH_ACCOUNT
         current = self.selected()
         keep_key = self.row_key(current) if current else None
         keep_row = self.cursor_row
         scroll_x, scroll_y = self.scroll_x, self.scroll_y
         mono = self.app.no_color
         rows = [
-            self._cells(a, now, meta(a), a.region in stale_regions, mono, trend, recovered)
+            self._cells(
+                a, now, meta(a), a.region in stale_regions or (a.place.account, a.region)
+                in stale_places, mono, trend, recovered,
+            )
             for a in alarms
-        ]
+        ]  # fmt: skip
+        if account is not None:
+            for alarm, cells in zip(alarms, rows, strict=True):
+                cells.insert(_REGION + 1, account(alarm))
         keys = [self.row_key(a) for a in alarms]
         columns_changed = self._ensure_columns(rows)
         for cells in rows:  # a name longer than its column is cut visibly, keeping its tail
@@ -183,20 +203,21 @@ class AlarmTable(DataTable[Text | str]):
         """DataTable.update_cell repaints the whole table (about 10 KB at 80x24); this sets
         the value the same way and repaints only that cell. It relies on DataTable's `_data`
         and `_update_count` (textual is pinned in pyproject; tests cover it)."""
-        self._data[RowKey(key)][ColumnKey(COLUMNS[column].key)] = value
+        self._data[RowKey(key)][ColumnKey(self._columns[column].key)] = value
         self._update_count += 1
         self.refresh_coordinate(Coordinate(row, column))
 
     def _ensure_columns(self, rows: list[list[Text | str]]) -> bool:
         """Set the columns for these rows; True when they changed (the rows are then gone)."""
-        available = max(self.size.width, 80) - 1 - 2 * len(_FIXED | {"name"})
+        shown = _FIXED | {"name"} | ({"account"} if ACCOUNT_COLUMN in self._columns else set())
+        available = max(self.size.width, 80) - 1 - 2 * len(shown)
         fixed = sum(
             self._width(c, rows, i)
-            for i, c in enumerate(COLUMNS)
-            if c.key in _FIXED and (c.key != "trend" or self._trend_on)
+            for i, c in enumerate(self._columns)
+            if c.key in _FIXED | {"account"} and (c.key != "trend" or self._trend_on)
         )
         widths = []
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(self._columns):
             width = self._width(column, rows, i)
             if column.key == "trend" and not self._trend_on:
                 width = 0
@@ -207,7 +228,7 @@ class AlarmTable(DataTable[Text | str]):
             return False
         self._widths = tuple(widths)
         self.clear(columns=True)
-        for column, width in zip(COLUMNS, widths, strict=True):
+        for column, width in zip(self._columns, widths, strict=True):
             label = "" if column.key == "trend" and not width else column.label
             self.add_column(label, width=width, key=column.key)
         return True
@@ -233,7 +254,7 @@ class AlarmTable(DataTable[Text | str]):
         stale: bool,
         mono: bool,
         trend: Callable[[Alarm], str] | None,
-        recovered: frozenset[tuple[str, str]],
+        recovered: frozenset[tuple[str, str, str]],
     ) -> list[Text | str]:
         age = format_age((now - alarm.in_state_since).total_seconds())
         region = region_code(alarm.region)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.widgets import Static
 
 from montui.model.account import Identity
+from montui.model.accounts import header_words
 from montui.model.alarm import AlarmState
 from montui.model.region import region_code
 from montui.ui.widgets.alarm_table import state_style
@@ -20,11 +23,14 @@ def header_text(
     demo: bool,
     view: str,
     mono: bool = False,
+    accounts: Sequence[str] = (),
 ) -> Text:
     """`montui ✖ 3 ? 2 ✔ 55 [ALARM only]  123456789012 (prod)  apne1,use1`.
 
     Counts and the current view come first so that a narrow terminal cuts the least important
-    part (the regions are shown as short codes when there are several)."""
+    part (the regions are shown as short codes when there are several). With several
+    `accounts` (their aliases): `3 accounts · 2 regions  shared,prod,dev` instead of the
+    account and profile."""
     text = Text()
     text.append(" montui ", style="bold reverse")
     if demo:
@@ -37,6 +43,10 @@ def header_text(
     if view:
         text.append(f"[{view}]", style="bold reverse")
         text.append(" ")
+    if len(accounts) > 1:
+        text.append(f" {header_words(accounts, regions)}")
+        text.append(f"  {','.join(accounts)}", style="dim")
+        return text
     account = identity.account if identity else "…"
     text.append(f" {account}")
     if profile:

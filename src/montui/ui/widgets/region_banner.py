@@ -7,7 +7,7 @@ text changes, without a layout pass unless its length changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from rich.text import Text
@@ -16,22 +16,42 @@ from textual.widgets import Static
 from montui.model.board import RegionStatus
 from montui.model.duration import data_age
 
+Hints = Mapping[str, str] | Mapping[tuple[str, str], str]
+"""What to do, by region, or by (account alias, region) with several accounts."""
 
-def banner_text(statuses: list[RegionStatus], now: datetime, hints: dict[str, str]) -> Text:
-    """One line per failing region; its rows stay on the board, marked ⚠ in the Rgn column."""
+
+def banner_text(statuses: list[RegionStatus], now: datetime, hints: Hints) -> Text:
+    """One line per failing region (of an account: `prod ⚠ us-east-1: …`); its rows stay on
+    the board, marked ⚠ in the Rgn column. An account failing alike in several regions (its
+    role refused) is one line: `prod ⚠ ap-northeast-1, us-east-1: AccessDenied: …`."""
+    lines: dict[tuple[str, str], list[RegionStatus]] = {}
+    for status in statuses:
+        if status.error:
+            alike = (status.account, status.error) if status.account else ("", status.region)
+            lines.setdefault(alike, []).append(status)
     text = Text()
-    for i, status in enumerate(s for s in statuses if s.error):
+    for i, group in enumerate(lines.values()):
+        status = group[0]
         if i:
             text.append("\n")
-        text.append(f"⚠ {status.region}: ", style="bold yellow")
+        if status.account:
+            text.append(f"{status.account} ", style="bold")
+        text.append(f"⚠ {', '.join(s.region for s in group)}: ", style="bold yellow")
         text.append(status.error or "")
-        age = status.age(now)
+        age = max((a for s in group if (a := s.age(now)) is not None), default=None)
         kept = f"showing data updated {data_age(age)}" if age is not None else "no data yet"
         text.append(f" · {kept} · retrying", style="dim")
-        hint = hints.get(status.region)
+        hint = _hint(hints, status)
         if hint:
             text.append(f" · {hint}", style="dim")
     return text
+
+
+def _hint(hints: Hints, status: RegionStatus) -> str | None:
+    for key in ((status.account, status.region), status.region):
+        if key in hints:
+            return hints[key]  # type: ignore[index]
+    return None
 
 
 class RegionBanner(Static):
@@ -49,7 +69,7 @@ class RegionBanner(Static):
 
     _shown: Text | None = None
     _failing: list[RegionStatus] = []
-    _hints: dict[str, str] = {}
+    _hints: Hints = {}
     _clock: Callable[[], datetime] | None = None
 
     def on_mount(self) -> None:
@@ -59,7 +79,7 @@ class RegionBanner(Static):
         self,
         statuses: list[RegionStatus],
         now: datetime,
-        hints: dict[str, str],
+        hints: Hints,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         """Show the failing regions of `statuses`; `clock` (else `now`) dates their data."""
