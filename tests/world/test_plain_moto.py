@@ -103,8 +103,7 @@ async def test_board_shows_exactly_the_listed_alarms(plain_moto: str) -> None:
             await pilot.pause(0.05)
             screen = app.screen
             status = screen.statuses.get(("", REGION)) if isinstance(screen, BoardScreen) else None
-            # The first poll shows the ALARM alarms first; the full listing follows at once.
-            if status is not None and len(status.alarms) == COUNT:
+            if status is not None and status.listed_at is not None:  # ALARM rows come first
                 break
         screen = app.screen
         assert isinstance(screen, BoardScreen)
