@@ -51,7 +51,7 @@ class FindingsScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back",
                 tooltip="Back to the board (or clear the filter)"),
         Binding("slash", "filter", "Filter", id="filter",
-                tooltip="Filter as you type: type, title, resource, region, id"),
+                tooltip="Filter as you type: type, title, resource, region, id, account"),
         Binding("1", "band('LOW')", "All", id="band_all", tooltip="Every band (Low and up)"),
         Binding("2", "band('MEDIUM')", "Med+", id="band_medium", tooltip="Medium and up"),
         Binding("3", "band('HIGH')", "High+", id="band_high", tooltip="High and up"),
@@ -87,6 +87,8 @@ class FindingsScreen(Screen[None]):
         self.filter_text = ""
         self.min_band = Band.LOW
         self.since = since
+        self.multi = watch.multi
+        """Several accounts watched: the Acct column, the alias in the filter and the detail."""
 
     def compose(self) -> ComposeResult:
         yield Breadcrumb()
@@ -94,7 +96,7 @@ class FindingsScreen(Screen[None]):
             yield Static(id="findings-header")
             yield Freshness(self.clock, self.stale_after, id="findings-freshness")
         yield Static(id="findings-banner")
-        yield FindingTable(id="findings")
+        yield FindingTable(id="findings", alias_of=self.watch_.alias_of if self.multi else None)
         yield Static("Asking GuardDuty…", id="findings-empty")
         yield Static(id="findings-summary")
         yield KeyBar()
@@ -109,13 +111,15 @@ class FindingsScreen(Screen[None]):
 
     def shown_findings(self) -> list[Finding]:
         everything = self.watch_.all_findings()
+        alias_of = self.watch_.alias_of if self.multi else None
         shown = filter_findings(
-            everything, self.filter_text, self.min_band, archived=self.watch_.query.archived
-        )
+            everything, self.filter_text, self.min_band, archived=self.watch_.query.archived,
+            alias_of=alias_of,
+        )  # fmt: skip
         if self.since is not None:
             since = self.since
             shown = [f for f in shown if f.updated_at >= since]
-        return findings_order(shown)
+        return findings_order(shown, alias_of)
 
     def refresh_view(self) -> None:
         now = self.clock()
@@ -162,7 +166,7 @@ class FindingsScreen(Screen[None]):
         if not watched:
             return "GuardDuty is not watching any of these regions (see above)."
         if not self.watch_.all_findings():
-            return "No findings in " + ", ".join(s.region for s in watched) + "."
+            return "No findings in " + ", ".join(s.where for s in watched) + "."
         if self.since is not None:
             return (
                 f"No findings updated since {self.since.astimezone(UTC):%H:%M} UTC (the window"
@@ -172,7 +176,9 @@ class FindingsScreen(Screen[None]):
 
     def _update_summary(self) -> None:
         finding = self.query_one(FindingTable).selected()
-        self.query_one("#findings-summary", Static).update(summary_text(finding, self.clock()))
+        alias = self.watch_.alias_of(finding) if finding is not None and self.multi else ""
+        summary = summary_text(finding, self.clock(), alias)
+        self.query_one("#findings-summary", Static).update(summary)
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self) -> None:
@@ -217,8 +223,9 @@ class FindingsScreen(Screen[None]):
         from montui.ui.screens.finding_detail import FindingDetailScreen
 
         linked = alarms_on_resource(finding, self.alarms())
+        alias = self.watch_.alias_of(finding) if self.multi else ""
         detail = FindingDetailScreen(
-            finding, clock=self.clock, alarms=linked, open_alarm=self.open_alarm
+            finding, clock=self.clock, alarms=linked, open_alarm=self.open_alarm, alias=alias
         )
         self.app.push_screen(detail)
 
@@ -230,7 +237,9 @@ class FindingsScreen(Screen[None]):
     def _filter_box(self) -> Input:
         box = next(self.query("#filter").results(Input), None)
         if box is None:
-            box = Input(placeholder="filter: type, title, resource, region, id", id="filter")
+            box = Input(
+                placeholder="filter: type, title, resource, region, id, account", id="filter"
+            )
             self.mount(box, before=self.query_one(KeyBar))
         return box
 

@@ -224,7 +224,7 @@ class TriageScreen(Screen[None]):
             stamps = [s.fetched_at for s in findings.statuses.values() if s.fetched_at]
             fetched[Source.FINDING] = min(stamps) if stamps else None
             errors[Source.FINDING] = [
-                f"{r}: {s.error}" for r, s in findings.statuses.items() if s.error
+                f"{s.where}: {s.error}" for s in findings.statuses.values() if s.error
             ]
         for slow in (self.ses, self.db):
             fetched[slow.source] = slow.fetched_at()
