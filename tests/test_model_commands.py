@@ -23,6 +23,7 @@ def test_every_command_parses_by_name_and_alias() -> None:
     for command in COMMANDS:
         for word in (command.name, *command.aliases):
             line = f":{word}" + (" ap-northeast-1" if command.argument == "region" else "")
+            line += " all" if command.argument == "account" else ""
             if command.argument == "window":
                 line += " widen"
             assert parse(line, CHOICES).command is command

@@ -119,8 +119,8 @@ async def test_a_failing_account_shows_in_place_and_the_others_keep_updating() -
         banner = screen.query_one(RegionBanner)
         await until(pilot, lambda: banner.display)
         text = str(banner.render())
-        assert "prod ⚠ ap-northeast-1: AccessDenied: not authorized" in text
-        assert "prod ⚠ us-east-1: AccessDenied" in text and "trust policy" in text
+        assert "prod ⚠ ap-northeast-1, us-east-1: AccessDenied: not authorized" in text
+        assert "trust policy" in text and text.count("\n") == 0  # one line for the account
         assert "shared ⚠" not in text and "dev ⚠" not in text
         # prod's rows are kept, marked stale in the Rgn column; the others' are not.
         shown = rows(app)
@@ -188,3 +188,26 @@ async def test_triage_rows_name_their_account() -> None:
         assert f"alarm:{DEV}:{TOKYO}:api-5xx" in screen.signals
         title = str(screen.query_one("#triage-title").render())
         assert "3 accounts · 2 regions" in title
+
+
+async def test_account_command_narrows_the_board_to_one_account() -> None:
+    from montui.ui.screens.command_line import CommandLine
+
+    app, _, _ = three_accounts()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query_one(AlarmTable).row_count == 7)
+        board_screen = app.screen
+
+        async def command(line: str) -> None:
+            await pilot.press("colon")
+            await until(pilot, lambda: isinstance(app.screen, CommandLine))
+            await pilot.press(*line)
+            await pilot.press("enter")
+            await until(pilot, lambda: app.screen is board_screen)
+
+        await command("account dev")
+        await until(pilot, lambda: app.screen.query_one(AlarmTable).row_count == 2)
+        assert {alias for alias, _, _ in rows(app)} == {"dev"}
+        assert ":account dev" in str(app.screen.query_one("#header").render())
+        await command("account all")
+        await until(pilot, lambda: app.screen.query_one(AlarmTable).row_count == 7)

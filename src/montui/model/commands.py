@@ -53,6 +53,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("review", "review", "the alarm review", ("v",), key="v"),
     Command("region", "region", "show only REGION in the panes opened next (all: every region)",
             ("r",), argument="region", required=True),
+    Command("account", "account", "show only ACCOUNT (an [[account]] alias) on the board and "
+            "in the panes opened next (all: every account)", ("acc",), argument="account",
+            required=True),
     Command("window", "window", "the shared window: widen, earlier, later or drop it",
             ("win",), argument="window", required=True),
     Command("help", "help", "the keys and commands", ("h", "keys"), key="?"),
@@ -118,7 +121,7 @@ def _known(kind: str, choices: Mapping[str, Sequence[str]]) -> list[str]:
     known = list(choices.get(kind, ()))
     if kind == "window":
         known = list(WINDOW_MOVES)
-    if kind == "region":
+    if kind in ("region", "account"):
         known.append(ALL_REGIONS)
     return known
 

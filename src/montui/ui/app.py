@@ -168,6 +168,8 @@ class MontuiApp(App[None]):
         """The shared investigation window (`model/investigation.py`; None: none set)."""
         self.region_scope: str | None = None
         """`:region REGION`: the one region the board and the panes opened next show."""
+        self.account_scope: str | None = None
+        """`:account ALIAS`: the one account the board and the panes opened next show."""
         self.command_history: list[str] = []
         self.command_choices: dict[str, tuple[str, ...]] = {}
         """What `:` completes arguments from: "region", "instance" (filled as listed)."""
@@ -277,6 +279,7 @@ class MontuiApp(App[None]):
         connection = board.poll.connection if board is not None else None
         regions = tuple(connection.regions) if connection else ()
         self.command_choices["region"] = regions
+        self.command_choices["account"] = self.accounts.aliases if self.accounts.multi else ()
         if regions and "instance" not in self.command_choices:
             self.run_worker(self._list_instances(regions), group="command-instances",
                             exit_on_error=False)  # fmt: skip

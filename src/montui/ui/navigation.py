@@ -4,7 +4,8 @@
 board's live state (the connection, the polled alarms, the findings watch); `:alarms` and
 `:triage` go back down the stack to that screen rather than stacking a second one.
 `:region REGION` narrows the board and the panes opened next to REGION (`:region all`: every
-configured region again); `:window widen|earlier|later|drop` changes the shared window.
+configured region again), `:account ALIAS` to one account; `:window widen|earlier|later|drop`
+changes the shared window.
 """
 
 from __future__ import annotations
@@ -85,6 +86,16 @@ def set_region(app: App[Any], region: str) -> None:
     app.notify(f"Showing only {region}" if scope else "Showing every region", timeout=3)
 
 
+def set_account(app: App[Any], alias: str) -> None:
+    """`:account ALIAS`: the board and the panes opened next show only that account."""
+    scope = None if alias == ALL_REGIONS else alias
+    setattr(app, "account_scope", scope)  # noqa: B010 (the app's attribute, duck-typed)
+    board = board_of(app)
+    if board is not None:
+        board.refresh_view()
+    app.notify(f"Showing only account {alias}" if scope else "Showing every account", timeout=3)
+
+
 def open_pane(
     app: App[Any], name: str, argument: str | None = None, alarm: Alarm | None = None
 ) -> None:
@@ -104,6 +115,9 @@ def open_pane(
         return
     if name == "region":
         set_region(app, argument or ALL_REGIONS)
+        return
+    if name == "account":
+        set_account(app, argument or ALL_REGIONS)
         return
     if name in ("alarms", "triage"):
         if not back_to(app, name):

@@ -87,11 +87,14 @@ def feeds_of(board: BoardScreen, alarm: Alarm | None) -> BoardFeeds:
 def places_of(board: BoardScreen) -> list[tuple[AccountFeeds, str]]:
     """Every (account, region) a pane over all accounts reads, in config order, with the
     account's feeds and alias (`entry.alias`, "" without `[[account]]`): the regions each
-    account polls, narrowed by `:region`. An account that could not connect is left out
-    (the board shows it failing)."""
+    account polls, narrowed by `:region` and `:account`. An account that could not connect is
+    left out (the board shows it failing)."""
     scope = getattr(board.app, "region_scope", None)
+    account = getattr(board.app, "account_scope", None)
     found = []
     for entry in board.accounts.entries:
+        if account not in (None, entry.alias):
+            continue
         connection = board.poll.connections.get(entry.alias)
         for region in connection.regions if connection else ():
             if scope in (None, region):

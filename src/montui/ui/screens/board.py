@@ -256,7 +256,11 @@ class BoardScreen(Screen[None]):
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
         scope = getattr(self.app, "region_scope", None)
-        everything = [a for a in self.poll.all_alarms() if scope in (None, a.region)]
+        account = getattr(self.app, "account_scope", None)
+        everything = [
+            a for a in self.poll.all_alarms()
+            if scope in (None, a.region) and account in (None, self.poll.alias_of(a))
+        ]  # fmt: skip
         alarms = filter_alarms(everything, self.filter_text, states)
         return SORTS[self.sort](alarms, self.poll.recovered())
 
@@ -299,7 +303,8 @@ class BoardScreen(Screen[None]):
     def _update_summary(self) -> None:
         alarm = self.query_one(AlarmTable).selected()
         meta = self.meta(alarm) if alarm else AlarmMeta()
-        self.query_one(AlarmSummary).show(alarm, meta, self.clock())
+        account = self.poll.alias_of(alarm) if alarm and self.accounts.multi else ""
+        self.query_one(AlarmSummary).show(alarm, meta, self.clock(), account)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:

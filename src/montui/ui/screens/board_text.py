@@ -25,6 +25,8 @@ def board_header(board: BoardScreen, everything: list[Alarm]) -> Text:
         view.append(f"sort: {board.sort}")
     if scope := getattr(board.app, "region_scope", None):
         view.append(f":region {scope}")
+    if account := getattr(board.app, "account_scope", None):
+        view.append(f":account {account}")
     connection = board.poll.connection
     return header_text(
         identity=board.poll.identity,

@@ -13,9 +13,12 @@ from montui.model.metadata import AlarmMeta
 from montui.ui.widgets.alarm_table import state_cell
 
 
-def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime, mono: bool = False) -> Text:
+def summary_text(
+    alarm: Alarm, meta: AlarmMeta, now: datetime, mono: bool = False, account: str = ""
+) -> Text:
     """Three to five lines: state and since when, what it watches and how it decides, the
-    full state reason, and the team metadata when config has some."""
+    full state reason, and the team metadata when config has some. `account`: its account's
+    alias, with several accounts (`prod us-east-1 · 1h, …`)."""
     local = alarm.in_state_since.astimezone()
     same_day = local.date() == now.astimezone().date()
     since = local.strftime("%H:%M %Z" if same_day else "%b %d %H:%M %Z")
@@ -24,7 +27,7 @@ def summary_text(alarm: Alarm, meta: AlarmMeta, now: datetime, mono: bool = Fals
         state_cell(alarm.state, mono),
         "  ",
         (alarm.name, "bold"),
-        f"  {alarm.region} · {age}, since {since}\n",
+        f"  {account + ' ' if account else ''}{alarm.region} · {age}, since {since}\n",
     )
     if alarm.kind is AlarmKind.COMPOSITE:
         text.append(f"{alarm.watches()}\n")
@@ -57,7 +60,7 @@ class AlarmSummary(Static):
 
     _shown: Text | None = None
 
-    def show(self, alarm: Alarm | None, meta: AlarmMeta, now: datetime) -> None:
+    def show(self, alarm: Alarm | None, meta: AlarmMeta, now: datetime, account: str = "") -> None:
         """Repaint only when the text changes (an idle refresh then writes nothing here)."""
         if alarm is None:
             self._shown = None
@@ -65,7 +68,7 @@ class AlarmSummary(Static):
             self.display = False
             return
         self.display = True
-        text = summary_text(alarm, meta, now, self.app.no_color)
+        text = summary_text(alarm, meta, now, self.app.no_color, account)
         if text != self._shown:
             self._shown = text
             self.update(text)

@@ -77,7 +77,10 @@ _NAME = next(i for i, c in enumerate(COLUMNS) if c.key == "name")
 ACCOUNT_COLUMN = Column("account", "Account", 12)
 """The account alias, after Rgn: shown only when `show(account=…)` (several accounts)."""
 _REGION = next(i for i, c in enumerate(COLUMNS) if c.key == "region")
-_WITH_ACCOUNT = (*COLUMNS[: _REGION + 1], ACCOUNT_COLUMN, *COLUMNS[_REGION + 1 :])
+_WITH_ACCOUNT = tuple(
+    Column(c.key, c.label, 24) if c.key == "condition" else c  # 80 columns fit the alias
+    for c in (*COLUMNS[: _REGION + 1], ACCOUNT_COLUMN, *COLUMNS[_REGION + 1 :])
+)
 
 
 class AlarmTable(DataTable[Text | str]):

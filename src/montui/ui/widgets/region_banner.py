@@ -22,16 +22,23 @@ Hints = Mapping[str, str] | Mapping[tuple[str, str], str]
 
 def banner_text(statuses: list[RegionStatus], now: datetime, hints: Hints) -> Text:
     """One line per failing region (of an account: `prod ⚠ us-east-1: …`); its rows stay on
-    the board, marked ⚠ in the Rgn column."""
+    the board, marked ⚠ in the Rgn column. An account failing alike in several regions (its
+    role refused) is one line: `prod ⚠ ap-northeast-1, us-east-1: AccessDenied: …`."""
+    lines: dict[tuple[str, str], list[RegionStatus]] = {}
+    for status in statuses:
+        if status.error:
+            alike = (status.account, status.error) if status.account else ("", status.region)
+            lines.setdefault(alike, []).append(status)
     text = Text()
-    for i, status in enumerate(s for s in statuses if s.error):
+    for i, group in enumerate(lines.values()):
+        status = group[0]
         if i:
             text.append("\n")
         if status.account:
             text.append(f"{status.account} ", style="bold")
-        text.append(f"⚠ {status.region}: ", style="bold yellow")
+        text.append(f"⚠ {', '.join(s.region for s in group)}: ", style="bold yellow")
         text.append(status.error or "")
-        age = status.age(now)
+        age = max((a for s in group if (a := s.age(now)) is not None), default=None)
         kept = f"showing data updated {data_age(age)}" if age is not None else "no data yet"
         text.append(f" · {kept} · retrying", style="dim")
         hint = _hint(hints, status)
