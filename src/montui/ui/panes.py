@@ -145,6 +145,14 @@ def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None 
     if alarm is not None:
         open_alarm(board, alarm)
     window = window_for(board.app, alarm)
+    places = [(e.alias, r, e.feeds.reputation) for e, r in places_of(board)]
+    if board.accounts.multi and places:
+        # every (account, region), from an alarm its own account's entry first chosen
+        alias = board.accounts.alias_of(alarm.place.account) if alarm is not None else ""
+        chosen = f"{alias or places[0][0]}/{region or places[0][1]}"
+        region, regions = chosen, tuple(f"{a}/{r}" for a, r, _ in places)
+    else:
+        places = []
     board.app.push_screen(
         ReputationScreen(
             feeds_of(board, alarm).reputation, regions=regions, region=region or regions[0],
@@ -152,6 +160,7 @@ def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None 
             stale_after=board.stale_after, alarms=board.poll.all_alarms,
             open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True), opened_from=alarm,
             pause=board.poll.pause, marked=window.start if window else None,
+            places=places, account_id=board.accounts.id_of,
         )
     )  # fmt: skip
 
