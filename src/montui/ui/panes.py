@@ -210,9 +210,19 @@ def open_dbload(board: BoardScreen, alarm: Alarm | None, instance: str | None = 
 
     window = window_for(board.app, alarm)
     feeds = feeds_of(board, alarm)
+    places = []
+    if board.accounts.multi:  # every account's instances; an RDS alarm's: its account's
+        from montui.model.dbload_target import alarm_db_target
+
+        rds = alarm if alarm is not None and alarm_db_target(alarm) is not None else None
+        alias = board.accounts.alias_of(rds.place.account) if rds is not None else ""
+        places = [
+            (e.alias, r, e.feeds.dbload) for e, r in places_of(board)
+            if rds is None or (e.alias == alias and r == rds.region)
+        ]  # fmt: skip
     push_dbload(
         board.app.screen, feeds.dbload, clock=board.clock, regions=regions, alarm=alarm,
-        history=feeds.history, window=window, instance=instance,
+        history=feeds.history, window=window, instance=instance, places=places,
     )  # fmt: skip
 
 
