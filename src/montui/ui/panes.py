@@ -246,10 +246,19 @@ def open_review(board: BoardScreen) -> None:
     from montui.ui.screens.review import ReviewScreen
 
     feeds = board.feeds
+    sources, alias_of = [], None
+    if board.accounts.multi:  # every account's alarms and history, through its own feeds
+        from montui.feeds.review_run import ReviewSource
+
+        sources = [
+            ReviewSource(r, e.feeds.alarms, e.feeds.review, e.feeds.metrics, e.alias)
+            for e, r in places_of(board)
+        ]
+        alias_of = board.poll.alias_of
     board.app.push_screen(
         ReviewScreen(
             regions, alarms=feeds.alarms, history=feeds.review, metrics=feeds.metrics,
             clock=board.clock, open_detail=lambda a: open_alarm_detail(board, a, keep_window=True),
-            settings=board.review_settings, rules=board.rules,
+            settings=board.review_settings, rules=board.rules, sources=sources, alias_of=alias_of,
         )
     )  # fmt: skip
