@@ -175,3 +175,74 @@ def test_a_role_whose_trust_policy_refuses_the_external_id_fails_alone(
     assert code == 1
     assert {r["account_alias"] for r in json.loads(out)} == {"shared"}
     assert "montui: prod: sts: AccessDenied:" in err and "external id" in err
+
+
+def test_ses_reads_every_account(
+    two_accounts: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config(tmp_path, two_accounts.endpoint)
+    code, out, err = run(["ses", "--config", str(path), "--output", "json"], capsys)
+    assert code == 0, err
+    found = {(r["account_alias"], r["account"], r["region"]) for r in json.loads(out)}
+    assert found == {
+        (alias, account, region)
+        for alias, account in (("shared", DEMO_ACCOUNT), ("prod", PROD))
+        for region in (TOKYO, VIRGINIA)
+    }
+    code, out, err = run(["ses", "--config", str(path), "--account", "prod"], capsys)
+    assert code == 0, err
+    header, *lines = out.splitlines()
+    assert header.split()[:2] == ["ACCOUNT", "REGION"]
+    assert sorted(line.split()[:2] for line in lines) == [["prod", TOKYO], ["prod", VIRGINIA]]
+
+
+def test_findings_read_every_account(
+    two_accounts: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for session in (boto3, boto3.Session(**credentials_in(PROD))):
+        guardduty: Any = session.client("guardduty", region_name=TOKYO)
+        detector = guardduty.create_detector(Enable=True)["DetectorId"]
+        guardduty.create_sample_findings(DetectorId=detector)
+    path = config(tmp_path, two_accounts.endpoint)
+    argv = ["findings", "--config", str(path), "--region", TOKYO]
+    code, out, err = run([*argv, "--output", "json"], capsys)
+    assert code == 0, err
+    records = json.loads(out)
+    assert {(r["account_alias"], r["account"]) for r in records} == {
+        ("shared", DEMO_ACCOUNT), ("prod", PROD),
+    }  # fmt: skip
+    code, out, err = run([*argv, "--account", "prod"], capsys)
+    header, *lines = out.splitlines()
+    assert header.split()[0] == "ACCOUNT" and lines
+    assert {line.split()[0] for line in lines} == {"prod"}
+
+
+def test_a_profile_account_reads_through_its_profile(
+    two_accounts: World,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`profile = "prod"`: an AWS CLI profile that assumes the role from a source profile."""
+    from montui_world.identity import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+
+    (tmp_path / "credentials").write_text(
+        f"[base]\naws_access_key_id = {FAKE_ACCESS_KEY}\n"
+        f"aws_secret_access_key = {FAKE_SECRET_KEY}\n"
+    )
+    (tmp_path / "config").write_text(
+        f"[profile prod]\nrole_arn = {ROLE}\nsource_profile = base\nexternal_id = montui-oncall\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    path = tmp_path / "montui.toml"
+    path.write_text(
+        f'regions = ["{TOKYO}", "{VIRGINIA}"]\nendpoint_url = "{two_accounts.endpoint}"\n'
+        '[[account]]\nalias = "shared"\n[[account]]\nalias = "prod"\nprofile = "prod"\n'
+    )
+    code, out, err = run(["alarms", "--config", str(path), "--output", "json"], capsys)
+    assert code == 0, err
+    assert {(r["account_alias"], r["account"], r["name"]) for r in json.loads(out)} == {
+        ("shared", DEMO_ACCOUNT, "api-5xx"), ("shared", DEMO_ACCOUNT, "billing"),
+        ("prod", PROD, "api-5xx"), ("prod", PROD, "orders-dlq"),
+    }  # fmt: skip

@@ -5,6 +5,7 @@ checks the role's trust policy and external id). Accounts are set up with boto3 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -23,6 +24,7 @@ from montui_world.world import World
 from tests.world.accounts import WorldAccount
 
 REGION = "us-east-1"
+START = datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
 OTHER = "111111111111"
 ROLE = f"arn:aws:iam::{OTHER}:role/montui-readonly"
 
@@ -141,3 +143,50 @@ def test_assume_role_args() -> None:
     }
     with_id = AssumedRole(ROLE, "s", "ext", 900).assume_role_args()
     assert with_id == {"RoleSessionName": "s", "DurationSeconds": 900, "ExternalId": "ext"}
+
+
+async def test_expired_base_credentials_say_to_refresh_them(
+    world: World, add_world_account: AddAccount
+) -> None:
+    add_world_account(OTHER)
+    plan = FaultPlan([Rule(1.0, (Fault.EXPIRED,), service="sts", operation="AssumeRole")])
+    with FaultProxy(world.endpoint, plan) as proxy:
+        role = AssumedRole(ROLE)
+        async with AwsClients(AwsTarget(None, (REGION,), proxy.endpoint, role=role)) as clients:
+            with pytest.raises(AssumeRoleFailed) as caught:
+                await describe_alarms(clients, Place("", REGION))
+    assert caught.value.message.startswith("ExpiredToken")
+    assert "base credentials have expired" in caught.value.hint
+    assert not caught.value.fatal  # that account fails; the others keep going
+
+
+async def test_the_role_is_assumed_again_before_its_credentials_expire(
+    world: World, monkeypatch: pytest.MonkeyPatch, add_world_account: AddAccount
+) -> None:
+    """Time is moved by hand (time_machine, no sleep): 15-minute credentials are used at
+    once, again 4 minutes later (still fresh: no call), then 8 minutes later (within the
+    refresh window: AssumeRole again, before they expire)."""
+    import time_machine
+
+    add_world_account(OTHER)
+    sent: list[str] = []
+
+    def guard_and_record(client: Any) -> None:
+        def record(**_: Any) -> None:
+            sent.append("AssumeRole")
+
+        client.meta.events.register("before-parameter-build.sts.AssumeRole", record)
+        readonly.guard(client)
+
+    monkeypatch.setattr("montui.sources.assume_role.guard", guard_and_record)
+    target = AwsTarget(None, (REGION,), world.endpoint, role=AssumedRole(ROLE, duration=900))
+    with time_machine.travel(START, tick=False) as traveller:
+        async with AwsClients(target) as clients:
+            await describe_alarms(clients, Place("", REGION))
+            assert sent == ["AssumeRole"]
+            traveller.shift(timedelta(minutes=4))
+            await describe_alarms(clients, Place("", REGION))
+            assert sent == ["AssumeRole"]
+            traveller.shift(timedelta(minutes=8))  # 3 minutes left: refreshed first
+            await describe_alarms(clients, Place("", REGION))
+            assert sent == ["AssumeRole", "AssumeRole"]

@@ -30,7 +30,7 @@ from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
 
 EXIT_USAGE = 2
-ONE_ACCOUNT = frozenset({"ses", "findings", "design", "timeline", "dbload", "review", "query"})
+ONE_ACCOUNT = frozenset({"design", "timeline", "dbload", "review", "query"})
 """Commands that read one account: with `[[account]]`, the first chosen (`--account`)."""
 
 
@@ -370,7 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ses":
         from montui.commands.ses import run_ses
 
-        return run_ses(request, output=args.output, fail_on_review=args.fail_on_review)
+        return run_ses(
+            request, output=args.output, fail_on_review=args.fail_on_review,
+            accounts=accounts, wanted=args.account,
+        )  # fmt: skip
     if args.command == "findings":
         return findings_command.run_findings(
             request,
@@ -379,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             since=args.since,
             output=args.output,
             fail_on_finding=args.fail_on_finding,
+            accounts=accounts,
+            wanted=args.account,
         )
     if args.command == "design":
         from montui.commands.design import run_design

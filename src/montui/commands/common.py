@@ -19,17 +19,25 @@ _T = TypeVar("_T")
 
 
 async def each_region(
-    target: AwsTarget, fetch: Callable[[Any, Place], Awaitable[_T]]
+    target: AwsTarget, fetch: Callable[[Any, Place], Awaitable[_T]], *, identify: bool = False
 ) -> tuple[list[tuple[str, _T]], list[SourceError]]:
     """`fetch(clients, place)` for every region of `target` at once, over one set of clients:
     the (region, answer) of those that answered, in the target's order, and the typed errors
-    of those that did not (anything else is raised: a bug, not AWS)."""
+    of those that did not (anything else is raised: a bug, not AWS). `identify`: the places
+    carry the account id (a role's from its ARN, else GetCallerIdentity first), for answers
+    whose objects have no ARN to learn it from (SES)."""
     from montui.sources.errors import SourceError
     from montui.sources.session import AwsClients
 
     async with AwsClients(target) as clients:
+        account = ""
+        if identify:
+            try:
+                account = await _account_of(target, clients)
+            except SourceError as exc:
+                return [], [exc]
         results = await asyncio.gather(
-            *(fetch(clients, Place("", region)) for region in target.regions),
+            *(fetch(clients, Place(account, region)) for region in target.regions),
             return_exceptions=True,
         )
     answers: list[tuple[str, _T]] = []
@@ -64,8 +72,23 @@ class PlaceError:
         return f"{self.alias}: {self.error}" if self.alias else str(self.error)
 
 
+async def _account_of(target: AwsTarget, clients: Any) -> str:
+    from montui.model.accounts import ROLE_ARN
+    from montui.sources.identity import caller_identity
+
+    if target.role is not None and (found := ROLE_ARN.match(target.role.role_arn)):
+        account = found[1]
+    else:
+        account = (await caller_identity(clients, Place("", target.regions[0]))).account
+    clients.name_account(account)
+    return account
+
+
 async def each_place(
-    accounts: Sequence[AccountTarget], fetch: Callable[[Any, Place], Awaitable[_T]]
+    accounts: Sequence[AccountTarget],
+    fetch: Callable[[Any, Place], Awaitable[_T]],
+    *,
+    identify: bool = False,
 ) -> tuple[list[PlaceAnswer[_T]], list[PlaceError]]:
     """`each_region` for every account at once, each over its own clients (its profile or
     role): the answers in account then region order, and the errors, each with its alias."""
@@ -76,7 +99,7 @@ async def each_place(
             error = entry.error
             wrapped = error if isinstance(error, SourceError) else SourceError(str(error))
             return [], [PlaceError(entry.alias, wrapped)]
-        answers, errors = await each_region(entry.target, fetch)
+        answers, errors = await each_region(entry.target, fetch, identify=identify)
         return (
             [PlaceAnswer(entry.alias, region, answer) for region, answer in answers],
             [PlaceError(entry.alias, e) for e in errors],

@@ -5,7 +5,9 @@ Lists the findings that are not archived, at or above `--min-severity`, updated 
 where GuardDuty is off is reported on stderr (with the command that turns it on) and is not
 an error. Exit status: 0; 1 when a region could not be read (its error on stderr, the others
 still printed); 2 for bad arguments, config or credentials; 3 with `--fail-on-finding` when
-any listed finding is at or above the floor.
+any listed finding is at or above the floor. With `[[account]]` (or `--demo --accounts N`)
+every chosen account is read at once: `account_alias` in JSON and CSV, an ACCOUNT column in
+the table (`account` stays the finding's account id).
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import write_columns
+from montui.commands.common import PlaceError, each_place, write_columns
 from montui.config import Settings
-from montui.launch import AwsRequest, DemoWorldError, resolved_target
+from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
+from montui.model.accounts import AccountSpec, UnknownAccount
 from montui.model.duration import parse_duration
 from montui.model.findings import Band, Finding, enable_command, findings_order
 from montui.model.place import Place
 from montui.model.text import middle_ellipsis
 
 if TYPE_CHECKING:
-    from montui.sources.session import AwsTarget
+    from montui.sources.errors import SourceError
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_FINDING = 0, 1, 2, 3
 
@@ -89,9 +92,11 @@ def _since(text: str) -> int:
     return seconds
 
 
-def finding_record(finding: Finding) -> dict[str, Any]:
-    """One finding as a flat record (the JSON and CSV outputs)."""
-    return {
+def finding_record(finding: Finding, alias: str | None = None) -> dict[str, Any]:
+    """One finding as a flat record (the JSON and CSV outputs); `alias`: its account's, with
+    several accounts (the record then starts with `account_alias`)."""
+    named = {} if alias is None else {"account_alias": alias}
+    return named | {
         "band": finding.band.word,
         "severity": finding.severity,
         "type": finding.type.text,
@@ -113,8 +118,11 @@ def finding_record(finding: Finding) -> dict[str, Any]:
 def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
     """Aligned columns for a person at a terminal."""
     header = ["BAND", "SEV", "TYPE", "RESOURCE", "COUNT", "LAST SEEN (UTC)", "REGION", "ID"]
+    named = bool(records) and "account_alias" in records[0]
+    header = ["ACCOUNT", *header] if named else header
     rows = [
         [
+            *([str(r["account_alias"])] if named else []),
             str(r["band"]),
             f"{r['severity']:g}",
             middle_ellipsis(str(r["type"]), 60),
@@ -134,51 +142,43 @@ def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> No
         json.dump(records, out, indent=2)
         out.write("\n")
     elif output == "csv":
-        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        named = bool(records) and "account_alias" in records[0]
+        fields = ("account_alias", *FIELDS) if named else FIELDS
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
     else:
         write_table(records, out)
 
 
-async def _region(target: AwsTarget, clients: Any, region: str, criteria: Any) -> Any:
+async def _region(clients: Any, place: Place, criteria: Any) -> tuple[Finding, ...] | None:
+    """A region's findings; None when GuardDuty is off there."""
     from montui.sources.guardduty import detector_ids, finding_ids, get_findings
 
-    place = Place("", region)
     ids = await detector_ids(clients, place)
     if not ids:
         return None
     listed = await finding_ids(clients, place, ids[0], criteria)
-    return await get_findings(clients, place, ids[0], listed)
+    return tuple(await get_findings(clients, place, ids[0], listed))
 
 
 async def _fetch(
-    target: AwsTarget, floor: Band, since: datetime | None
-) -> tuple[list[Finding], list[str], list[Any]]:
-    from montui.sources.errors import SourceError
+    targets: list[AccountTarget], floor: Band, since: datetime | None
+) -> tuple[list[tuple[str, Finding]], list[str], list[PlaceError]]:
+    """Every (account, region)'s findings with its alias, the places where GuardDuty is off
+    (`prod ap-northeast-1`, or the region alone), and the errors."""
     from montui.sources.guardduty import FindingCriteria
-    from montui.sources.session import AwsClients
 
     minimum = floor.floor if floor > Band.LOW else None
     criteria = FindingCriteria(min_severity=minimum, archived=False, updated_since=since)
-    async with AwsClients(target) as clients:
-        results = await asyncio.gather(
-            *(_region(target, clients, r, criteria) for r in target.regions),
-            return_exceptions=True,
-        )
-    findings: list[Finding] = []
-    off: list[str] = []
-    errors: list[Any] = []
-    for region, result in zip(target.regions, results, strict=True):
-        if isinstance(result, SourceError):
-            errors.append(result)
-        elif isinstance(result, BaseException):
-            raise result
-        elif result is None:
-            off.append(region)
-        else:
-            findings.extend(result)
-    return findings, off, errors
+
+    async def region(clients: Any, place: Place) -> tuple[Finding, ...] | None:
+        return await _region(clients, place, criteria)
+
+    answers, errors = await each_place(targets, region)
+    found = [(a.alias, f) for a in answers if a.answer is not None for f in a.answer]
+    off = [f"{a.alias} {a.region}" if a.alias else a.region for a in answers if a.answer is None]
+    return found, off, errors
 
 
 def run_findings(
@@ -191,37 +191,45 @@ def run_findings(
     fail_on_finding: bool = False,
     out: TextIO | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    accounts: tuple[AccountSpec, ...] = (),
+    wanted: list[str] | None = None,
 ) -> int:
-    """Print the findings and return the exit status."""
+    """Print the findings and return the exit status. `accounts`: the `[[account]]` chosen
+    (none: the base account); `wanted`: `--account` for a `--demo --accounts N` world."""
     from montui.sources.errors import SourceError
 
     out = out or sys.stdout
     floor = Band.parse(min_severity)
     start = clock() - timedelta(seconds=since) if since else None
     try:
-        with resolved_target(request) as target:
-            findings, off, errors = asyncio.run(_fetch(target, floor, start))
-    except (SourceError, DemoWorldError) as exc:
+        with resolved_targets(request, accounts, wanted) as targets:
+            named = any(t.alias for t in targets)
+            pairs, off, errors = asyncio.run(_fetch(targets, floor, start))
+    except (SourceError, DemoWorldError, UnknownAccount) as exc:
         _report(exc)
         return EXIT_USAGE
-    fatal = [e for e in errors if e.fatal]
+    findings = [f for _, f in pairs]
+    fatal = [e for e in errors if e.error.fatal]
     if fatal and not findings:
-        _report(fatal[0])
+        _report(fatal[0].error, fatal[0].alias)
         return EXIT_USAGE
-    for region in off:
-        print(f"montui: GuardDuty is off in {region}", file=sys.stderr)
+    for where in off:
+        region = where.rsplit(" ", 1)[-1]
+        print(f"montui: GuardDuty is off in {where}", file=sys.stderr)
         print(f"  to turn it on: {enable_command(region)}", file=sys.stderr)
     for error in errors:
-        _report(error)
+        _report(error.error, error.alias)
+    alias = {id(f): name for name, f in pairs}
     listed = [f for f in findings_order(findings) if f.band >= floor]
-    write_records([finding_record(f) for f in listed], output, out)
+    records = [finding_record(f, alias[id(f)] if named else None) for f in listed]
+    write_records(records, output, out)
     if fail_on_finding and listed:
         return EXIT_FINDING
     return EXIT_REGION_FAILED if errors else EXIT_OK
 
 
-def _report(exc: Exception) -> None:
-    print(f"montui: {exc}", file=sys.stderr)
+def _report(exc: Exception | SourceError, alias: str = "") -> None:
+    print(f"montui: {alias + ': ' if alias else ''}{exc}", file=sys.stderr)
     hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))  # a command does not retry
     if hint:
         print(f"  {hint}", file=sys.stderr)

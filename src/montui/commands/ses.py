@@ -4,6 +4,8 @@ One line (table) or object (json) per region: status, both rates with the distan
 threshold, quota. Exit status: 0; 1 when a region could not be read (its error on stderr, the
 others printed); 2 for bad arguments, config or credentials; 3 with `--fail-on-review` when a
 region is under review (or paused by AWS) or a rate is at or above its review threshold.
+With `[[account]]` (or `--demo --accounts N`) every chosen account is read at once: the
+table's first column and the JSON's `account_alias` name it (`account`: its id).
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import each_region
-from montui.launch import AwsRequest, DemoWorldError, resolved_target
+from montui.commands.common import PlaceError, each_place
+from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
+from montui.model.accounts import AccountSpec, UnknownAccount
 from montui.model.place import Place
 from montui.model.reputation import RATE_KINDS, band
 from montui.model.ses_account import Reputation
 
 if TYPE_CHECKING:
-    from montui.sources.session import AwsTarget
+    from montui.sources.errors import SourceError
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_REVIEW = 0, 1, 2, 3
 
@@ -45,11 +48,13 @@ def add_parser(commands: Any, aws_options: Callable[..., None]) -> None:
     )
 
 
-def region_record(found: Reputation) -> dict[str, Any]:
+def region_record(found: Reputation, alias: str | None = None) -> dict[str, Any]:
     """One region as a flat record (the JSON output): rates as fractions (null: no data),
-    distances in percentage points (negative: over the threshold)."""
+    distances in percentage points (negative: over the threshold). `alias`: its account's,
+    with several accounts (the record then starts with `account_alias` and `account`)."""
     account = found.account
-    record: dict[str, Any] = {
+    named = {} if alias is None else {"account_alias": alias, "account": account.account}
+    record: dict[str, Any] = named | {
         "region": found.region,
         "status": account.status.words,
         "enforcement_status": account.enforcement,
@@ -82,14 +87,17 @@ def region_record(found: Reputation) -> dict[str, Any]:
     return record
 
 
-def write_table(found: list[Reputation], out: TextIO) -> None:
-    """Aligned columns: region, status, each rate with its distance to review and pause."""
+def write_table(found: list[Reputation], out: TextIO, aliases: list[str] | None = None) -> None:
+    """Aligned columns: region, status, each rate with its distance to review and pause;
+    `aliases` (one per item, several accounts): an ACCOUNT column first."""
     header = ["REGION", "STATUS", "ACCESS", "BOUNCE", "TO REVIEW/PAUSE", "COMPLAINT"]
     header += ["TO REVIEW/PAUSE", "QUOTA"]
+    header = ["ACCOUNT", *header] if aliases is not None else header
     rows = [header]
-    for item in found:
+    for index, item in enumerate(found):
         account = item.account
-        row = [item.region, f"{account.status.symbol} {account.status.words}"]
+        row = [aliases[index]] if aliases is not None else []
+        row += [item.region, f"{account.status.symbol} {account.status.words}"]
         row.append("production" if account.production else "sandbox")
         for kind in RATE_KINDS:
             latest = item.rate(kind).latest
@@ -108,14 +116,18 @@ def write_table(found: list[Reputation], out: TextIO) -> None:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
-async def _fetch(target: AwsTarget, now: datetime) -> tuple[list[Reputation], list[Any]]:
+async def _fetch(
+    targets: list[AccountTarget], now: datetime
+) -> tuple[list[tuple[str, Reputation]], list[PlaceError]]:
+    """Every (account, region)'s reputation; with several accounts each carries its id."""
     from montui.feeds.reputation import fetch_reputation
 
     async def region(clients: Any, place: Place) -> Reputation:
         return await fetch_reputation(clients, place, now)
 
-    answers, errors = await each_region(target, region)
-    return [found for _, found in answers], list(errors)
+    named = any(t.alias for t in targets)
+    answers, errors = await each_place(targets, region, identify=named)
+    return [(a.alias, a.answer) for a in answers], errors
 
 
 def run_ses(
@@ -125,38 +137,47 @@ def run_ses(
     fail_on_review: bool,
     out: TextIO | None = None,
     now: datetime | None = None,
+    accounts: tuple[AccountSpec, ...] = (),
+    wanted: list[str] | None = None,
 ) -> int:
-    """Print each region's reputation and return the exit status."""
+    """Print each (account,) region's reputation and return the exit status. `accounts`:
+    the `[[account]]` chosen (none: the base account); `wanted`: `--account` for the
+    accounts of a `--demo --accounts N` world."""
     from montui.sources.errors import SourceError
 
     out = out or sys.stdout
     try:
-        with resolved_target(request) as target:
-            found, errors = asyncio.run(_fetch(target, now or datetime.now(UTC)))
-    except (SourceError, DemoWorldError) as exc:
+        with resolved_targets(request, accounts, wanted) as targets:
+            named = any(t.alias for t in targets)
+            pairs, errors = asyncio.run(_fetch(targets, now or datetime.now(UTC)))
+    except (SourceError, DemoWorldError, UnknownAccount) as exc:
         _report(exc)
         return EXIT_USAGE
-    fatal = [e for e in errors if e.fatal]
+    found = [item for _, item in pairs]
+    fatal = [e for e in errors if e.error.fatal]
     if fatal and not found:
-        _report(fatal[0])
+        _report(fatal[0].error, fatal[0].alias)
         return EXIT_USAGE
     for error in errors:
-        _report(error)
-    for item in found:
+        _report(error.error, error.alias)
+    for alias, item in pairs:
         for gap in item.gaps:
-            print(f"montui: {item.region}: {gap}", file=sys.stderr)
+            where = f"{alias} {item.region}" if alias else item.region
+            print(f"montui: {where}: {gap}", file=sys.stderr)
+    aliases = [alias for alias, _ in pairs] if named else None
     if output == "json":
-        json.dump([region_record(item) for item in found], out, indent=2)
+        records = [region_record(item, alias if named else None) for alias, item in pairs]
+        json.dump(records, out, indent=2)
         out.write("\n")
     else:
-        write_table(found, out)
+        write_table(found, out, aliases)
     if fail_on_review and any(item.needs_review for item in found):
         return EXIT_REVIEW
     return EXIT_REGION_FAILED if errors else EXIT_OK
 
 
-def _report(exc: Exception) -> None:
-    print(f"montui: {exc}", file=sys.stderr)
+def _report(exc: Exception | SourceError, alias: str = "") -> None:
+    print(f"montui: {alias + ': ' if alias else ''}{exc}", file=sys.stderr)
     hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))
     if hint:
         print(f"  {hint}", file=sys.stderr)
