@@ -134,8 +134,11 @@ def open_alarm_detail(board: BoardScreen, alarm: Alarm, *, keep_window: bool = F
     )  # fmt: skip
 
 
-def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None = None) -> None:
-    """The SES pane at `region` (None: the first); from an SES alarm, its window marked."""
+def open_reputation(
+    board: BoardScreen, region: str | None, alarm: Alarm | None = None, *, account: str = ""
+) -> None:
+    """The SES pane at `region` (None: the first); from an SES alarm, its window marked;
+    `account` (an id, several accounts): that account's entry chosen (an alarm's: its own)."""
     regions = regions_of(board) or ((region,) if region else ())
     if not regions:
         board.notify("Not connected yet")
@@ -148,7 +151,8 @@ def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None 
     places = [(e.alias, r, e.feeds.reputation) for e, r in places_of(board)]
     if board.accounts.multi and places:
         # every (account, region), from an alarm its own account's entry first chosen
-        alias = board.accounts.alias_of(alarm.place.account) if alarm is not None else ""
+        account = alarm.place.account if alarm is not None else account
+        alias = board.accounts.alias_of(account) if account else ""
         chosen = f"{alias or places[0][0]}/{region or places[0][1]}"
         region, regions = chosen, tuple(f"{a}/{r}" for a, r, _ in places)
     else:
