@@ -182,3 +182,37 @@ async def test_one_account_has_no_acct_column() -> None:
         table = app.screen.query_one(FindingTable)
         assert "Acct" not in [str(c.label) for c in table.ordered_columns]
         assert " apne1 ‼0 ▲1" in text_of(app, "#findings-header")
+
+
+async def test_account_scope_narrows_the_pane_to_one_account() -> None:
+    app, fakes, _ = two_accounts()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: all(f.polls >= 2 for f in fakes))
+        app.account_scope = "dev"
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FindingsScreen) and bool(rows(app)))
+        assert rows(app) == [("dev", "apne1", "p-low")]
+        header = text_of(app, "#findings-header")
+        assert "dev/apne1" in header and "prod/" not in header
+
+
+async def test_an_account_that_could_not_connect_is_shown_failing_in_place() -> None:
+    from montui.sources.errors import SourceError
+
+    app, fakes, _ = two_accounts()
+    session = app.accounts.entries[1].feeds.session
+
+    async def refuse() -> Any:
+        raise SourceError("The config profile (dev-readonly) could not be found", "aws configure")
+
+    session.connect = refuse  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: fakes[0].polls >= 2)
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FindingsScreen) and bool(rows(app)))
+        assert {acct for acct, _, _ in rows(app)} == {"prod"} and fakes[1].polls == 0
+        banner = text_of(app, "#findings-banner")
+        assert (
+            "⚠ dev/ap-northeast-1: The config profile (dev-readonly) could not be found" in banner
+        )

@@ -185,6 +185,7 @@ def open_findings(board: BoardScreen) -> None:
             board.findings, clock=board.clock, alarms=board.poll.all_alarms,
             open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True),
             stale_after=board.stale_after, since=window.start if window else None,
+            account=getattr(board.app, "account_scope", None),
         )
     )  # fmt: skip
 

@@ -220,6 +220,11 @@ class BoardScreen(Screen[None]):
                 and entry.feeds.findings is not None
             ]
             self.findings.places(places)
+            for alias, region in self.poll.statuses:  # accounts that could not connect
+                if alias not in self.poll.connections:
+                    status = self.poll.statuses[alias, region]
+                    hint = self.poll.hints.get((alias, region), "")
+                    self.findings.unreachable(alias, region, status.error or "", hint)
             for alias, region, _ in places:
                 watch = self.findings.poll_region(region, alias)
                 group = f"findings-{alias}-{region}" if alias else f"findings-{region}"

@@ -23,7 +23,7 @@ from montui.model.finding_notice import finding_url
 from montui.model.findings import Band, Finding, filter_findings, findings_order
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.findings_text import banner_text, header_text, summary_text
-from montui.ui.screens.findings_watch import FindingsWatch
+from montui.ui.screens.findings_watch import FindingsWatch, RegionWatch
 from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.finding_table import ROW_LIMIT, FindingTable
 from montui.ui.widgets.freshness import Freshness
@@ -74,10 +74,12 @@ class FindingsScreen(Screen[None]):
         open_alarm: Callable[[Alarm], None] | None = None,
         stale_after: float = 150.0,
         since: datetime | None = None,
+        account: str | None = None,
     ) -> None:
         """`alarms`: the board's alarms now (a finding's detail links those on its resource);
         `open_alarm`: opens one (the board's detail); `since`: the shared investigation
-        window's start: only findings updated then or later are listed (None: all)."""
+        window's start: only findings updated then or later are listed (None: all);
+        `account`: the alias `:account` narrowed montui to (None: every account)."""
         super().__init__()
         self.watch_ = watch
         self.clock = clock
@@ -87,6 +89,7 @@ class FindingsScreen(Screen[None]):
         self.filter_text = ""
         self.min_band = Band.LOW
         self.since = since
+        self.account = account
         self.multi = watch.multi
         """Several accounts watched: the Acct column, the alias in the filter and the detail."""
 
@@ -109,8 +112,20 @@ class FindingsScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.watch_.unsubscribe(self.refresh_view)
 
-    def shown_findings(self) -> list[Finding]:
+    def statuses(self) -> list[RegionWatch]:
+        """The (account, region)s shown: every one, or `:account`'s."""
+        found = self.watch_.statuses.values()
+        return [s for s in found if self.account in (None, s.account)]
+
+    def _everything(self) -> list[Finding]:
+        """Every polled finding of the accounts shown."""
         everything = self.watch_.all_findings()
+        if self.account is not None:
+            everything = [f for f in everything if self.watch_.alias_of(f) == self.account]
+        return everything
+
+    def shown_findings(self) -> list[Finding]:
+        everything = self._everything()
         alias_of = self.watch_.alias_of if self.multi else None
         shown = filter_findings(
             everything, self.filter_text, self.min_band, archived=self.watch_.query.archived,
@@ -124,7 +139,7 @@ class FindingsScreen(Screen[None]):
     def refresh_view(self) -> None:
         now = self.clock()
         mono = self.app.no_color
-        statuses = list(self.watch_.statuses.values())
+        statuses = self.statuses()
         view = []
         if self.min_band > Band.LOW:
             view.append(f"{self.min_band.word}+" if self.min_band < Band.CRITICAL else "Critical")
@@ -161,11 +176,11 @@ class FindingsScreen(Screen[None]):
     def _empty_message(self) -> str:
         if not self.watch_.polled:
             return "Asking GuardDuty…"
-        statuses = list(self.watch_.statuses.values())
+        statuses = self.statuses()
         watched = [s for s in statuses if s.found is not None and not s.found.off]
         if not watched:
             return "GuardDuty is not watching any of these regions (see above)."
-        if not self.watch_.all_findings():
+        if not self._everything():
             return "No findings in " + ", ".join(s.where for s in watched) + "."
         if self.since is not None:
             return (

@@ -126,6 +126,12 @@ class FindingsWatch:
             self.statuses.setdefault((alias, region), RegionWatch(region, account=alias))
             self._wake.setdefault((alias, region), asyncio.Event())
 
+    def unreachable(self, alias: str, region: str, error: str, hint: str = "") -> None:
+        """An account that could not connect: shown failing in place, never polled."""
+        self.statuses[alias, region] = RegionWatch(
+            region, error=error or "could not connect", hint=hint, failures=1, account=alias
+        )
+
     def alias_of(self, finding: Finding) -> str:
         """The alias of the account `finding` was polled from ("" without `[[account]]`)."""
         return self._aliases.get(finding.account, "")
