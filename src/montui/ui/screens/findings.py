@@ -44,7 +44,9 @@ class FindingsScreen(Screen[None]):
         "GuardDuty is not enabled there (the line below gives the command to turn it on; "
         "montui itself changes nothing).\n"
         "Polled on the board's cadence, even while this pane is closed: a new High or "
-        "Critical finding raises a notice ([notify] in the config)."
+        "Critical finding raises a notice ([notify] in the config).\n"
+        "Several accounts ([[account]]): the Acct column is the alias, the header counts per "
+        "account/region (prod/apne1), the filter matches the alias."
     )
 
     BINDINGS = [

@@ -59,7 +59,8 @@ class ReputationScreen(Screen[None]):
         "Bands: ✔ ok  ▲ near review (half the review threshold)  ✖ over review  ✖✖ over pause.\n"
         "AWS may review an account at bounce ≥ 5 % or complaint ≥ 0.1 %, and pause sending at\n"
         "10 % / 0.5 %. A rate AWS has not published yet reads 'no data', not 0.\n"
-        "PgUp/PgDn scroll the page; tab moves to the alarms, where ↑/↓ pick one."
+        "PgUp/PgDn scroll the page; tab moves to the alarms, where ↑/↓ pick one.\n"
+        "Several accounts: one strip entry per account and region (prod/us-east-1); R cycles."
     )
 
     BINDINGS = [
