@@ -22,6 +22,7 @@ from textual.app import App
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.investigation import InvestigationWindow
 from montui.model.metrics import TimeWindow
+from montui.sources.errors import SourceError
 from montui.ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
@@ -102,6 +103,20 @@ def places_of(board: BoardScreen) -> list[tuple[AccountFeeds, str]]:
     return found
 
 
+def unreachable_of(board: BoardScreen) -> list[tuple[str, str, SourceError]]:
+    """(alias, region, its error) of the accounts that could not connect (several accounts,
+    narrowed like `places_of`): the panes over every account show them failing in place."""
+    scope = getattr(board.app, "region_scope", None)
+    account = getattr(board.app, "account_scope", None)
+    poll = board.poll
+    return [
+        (alias, region, SourceError(status.error or "could not connect", poll.hints.get(key, "")))
+        for key, status in poll.statuses.items()
+        for alias, region in (key,)
+        if alias not in poll.connections and scope in (None, region) and account in (None, alias)
+    ]
+
+
 def regions_of(board: BoardScreen) -> tuple[str, ...]:
     """The regions the panes use: the connection's, or the one `:region` chose."""
     connection = board.poll.connection
@@ -165,6 +180,7 @@ def open_reputation(
             open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True), opened_from=alarm,
             pause=board.poll.pause, marked=window.start if window else None,
             places=places, account_id=board.accounts.id_of,
+            refused=unreachable_of(board) if places else (),
         )
     )  # fmt: skip
 
@@ -216,6 +232,7 @@ def open_dbload(board: BoardScreen, alarm: Alarm | None, instance: str | None = 
     window = window_for(board.app, alarm)
     feeds = feeds_of(board, alarm)
     places = []
+    rds = None
     if board.accounts.multi:  # every account's instances; an RDS alarm's: its account's
         from montui.model.dbload_target import alarm_db_target
 
@@ -228,6 +245,7 @@ def open_dbload(board: BoardScreen, alarm: Alarm | None, instance: str | None = 
     push_dbload(
         board.app.screen, feeds.dbload, clock=board.clock, regions=regions, alarm=alarm,
         history=feeds.history, window=window, instance=instance, places=places,
+        refused=unreachable_of(board) if board.accounts.multi and rds is None else (),
     )  # fmt: skip
 
 
@@ -265,5 +283,6 @@ def open_review(board: BoardScreen) -> None:
             regions, alarms=feeds.alarms, history=feeds.review, metrics=feeds.metrics,
             clock=board.clock, open_detail=lambda a: open_alarm_detail(board, a, keep_window=True),
             settings=board.review_settings, rules=board.rules, sources=sources, alias_of=alias_of,
+            refused=unreachable_of(board) if sources else (),
         )
     )  # fmt: skip

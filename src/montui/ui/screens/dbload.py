@@ -105,6 +105,7 @@ class DbLoadScreen(Screen[None]):
         chart_rows: int | None = None,
         window_of: Callable[[], Awaitable[TimeWindow]] | None = None,
         places: Sequence[Where] = (),
+        refused: Sequence[tuple[str, str, Exception]] = (),
     ) -> None:
         """`target`: the database an alarm names (resolved once the instances are listed);
         `window_of`: works out the window first (an alarm's episode, read from its history);
@@ -112,7 +113,7 @@ class DbLoadScreen(Screen[None]):
         super().__init__()
         self.feed = feed
         self.regions = tuple(regions)
-        self.where = DbPlaces.of(feed, regions, places)
+        self.where = DbPlaces.of(feed, regions, places, refused)
         """Every (account, region) listed, and the feed each listed instance uses."""
         self.clock = clock
         self.instance = instance

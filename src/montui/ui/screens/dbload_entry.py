@@ -35,18 +35,22 @@ def open_dbload(
     window: TimeWindow | None = None,
     instance: str | None = None,
     places: Sequence[Where] = (),
+    refused: Sequence[tuple[str, str, Exception]] = (),
 ) -> None:
     """Push the load pane: for an RDS alarm, its instance (a cluster's writer, or a pick
     among the members) at the alarm's episode window; otherwise `instance` (`:db NAME`) or
     the instance picker. `window`: the shared investigation window, used instead.
-    `places`: several accounts' (alias, region, feed); for an alarm, its own account's."""
+    `places`: several accounts' (alias, region, feed); for an alarm, its own account's;
+    `refused`: (alias, region, error) of accounts that could not connect (said in the picker)."""
     target = alarm_db_target(alarm) if alarm is not None else None
     if target is None and instance is not None:
         target = DbTarget(instance)
     if target is None:
-        screen.app.push_screen(
-            DbLoadScreen(feed, regions=regions, clock=clock, utc=utc, window=window, places=places)
-        )
+        picker = DbLoadScreen(
+            feed, regions=regions, clock=clock, utc=utc, window=window, places=places,
+            refused=refused,
+        )  # fmt: skip
+        screen.app.push_screen(picker)
         return
     if alarm is None or window is not None:
         screen.app.push_screen(

@@ -26,13 +26,22 @@ class DbPlaces:
 
     places: list[Where]
     default: DbLoadFeed
+    refused: list[tuple[str, BaseException]] = field(default_factory=list)
+    """`alias/region` and error of the accounts that could not connect (never asked)."""
     _of: dict[tuple[str, str, str], tuple[str, DbLoadFeed]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, feed: DbLoadFeed, regions: Sequence[str], places: Sequence[Where] = ()) -> DbPlaces:
-        """`places` (several accounts) or `regions` with `feed` (one account)."""
+    def of(
+        cls,
+        feed: DbLoadFeed,
+        regions: Sequence[str],
+        places: Sequence[Where] = (),
+        refused: Sequence[tuple[str, str, Exception]] = (),
+    ) -> DbPlaces:
+        """`places` (several accounts) or `regions` with `feed` (one account); `refused`:
+        (alias, region, error) of accounts that could not connect."""
         chosen = list(places) or [("", region, feed) for region in regions]
-        return cls(chosen, feed)
+        return cls(chosen, feed, [(f"{alias}/{region}", e) for alias, region, e in refused])
 
     @property
     def multi(self) -> bool:
@@ -44,17 +53,13 @@ class DbPlaces:
         """Each entry as the pane names it: `prod/us-east-1`, or the region alone."""
         return [f"{alias}/{region}" if alias else region for alias, region, _ in self.places]
 
-    def only(self, region: str) -> DbPlaces:
-        """The entries of `region` alone (an alarm's instance is in the alarm's region)."""
-        return DbPlaces([p for p in self.places if p[1] == region] or self.places, self.default)
-
     async def instances(self) -> tuple[list[DbInstance], list[tuple[str, BaseException]]]:
         """Every entry's instances (asked together), and the entries that failed, by name."""
         answers = await asyncio.gather(
             *(feed.instances(region) for _, region, feed in self.places), return_exceptions=True
         )
         found: list[DbInstance] = []
-        failed: list[tuple[str, BaseException]] = []
+        failed: list[tuple[str, BaseException]] = list(self.refused)
         for name, (alias, _, feed), answer in zip(self.names, self.places, answers, strict=True):
             if isinstance(answer, BaseException):
                 failed.append((name, answer))

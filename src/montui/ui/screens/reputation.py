@@ -88,11 +88,13 @@ class ReputationScreen(Screen[None]):
         pause: Pause = wait_or_wake,
         places: Sequence[tuple[str, str, SendingReputation]] = (),
         account_id: Callable[[str], str] = lambda _: "",
+        refused: Sequence[tuple[str, str, SourceError]] = (),
     ) -> None:
         """`alarms`: the board's alarms as last polled; `opened_from`: the SES alarm the pane
         was opened from, whose window (the drill-down's rule) starts at `marked` on the charts.
         `places`: (account alias, region, that account's feed) of several accounts (then
-        `regions` and `region` name entries as `alias/region`); `account_id`: an alias's id."""
+        `regions` and `region` name entries as `alias/region`); `account_id`: an alias's id;
+        `refused`: (alias, region, error) of accounts that could not connect, shown failing."""
         super().__init__()
         self.feed = feed
         self.places: dict[str, tuple[str, str, SendingReputation]] = {
@@ -100,8 +102,9 @@ class ReputationScreen(Screen[None]):
         }
         """Several accounts: each strip entry (`alias/region`) → its alias, region and feed."""
         self.account_id = account_id
+        self.refused = {f"{alias}/{where}": error for alias, where, error in refused}
         if self.places:
-            regions = tuple(self.places)
+            regions = (*self.places, *self.refused)
         self.regions = regions
         self.chosen = region if region in regions else (regions[0] if regions else "")
         self.clock = clock
@@ -117,7 +120,7 @@ class ReputationScreen(Screen[None]):
         self.opened_from = opened_from.key if opened_from else None
         """(region, name) of the alarm the pane was opened from: listed whatever it watches."""
         self.pause = pause
-        self.results: dict[str, Reputation | SourceError] = {}
+        self.results: dict[str, Reputation | SourceError] = dict(self.refused)
         """Each region's last answer (an error keeps the data in `last_good`)."""
         self.last_good: dict[str, Reputation] = {}
         self.fetched_at: dict[str, datetime] = {}
@@ -178,7 +181,8 @@ class ReputationScreen(Screen[None]):
         failures = 0
         while True:
             self._wake.clear()
-            await asyncio.gather(*(self._fetch(region) for region in self.regions))
+            asked = [region for region in self.regions if region not in self.refused]
+            await asyncio.gather(*(self._fetch(region) for region in asked))
             self.fetches += 1
             self.show()
             if self.fetches == 1:

@@ -66,12 +66,15 @@ class ReviewScreen(Screen[None]):
         rules: Sequence[MetaRule] = (),
         sources: Sequence[ReviewSource] = (),
         alias_of: Callable[[Alarm], str] | None = None,
+        refused: Sequence[tuple[str, str, Exception]] = (),
     ) -> None:
         """`sources`: several accounts' (account, region)s with their feeds, reviewed
-        instead of `regions`; `alias_of`: an alarm's account alias (the Acct column)."""
+        instead of `regions`; `alias_of`: an alarm's account alias (the Acct column);
+        `refused`: (alias, region, error) of accounts that could not connect (said in place)."""
         super().__init__()
         self.sources = tuple(sources)
         self.alias_of = alias_of
+        self.refused = [f"{alias}/{region}: {error}" for alias, region, error in refused]
         self.regions = tuple(s.name for s in sources) or tuple(regions)
         self.alarms, self.history, self.metrics = alarms, history, metrics
         self.clock = clock
@@ -114,7 +117,7 @@ class ReviewScreen(Screen[None]):
             f"{review.alarms} alarms · {', '.join(review.regions)} · last {review.days} days\n"
             f"{summary_counts(review) or 'nothing found'}"
         )
-        extra = [f"⚠ could not check {p}" for p in review.problems]
+        extra = [f"⚠ could not check {p}" for p in (*self.refused, *review.problems)]
         self.query_one("#review-summary", Static).update(Text("\n".join([head, *extra])))
         table = self.query_one("#review-lines", DataTable)
         table.clear()

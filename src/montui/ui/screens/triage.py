@@ -157,7 +157,13 @@ class TriageScreen(Screen[None]):
 
     def _poll_accounts(self) -> None:
         """SES and DB load of every (account, region), each through its account's feeds."""
+        from montui.ui.panes import unreachable_of
+        from montui.ui.screens.triage_sources import RegionSignals
+
         accounts = self.board.accounts
+        for alias, region, error in unreachable_of(self.board):  # could not connect: in place
+            failing = RegionSignals(region, error=error.message, failures=1, account=alias)
+            self.ses.statuses[f"{alias}/{region}"] = self.db.statuses[f"{alias}/{region}"] = failing
         for alias, region in self.board.poll.places:
             entry = accounts.by_alias(alias)
             if entry is None:
