@@ -139,7 +139,7 @@ def sample(board: BoardScreen, table: AlarmTable, out: Figures) -> None:
         out.blank["board table"] += 1
     banner = board.query_one(RegionBanner)
     shown = str(banner.render()) if banner.display else ""
-    for region, status in board.statuses.items():
+    for (_, region), status in board.statuses.items():
         age = status.age(now) or 0.0
         out.stale[region] = max(out.stale.get(region, 0.0), age)
         if status.error and f"⚠ {region}: " not in shown:

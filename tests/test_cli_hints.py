@@ -9,6 +9,7 @@ import pytest
 from botocore import exceptions as bx
 
 from montui.cli import main
+from montui.commands.common import PlaceError
 from montui.sources.error_mapping import map_error
 from montui.sources.errors import ServiceError, SourceError, Throttled
 from montui.sources.paging import every_page
@@ -73,7 +74,7 @@ def test_montui_alarms_prints_the_command_hint(
     from montui.commands import alarms
 
     async def throttled(*_: Any) -> tuple[list[Any], list[Any]]:
-        return [], [THROTTLED]
+        return [], [PlaceError("", THROTTLED)]
 
     monkeypatch.setattr(alarms, "_fetch", throttled)
     code = main(["alarms", *UNREACHABLE])

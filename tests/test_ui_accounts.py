@@ -211,3 +211,25 @@ async def test_account_command_narrows_the_board_to_one_account() -> None:
         assert ":account dev" in str(app.screen.query_one("#header").render())
         await command("account all")
         await until(pilot, lambda: app.screen.query_one(AlarmTable).row_count == 7)
+
+
+async def test_an_account_that_cannot_connect_fails_in_place_and_montui_runs_on() -> None:
+    from montui.sources.errors import UnknownProfile
+    from montui.ui.screens.board_feeds import AccountFeeds, Accounts
+    from tests.fakes import FakeSession, fake_feeds
+
+    shared = fake_feeds(alarms_of(SHARED, "shared-billing"), account=SHARED)
+    broken = FakeSession((TOKYO, VIRGINIA), connect_error=UnknownProfile("staging", ("prod",)))
+    staging = fake_feeds(alarms_of(DEV, "api-5xx"), session=broken, account=DEV)
+    accounts = Accounts([AccountFeeds("shared", shared), AccountFeeds("staging", staging)])
+    app = MontuiApp(shared, Settings(), home="board", accounts=accounts)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query_one(AlarmTable).row_count == 2)
+        banner = app.screen.query_one(RegionBanner)
+        await until(pilot, lambda: banner.display)
+        text = str(banner.render())
+        assert "staging ⚠ ap-northeast-1, us-east-1:" in text and "staging" in text
+        assert "shared ⚠" not in text
+        assert {alias for alias, _, _ in rows(app)} == {"shared"}
+        assert board(app).poll.places == (("shared", TOKYO), ("shared", VIRGINIA))
+        assert app.return_code is None  # not fatal: the other account is watched

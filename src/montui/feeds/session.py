@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from montui.launch import AwsRequest, DemoWorld, WorldEndpoint, resolve
+from montui.launch import AwsRequest, DemoWorld, DemoWorldError, WorldEndpoint, resolve
 from montui.model.place import Place
 
 if TYPE_CHECKING:
@@ -83,13 +83,26 @@ class AwsSession:
         self._identity: asyncio.Task[Identity] | None = None
         self._on_close: list[Callable[[], Awaitable[object]]] = []
         self._connected = asyncio.Event()
+        self._settled = asyncio.Event()
         self._world_info: WorldEndpoint | None = None
 
     async def connect(self) -> Connection:
+        try:
+            return await self._connect()
+        finally:
+            self._settled.set()
+
+    async def wait_settled(self) -> None:
+        """Until `connect()` has ended, well or not."""
+        await self._settled.wait()
+
+    async def _connect(self) -> Connection:
         world_info = self._shared_world
         if self._world_of is not None and world_info is None:
-            await self._world_of.wait_connected()
+            await self._world_of.wait_settled()
             world_info = self._world_of.world_endpoint
+            if world_info is None:
+                raise DemoWorldError("the local AWS world did not start (see the first account)")
         if self.request.demo and world_info is None:
             self._world = DemoWorld()
             world_info = await asyncio.to_thread(self._world.start)

@@ -104,7 +104,8 @@ def aws_accounts(
         first = entries[0].feeds.session if entries else None
         feeds = aws_feeds(
             request.for_account(spec), world=world, data_dir=data_dir,
-            world_of=first if isinstance(first, AwsSession) and world is None else None,
+            world_of=first if isinstance(first, AwsSession) and request.demo and not world
+            else None,
         )  # fmt: skip
         entries.append(AccountFeeds(spec.alias, feeds, spec.role_account))
     return Accounts(entries)
