@@ -120,3 +120,30 @@ async def test_enter_on_devs_db_load_and_prods_ses_opens_their_own_accounts() ->
         assert isinstance(ses_pane, ReputationScreen)
         await until(pilot, lambda: ses_pane.fetches >= 1)
         assert ses_pane.chosen == "prod/ap-northeast-1"
+
+
+async def test_the_act_now_notice_names_the_signals_account() -> None:
+    from tests.fakes import HandClock
+
+    clock = HandClock()
+    findings = [FakeFindings({TOKYO: []}), FakeFindings({TOKYO: []})]
+    feeds = [
+        fake_feeds(FakeAlarms({TOKYO: []}), findings=findings[i], reputation=FakeReputation(),
+                   dbload=FakeDbLoad(), account=account)
+        for i, account in enumerate((PROD, DEV))
+    ]  # fmt: skip
+    accounts = Accounts([AccountFeeds("prod", feeds[0]), AccountFeeds("dev", feeds[1])])
+    app = MontuiApp(
+        feeds[0], Settings(), clock=clock, pause=clock.pause, home="triage", accounts=accounts
+    )
+    told: list[str] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.notify = lambda message, **kw: told.append(f"{kw.get('title')}|{message}")  # type: ignore[method-assign]
+        await until(pilot, lambda: complete(app) and clock.sleeping == 8)
+        assert told == []
+        findings[1].data[TOKYO] = [make_finding("d-high", 8.5, "Recon:EC2/Portscan", account=DEV)]
+        before = findings[1].polls
+        clock.advance(120)
+        await until(pilot, lambda: findings[1].polls > before and bool(told))
+        assert len(told) == 1 and told[0].startswith("Act now|")
+        assert "Recon:EC2/Portscan (dev/ap-northeast-1)" in told[0]

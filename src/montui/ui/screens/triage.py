@@ -206,7 +206,10 @@ class TriageScreen(Screen[None]):
         signals = self.all_signals()
         news = self.notice.update(signals, self.answered())
         if news and self.notice_rule.act_now:
-            raise_notice(self.app, news, self.notice_rule, partial(write_to_terminal, self.app))
+            raise_notice(
+                self.app, news, self.notice_rule, partial(write_to_terminal, self.app),
+                alias_of=self._alias,
+            )  # fmt: skip
         self.signals = {s.key: s for s in signals}
         self._header()
         self._lists(triage_order(signals))
@@ -217,7 +220,10 @@ class TriageScreen(Screen[None]):
         signals = finding_signals(news, self.rules)
         grown = [s for s in signals if s.key in self.notice.current and self.notice.noticed(s)]
         if grown and self.notice_rule.act_now and self.is_mounted:
-            raise_notice(self.app, grown, self.notice_rule, partial(write_to_terminal, self.app))
+            raise_notice(
+                self.app, grown, self.notice_rule, partial(write_to_terminal, self.app),
+                alias_of=self._alias,
+            )  # fmt: skip
 
     def _alias(self, signal: Signal) -> str:
         """The account column of a row: its account's alias, with several accounts."""
