@@ -54,11 +54,11 @@ async def test_the_demo_live_finding_raises_one_notice(
         watch = board.findings
         await until(pilot, lambda: bool(watch.statuses) and watch.polled)
         first = {s.region: s.fetched_at for s in watch.statuses.values()}
-        found = watch.statuses[TOKYO].found
+        found = watch.statuses["", TOKYO].found
         assert found is not None and not found.off
         assert len(found.findings) == len(guardduty.FINDINGS) - 1  # one of them archived
-        assert watch.statuses[VIRGINIA].found is not None
-        assert watch.statuses[VIRGINIA].found.off  # type: ignore[union-attr]
+        assert watch.statuses["", VIRGINIA].found is not None
+        assert watch.statuses["", VIRGINIA].found.off  # type: ignore[union-attr]
         assert notices(app) == [] and bells == []
         scenario_world.at(SCENARIO_START + guardduty.LIVE_AFTER + timedelta(minutes=1))
         await pilot.press("r")

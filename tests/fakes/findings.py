@@ -93,13 +93,14 @@ def aws_finding(
     title: str = "",
     resource: Any = None,
     action: Any = None,
+    account: str = ACCOUNT,
 ) -> dict[str, Any]:
-    """One finding in GetFindings' shape."""
+    """One finding in GetFindings' shape (`account`: the id it was found in)."""
     last = NOW - timedelta(minutes=minutes_ago)
     first = last - timedelta(hours=2)
     return {
-        "AccountId": ACCOUNT,
-        "Arn": f"arn:aws:guardduty:{region}:{ACCOUNT}:detector/d1/finding/{finding_id}",
+        "AccountId": account,
+        "Arn": f"arn:aws:guardduty:{region}:{account}:detector/d1/finding/{finding_id}",
         "CreatedAt": _iso(first),
         "Description": f"Description of {finding_type}.",
         "Id": finding_id,

@@ -6,6 +6,9 @@ one datapoint each). Then, for the noisiest alarms only, their metric at their p
 a longer one (GetMetricData) for the back-test. A region that fails is named in the review's
 problems and the other regions' lines stand; a failed dead-metric check or back-test is said
 too, without the lines it would have added.
+
+Several accounts: `sources` gives each (account alias, region) with that account's feeds;
+problems are named `alias/region`, and each alarm's back-test reads its own account's metrics.
 """
 
 from __future__ import annotations
@@ -70,21 +73,34 @@ class _Tally:
         return await feed.metric_data(region, tuple(queries), window)
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewSource:
+    """One (account, region) the review reads, through that account's feeds (`alias` is ""
+    with one account)."""
+
+    region: str
+    alarms: Alarms
+    history: StateHistory
+    metrics: MetricData
+    alias: str = ""
+
+    @property
+    def name(self) -> str:
+        """`prod/us-east-1`, or the region alone with one account."""
+        return f"{self.alias}/{self.region}" if self.alias else self.region
+
+
 def _problem(exc: Exception) -> str:
     return str(getattr(exc, "message", "") or exc) or type(exc).__name__
 
 
 async def _region(
-    region: str,
-    alarms_feed: Alarms,
-    history: StateHistory,
-    metrics: MetricData,
-    window: TimeWindow,
-    tally: _Tally,
+    source: ReviewSource, window: TimeWindow, tally: _Tally
 ) -> tuple[tuple[Alarm, ...], tuple[HistoryItem, ...], dict[tuple[str, str, str], bool]]:
+    region, metrics = source.region, source.metrics
     tally.requests["DescribeAlarms"] += 1
-    alarms = await alarms_feed.alarms(region)
-    items = await history.state_history(region, window.start, window.end)
+    alarms = await source.alarms.alarms(region)
+    items = await source.history.state_history(region, window.start, window.end)
     tally.history_items += len(items)
     check = dead_metric_check(alarms, window)
     dead: dict[tuple[str, str, str], bool] = {}
@@ -93,12 +109,14 @@ async def _region(
             series = await tally.metric_data(metrics, region, check.queries, window)
             dead = check.dead_alarms(series)
         except Exception as exc:  # said in the review, the rest stands
-            tally.problems.append(f"{region}: dead-metric check (GetMetricData): {_problem(exc)}")
+            tally.problems.append(
+                f"{source.name}: dead-metric check (GetMetricData): {_problem(exc)}"
+            )
     return alarms, items, dead
 
 
 async def _backtest(
-    facts: AlarmFacts, metrics: MetricData, window: TimeWindow, tally: _Tally
+    facts: AlarmFacts, metrics: MetricData, window: TimeWindow, tally: _Tally, where: str = ""
 ) -> Proposal | None:
     alarm = facts.alarm
     settings = base_settings(alarm)
@@ -117,7 +135,9 @@ async def _backtest(
             series = await tally.metric_data(metrics, alarm.region, queries, aligned)
             points[period] = compared_points(alarm, series)
     except Exception as exc:  # said in the review
-        tally.problems.append(f"{alarm.region}: back-test of {alarm.name}: {_problem(exc)}")
+        tally.problems.append(
+            f"{where or alarm.region}: back-test of {alarm.name}: {_problem(exc)}"
+        )
         return None
     finally:
         tally.backtest_metrics += requested
@@ -134,25 +154,29 @@ async def gather_review(
     settings: ReviewSettings | None = None,
     rules: Sequence[MetaRule] = (),
     backtest_limit: int = BACKTEST_LIMIT,
+    sources: Sequence[ReviewSource] = (),
 ) -> Review:
-    """The review of every alarm in `regions` over the `settings.days` before `now`."""
+    """The review of every alarm in `regions` over the `settings.days` before `now`;
+    `sources` (several accounts): each (account, region) with its account's feeds, instead."""
     settings = settings or ReviewSettings()
     window = TimeWindow(now - timedelta(days=settings.days), now)
     tally = _Tally()
+    sources = list(sources) or [ReviewSource(r, alarms, history, metrics) for r in regions]
     results = await asyncio.gather(
-        *(_region(r, alarms, history, metrics, window, tally) for r in regions),
-        return_exceptions=True,
+        *(_region(source, window, tally) for source in sources), return_exceptions=True
     )
     every: list[Alarm] = []
     facts: list[AlarmFacts] = []
+    source_of: dict[tuple[str, str, str], ReviewSource] = {}
     check_owner = owners_configured(rules)
-    for region, result in zip(regions, results, strict=True):
+    for source, result in zip(sources, results, strict=True):
         if isinstance(result, BaseException):
             if not isinstance(result, Exception):
                 raise result
-            tally.problems.append(f"{region}: {_problem(result)}")
+            tally.problems.append(f"{source.name}: {_problem(result)}")
             continue
         found, items, dead = result
+        source_of.update((alarm.key, source) for alarm in found)
         every.extend(found)
         by_alarm = state_history_by_alarm(items)
         heard = composite_parents(found)
@@ -174,7 +198,9 @@ async def gather_review(
         lines.extend(findings_for(fact, settings, now=now, check_owner=check_owner))
     proposals = []
     for fact in noisiest(facts, limit=backtest_limit):
-        proposal = await _backtest(fact, metrics, window, tally)
+        own = source_of.get(fact.alarm.key)
+        own_metrics, where = (own.metrics, own.name) if own is not None else (metrics, "")
+        proposal = await _backtest(fact, own_metrics, window, tally, where)
         if proposal is not None:
             proposals.append(proposal)
     notes = []
@@ -184,7 +210,7 @@ async def gather_review(
         start=window.start,
         end=window.end,
         days=settings.days,
-        regions=tuple(regions),
+        regions=tuple(source.name for source in sources),
         alarms=len(every),
         findings=ranked(lines),
         proposals=tuple(proposals),

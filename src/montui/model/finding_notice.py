@@ -83,14 +83,17 @@ def finding_url(finding: Finding) -> str:
 
 
 def alarms_on_resource(finding: Finding, alarms: Iterable[Alarm]) -> list[Alarm]:
-    """The alarms of the finding's region whose dimensions name its resource (instance id,
-    function name, DB instance, bucket, cluster, user)."""
+    """The alarms of the finding's account and region whose dimensions name its resource
+    (instance id, function name, DB instance, bucket, cluster, user). An alarm whose account
+    is not known ("") matches any account."""
     ids = finding.resource.ids
     if not ids:
         return []
     found = []
     for alarm in alarms:
         if alarm.region != finding.region:
+            continue
+        if alarm.place.account and finding.account and alarm.place.account != finding.account:
             continue
         values = {value for ref in _refs(alarm) for _, value in ref.dimensions}
         if values & ids:

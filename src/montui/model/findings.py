@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -218,23 +218,34 @@ def enable_command(region: str) -> str:
     return f"aws guardduty create-detector --enable --region {region}"
 
 
-def findings_order(findings: Iterable[Finding]) -> list[Finding]:
-    """Critical first, then High, Medium, Low; within a band the most recently seen first."""
-    return sorted(findings, key=lambda f: (-f.band, -f.last_seen.timestamp(), f.id))
+def findings_order(
+    findings: Iterable[Finding], alias_of: Callable[[Finding], str] | None = None
+) -> list[Finding]:
+    """Critical first, then High, Medium, Low; within a band the most recently seen first;
+    then by account alias (`alias_of`, several accounts), account id and id."""
+    alias = alias_of or (lambda _: "")
+    return sorted(
+        findings, key=lambda f: (-f.band, -f.last_seen.timestamp(), alias(f), f.account, f.id)
+    )
 
 
 def filter_findings(
-    findings: Iterable[Finding], text: str = "", min_band: Band = Band.LOW, archived: bool = False
+    findings: Iterable[Finding],
+    text: str = "",
+    min_band: Band = Band.LOW,
+    archived: bool = False,
+    alias_of: Callable[[Finding], str] | None = None,
 ) -> list[Finding]:
-    """The findings at or above `min_band` whose search text holds every word of `text`;
-    archived ones only when `archived`."""
+    """The findings at or above `min_band` whose search text (and account alias, given
+    `alias_of`) holds every word of `text`; archived ones only when `archived`."""
     words = text.lower().split()
+    alias = alias_of or (lambda _: "")
     return [
         f
         for f in findings
         if f.band >= min_band
         and (archived or not f.archived)
-        and all(w in f.search_text() for w in words)
+        and all(w in f"{f.search_text()} {alias(f).lower()}" for w in words)
     ]
 
 

@@ -9,7 +9,7 @@ come back. A source that fails keeps its last signals, so a failure is not a cle
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from montui.model.findings import Band, Finding
@@ -54,9 +54,14 @@ def notice_title(news: list[Signal]) -> str:
     return "Act now" if len(news) == 1 else f"Act now: {len(news)} new signals"
 
 
-def notice_text(news: list[Signal]) -> str:
-    """One line per signal (three at most, then how many more)."""
-    lines = [f"{s.source.short}: {s.what} ({s.region}) · {s.why}" for s in news[:3]]
+def notice_text(news: list[Signal], alias_of: Callable[[Signal], str] | None = None) -> str:
+    """One line per signal (three at most, then how many more); `alias_of` (several
+    accounts): each signal's account alias, named before its region (`prod/us-east-1`)."""
+    alias = alias_of or (lambda _: "")
+    lines = [
+        f"{s.source.short}: {s.what} ({f'{a}/' if (a := alias(s)) else ''}{s.region}) · {s.why}"
+        for s in news[:3]
+    ]
     if len(news) > 3:
         lines.append(f"… and {len(news) - 3} more")
     return "\n".join(lines)

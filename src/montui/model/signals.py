@@ -183,8 +183,9 @@ def finding_signals(
         why = f"{f.band.label} {f.severity:g}{count} · {f.resource.text}"
         out.append(
             Signal(
-                Source.FINDING, f"finding:{f.region}:{f.id}", triage.findings.get(f.band),
-                f.type.text, f.account, f.region, f.first_seen, why, f,
+                Source.FINDING, f"finding:{f.account}:{f.region}:{f.id}",
+                triage.findings.get(f.band), f.type.text, f.account, f.region, f.first_seen,
+                why, f,
             )
         )  # fmt: skip
     return out

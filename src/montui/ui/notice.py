@@ -9,7 +9,7 @@ signals too (the findings watch's own notice is off), so nothing is told twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from montui.model.finding_notice import NoticeRule
@@ -61,13 +61,15 @@ def raise_notice(
     rule: NoticeRule,
     write: Any = None,
     env: Mapping[str, str] | None = None,
+    alias_of: Callable[[Signal], str] | None = None,
 ) -> None:
     """One notification for `news` (act-now signals just come), the bell unless `bell =
     false`, and the desktop notification when configured (`write` puts raw text on the
-    terminal: `ui/clipboard.write_to_terminal` bound to the app)."""
+    terminal: `ui/clipboard.write_to_terminal` bound to the app); `alias_of`: each signal's
+    account alias (several accounts: named in the text)."""
     if not news:
         return
-    title, body = notice_title(news), notice_text(news)
+    title, body = notice_title(news), notice_text(news, alias_of)
     app.notify(body, title=title, severity="error", timeout=30)
     if rule.bell:
         app.bell()

@@ -22,6 +22,7 @@ from textual.app import App
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.investigation import InvestigationWindow
 from montui.model.metrics import TimeWindow
+from montui.sources.errors import SourceError
 from montui.ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
@@ -102,6 +103,20 @@ def places_of(board: BoardScreen) -> list[tuple[AccountFeeds, str]]:
     return found
 
 
+def unreachable_of(board: BoardScreen) -> list[tuple[str, str, SourceError]]:
+    """(alias, region, its error) of the accounts that could not connect (several accounts,
+    narrowed like `places_of`): the panes over every account show them failing in place."""
+    scope = getattr(board.app, "region_scope", None)
+    account = getattr(board.app, "account_scope", None)
+    poll = board.poll
+    return [
+        (alias, region, SourceError(status.error or "could not connect", poll.hints.get(key, "")))
+        for key, status in poll.statuses.items()
+        for alias, region in (key,)
+        if alias not in poll.connections and scope in (None, region) and account in (None, alias)
+    ]
+
+
 def regions_of(board: BoardScreen) -> tuple[str, ...]:
     """The regions the panes use: the connection's, or the one `:region` chose."""
     connection = board.poll.connection
@@ -134,8 +149,11 @@ def open_alarm_detail(board: BoardScreen, alarm: Alarm, *, keep_window: bool = F
     )  # fmt: skip
 
 
-def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None = None) -> None:
-    """The SES pane at `region` (None: the first); from an SES alarm, its window marked."""
+def open_reputation(
+    board: BoardScreen, region: str | None, alarm: Alarm | None = None, *, account: str = ""
+) -> None:
+    """The SES pane at `region` (None: the first); from an SES alarm, its window marked;
+    `account` (an id, several accounts): that account's entry chosen (an alarm's: its own)."""
     regions = regions_of(board) or ((region,) if region else ())
     if not regions:
         board.notify("Not connected yet")
@@ -145,6 +163,15 @@ def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None 
     if alarm is not None:
         open_alarm(board, alarm)
     window = window_for(board.app, alarm)
+    places = [(e.alias, r, e.feeds.reputation) for e, r in places_of(board)]
+    if board.accounts.multi and places:
+        # every (account, region), from an alarm its own account's entry first chosen
+        account = alarm.place.account if alarm is not None else account
+        alias = board.accounts.alias_of(account) if account else ""
+        chosen = f"{alias or places[0][0]}/{region or places[0][1]}"
+        region, regions = chosen, tuple(f"{a}/{r}" for a, r, _ in places)
+    else:
+        places = []
     board.app.push_screen(
         ReputationScreen(
             feeds_of(board, alarm).reputation, regions=regions, region=region or regions[0],
@@ -152,6 +179,8 @@ def open_reputation(board: BoardScreen, region: str | None, alarm: Alarm | None 
             stale_after=board.stale_after, alarms=board.poll.all_alarms,
             open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True), opened_from=alarm,
             pause=board.poll.pause, marked=window.start if window else None,
+            places=places, account_id=board.accounts.id_of,
+            refused=unreachable_of(board) if places else (),
         )
     )  # fmt: skip
 
@@ -172,6 +201,7 @@ def open_findings(board: BoardScreen) -> None:
             board.findings, clock=board.clock, alarms=board.poll.all_alarms,
             open_alarm=lambda a: open_alarm_detail(board, a, keep_window=True),
             stale_after=board.stale_after, since=window.start if window else None,
+            account=getattr(board.app, "account_scope", None),
         )
     )  # fmt: skip
 
@@ -201,9 +231,21 @@ def open_dbload(board: BoardScreen, alarm: Alarm | None, instance: str | None = 
 
     window = window_for(board.app, alarm)
     feeds = feeds_of(board, alarm)
+    places = []
+    rds = None
+    if board.accounts.multi:  # every account's instances; an RDS alarm's: its account's
+        from montui.model.dbload_target import alarm_db_target
+
+        rds = alarm if alarm is not None and alarm_db_target(alarm) is not None else None
+        alias = board.accounts.alias_of(rds.place.account) if rds is not None else ""
+        places = [
+            (e.alias, r, e.feeds.dbload) for e, r in places_of(board)
+            if rds is None or (e.alias == alias and r == rds.region)
+        ]  # fmt: skip
     push_dbload(
         board.app.screen, feeds.dbload, clock=board.clock, regions=regions, alarm=alarm,
-        history=feeds.history, window=window, instance=instance,
+        history=feeds.history, window=window, instance=instance, places=places,
+        refused=unreachable_of(board) if board.accounts.multi and rds is None else (),
     )  # fmt: skip
 
 
@@ -227,10 +269,20 @@ def open_review(board: BoardScreen) -> None:
     from montui.ui.screens.review import ReviewScreen
 
     feeds = board.feeds
+    sources, alias_of = [], None
+    if board.accounts.multi:  # every account's alarms and history, through its own feeds
+        from montui.feeds.review_run import ReviewSource
+
+        sources = [
+            ReviewSource(r, e.feeds.alarms, e.feeds.review, e.feeds.metrics, e.alias)
+            for e, r in places_of(board)
+        ]
+        alias_of = board.poll.alias_of
     board.app.push_screen(
         ReviewScreen(
             regions, alarms=feeds.alarms, history=feeds.review, metrics=feeds.metrics,
             clock=board.clock, open_detail=lambda a: open_alarm_detail(board, a, keep_window=True),
-            settings=board.review_settings, rules=board.rules,
+            settings=board.review_settings, rules=board.rules, sources=sources, alias_of=alias_of,
+            refused=unreachable_of(board) if sources else (),
         )
     )  # fmt: skip

@@ -23,6 +23,7 @@ from montui.feeds.prefetch import prefetching
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.board import RegionStatus, board_order, filter_alarms
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
+from montui.model.findings import Finding
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
 from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
@@ -33,7 +34,7 @@ from montui.ui.screens.board_feeds import Accounts, BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, PlaceKey, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
 from montui.ui.screens.board_text import board_header, empty_message
-from montui.ui.screens.findings_watch import FindingsWatch, tell
+from montui.ui.screens.findings_watch import FindingsWatch, tell, tell_accounts
 from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader
@@ -154,7 +155,7 @@ class BoardScreen(Screen[None]):
         if feeds.findings is not None:
             self.findings = FindingsWatch(
                 feeds.findings, refresh_every=refresh_every, clock=clock, rule=notice,
-                notice=(lambda news: tell(self.app, news, notice.bell)) if findings_notice
+                notice=(lambda news: self._tell_findings(news, notice.bell)) if findings_notice
                 else (lambda _: None), pause=pause,
             )  # fmt: skip
         """GuardDuty's findings, polled on the board's cadence (`f` shows them)."""
@@ -216,10 +217,29 @@ class BoardScreen(Screen[None]):
             host.run_worker(poll, group=group, exit_on_error=False)
         host.run_worker(self.poll.load_identity(), group="identity", exit_on_error=False)
         if self.findings is not None:
-            self.findings.regions(regions)
-            for region in regions:
-                watch = self.findings.poll_region(region)
-                host.run_worker(watch, group=f"findings-{region}", exit_on_error=False)
+            places = [
+                (alias, region, entry.feeds.findings)
+                for alias, region in self.poll.places
+                if (entry := self.accounts.by_alias(alias)) is not None
+                and entry.feeds.findings is not None
+            ]
+            self.findings.places(places)
+            for alias, region in self.poll.statuses:  # accounts that could not connect
+                if alias not in self.poll.connections:
+                    status = self.poll.statuses[alias, region]
+                    hint = self.poll.hints.get((alias, region), "")
+                    self.findings.unreachable(alias, region, status.error or "", hint)
+            for alias, region, _ in places:
+                watch = self.findings.poll_region(region, alias)
+                group = f"findings-{alias}-{region}" if alias else f"findings-{region}"
+                host.run_worker(watch, group=group, exit_on_error=False)
+
+    def _tell_findings(self, news: list[Finding], bell: bool) -> None:
+        """The live notice of new findings; naming the account when several are watched."""
+        if self.accounts.multi and self.findings is not None:
+            tell_accounts(self.app, news, bell, self.findings.alias_of)
+        else:
+            tell(self.app, news, bell)
 
     def _poll_changed(self) -> None:
         for listener in list(self.listeners):

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +34,7 @@ from montui.model.timeline import Step
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state
 from montui.ui.screens.dbload_picker import DbPickerScreen
+from montui.ui.screens.dbload_places import DbPlaces, Where
 from montui.ui.screens.dbload_text import (
     glyph_map,
     instance_line,
@@ -102,12 +104,17 @@ class DbLoadScreen(Screen[None]):
         utc: bool = False,
         chart_rows: int | None = None,
         window_of: Callable[[], Awaitable[TimeWindow]] | None = None,
+        places: Sequence[Where] = (),
+        refused: Sequence[tuple[str, str, Exception]] = (),
     ) -> None:
         """`target`: the database an alarm names (resolved once the instances are listed);
-        `window_of`: works out the window first (an alarm's episode, read from its history)."""
+        `window_of`: works out the window first (an alarm's episode, read from its history);
+        `places`: several accounts' (alias, region, feed), listed instead of `regions`."""
         super().__init__()
         self.feed = feed
         self.regions = tuple(regions)
+        self.where = DbPlaces.of(feed, regions, places, refused)
+        """Every (account, region) listed, and the feed each listed instance uses."""
         self.clock = clock
         self.instance = instance
         self._recorded: tuple[str, datetime, datetime] | None = None
@@ -192,20 +199,14 @@ class DbLoadScreen(Screen[None]):
     @work(exclusive=True, group="instances", exit_on_error=False)
     async def find_instance(self) -> None:
         """The instances of the regions (a target's region only), then the target's or a pick."""
-        regions = self.regions
-        listing = asyncio.gather(*(self.feed.instances(r) for r in regions), return_exceptions=True)
+        regions = self.where.names
+        listing = self.where.instances()
         if self.window_of is not None:  # the alarm's episode, read while the instances list
-            window, answers = await asyncio.gather(self.window_of(), listing)
+            window, (found, errors) = await asyncio.gather(self.window_of(), listing)
             self.window, self.window_of, self.live = window, None, False
         else:
-            answers = await listing
-        found: list[DbInstance] = []
-        failed: list[str] = []
-        for region, answer in zip(regions, answers, strict=True):
-            if isinstance(answer, BaseException):
-                failed.append(f"{region}: {error_words(answer)}")
-            else:
-                found.extend(answer)
+            found, errors = await listing
+        failed = [f"{name}: {error_words(exc)}" for name, exc in errors]
         if failed and not found:
             self._say("Could not list DB instances: " + "; ".join(failed))
             return
@@ -224,9 +225,9 @@ class DbLoadScreen(Screen[None]):
         if not found:
             self._say(f"No DB instances in {', '.join(regions)}")
             return
-        self._open_picker(found)
+        self._open_picker(found, failed)
 
-    def _open_picker(self, instances: Sequence[DbInstance]) -> None:
+    def _open_picker(self, instances: Sequence[DbInstance], failed: Sequence[str] = ()) -> None:
         if self.instance is None:
             self._say("Pick a DB instance (c opens the list again).")
 
@@ -238,7 +239,10 @@ class DbLoadScreen(Screen[None]):
             elif self.instance is None:
                 self.dismiss()
 
-        self.app.push_screen(DbPickerScreen(instances), picked)
+        alias_of = self.where.alias_of if self.where.multi else None
+        aliases = [alias for alias, _, _ in self.where.places]
+        picker = DbPickerScreen(instances, alias_of=alias_of, failed=failed, aliases=aliases)
+        self.app.push_screen(picker, picked)
 
     def _say(self, message: str) -> None:
         self.message = message
@@ -248,7 +252,10 @@ class DbLoadScreen(Screen[None]):
         instance = self.instance
         if instance is None:
             return
-        self.query_one("#instance", Static).update(instance_line(instance))
+        line = instance_line(instance)
+        if alias := self.where.alias_of(instance):
+            line = Text.assemble((f"{alias} ", "bold"), line)
+        self.query_one("#instance", Static).update(line)
         pi_off = not instance.pi_enabled
         self.query_one("#pioff").display = pi_off
         self.query_one(LoadChart).display = not pi_off
@@ -274,7 +281,7 @@ class DbLoadScreen(Screen[None]):
             chart.say("Loading database load…")
         window = self.window
         try:
-            load = await self.feed.load(instance, window)
+            load = await self.where.feed_of(instance).load(instance, window)
         except Exception as exc:
             self._say(f"Could not load the database load: {error_words(exc)}")
             return
@@ -395,7 +402,9 @@ class DbLoadScreen(Screen[None]):
         from montui.ui.screens.sql_detail import SqlDetailScreen
 
         self.app.push_screen(
-            SqlDetailScreen(self.feed, self.instance, self.window, row, utc=self.utc)
+            SqlDetailScreen(
+                self.where.feed_of(self.instance), self.instance, self.window, row, utc=self.utc
+            )
         )
 
     def shown_text(self) -> str:

@@ -19,6 +19,7 @@ from montui.model.drilldown import drilldown_window
 from montui.model.evaluation import Episode
 from montui.model.metrics import TimeWindow
 from montui.ui.screens.dbload import DbLoadScreen
+from montui.ui.screens.dbload_places import Where
 
 
 def open_dbload(
@@ -33,23 +34,29 @@ def open_dbload(
     utc: bool = False,
     window: TimeWindow | None = None,
     instance: str | None = None,
+    places: Sequence[Where] = (),
+    refused: Sequence[tuple[str, str, Exception]] = (),
 ) -> None:
     """Push the load pane: for an RDS alarm, its instance (a cluster's writer, or a pick
     among the members) at the alarm's episode window; otherwise `instance` (`:db NAME`) or
-    the instance picker. `window`: the shared investigation window, used instead."""
+    the instance picker. `window`: the shared investigation window, used instead.
+    `places`: several accounts' (alias, region, feed); for an alarm, its own account's;
+    `refused`: (alias, region, error) of accounts that could not connect (said in the picker)."""
     target = alarm_db_target(alarm) if alarm is not None else None
     if target is None and instance is not None:
         target = DbTarget(instance)
     if target is None:
-        screen.app.push_screen(
-            DbLoadScreen(feed, regions=regions, clock=clock, utc=utc, window=window)
-        )
+        picker = DbLoadScreen(
+            feed, regions=regions, clock=clock, utc=utc, window=window, places=places,
+            refused=refused,
+        )  # fmt: skip
+        screen.app.push_screen(picker)
         return
     if alarm is None or window is not None:
         screen.app.push_screen(
             DbLoadScreen(
                 feed, regions=regions if alarm is None else (alarm.region,), clock=clock,
-                target=target, window=window, utc=utc,
+                target=target, window=window, utc=utc, places=places,
             )
         )  # fmt: skip
         return
@@ -66,6 +73,6 @@ def open_dbload(
     screen.app.push_screen(
         DbLoadScreen(
             feed, regions=(alarm.region,), clock=clock, target=target, window_of=window_of,
-            utc=utc,
+            utc=utc, places=places,
         )
     )  # fmt: skip

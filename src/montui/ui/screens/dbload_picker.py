@@ -1,10 +1,11 @@
 """Pick a DB instance for the database load pane: Performance Insights first, a cluster's
 members together with the writer first and marked, instances with PI off last (choosing one
-shows what turning PI on takes)."""
+shows what turning PI on takes). Several accounts: an Acct column (the alias) first, and the
+(account, region)s that could not be listed are named above the list."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -37,10 +38,28 @@ class DbPickerScreen(ModalScreen[DbInstance | None]):
         Binding("escape", "cancel", "Back", id="dbpicker_cancel", tooltip="Close without picking"),
     ]
 
-    def __init__(self, instances: Sequence[DbInstance], *, title: str = "") -> None:
+    def __init__(
+        self,
+        instances: Sequence[DbInstance],
+        *,
+        title: str = "",
+        alias_of: Callable[[DbInstance], str] | None = None,
+        failed: Sequence[str] = (),
+        aliases: Sequence[str] = (),
+    ) -> None:
+        """`alias_of`: each instance's account alias (several accounts: the Acct column),
+        the accounts in `aliases`' (config) order; `failed`: `prod/us-east-1: error` of the
+        entries that could not be listed."""
         super().__init__()
-        self.instances = picker_order(instances)
+        self.alias_of = alias_of
+        order = picker_order(instances)
+        if alias_of is not None:  # each account's instances together, in picker order
+            known = list(dict.fromkeys([*aliases, *(alias_of(i) for i in order)]))
+            order = sorted(order, key=lambda i: known.index(alias_of(i)))
+        self.instances = order
         self.title_text = title or "Database load: pick a DB instance (enter)"
+        for line in failed:
+            self.title_text += f"\n⚠ {line}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -51,10 +70,12 @@ class DbPickerScreen(ModalScreen[DbInstance | None]):
         table = self.query_one(DataTable)
         wide = self.app.size.width >= WIDE
         table.add_columns(
-            "Instance", "Cluster", "PI", "Class", *(("Engine", "Region") if wide else ())
-        )
+            *(("Acct",) if self.alias_of is not None else ()),
+            "Instance", "Cluster", "PI", "Class", *(("Engine", "Region") if wide else ()),
+        )  # fmt: skip
         for index, instance in enumerate(self.instances):
-            cells = [
+            cells = [] if self.alias_of is None else [self.alias_of(instance)]
+            cells += [
                 instance.identifier,
                 picker_label(instance),
                 "on" if instance.pi_enabled else "off",

@@ -58,10 +58,13 @@ def detail_text(
     *,
     mono: bool = False,
     width: int = 80,
+    alias: str = "",
 ) -> Text:
-    """Everything but the JSON, in reading order."""
+    """Everything but the JSON, in reading order (`alias`: the account's, several accounts)."""
     text = Text()
     text.append(finding.title or finding.type.text, style="bold")
+    if alias:
+        text.append(f"  account {alias} ({finding.account})", style="bold")
     text.append("\n")
     text.append_text(band_cell(finding.band, mono))
     text.append(f"  severity {finding.severity:g}", style="bold")
@@ -83,7 +86,7 @@ def detail_text(
         ("First seen", _when(finding.first_seen, now)),
         ("Last seen", _when(finding.last_seen, now)),
         ("Count", str(finding.count)),
-        ("Account / region", f"{finding.account} / {finding.region}"),
+        ("Account / region", f"{alias + ' ' if alias else ''}{finding.account} / {finding.region}"),
         ("Finding id", finding.id),
     ], width)  # fmt: skip
     text.append("\nAlarms on this resource\n", style="bold underline")
@@ -144,9 +147,12 @@ class FindingDetailScreen(Screen[None]):
         clock: Callable[[], datetime],
         alarms: Sequence[Alarm] = (),
         open_alarm: Callable[[Alarm], None] | None = None,
+        alias: str = "",
     ) -> None:
+        """`alias`: the finding's account alias when several accounts are watched."""
         super().__init__()
         self.finding = finding
+        self.alias = alias
         self.clock = clock
         self.alarms = tuple(alarms)
         self.open_alarm = open_alarm
@@ -167,8 +173,9 @@ class FindingDetailScreen(Screen[None]):
     def _text(self) -> Text:
         width = (self.app.size.width or 80) - 5  # the page padding, its scrollbar, a spare
         return detail_text(
-            self.finding, self.clock(), self.alarms, mono=self.app.no_color, width=width
-        )
+            self.finding, self.clock(), self.alarms, mono=self.app.no_color, width=width,
+            alias=self.alias,
+        )  # fmt: skip
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -23,7 +23,7 @@ from montui.model.finding_notice import finding_url
 from montui.model.findings import Band, Finding, filter_findings, findings_order
 from montui.ui.clipboard import copy_and_tell
 from montui.ui.screens.findings_text import banner_text, header_text, summary_text
-from montui.ui.screens.findings_watch import FindingsWatch
+from montui.ui.screens.findings_watch import FindingsWatch, RegionWatch
 from montui.ui.widgets.breadcrumb import Breadcrumb
 from montui.ui.widgets.finding_table import ROW_LIMIT, FindingTable
 from montui.ui.widgets.freshness import Freshness
@@ -44,14 +44,16 @@ class FindingsScreen(Screen[None]):
         "GuardDuty is not enabled there (the line below gives the command to turn it on; "
         "montui itself changes nothing).\n"
         "Polled on the board's cadence, even while this pane is closed: a new High or "
-        "Critical finding raises a notice ([notify] in the config)."
+        "Critical finding raises a notice ([notify] in the config).\n"
+        "Several accounts ([[account]]): the Acct column is the alias, the header counts per "
+        "account/region (prod/apne1), the filter matches the alias."
     )
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back",
                 tooltip="Back to the board (or clear the filter)"),
         Binding("slash", "filter", "Filter", id="filter",
-                tooltip="Filter as you type: type, title, resource, region, id"),
+                tooltip="Filter as you type: type, title, resource, region, id, account"),
         Binding("1", "band('LOW')", "All", id="band_all", tooltip="Every band (Low and up)"),
         Binding("2", "band('MEDIUM')", "Med+", id="band_medium", tooltip="Medium and up"),
         Binding("3", "band('HIGH')", "High+", id="band_high", tooltip="High and up"),
@@ -74,10 +76,12 @@ class FindingsScreen(Screen[None]):
         open_alarm: Callable[[Alarm], None] | None = None,
         stale_after: float = 150.0,
         since: datetime | None = None,
+        account: str | None = None,
     ) -> None:
         """`alarms`: the board's alarms now (a finding's detail links those on its resource);
         `open_alarm`: opens one (the board's detail); `since`: the shared investigation
-        window's start: only findings updated then or later are listed (None: all)."""
+        window's start: only findings updated then or later are listed (None: all);
+        `account`: the alias `:account` narrowed montui to (None: every account)."""
         super().__init__()
         self.watch_ = watch
         self.clock = clock
@@ -87,6 +91,9 @@ class FindingsScreen(Screen[None]):
         self.filter_text = ""
         self.min_band = Band.LOW
         self.since = since
+        self.account = account
+        self.multi = watch.multi
+        """Several accounts watched: the Acct column, the alias in the filter and the detail."""
 
     def compose(self) -> ComposeResult:
         yield Breadcrumb()
@@ -94,7 +101,7 @@ class FindingsScreen(Screen[None]):
             yield Static(id="findings-header")
             yield Freshness(self.clock, self.stale_after, id="findings-freshness")
         yield Static(id="findings-banner")
-        yield FindingTable(id="findings")
+        yield FindingTable(id="findings", alias_of=self.watch_.alias_of if self.multi else None)
         yield Static("Asking GuardDuty…", id="findings-empty")
         yield Static(id="findings-summary")
         yield KeyBar()
@@ -107,20 +114,34 @@ class FindingsScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.watch_.unsubscribe(self.refresh_view)
 
-    def shown_findings(self) -> list[Finding]:
+    def statuses(self) -> list[RegionWatch]:
+        """The (account, region)s shown: every one, or `:account`'s."""
+        found = self.watch_.statuses.values()
+        return [s for s in found if self.account in (None, s.account)]
+
+    def _everything(self) -> list[Finding]:
+        """Every polled finding of the accounts shown."""
         everything = self.watch_.all_findings()
+        if self.account is not None:
+            everything = [f for f in everything if self.watch_.alias_of(f) == self.account]
+        return everything
+
+    def shown_findings(self) -> list[Finding]:
+        everything = self._everything()
+        alias_of = self.watch_.alias_of if self.multi else None
         shown = filter_findings(
-            everything, self.filter_text, self.min_band, archived=self.watch_.query.archived
-        )
+            everything, self.filter_text, self.min_band, archived=self.watch_.query.archived,
+            alias_of=alias_of,
+        )  # fmt: skip
         if self.since is not None:
             since = self.since
             shown = [f for f in shown if f.updated_at >= since]
-        return findings_order(shown)
+        return findings_order(shown, alias_of)
 
     def refresh_view(self) -> None:
         now = self.clock()
         mono = self.app.no_color
-        statuses = list(self.watch_.statuses.values())
+        statuses = self.statuses()
         view = []
         if self.min_band > Band.LOW:
             view.append(f"{self.min_band.word}+" if self.min_band < Band.CRITICAL else "Critical")
@@ -157,12 +178,12 @@ class FindingsScreen(Screen[None]):
     def _empty_message(self) -> str:
         if not self.watch_.polled:
             return "Asking GuardDuty…"
-        statuses = list(self.watch_.statuses.values())
+        statuses = self.statuses()
         watched = [s for s in statuses if s.found is not None and not s.found.off]
         if not watched:
             return "GuardDuty is not watching any of these regions (see above)."
-        if not self.watch_.all_findings():
-            return "No findings in " + ", ".join(s.region for s in watched) + "."
+        if not self._everything():
+            return "No findings in " + ", ".join(s.where for s in watched) + "."
         if self.since is not None:
             return (
                 f"No findings updated since {self.since.astimezone(UTC):%H:%M} UTC (the window"
@@ -172,7 +193,9 @@ class FindingsScreen(Screen[None]):
 
     def _update_summary(self) -> None:
         finding = self.query_one(FindingTable).selected()
-        self.query_one("#findings-summary", Static).update(summary_text(finding, self.clock()))
+        alias = self.watch_.alias_of(finding) if finding is not None and self.multi else ""
+        summary = summary_text(finding, self.clock(), alias)
+        self.query_one("#findings-summary", Static).update(summary)
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self) -> None:
@@ -217,8 +240,9 @@ class FindingsScreen(Screen[None]):
         from montui.ui.screens.finding_detail import FindingDetailScreen
 
         linked = alarms_on_resource(finding, self.alarms())
+        alias = self.watch_.alias_of(finding) if self.multi else ""
         detail = FindingDetailScreen(
-            finding, clock=self.clock, alarms=linked, open_alarm=self.open_alarm
+            finding, clock=self.clock, alarms=linked, open_alarm=self.open_alarm, alias=alias
         )
         self.app.push_screen(detail)
 
@@ -230,7 +254,9 @@ class FindingsScreen(Screen[None]):
     def _filter_box(self) -> Input:
         box = next(self.query("#filter").results(Input), None)
         if box is None:
-            box = Input(placeholder="filter: type, title, resource, region, id", id="filter")
+            box = Input(
+                placeholder="filter: type, title, resource, region, id, account", id="filter"
+            )
             self.mount(box, before=self.query_one(KeyBar))
         return box
 

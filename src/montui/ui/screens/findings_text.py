@@ -1,5 +1,6 @@
-"""The findings pane's words: the header's counts per band per region, the lines about
-regions where GuardDuty is off or cannot be read, and the selected finding's summary."""
+"""The findings pane's words: the header's counts per band per (account,) region, the lines
+about regions where GuardDuty is off or cannot be read (with the account alias when several
+accounts are watched), and the selected finding's summary."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def header_text(statuses: Iterable[RegionWatch], view: str, *, mono: bool = Fals
     if view:
         text.append(f"[{view}] ", style="bold reverse")
     for status in statuses:
-        text.append(f" {region_code(status.region)}", style="bold")
+        where = region_code(status.region)
+        text.append(f" {status.account}/{where}" if status.account else f" {where}", style="bold")
         found = status.found
         if status.error and found is None:
             text.append(" ⚠")
@@ -57,7 +59,7 @@ def banner_text(statuses: Iterable[RegionWatch], now: datetime) -> Text:
     for status in statuses:
         found = status.found
         if status.error:
-            text.append(f"⚠ {status.region}: ", style="bold yellow")
+            text.append(f"⚠ {status.where}: ", style="bold yellow")
             text.append(status.error)
             if status.fetched_at is not None:
                 age = data_age((now - status.fetched_at).total_seconds())
@@ -68,23 +70,28 @@ def banner_text(statuses: Iterable[RegionWatch], now: datetime) -> Text:
             text.append("\n")
         elif found is not None and found.off:
             what = "suspended" if found.detector is not None else "off"
-            text.append(f"GuardDuty {what} in {status.region}", style="bold")
+            text.append(f"GuardDuty {what} in {status.where}", style="bold")
             text.append(" · to turn it on: ", style="dim")
             text.append(enable_command(status.region))
+            if status.account:
+                text.append(f" (in account {status.account})", style="dim")
             text.append("\n")
     text.rstrip()
     return text
 
 
-def summary_text(finding: Finding | None, now: datetime) -> Text:
-    """The selected finding's title and where and when, under the table."""
+def summary_text(finding: Finding | None, now: datetime, alias: str = "") -> Text:
+    """The selected finding's title and where and when, under the table (`alias`: its
+    account's, when several accounts are watched)."""
     if finding is None:
         return Text("")
     text = Text()
     text.append(finding.title or finding.type.text, style="bold")
     text.append(
         f"\n{finding.band.word} {finding.severity:g} · {finding.resource.text} · "
-        f"×{finding.count} · last seen {last_seen(finding, now)} · {finding.region}"
+        f"×{finding.count} · last seen {last_seen(finding, now)} · "
+        + (f"{alias}/" if alias else "")
+        + finding.region
         + (" · archived" if finding.archived else ""),
         style="dim",
     )

@@ -1,5 +1,10 @@
-"""The GuardDuty watch: one poll loop per region on the board's cadence, whether the findings
-pane is open or not, and the live notice of new High/Critical findings.
+"""The GuardDuty watch: one poll loop per (account, region) on the board's cadence, whether the
+findings pane is open or not, and the live notice of new High/Critical findings.
+
+Several accounts (`[[account]]`): each (account alias, region) is polled through that
+account's own `Findings` feed (`places`); statuses are keyed by `(alias, region)` (alias ""
+without `[[account]]`), a failing account keeps its last findings and says why in place
+while the others keep updating; `alias_of(finding)` names the account a finding came from.
 
 Owned by the board (it starts the loops once connected). A loop awaits its poll before it
 waits for the next, so polls of a region never overlap; a failing region keeps its last
@@ -43,10 +48,31 @@ def tell(app: _App, news: list[Finding], bell: bool) -> None:
         app.bell()
 
 
+def tell_accounts(
+    app: _App, news: list[Finding], bell: bool, alias_of: Callable[[Finding], str]
+) -> None:
+    """New findings of several accounts: one notification per account, its alias in the title."""
+    by_alias: dict[str, list[Finding]] = {}
+    for finding in news:
+        by_alias.setdefault(alias_of(finding), []).append(finding)
+    for alias, found in by_alias.items():
+        what = "new finding" if len(found) == 1 else f"{len(found)} new findings"
+        where = f" in {alias} ({found[0].account})" if alias else ""
+        app.notify(notice_text(found), title=f"GuardDuty: {what}{where}", severity="error",
+                   timeout=30)  # fmt: skip
+    if bell and news:
+        app.bell()
+
+
+PlaceKey = tuple[str, str]
+"""(account alias, region); the alias is "" without `[[account]]`."""
+
+
 @dataclass(frozen=True)
 class RegionWatch:
-    """A region's GuardDuty as last polled: its findings (kept through failures), when they
-    came, and the current error and its hint, if any."""
+    """An (account, region)'s GuardDuty as last polled: its findings (kept through
+    failures), when they came, and the current error and its hint, if any. `account` is the
+    alias ("" without `[[account]]`)."""
 
     region: str
     found: RegionFindings | None = None
@@ -54,10 +80,16 @@ class RegionWatch:
     error: str = ""
     hint: str = ""
     failures: int = 0
+    account: str = ""
+
+    @property
+    def where(self) -> str:
+        """`prod/us-east-1` (just the region without an account alias)."""
+        return f"{self.account}/{self.region}" if self.account else self.region
 
 
 class FindingsWatch:
-    """Every region's findings, kept fresh by one loop per region (see the module)."""
+    """Every (account, region)'s findings, kept fresh by one loop each (see the module)."""
 
     def __init__(
         self,
@@ -76,16 +108,38 @@ class FindingsWatch:
         self.pause = pause
         self._notice = notice
         self.query = FindingsQuery()
-        self.statuses: dict[str, RegionWatch] = {}
-        self._seen: dict[str, dict[tuple[str, str], int]] = {}
-        self._wake: dict[str, asyncio.Event] = {}
+        self.statuses: dict[PlaceKey, RegionWatch] = {}
+        self._feeds: dict[str, Findings] = {"": feed}
+        self._aliases: dict[str, str] = {}
+        self._seen: dict[PlaceKey, dict[tuple[str, str], int]] = {}
+        self._wake: dict[PlaceKey, asyncio.Event] = {}
         self._listeners: list[Callable[[], None]] = []
 
     def regions(self, regions: tuple[str, ...]) -> None:
-        """The regions to watch (before their loops start)."""
-        for region in regions:
-            self.statuses.setdefault(region, RegionWatch(region))
-            self._wake.setdefault(region, asyncio.Event())
+        """The regions to watch with the one account's feed (before their loops start)."""
+        self.places([("", region, self.feed) for region in regions])
+
+    def places(self, places: list[tuple[str, str, Findings]]) -> None:
+        """The (account alias, region)s to watch, each with its account's feed."""
+        for alias, region, feed in places:
+            self._feeds[alias] = feed
+            self.statuses.setdefault((alias, region), RegionWatch(region, account=alias))
+            self._wake.setdefault((alias, region), asyncio.Event())
+
+    def unreachable(self, alias: str, region: str, error: str, hint: str = "") -> None:
+        """An account that could not connect: shown failing in place, never polled."""
+        self.statuses[alias, region] = RegionWatch(
+            region, error=error or "could not connect", hint=hint, failures=1, account=alias
+        )
+
+    def alias_of(self, finding: Finding) -> str:
+        """The alias of the account `finding` was polled from ("" without `[[account]]`)."""
+        return self._aliases.get(finding.account, "")
+
+    @property
+    def multi(self) -> bool:
+        """Whether more than one account is watched (the pane shows the Acct column)."""
+        return len({alias for alias, _ in self.statuses}) > 1
 
     def tell_with(self, notice: Callable[[list[Finding]], None]) -> None:
         """Who tells the news from now on (the triage screen, so montui has one notice)."""
@@ -110,43 +164,46 @@ class FindingsWatch:
         for event in self._wake.values():
             event.set()
 
-    async def poll_region(self, region: str) -> None:
-        """Fetch, compare, tell, wait, repeat."""
-        wake = self._wake[region]
+    async def poll_region(self, region: str, alias: str = "") -> None:
+        """Fetch, compare, tell, wait, repeat (`alias`: the account, through its own feed)."""
+        key = (alias, region)
+        wake = self._wake[key]
         while True:
             delay = self.refresh_every
             try:
-                found = await self.feed.findings(region, self.query)
+                found = await self._feeds.get(alias, self.feed).findings(region, self.query)
             except Exception as exc:  # a SourceError, or never into Textual's crash screen
                 error = exc if isinstance(exc, SourceError) else SourceError(f"{exc!r}")
-                status = self.statuses[region]
+                status = self.statuses[key]
                 failures = status.failures + 1
-                self.statuses[region] = replace(
+                self.statuses[key] = replace(
                     status, error=error.message, hint=error.hint, failures=failures
                 )
                 delay = retry_delay(self.refresh_every, error, failures)
             else:
-                self.statuses[region] = RegionWatch(region, found, self.clock())
-                self._compare(region, found)
+                self.statuses[key] = RegionWatch(region, found, self.clock(), account=alias)
+                for finding in found.findings:
+                    self._aliases[finding.account] = alias
+                self._compare(key, found)
             for listener in list(self._listeners):
                 listener()
             wake.clear()
             await self.pause(wake, delay)
 
-    def _compare(self, region: str, found: RegionFindings) -> None:
-        previous = self._seen.get(region)
+    def _compare(self, key: PlaceKey, found: RegionFindings) -> None:
+        previous = self._seen.get(key)
         news = new_findings(previous, found.findings, self.rule.min_band)
         seen = dict(previous or {})
         seen.update(seen_counts(found.findings))
-        self._seen[region] = seen
+        self._seen[key] = seen
         if news:
             self._notice(news)
 
     def all_findings(self) -> list[Finding]:
-        """Every region's findings, as last polled."""
+        """Every (account, region)'s findings, as last polled."""
         return [f for s in self.statuses.values() if s.found is not None for f in s.found.findings]
 
     @property
     def polled(self) -> bool:
-        """Whether every region has answered once (with findings or an error)."""
+        """Whether every (account, region) has answered once (with findings or an error)."""
         return all(s.fetched_at is not None or s.error for s in self.statuses.values())

@@ -8,6 +8,12 @@ pause thresholds with the distance in words and the direction over 24 h and 7 d,
 watching these metrics (`enter` opens one's detail), and a 14-day chart per rate with both
 threshold lines. Every region is fetched each refresh (three requests each, sent together);
 a failing region shows its error in place and keeps its last data.
+
+Several accounts (`[[account]]`, `places`): the strip's entries are (account, region)s
+(`prod/us-east-1 ✔ Healthy`), each fetched through its account's own feed; `R` cycles
+through them, the title names the chosen entry's account, the alarms listed are that
+account's; a failing account (assume-role refused, access denied) shows in its entries and
+the others keep updating.
 """
 
 from __future__ import annotations
@@ -53,7 +59,8 @@ class ReputationScreen(Screen[None]):
         "Bands: ✔ ok  ▲ near review (half the review threshold)  ✖ over review  ✖✖ over pause.\n"
         "AWS may review an account at bounce ≥ 5 % or complaint ≥ 0.1 %, and pause sending at\n"
         "10 % / 0.5 %. A rate AWS has not published yet reads 'no data', not 0.\n"
-        "PgUp/PgDn scroll the page; tab moves to the alarms, where ↑/↓ pick one."
+        "PgUp/PgDn scroll the page; tab moves to the alarms, where ↑/↓ pick one.\n"
+        "Several accounts: one strip entry per account and region (prod/us-east-1); R cycles."
     )
 
     BINDINGS = [
@@ -79,11 +86,25 @@ class ReputationScreen(Screen[None]):
         opened_from: Alarm | None = None,
         marked: datetime | None = None,
         pause: Pause = wait_or_wake,
+        places: Sequence[tuple[str, str, SendingReputation]] = (),
+        account_id: Callable[[str], str] = lambda _: "",
+        refused: Sequence[tuple[str, str, SourceError]] = (),
     ) -> None:
         """`alarms`: the board's alarms as last polled; `opened_from`: the SES alarm the pane
-        was opened from, whose window (the drill-down's rule) starts at `marked` on the charts."""
+        was opened from, whose window (the drill-down's rule) starts at `marked` on the charts.
+        `places`: (account alias, region, that account's feed) of several accounts (then
+        `regions` and `region` name entries as `alias/region`); `account_id`: an alias's id;
+        `refused`: (alias, region, error) of accounts that could not connect, shown failing."""
         super().__init__()
         self.feed = feed
+        self.places: dict[str, tuple[str, str, SendingReputation]] = {
+            f"{alias}/{where}": (alias, where, place_feed) for alias, where, place_feed in places
+        }
+        """Several accounts: each strip entry (`alias/region`) → its alias, region and feed."""
+        self.account_id = account_id
+        self.refused = {f"{alias}/{where}": error for alias, where, error in refused}
+        if self.places:
+            regions = (*self.places, *self.refused)
         self.regions = regions
         self.chosen = region if region in regions else (regions[0] if regions else "")
         self.clock = clock
@@ -99,7 +120,7 @@ class ReputationScreen(Screen[None]):
         self.opened_from = opened_from.key if opened_from else None
         """(region, name) of the alarm the pane was opened from: listed whatever it watches."""
         self.pause = pause
-        self.results: dict[str, Reputation | SourceError] = {}
+        self.results: dict[str, Reputation | SourceError] = dict(self.refused)
         """Each region's last answer (an error keeps the data in `last_good`)."""
         self.last_good: dict[str, Reputation] = {}
         self.fetched_at: dict[str, datetime] = {}
@@ -110,6 +131,18 @@ class ReputationScreen(Screen[None]):
         self._wake = asyncio.Event()
         self._listed: list[Alarm] = []
         self._drawn: tuple[str, Reputation] | None = None
+
+    def _region_of(self, entry: str) -> str:
+        """The AWS region of a strip entry (the entry itself with one account)."""
+        return self.places[entry][1] if entry in self.places else entry
+
+    def _heading(self) -> str:
+        """The title: with several accounts, the chosen entry's account (alias and id)."""
+        if self.chosen not in self.places:
+            return "SES sending reputation"
+        alias = self.places[self.chosen][0]
+        account = self.account_id(alias)
+        return f"SES sending reputation · {alias}" + (f" ({account})" if account else "")
 
     def crumb_detail(self) -> str | None:
         """What the breadcrumb names after `ses`."""
@@ -148,7 +181,8 @@ class ReputationScreen(Screen[None]):
         failures = 0
         while True:
             self._wake.clear()
-            await asyncio.gather(*(self._fetch(region) for region in self.regions))
+            asked = [region for region in self.regions if region not in self.refused]
+            await asyncio.gather(*(self._fetch(region) for region in asked))
             self.fetches += 1
             self.show()
             if self.fetches == 1:
@@ -163,8 +197,9 @@ class ReputationScreen(Screen[None]):
             await self.pause(self._wake, delay)
 
     async def _fetch(self, region: str) -> None:
+        feed = self.places[region][2] if region in self.places else self.feed
         try:
-            found = await self.feed.reputation(region, self.clock())
+            found = await feed.reputation(self._region_of(region), self.clock())
         except SourceError as exc:
             self.results[region] = exc
             if region == self.chosen:
@@ -189,7 +224,9 @@ class ReputationScreen(Screen[None]):
     def show(self) -> None:
         """Render the chosen region from the last answers."""
         region = self.chosen
-        self.query_one("#regions", Static).update(region_line(self.regions, self.results, region))
+        self.query_one("#heading", Static).update(self._heading())
+        strip = region_line(self.regions, self.results, region, accounts=bool(self.places))
+        self.query_one("#regions", Static).update(strip)
         answer = self.results.get(region)
         found = self.last_good.get(region)
         status = Text()
@@ -220,7 +257,12 @@ class ReputationScreen(Screen[None]):
                 self._chart(history)
 
     def _show_alarms(self) -> None:
-        listed = reputation_alarms(self.board_alarms(), self.chosen, also=self.opened_from)
+        alarms: Sequence[Alarm] = self.board_alarms()
+        if self.chosen in self.places:
+            account = self.account_id(self.places[self.chosen][0])
+            alarms = [a for a in alarms if a.place.account in ("", account)]
+        region = self._region_of(self.chosen)
+        listed = reputation_alarms(alarms, region, also=self.opened_from)
         table = self.query_one("#alarms", DataTable)
         note = self.query_one("#no-alarms", Static)
         note.display = not listed

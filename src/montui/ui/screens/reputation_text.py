@@ -33,20 +33,27 @@ GAUGE_WIDTH = 30
 
 
 def region_line(
-    regions: tuple[str, ...], results: Mapping[str, Reputation | SourceError], chosen: str
+    regions: tuple[str, ...],
+    results: Mapping[str, Reputation | SourceError],
+    chosen: str,
+    *,
+    accounts: bool = False,
 ) -> Text:
-    """`▶✖ ap-northeast-1 Under review   ✔ us-east-1 Healthy · sandbox`."""
+    """`▶✖ ap-northeast-1 Under review   ✔ us-east-1 Healthy · sandbox`; with `accounts`
+    (entries `alias/region`): `▶prod/us-east-1 ✔ Healthy   dev/us-east-1 ⚠ failed`."""
     text = Text()
     for region in regions:
         found = results.get(region)
         text.append("▶" if region == chosen else " ", style="bold")
         if found is None:
-            text.append(f"… {region} loading")
+            text.append(f"{region} … loading" if accounts else f"… {region} loading")
         elif isinstance(found, SourceError):
-            text.append(f"⚠ {region} failed", style="yellow")
+            text.append(f"{region} ⚠ failed" if accounts else f"⚠ {region} failed", style="yellow")
         else:
             status = found.account.status
             words = f"{status.symbol} {region} {status.words}"
+            if accounts:
+                words = f"{region} {status.symbol} {status.words}"
             if not found.account.production:
                 words += " · sandbox"
             band = found.worst

@@ -5,6 +5,9 @@ It gathers the review once when opened (`feeds.review_run.gather_review`: one hi
 region, the dead-metric check, the back-tests) and again on `r`; `enter` opens the selected
 line's alarm in the detail screen. A region or a check that fails is named in place; the
 lines of the others stand.
+
+Several accounts (`sources`, `alias_of`): every account's alarms and history through its own
+feeds, an Acct column (the alias) before the alarm, a failing account named in place.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from textual.widgets import DataTable, Static
 from montui.feeds.alarms import Alarms
 from montui.feeds.metric_data import MetricData
 from montui.feeds.review import StateHistory
-from montui.feeds.review_run import gather_review
+from montui.feeds.review_run import ReviewSource, gather_review
 from montui.model.alarm import Alarm
 from montui.model.metadata import MetaRule
 from montui.model.review import Finding, ReviewSettings
@@ -61,9 +64,18 @@ class ReviewScreen(Screen[None]):
         open_detail: Callable[[Alarm], None],
         settings: ReviewSettings | None = None,
         rules: Sequence[MetaRule] = (),
+        sources: Sequence[ReviewSource] = (),
+        alias_of: Callable[[Alarm], str] | None = None,
+        refused: Sequence[tuple[str, str, Exception]] = (),
     ) -> None:
+        """`sources`: several accounts' (account, region)s with their feeds, reviewed
+        instead of `regions`; `alias_of`: an alarm's account alias (the Acct column);
+        `refused`: (alias, region, error) of accounts that could not connect (said in place)."""
         super().__init__()
-        self.regions = tuple(regions)
+        self.sources = tuple(sources)
+        self.alias_of = alias_of
+        self.refused = [f"{alias}/{region}: {error}" for alias, region, error in refused]
+        self.regions = tuple(s.name for s in sources) or tuple(regions)
         self.alarms, self.history, self.metrics = alarms, history, metrics
         self.clock = clock
         self.open = open_detail
@@ -73,7 +85,8 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Breadcrumb()
-        yield Static(f"Reviewing {len(self.regions)} region(s)…", id="review-summary")
+        what = "account region(s)" if self.sources else "region(s)"
+        yield Static(f"Reviewing {len(self.regions)} {what}…", id="review-summary")
         table: DataTable[str | Text] = DataTable(id="review-lines", cursor_type="row")
         yield table
         yield Static("", id="review-line")
@@ -81,7 +94,8 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#review-lines", DataTable)
-        table.add_columns("#", "Category", "Alarm", "What")
+        acct = ("Acct",) if self.alias_of is not None else ()
+        table.add_columns("#", "Category", *acct, "Alarm", "What")
         self.run_review()
 
     @work(exclusive=True, group="review", exit_on_error=False)
@@ -90,7 +104,7 @@ class ReviewScreen(Screen[None]):
         try:
             review = await gather_review(
                 self.regions, alarms=self.alarms, history=self.history, metrics=self.metrics,
-                now=self.clock(), settings=self.settings, rules=self.rules,
+                now=self.clock(), settings=self.settings, rules=self.rules, sources=self.sources,
             )  # fmt: skip
         except Exception as exc:  # a bug or a failure no region survived: said in place
             summary.update(Text(f"The review failed: {type(exc).__name__}: {exc}", style="bold"))
@@ -103,12 +117,15 @@ class ReviewScreen(Screen[None]):
             f"{review.alarms} alarms · {', '.join(review.regions)} · last {review.days} days\n"
             f"{summary_counts(review) or 'nothing found'}"
         )
-        extra = [f"⚠ could not check {p}" for p in review.problems]
+        extra = [f"⚠ could not check {p}" for p in (*self.refused, *review.problems)]
         self.query_one("#review-summary", Static).update(Text("\n".join([head, *extra])))
         table = self.query_one("#review-lines", DataTable)
         table.clear()
         for n, line in enumerate(review.findings, 1):
-            table.add_row(str(n), line.category.value, line.alarm.name, line.detail, key=str(n))
+            acct = (self.alias_of(line.alarm),) if self.alias_of is not None else ()
+            table.add_row(
+                str(n), line.category.value, *acct, line.alarm.name, line.detail, key=str(n)
+            )
         self._describe(0)
 
     def selected(self) -> Finding | None:
@@ -125,7 +142,9 @@ class ReviewScreen(Screen[None]):
             return
         text = Text()
         text.append(f"{line.alarm.name}", style="bold")
-        text.append(f" ({line.alarm.region}) {line.category.words}: {line.detail}\n")
+        alias = self.alias_of(line.alarm) if self.alias_of is not None else ""
+        where = f"{alias}/{line.alarm.region}" if alias else line.alarm.region
+        text.append(f" ({where}) {line.category.words}: {line.detail}\n")
         text.append(f"Do: {line.advice}\n")
         proposal = self.review.proposal_for(line.alarm.key)
         if proposal is not None:

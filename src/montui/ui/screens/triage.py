@@ -44,7 +44,13 @@ from montui.model.signals import (
 from montui.ui.clipboard import write_to_terminal
 from montui.ui.notice import raise_notice
 from montui.ui.screens.board import BoardScreen
-from montui.ui.screens.triage_sources import SLOW_FACTOR, SlowSource, db_fetch, ses_fetch
+from montui.ui.screens.triage_sources import (
+    SLOW_FACTOR,
+    SlowSource,
+    db_fetch,
+    ses_fetch,
+    stamped,
+)
 from montui.ui.screens.triage_tags import TagCache
 from montui.ui.screens.triage_view import folded_text, freshness_text, row_text, section_title
 from montui.ui.widgets.key_bar import KeyBar
@@ -139,14 +145,41 @@ class TriageScreen(Screen[None]):
         if regions is None:
             return
         self.board.start_polls(self, regions)
-        for region in regions:
-            self.run_worker(
-                self.ses.poll_region(region), group=f"ses-{region}", exit_on_error=False
-            )
-            self.run_worker(self.db.poll_region(region), group=f"db-{region}", exit_on_error=False)
+        if self.board.accounts.multi:
+            self._poll_accounts()
+        else:
+            for region in regions:
+                self.run_worker(
+                    self.ses.poll_region(region), group=f"ses-{region}", exit_on_error=False
+                )
+                self.run_worker(
+                    self.db.poll_region(region), group=f"db-{region}", exit_on_error=False
+                )
         if self.tags is not None:
             self.run_worker(self.tags.run(), group="alarm-tags", exit_on_error=False)
         self.refresh_view()
+
+    def _poll_accounts(self) -> None:
+        """SES and DB load of every (account, region), each through its account's feeds."""
+        from montui.ui.panes import unreachable_of
+        from montui.ui.screens.triage_sources import RegionSignals
+
+        accounts = self.board.accounts
+        for alias, region, error in unreachable_of(self.board):  # could not connect: in place
+            failing = RegionSignals(region, error=error.message, failures=1, account=alias)
+            self.ses.statuses[f"{alias}/{region}"] = self.db.statuses[f"{alias}/{region}"] = failing
+        for alias, region in self.board.poll.places:
+            entry = accounts.by_alias(alias)
+            if entry is None:
+                continue
+            account = partial(accounts.id_of, alias)
+            feeds, rules, clock = entry.feeds, self.rules, self.clock
+            ses = stamped(ses_fetch(feeds.reputation, rules, clock, self.ses), alias, account)
+            db = stamped(db_fetch(feeds.dbload, rules, clock, self.db), alias, account)
+            self.run_worker(self.ses.poll_region(region, alias, ses),
+                            group=f"ses-{alias}-{region}", exit_on_error=False)  # fmt: skip
+            self.run_worker(self.db.poll_region(region, alias, db),
+                            group=f"db-{alias}-{region}", exit_on_error=False)  # fmt: skip
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -177,7 +210,10 @@ class TriageScreen(Screen[None]):
         signals = self.all_signals()
         news = self.notice.update(signals, self.answered())
         if news and self.notice_rule.act_now:
-            raise_notice(self.app, news, self.notice_rule, partial(write_to_terminal, self.app))
+            raise_notice(
+                self.app, news, self.notice_rule, partial(write_to_terminal, self.app),
+                alias_of=self._alias,
+            )  # fmt: skip
         self.signals = {s.key: s for s in signals}
         self._header()
         self._lists(triage_order(signals))
@@ -188,7 +224,10 @@ class TriageScreen(Screen[None]):
         signals = finding_signals(news, self.rules)
         grown = [s for s in signals if s.key in self.notice.current and self.notice.noticed(s)]
         if grown and self.notice_rule.act_now and self.is_mounted:
-            raise_notice(self.app, grown, self.notice_rule, partial(write_to_terminal, self.app))
+            raise_notice(
+                self.app, grown, self.notice_rule, partial(write_to_terminal, self.app),
+                alias_of=self._alias,
+            )  # fmt: skip
 
     def _alias(self, signal: Signal) -> str:
         """The account column of a row: its account's alias, with several accounts."""
@@ -228,7 +267,7 @@ class TriageScreen(Screen[None]):
             stamps = [s.fetched_at for s in findings.statuses.values() if s.fetched_at]
             fetched[Source.FINDING] = min(stamps) if stamps else None
             errors[Source.FINDING] = [
-                f"{r}: {s.error}" for r, s in findings.statuses.items() if s.error
+                f"{s.where}: {s.error}" for s in findings.statuses.values() if s.error
             ]
         for slow in (self.ses, self.db):
             fetched[slow.source] = slow.fetched_at()
@@ -324,13 +363,14 @@ class TriageScreen(Screen[None]):
             from montui.ui.screens.finding_detail import FindingDetailScreen
 
             alarms = board.poll.all_alarms()
+            alias = board.accounts.alias_of(target.account) if board.accounts.multi else ""
             self.app.push_screen(
                 FindingDetailScreen(target, clock=self.clock, alarms=alarms,
                                     open_alarm=lambda a: panes.open_alarm_detail(
-                                        board, a, keep_window=True))
+                                        board, a, keep_window=True), alias=alias)
             )  # fmt: skip
         elif isinstance(target, SesTarget):
-            panes.open_reputation(board, target.region, None)
+            panes.open_reputation(board, target.region, None, account=signal.account)
         elif isinstance(target, DbLoadAt):
             self._open_dbload(target)
         else:
@@ -356,7 +396,8 @@ class TriageScreen(Screen[None]):
 
         self.app.push_screen(
             DbLoadScreen(
-                self.board.feeds.dbload, regions=(at.instance.place.region,), clock=self.clock,
+                self.board.accounts.feeds_of(at.instance.place.account).dbload,
+                regions=(at.instance.place.region,), clock=self.clock,
                 target=DbTarget(at.instance.identifier), window_of=window_of,
             )
         )  # fmt: skip

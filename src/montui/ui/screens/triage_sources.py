@@ -5,6 +5,10 @@ second poll of the same API), and its own slower loops for SES reputation and da
 when they came, the error. SES is one `reputation` call per region; DB load lists the region's
 instances, then one GetResourceMetrics per instance with Performance Insights on (the last
 `db_lookback` minutes of db.load.avg and the vCPU counter in one request).
+
+Several accounts: one loop per (account alias, region), each through that account's own feed
+(`poll_region(region, alias, fetch)`); its signals carry the account's id and a key of its
+own (`stamped`), its error is named `alias/region`, the others keep updating.
 """
 
 from __future__ import annotations
@@ -27,13 +31,20 @@ SLOW_FACTOR = 2
 
 @dataclass(frozen=True)
 class RegionSignals:
-    """One region of one slow source as last polled."""
+    """One (account,) region of one slow source as last polled (`account`: the alias, ""
+    without `[[account]]`)."""
 
     region: str
     signals: tuple[Signal, ...] = ()
     fetched_at: datetime | None = None
     error: str = ""
     failures: int = 0
+    account: str = ""
+
+    @property
+    def where(self) -> str:
+        """`prod/us-east-1`, or the region alone."""
+        return f"{self.account}/{self.region}" if self.account else self.region
 
 
 @dataclass
@@ -51,23 +62,31 @@ class SlowSource:
     """Requests sent so far (the benchmark divides by refreshes)."""
     wakes: list[asyncio.Event] = field(default_factory=list)
 
-    async def poll_region(self, region: str) -> None:
-        self.statuses.setdefault(region, RegionSignals(region))
+    async def poll_region(
+        self,
+        region: str,
+        alias: str = "",
+        fetch: Callable[[str], Awaitable[tuple[Signal, ...]]] | None = None,
+    ) -> None:
+        """Poll `region` (of the account `alias`, through its own `fetch`) until cancelled."""
+        key = f"{alias}/{region}" if alias else region
+        fetch = fetch or self.fetch
+        self.statuses.setdefault(key, RegionSignals(region, account=alias))
         wake = asyncio.Event()  # `r` on the triage screen sets it (`wake_all`)
         self.wakes.append(wake)
         while True:
             delay = self.refresh_every
             try:
-                signals = await self.fetch(region)
+                signals = await fetch(region)
             except Exception as exc:  # a SourceError, or never into Textual's crash screen
                 error = exc if isinstance(exc, SourceError) else SourceError(f"{exc!r}")
-                status = self.statuses[region]
-                self.statuses[region] = replace(
+                status = self.statuses[key]
+                self.statuses[key] = replace(
                     status, error=error.message, failures=status.failures + 1
                 )
                 delay = retry_delay(self.refresh_every, error, status.failures + 1)
             else:
-                self.statuses[region] = RegionSignals(region, signals, self.clock())
+                self.statuses[key] = RegionSignals(region, signals, self.clock(), account=alias)
             self.changed()
             wake.clear()
             await self.pause(wake, delay)
@@ -92,7 +111,23 @@ class SlowSource:
         return min(stamps) if stamps else None
 
     def errors(self) -> list[str]:
-        return [f"{s.region}: {s.error}" for s in self.statuses.values() if s.error]
+        return [f"{s.where}: {s.error}" for s in self.statuses.values() if s.error]
+
+
+def stamped(
+    fetch: Callable[[str], Awaitable[tuple[Signal, ...]]], alias: str, account: Callable[[], str]
+) -> Callable[[str], Awaitable[tuple[Signal, ...]]]:
+    """`fetch` of the account `alias` (several accounts): each signal carries the account's
+    id (`account()`, once known) and a key of its own (`alias|key`: two accounts' SES in one
+    region are two rows)."""
+
+    async def fetch_stamped(region: str) -> tuple[Signal, ...]:
+        found = await fetch(region)
+        return tuple(
+            replace(s, key=f"{alias}|{s.key}", account=account() or s.account) for s in found
+        )
+
+    return fetch_stamped
 
 
 def ses_fetch(

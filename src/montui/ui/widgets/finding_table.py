@@ -3,7 +3,7 @@ the same finding."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from rich.text import Text
@@ -40,8 +40,14 @@ def last_seen(finding: Finding, now: datetime) -> str:
     return f"{format_age((now - finding.last_seen).total_seconds())} ago"
 
 
+ACCOUNT_WIDTH = 10
+"""The Acct column (several accounts): aliases longer than this are cut."""
+
+
 class FindingTable(DataTable[Text | str]):
-    """Band, type, resource, count, last seen, region; `selected()` is the cursor's finding."""
+    """Band, type, resource, count, last seen, region; `selected()` is the cursor's finding.
+    With `alias_of` (several accounts) an Acct column after the band names each finding's
+    account by its alias."""
 
     DEFAULT_CSS = """
     FindingTable {
@@ -49,10 +55,16 @@ class FindingTable(DataTable[Text | str]):
     }
     """
 
-    COLUMNS = ("Band", "Type", "Resource", "Count", "Seen", "Rgn")
+    COLUMNS: tuple[str, ...] = ("Band", "Type", "Resource", "Count", "Seen", "Rgn")
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, alias_of: Callable[[Finding], str] | None = None
+    ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+        self.alias_of = alias_of
+        self._acct_width = 4
+        if alias_of is not None:
+            self.COLUMNS = ("Band", "Acct", *self.COLUMNS[1:])
         self._rows: list[Finding] = []
         self._shown: list[tuple[object, ...]] = []
         self._now = datetime.fromtimestamp(0).astimezone()
@@ -77,17 +89,23 @@ class FindingTable(DataTable[Text | str]):
     def _type_width(self) -> int:
         # What is left of the width once the other columns have theirs (2 cells of padding each).
         fixed = 10 + RESOURCE_WIDTH + 5 + 7 + 5 + 2 * len(self.COLUMNS)
+        if self.alias_of is not None:
+            fixed += self._acct_width
         return max(16, (self.app.size.width or 80) - fixed - 2)
 
     def show(self, findings: Sequence[Finding], *, now: datetime, mono: bool = False) -> None:
         """Render `findings` in order; the cursor stays on the finding it was on."""
         self._now, self._mono = now, mono
-        width = self._width = self._type_width()
         findings = findings[:ROW_LIMIT]
+        if self.alias_of is not None:
+            aliases = [len(self.alias_of(f) or f.account) for f in findings]
+            self._acct_width = min(ACCOUNT_WIDTH, max([4, *aliases]))
+        width = self._width = self._type_width()
         # Text cells, not str: DataTable would parse every str as console markup.
-        rows = [
+        rows: list[tuple[Text, ...]] = [
             (
                 band_cell(f.band, mono),
+                *self._account_cell(f),
                 Text(
                     ("archived " if f.archived else "") + f.type.shortened(width - 9 * f.archived)
                 ),
@@ -99,7 +117,11 @@ class FindingTable(DataTable[Text | str]):
             for f in findings
         ]
         keys = [(tuple(c.plain for c in r[1:]), f.key) for r, f in zip(rows, findings, strict=True)]
-        if keys == self._shown and [f.band for f in findings] == [f.band for f in self._rows]:
+        if (
+            keys == self._shown
+            and [f.band for f in findings] == [f.band for f in self._rows]
+            and [f.account for f in findings] == [f.account for f in self._rows]
+        ):
             self._rows = list(findings)
             return
         current = self.selected()
@@ -107,8 +129,21 @@ class FindingTable(DataTable[Text | str]):
         self._rows = list(findings)
         self.clear()
         for row, finding in zip(rows, findings, strict=True):
-            self.add_row(*row, key="\t".join(finding.key))
+            self.add_row(*row, key="\t".join((*finding.key, finding.account)))
         if current is not None:
-            index = next((i for i, f in enumerate(findings) if f.key == current.key), None)
+            index = next(
+                (
+                    i for i, f in enumerate(findings)
+                    if f.key == current.key and f.account == current.account
+                ),
+                None,
+            )  # fmt: skip
             if index is not None:
                 self.move_cursor(row=index, animate=False)
+
+    def _account_cell(self, finding: Finding) -> tuple[Text, ...]:
+        """The Acct cell (none with one account)."""
+        if self.alias_of is None:
+            return ()
+        alias = self.alias_of(finding) or finding.account
+        return (Text(alias if len(alias) <= ACCOUNT_WIDTH else alias[: ACCOUNT_WIDTH - 1] + "…"),)
