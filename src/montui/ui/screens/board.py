@@ -17,14 +17,15 @@ from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.board import RegionStatus, board_order, filter_alarms
+from montui.model.board import RegionStatus
+from montui.model.board_view import ORDERS, BoardView
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
-from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
+from montui.model.recovery import RECENTLY_RECOVERED
 from montui.model.review import ReviewSettings
 from montui.ui import panes
 from montui.ui.clipboard import copy_and_tell
@@ -44,12 +45,8 @@ from montui.ui.widgets.sparkline import relabel
 
 SPARKLINES_MIN_WIDTH = 100
 
-SORTS: dict[str, Callable[[list[Alarm], frozenset[AlarmKey]], list[Alarm]]] = {
-    "urgency": board_order,
-    "name": lambda alarms, _: sorted(alarms, key=lambda a: (a.name, a.region)),
-    "region": lambda alarms, rec: sorted(board_order(alarms, rec), key=lambda a: a.region),
-    "recent": lambda alarms, _: sorted(alarms, key=lambda a: -a.in_state_since.timestamp()),
-}
+SORTS = ORDERS
+"""The board's orders (`s` cycles through them): `model.board_view.ORDERS`."""
 
 
 class BoardScreen(Screen[None]):
@@ -134,6 +131,7 @@ class BoardScreen(Screen[None]):
         self.only: AlarmState | None = None
         self.sort = "urgency"
         self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
+        self._view = BoardView()
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
@@ -232,9 +230,13 @@ class BoardScreen(Screen[None]):
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
         scope = getattr(self.app, "region_scope", None)
-        everything = [a for a in self.poll.all_alarms() if scope in (None, a.region)]
-        alarms = filter_alarms(everything, self.filter_text, states)
-        return SORTS[self.sort](alarms, self.poll.recovered())
+        everything = self.poll.all_alarms()
+        if scope is not None:
+            everything = [a for a in everything if a.region == scope]
+        return self._view.rows(
+            everything, text=self.filter_text, states=states, order=self.sort,
+            recovered=self.poll.recovered(),
+        )  # fmt: skip
 
     def refresh_view(self) -> None:
         """Render the statuses: header, banner, table, summary, freshness."""
@@ -273,7 +275,7 @@ class BoardScreen(Screen[None]):
         meta = self.meta(alarm) if alarm else AlarmMeta()
         self.query_one(AlarmSummary).show(alarm, meta, self.clock())
 
-    @on(DataTable.RowSelected)
+    @on(AlarmTable.RowSelected)
     def _row_selected(self) -> None:
         # The table answers enter itself (select_cursor); the screen's binding covers a remap.
         self.action_open_detail()
@@ -286,7 +288,7 @@ class BoardScreen(Screen[None]):
         self.sparklines.view_changed()
         relabel(self, "sparklines", *self.sparklines.describe(self._rows_on_screen()))
 
-    @on(DataTable.RowHighlighted)
+    @on(AlarmTable.RowHighlighted)
     def _row_highlighted(self) -> None:
         self._update_summary()
 
