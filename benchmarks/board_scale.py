@@ -6,14 +6,20 @@ Runs the real board headless (`App.run_test`) over a scripted feed (`tests.fakes
 no network) holding N alarms over two regions (1 % in ALARM, 4 % without data), one child
 process per (N, size) so each peak RSS is its own. Prints, per run:
 
-- board: seconds from the last region's data arriving (the fake's `on_poll`) to the N rows
-  shown and the next frame painted;
-- filter: latency of ~30 filter keystrokes (typing `api-latency-7`, then deleting it), each
-  timed from the key press to the repainted board (`pilot.press` + `pilot.pause`), p50/p95;
-- sort: the four `s` presses of a sort cycle (mean, max); pgdn: page down, mean and max;
-  end: `end` to the last row;
-- model: `filter_alarms` + `board_order` alone over the N alarms for the same 30 filter texts
-  (cold: fresh alarm objects; warm: the same objects again), p50/p95 in ms;
+- board s: seconds from the last region's data arriving (the fake's `on_poll`) to the first
+  frame with the N rows, wall/CPU (the CPU time this process spent: the machine may be
+  shared, and wall figures then grow with the others' load);
+- key: latency of 26 filter keystrokes (typing `api-latency-7`, then deleting it), each
+  timed from the key press to the first frame showing the filtered board (every frame is
+  turned into terminal bytes, as a real terminal's would be), p50/p95 wall, then CPU, and
+  the wall maximum; settled: p95 to
+  the last frame the key caused (the sparklines of rows new on screen included);
+- sort: the four `s` presses of a sort cycle (mean); pgdn: page down (mean); end: `end`
+  (today the last row; DataTable's `end` scrolled sideways: noted when the cursor is not on
+  the last row);
+- model: `filter_alarms` + `board_order` alone over the N alarms for the same 26 filter texts
+  (cold: fresh alarm objects; warm: the same objects again), p50/p95 in ms; view: the board's
+  `BoardView.rows` over fresh alarms for the same texts (sorted once, narrowing);
 - rss: the child's peak resident set (`resource.getrusage`), MB.
 
 Asserts nothing; run it on two branches to compare.
@@ -94,7 +100,20 @@ def model_figures(count: int) -> dict[str, float]:
     everything = [a for alarms in make_alarms(count).values() for a in alarms]
     cold = run(everything)
     warm = run(everything)
-    return {
+    figures = {}
+    try:  # the board's own path (not on branches before it)
+        from montui.model.board_view import BoardView
+    except ImportError:
+        pass
+    else:
+        view, times = BoardView(), []
+        fresh = [a for alarms in make_alarms(count).values() for a in alarms]
+        for text in filter_texts():
+            start = time.perf_counter()
+            view.rows(fresh, text=text)  # type: ignore[arg-type]
+            times.append((time.perf_counter() - start) * 1000)
+        figures = {"view_p50": pct(times, 0.5), "view_p95": pct(times, 0.95)}
+    return figures | {
         "model_cold_p50": pct(cold, 0.5), "model_cold_p95": pct(cold, 0.95),
         "model_warm_p50": pct(warm, 0.5), "model_warm_p95": pct(warm, 0.95),
     }  # fmt: skip
@@ -110,43 +129,71 @@ async def board_figures(count: int, size: tuple[int, int]) -> dict[str, float]:
 
     feed = FakeFeed(make_alarms(count))  # type: ignore[arg-type]
     arrived: dict[str, float] = {}
-    feed.alarms.on_poll = lambda region: arrived.setdefault(region, time.perf_counter())
+    arrived_cpu: dict[str, float] = {}
+
+    def on_poll(region: str) -> None:
+        arrived.setdefault(region, time.perf_counter())
+        arrived_cpu.setdefault(region, time.process_time())
+
+    feed.alarms.on_poll = on_poll
     app = MontuiApp(feed.feeds, Settings(refresh=3600.0), clock=frozen_clock, home="board")
     figures: dict[str, float] = {}
-    paints: list[tuple[float, int]] = []  # (when, rows in the table then)
+    paints: list[tuple[float, float, tuple[object, ...]]] = []  # (when, CPU, what was shown)
     async with app.run_test(size=size) as pilot:
-        table = app.screen.query_one(AlarmTable)
+        board = app.screen
+        table = board.query_one(AlarmTable)
         display = app._display
+
+        def state() -> tuple[object, ...]:
+            shown = (table.row_count, table.cursor_row, round(table.scroll_y))
+            return (*shown, getattr(board, "filter_text", ""), getattr(board, "sort", ""))
 
         def painted(screen: Any, renderable: Any) -> None:
             """Each frame, turned into terminal bytes as a real terminal's would be."""
             if isinstance(renderable, CompositorUpdate):
                 renderable.render_segments(app.console)
-                paints.append((time.perf_counter(), table.row_count))
+                paints.append((time.perf_counter(), time.process_time(), state()))
             display(screen, renderable)
 
         app._display = painted  # type: ignore[method-assign]
         deadline = time.perf_counter() + 120
-        while not any(rows == count for _, rows in paints) and time.perf_counter() < deadline:
+        while not any(s[0] == count for *_, s in paints) and time.perf_counter() < deadline:
             await pilot.pause()
-        first_full = min(when for when, rows in paints if rows == count)
-        figures["board_s"] = first_full - max(arrived.values())
+        first_full = min((when, cpu) for when, cpu, s in paints if s[0] == count)
+        figures["board_s"] = first_full[0] - max(arrived.values())
+        figures["board_cpu_s"] = first_full[1] - max(arrived_cpu.values())
         await pilot.pause(0.3)  # identity, sparklines and the first frame settle
 
+        settled: list[float] = []
+        cpu: list[float] = []
+
         async def timed(*keys: str) -> float:
-            """From the key press to the last frame it caused, in ms."""
-            start = time.perf_counter()
+            """From the key press to the first frame showing its result, in ms (the CPU time
+            this process spent meanwhile goes to `cpu`: the machine may be shared; the last
+            frame the key caused, sparklines of new rows included, goes to `settled`)."""
+            start, start_cpu = time.perf_counter(), time.process_time()
             await pilot.press(*keys)
             await pilot.pause()
             await pilot.pause(0.05)
-            last = max((when for when, _ in paints if when >= start), default=start)
-            return (last - start) * 1000
+            final = state()
+            after = [(when, used, s) for when, used, s in paints if when >= start]
+            shown = min(((when, used) for when, used, s in after if s == final), default=None)
+            last = max((when for when, _, _ in after), default=start)
+            settled.append((last - start) * 1000)
+            if shown is None:
+                cpu.append(0.0)
+                return 0.0
+            cpu.append((shown[1] - start_cpu) * 1000)
+            return (shown[0] - start) * 1000
 
         await timed("slash")  # the filter box opens (not counted)
         keystrokes = [await timed(ch) for ch in TYPED]
         keystrokes += [await timed("backspace") for _ in TYPED]
+        key_cpu = cpu[-len(keystrokes) :]
         figures["key_p50"], figures["key_p95"] = pct(keystrokes, 0.5), pct(keystrokes, 0.95)
         figures["key_max"] = max(keystrokes)
+        figures["key_cpu_p50"], figures["key_cpu_p95"] = pct(key_cpu, 0.5), pct(key_cpu, 0.95)
+        figures["settled_p95"] = pct(settled[-len(keystrokes) :], 0.95)
         await pilot.press("enter")  # back to the table
         await pilot.pause()
         sorts = [await timed("s") for _ in range(4)]
@@ -176,12 +223,11 @@ def main() -> int:
         width, height = size.split("x")
         child(int(count), (int(width), int(height)))
         return 0
-    header = (
-        f"{'alarms':>6} {'size':>7} {'board s':>8} {'key p50':>8} {'key p95':>8} "
-        f"{'key max':>8} {'sort':>6} {'pgdn':>6} {'end':>6} {'model p50/p95 cold':>19} "
-        f"{'warm':>12} {'RSS MB':>7}"
+    print(
+        f"{'alarms':>6} {'size':>7} {'board s':>11} {'key p50/p95 ms':>15} {'cpu p50/p95':>12} "
+        f"{'max':>5} {'settled':>7} {'sort':>5} {'pgdn':>5} {'end':>5} "
+        f"{'model cold':>11} {'warm':>11} {'view':>10} {'RSS MB':>6}"
     )
-    print(header)
     for count in (int(n) for n in args.alarms.split(",")):
         for size in args.sizes.split(","):
             out = subprocess.run(
@@ -193,12 +239,14 @@ def main() -> int:
                 continue
             f = json.loads(out.stdout.strip().splitlines()[-1])
             print(
-                f"{count:>6} {size:>7} {f['board_s']:>8.3f} {f['key_p50']:>6.1f}ms "
-                f"{f['key_p95']:>6.1f}ms {f['key_max']:>6.1f}ms {f['sort_mean']:>4.0f}ms "
-                f"{f['pgdn_mean']:>4.0f}ms {f['end']:>4.0f}ms "
-                f"{f['model_cold_p50']:>8.1f}/{f['model_cold_p95']:<6.1f}ms "
-                f"{f['model_warm_p50']:>5.1f}/{f['model_warm_p95']:<5.1f} {f['rss_mb']:>7.0f}"
-                + ("" if f["end_row_ok"] else "  (end did not reach the last row)")
+                f"{count:>6} {size:>7} {f['board_s']:>5.2f}/{f['board_cpu_s']:<5.2f} "
+                f"{f['key_p50']:>7.1f}/{f['key_p95']:<7.1f} "
+                f"{f['key_cpu_p50']:>5.1f}/{f['key_cpu_p95']:<6.1f} {f['key_max']:>5.0f} "
+                f"{f['settled_p95']:>7.0f} {f['sort_mean']:>5.0f} {f['pgdn_mean']:>5.0f} "
+                f"{f['end']:>5.0f} {f['model_cold_p50']:>5.1f}/{f['model_cold_p95']:<5.1f} "
+                f"{f['model_warm_p50']:>5.1f}/{f['model_warm_p95']:<5.1f} "
+                f"{f.get('view_p50', -1):>4.1f}/{f.get('view_p95', -1):<5.1f} {f['rss_mb']:>6.0f}"
+                + ("" if f["end_row_ok"] else "  (end: not on the last row)")
             )
     return 0
 

@@ -7,6 +7,7 @@ each poll's alarms to the pages opened from the board (an alarm's detail follows
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from textual.signal import Signal
 from textual.widgets import Input, Static
 
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.board import RegionStatus
+from montui.model.board import RegionStatus, state_counts
 from montui.model.board_view import ORDERS, BoardView
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.links import alarm_arn, console_url
@@ -38,6 +39,7 @@ from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader
 from montui.ui.widgets.breadcrumb import Breadcrumb
+from montui.ui.widgets.filter_box import FilterBox
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
@@ -132,6 +134,8 @@ class BoardScreen(Screen[None]):
         self.sort = "urgency"
         self._meta_cache: dict[tuple[str, str], AlarmMeta] = {}
         self._view = BoardView()
+        self._all_polled: tuple[tuple[tuple[Alarm, ...], ...], list[Alarm], dict[AlarmState, int]]
+        self._all_polled = ((), [], state_counts(()))
         self.sparklines = BoardSparklines(feeds.metrics, clock)
         self.polled: Signal[tuple[Alarm, ...]] = Signal(self, "polled")
         """Each good poll of a region, with its alarms (after `statuses` has them)."""
@@ -230,7 +234,7 @@ class BoardScreen(Screen[None]):
     def visible_alarms(self) -> list[Alarm]:
         states = frozenset({self.only}) if self.only else None
         scope = getattr(self.app, "region_scope", None)
-        everything = self.poll.all_alarms()
+        everything = self._everything()
         if scope is not None:
             everything = [a for a in everything if a.region == scope]
         return self._view.rows(
@@ -241,7 +245,7 @@ class BoardScreen(Screen[None]):
     def refresh_view(self) -> None:
         """Render the statuses: header, banner, table, summary, freshness."""
         now = self.clock()
-        everything = self.poll.all_alarms()
+        everything = self._everything()
         visible = self.visible_alarms()
         stale = frozenset(r for r, s in self.statuses.items() if s.error)
         table = self.query_one(AlarmTable)
@@ -264,8 +268,19 @@ class BoardScreen(Screen[None]):
             empty.update(self._empty_message(everything))
         self._update_summary()
 
+    def _everything(self) -> list[Alarm]:
+        """Every polled alarm (`poll.all_alarms()`), the same list, counted once, until a
+        poll brings new alarms: a keystroke at 10,000 alarms neither copies nor counts them."""
+        parts = tuple(s.alarms for s in self.statuses.values())
+        known = self._all_polled[0]
+        if len(known) != len(parts) or not all(map(operator.is_, known, parts)):
+            everything = [a for alarms in parts for a in alarms]
+            self._all_polled = (parts, everything, state_counts(everything))
+        return self._all_polled[1]
+
     def _update_header(self, everything: list[Alarm]) -> None:
-        self.query_one(BoardHeader).show(board_header(self, everything))
+        counts = self._all_polled[2] if everything is self._all_polled[1] else None
+        self.query_one(BoardHeader).show(board_header(self, everything, counts))
 
     def _empty_message(self, everything: list[Alarm]) -> str:
         return empty_message(self, everything)
@@ -380,7 +395,7 @@ class BoardScreen(Screen[None]):
         found = self.query("#filter").results(Input)
         box = next(found, None)
         if box is None:
-            box = Input(placeholder="filter: name, namespace, dimension, reason", id="filter")
+            box = FilterBox(placeholder="filter: name, namespace, dimension, reason", id="filter")
             self.mount(box, before=self.query_one(KeyBar))
         return box
 

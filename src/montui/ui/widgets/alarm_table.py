@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import ClassVar, NamedTuple
 
 from rich.style import Style
@@ -130,12 +131,14 @@ class AlarmTable(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: str | None) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.alarms_by_key: dict[str, Alarm] = {}
         self._alarms: list[Alarm] = []
         self._keys: list[str] = []
-        self._index: dict[str, int] = {}
+        self._index_of: dict[str, int] | None = {}
         self._rows: list[RowCells] = []
         self._cells: dict[str, RowCells] = {}
+        """The last cells made for each row key (bounded by the alarms that exist)."""
+        self._by_id: dict[int, RowCells] = {}
+        """The same, by alarm object: a keystroke finds its rows without making keys."""
         self._moving = Moving(datetime.min)
         self._columns: tuple[Column, ...] = COLUMNS
         self._widths: dict[str, int] = {}
@@ -149,6 +152,17 @@ class AlarmTable(ScrollView, can_focus=True):
     def row_key(alarm: Alarm) -> str:
         """The row's key: `alarm.key`, joined."""
         return "\x1f".join(alarm.key)
+
+    @property
+    def alarms_by_key(self) -> dict[str, Alarm]:
+        """The alarms shown, by row key."""
+        return dict(zip(self._keys, self._alarms, strict=True))
+
+    @property
+    def _index(self) -> dict[str, int]:
+        if self._index_of is None:
+            self._index_of = {k: i for i, k in enumerate(self._keys)}
+        return self._index_of
 
     @property
     def row_count(self) -> int:
@@ -221,37 +235,67 @@ class AlarmTable(ScrollView, can_focus=True):
         alarms marked recently recovered. `account`: the account column's text (an alias);
         None: no account column (one account watched)."""
         current = self.selected()
-        keep_key = self.row_key(current) if current else None
+        keep_key = self._keys[min(self.cursor_row, len(self._keys) - 1)] if current else None
         keep_row = self.cursor_row
-        keys = [self.row_key(a) for a in alarms]
         self._moving = Moving(now, stale_regions, trend, recovered, account, self.app.no_color)
         self._columns = columns_for(account is not None)
-        self._rows = [self._row_cells(key, a, meta) for key, a in zip(keys, alarms, strict=True)]
+        self._rows = self._cells_of(alarms, meta)
+        keys = list(map(attrgetter("key"), self._rows))
         widths = column_widths(self._columns, self._rows, self._moving, self.size.width)
         same_rows = keys == self._keys and widths == self._widths
         self._alarms, self._widths = list(alarms), widths
-        self.alarms_by_key = dict(zip(keys, alarms, strict=True))
         if same_rows:
             self._repaint_changed_cells()
             return
-        self._keys, self._index = keys, {k: i for i, k in enumerate(keys)}
+        self._keys, self._index_of = keys, None
         self._lines.clear()
         width = sum(widths[c.key] + 2 * PAD for c in self._columns)
-        self.virtual_size = Size(width, len(keys) + 1)
-        if keep_row > 0 and keep_key is not None and keep_key in self._index:
-            target = self._index[keep_key]
-        else:
-            target = min(keep_row, max(0, len(keys) - 1))
+        self._set_virtual_size(Size(width, len(keys) + 1))
+        target = min(keep_row, max(0, len(keys) - 1))
+        if keep_row > 0 and keep_key is not None:
+            found = self._index.get(keep_key)
+            target = target if found is None else found
         self.cursor_row = target
         self.refresh()
         if alarms and (current is None or self.selected() is not current):
             self.post_message(self.RowHighlighted(self, self._alarms[target]))
 
-    def _row_cells(self, key: str, alarm: Alarm, meta: Callable[[Alarm], AlarmMeta]) -> RowCells:
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new row count without a layout of the whole screen (setting `virtual_size`
+        re-lays every widget out: ~20 ms a keystroke at 160x50). Only the scrollbars follow;
+        one shown or hidden still asks for a layout itself. Uses Widget's `_scroll_update`
+        (textual is pinned in pyproject; the board tests cover it)."""
+        if size == self.virtual_size:
+            return
+        self.set_reactive(AlarmTable.virtual_size, size)
+        self._scroll_update(size)
+
+    def _cells_of(
+        self, alarms: Sequence[Alarm], meta: Callable[[Alarm], AlarmMeta]
+    ) -> list[RowCells]:
+        """Each alarm's cached cells: by object first, else by key (a new poll's objects,
+        compared by value), else made."""
+        by_id, rows = self._by_id, []
+        for alarm in alarms:
+            known = by_id.get(id(alarm))
+            if known is None or known.alarm is not alarm:
+                known = self._row_cells(alarm, meta)
+                by_id[id(alarm)] = known
+            rows.append(known)
+        if len(by_id) > 2 * len(self._cells) + 1000:  # old polls' objects: let them go
+            self._by_id = {id(c.alarm): c for c in self._cells.values()}
+        return rows
+
+    def _row_cells(self, alarm: Alarm, meta: Callable[[Alarm], AlarmMeta]) -> RowCells:
+        key = self.row_key(alarm)
         known = self._cells.get(key)
-        if known is not None and (known.alarm is alarm or known.alarm == alarm):
+        if known is not None and known.alarm is alarm:
             return known
-        made = RowCells.of(alarm, meta(alarm))
+        if known is not None and known.alarm == alarm:  # the same alarm, polled again
+            made = known._replace(alarm=alarm)
+            self._cells[key] = made
+            return made
+        made = RowCells.of(alarm, key, meta(alarm))
         self._cells[key] = made
         return made
 
