@@ -249,8 +249,7 @@ class AlarmTable(ScrollView, can_focus=True):
             return
         self._keys, self._index_of = keys, None
         self._lines.clear()
-        width = sum(widths[c.key] + 2 * PAD for c in self._columns)
-        self._set_virtual_size(Size(width, len(keys) + 1))
+        self._set_virtual_size(Size(self._table_width(), len(keys) + 1))
         target = min(keep_row, max(0, len(keys) - 1))
         if keep_row > 0 and keep_key is not None:
             found = self._index.get(keep_key)
@@ -391,9 +390,19 @@ class AlarmTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
 
     def on_resize(self) -> None:
-        """A smaller terminal must not leave the cursor row (which the summary below
-        describes) out of view: scroll it back in once the new size is laid out."""
+        """The name column takes the room the new width leaves; a smaller terminal must not
+        leave the cursor row (which the summary below describes) out of view: scroll it back
+        in once the new size is laid out."""
+        widths = column_widths(self._columns, self._rows, self._moving, self.size.width)
+        if self._rows and widths != self._widths:
+            self._widths = widths
+            self._lines.clear()
+            self._set_virtual_size(Size(self._table_width(), len(self._keys) + 1))
+            self.refresh()
         self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def _table_width(self) -> int:
+        return sum(self._widths[c.key] + 2 * PAD for c in self._columns)
 
     def action_cursor_up(self) -> None:
         self.move_cursor(row=self.cursor_row - 1)
