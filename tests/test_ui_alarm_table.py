@@ -99,6 +99,23 @@ async def test_arrows_pages_and_home_end_move_the_cursor_and_enter_selects() -> 
         assert [a.name for a in chosen] == ["ses-bounce-rate"]
 
 
+async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_row() -> None:
+    chosen: list[Alarm] = []
+
+    class Chooser(TableApp):
+        def on_alarm_table_row_selected(self, event: AlarmTable.RowSelected) -> None:
+            chosen.append(event.alarm)
+
+    app = Chooser(None)
+    async with app.run_test(size=(120, 10)) as pilot:
+        table = app.query_one(AlarmTable)
+        await pilot.click(AlarmTable, offset=(5, 3))  # line 0 is the header
+        assert table.cursor_row == 2 and not chosen
+        await pilot.click(AlarmTable, offset=(5, 3))
+        await pilot.pause()
+        assert [a.name for a in chosen] == ["ses-bounce-rate"]
+
+
 async def test_same_rows_repaint_only_the_cells_that_changed() -> None:
     app = TableApp(None)
     async with app.run_test(size=(120, 10)) as pilot:

@@ -5,8 +5,9 @@ returns, without redoing the work a keystroke does not change:
 
 - the alarms are sorted once per (alarms, order, recovered); filtering keeps that order, so a
   keystroke only filters;
-- each alarm's lower-cased search text is taken once per sort (`Alarm.search_text` caches it
-  on the alarm object);
+- each alarm's lower-cased search text is taken once per sort, when a filter first needs it
+  or `prepare()` is called after the rows are shown (`Alarm.search_text` caches it on the
+  alarm object);
 - when the new filter only narrows the previous one (every previous word is part of a new
   word: `sho` → `shop`, `shop` → `shop db`), only the previous result is filtered again.
 
@@ -53,16 +54,22 @@ def narrows(before: Sequence[str], after: Sequence[str]) -> bool:
     return all(any(old in new for new in after) for old in before)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Sorted:
-    """The alarms in one order, with their search texts and states alongside."""
+    """The alarms in one order, with their states and (once a filter asks) their search
+    texts alongside."""
 
     source: tuple[Alarm, ...]
     order: str
     recovered: frozenset[AlarmKey]
     alarms: list[Alarm]
-    texts: list[str]
     states: list[AlarmState]
+    texts: list[str] | None = None
+
+    def search_texts(self) -> list[str]:
+        if self.texts is None:
+            self.texts = [a.search_text() for a in self.alarms]
+        return self.texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,12 @@ class BoardView:
     def __init__(self) -> None:
         self._sorted: _Sorted | None = None
         self._last: _Filtered | None = None
+
+    def prepare(self) -> None:
+        """Take the search texts of the alarms last sorted now (the board calls it once the
+        rows are on screen, so that the first filter keystroke does not pay for them)."""
+        if self._sorted is not None:
+            self._sorted.search_texts()
 
     def rows(
         self,
@@ -116,7 +129,7 @@ class BoardView:
         words: tuple[str, ...],
         states: frozenset[AlarmState] | None,
     ) -> list[int]:
-        texts, their_states = base.texts, base.states
+        texts, their_states = base.search_texts(), base.states
         if states is not None:
             candidates = [i for i in candidates if their_states[i] in states]
         if len(words) == 1:
@@ -137,8 +150,7 @@ class BoardView:
         ):
             return known
         ordered = ORDERS[order](alarms, recovered)
-        texts = [a.search_text() for a in ordered]
         states = [a.state for a in ordered]
-        self._sorted = _Sorted(tuple(alarms), order, recovered, ordered, texts, states)
+        self._sorted = _Sorted(tuple(alarms), order, recovered, ordered, states)
         self._last = None
         return self._sorted

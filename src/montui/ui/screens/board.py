@@ -59,7 +59,8 @@ class BoardScreen(Screen[None]):
 
     CSS_PATH = "board.tcss"
     HELP_FOOTNOTE = (
-        "On the table: ↑/↓ move, PgUp/PgDn page, ←/→ scroll the columns.\n"
+        "On the table: ↑/↓ move, PgUp/PgDn page, Home/End first/last row, ←/→ scroll the "
+        "columns.\n"
         "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK  ✔ OK ↺ recovered in the last "
         f"{RECENTLY_RECOVERED.total_seconds() / 60:.0f} min (listed below the ALARM rows).  "
         "⚠ after a region code: that region is failing and its rows are stale."
@@ -276,6 +277,7 @@ class BoardScreen(Screen[None]):
         if len(known) != len(parts) or not all(map(operator.is_, known, parts)):
             everything = [a for alarms in parts for a in alarms]
             self._all_polled = (parts, everything, state_counts(everything))
+            self.call_after_refresh(self._view.prepare)  # the filter's texts, once painted
         return self._all_polled[1]
 
     def _update_header(self, everything: list[Alarm]) -> None:

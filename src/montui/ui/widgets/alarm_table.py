@@ -355,7 +355,7 @@ class AlarmTable(ScrollView, can_focus=True):
             return drawn[2]
         component = self.get_component_rich_style("datatable--cursor") if cursor else None
         width = self.size.width
-        line = cells_line(self._columns, self._widths, cells, base, component, base, width, row)
+        line = cells_line(self._columns, self._widths, cells, base, component, base, width)
         self._lines[key] = (cells, cursor, line)
         return line
 
@@ -432,8 +432,11 @@ class AlarmTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor to the row; a click on the cursor row opens it."""
-        row = event.style.meta.get("row")
-        if not isinstance(row, int):
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        row = round(self.scroll_y) + offset.y - 1
+        if row >= len(self._alarms):
             return
         if row == self.cursor_row:
             self.action_select_cursor()

@@ -57,6 +57,24 @@ def _cell_segments(cell: Cell, width: int, pre: Style, post: Style | None) -> li
     return out
 
 
+@lru_cache(maxsize=64)
+def _column_styles(
+    row_style: Style, cursor: Style | None, extend: Style, columns: int
+) -> tuple[tuple[Style, ...], Style | None, Style]:
+    """Per column, the style a cell starts from (the row's, the column's meta, the cursor's);
+    the cursor colour that wins over the cell's; the style of the room after the last column.
+    Made once per row style and cursor, not per cell: a new meta style per cell missed
+    rich's style caches (~0.3 ms a line)."""
+    post = Style.from_color(color=cursor.color) if cursor and cursor.color else None
+    starts = []
+    for index in range(columns):
+        start = row_style + Style.from_meta({"column": index})
+        starts.append(start + cursor if cursor else start)
+    meta = Style.from_meta({"column": 0, "out_of_bounds": True})
+    fill = extend + cursor + meta if cursor else extend + meta
+    return tuple(starts), post, fill
+
+
 def cells_line(
     columns: Sequence[Column],
     widths: Mapping[str, int],
@@ -65,24 +83,18 @@ def cells_line(
     cursor: Style | None,
     extend: Style,
     fill_to: int = 0,
-    row: int = -1,
 ) -> Strip:
     """The cells in their columns. `cursor`: the cursor's component style on this row (None
     off the cursor); `extend`: the style of the room right of the last column, filled up to
-    `fill_to` cells. Each cell carries DataTable's `row`/`column` meta (clicks read it; it
-    keeps cells apart as DataTable's were)."""
-    post = Style.from_color(color=cursor.color) if cursor and cursor.color else None
+    `fill_to` cells. Each cell carries DataTable's `column` meta, which keeps cells apart as
+    DataTable's were (the row is known from the line: `AlarmTable.on_click`)."""
+    starts, post, fill = _column_styles(row_style, cursor, extend, len(columns))
     segments: list[Segment] = []
     total = 0
     for index, column in enumerate(columns):
         width = widths.get(column.key, 0)
-        cell_pre = row_style + Style.from_meta({"row": row, "column": index})
-        if cursor:
-            cell_pre += cursor
-        segments.extend(_cell_segments(cells.get(column.key, ""), width, cell_pre, post))
+        segments.extend(_cell_segments(cells.get(column.key, ""), width, starts[index], post))
         total += width + 2 * PAD
     if fill_to > total:
-        meta = Style.from_meta({"row": row, "column": 0, "out_of_bounds": True})
-        fill = extend + cursor + meta if cursor else extend + meta
         segments.append(Segment(" " * (fill_to - total), fill))
     return Strip(segments, max(total, fill_to)).simplify()
