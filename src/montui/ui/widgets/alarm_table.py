@@ -17,17 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from operator import attrgetter
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets.data_table import ColumnKey, RowKey
 
 from montui.model.alarm import Alarm
 from montui.model.metadata import AlarmMeta
@@ -45,11 +43,11 @@ from montui.ui.widgets.alarm_cells import (
     RowCells,
     column_widths,
     columns_for,
-    fit,
     state_cell,
     state_style,
 )
 from montui.ui.widgets.table_lines import PAD, cells_line, table_css
+from montui.ui.widgets.table_reading import TableReading
 
 __all__ = [
     "COLUMNS",
@@ -65,21 +63,7 @@ __all__ = [
 ]
 
 
-class RowRef(NamedTuple):
-    """A row as `ordered_rows` lists it (its key, as DataTable's rows had)."""
-
-    key: RowKey
-
-
-class ColumnRef(NamedTuple):
-    """A column as `columns` lists it: its content width."""
-
-    key: ColumnKey
-    label: str
-    width: int
-
-
-class AlarmTable(ScrollView, can_focus=True):
+class AlarmTable(TableReading, ScrollView, can_focus=True):
     """Alarms in board order. `show()` replaces the rows and keeps the scroll offset and the
     cursor on the same alarm (by `alarm.key`) — except on the first row, where the cursor
     stays at the top so that a newly firing alarm is the one under it."""
@@ -156,17 +140,6 @@ class AlarmTable(ScrollView, can_focus=True):
         return "\x1f".join(alarm.key)
 
     @property
-    def alarms_by_key(self) -> dict[str, Alarm]:
-        """The alarms shown, by row key."""
-        return dict(zip(self._keys, self._alarms, strict=True))
-
-    @property
-    def _index(self) -> dict[str, int]:
-        if self._index_of is None:
-            self._index_of = {k: i for i, k in enumerate(self._keys)}
-        return self._index_of
-
-    @property
     def row_count(self) -> int:
         return len(self._alarms)
 
@@ -180,43 +153,6 @@ class AlarmTable(ScrollView, can_focus=True):
         if not self._alarms:
             return None
         return self._alarms[min(self.cursor_row, len(self._alarms) - 1)]
-
-    # -- DataTable's reading API, as the tests and benchmarks use it ---------------------
-
-    @property
-    def cursor_coordinate(self) -> Coordinate:
-        return Coordinate(self.cursor_row, 0)
-
-    @property
-    def rows(self) -> list[RowKey]:
-        return [RowKey(k) for k in self._keys]
-
-    @property
-    def ordered_rows(self) -> list[RowRef]:
-        return [RowRef(RowKey(k)) for k in self._keys]
-
-    @property
-    def columns(self) -> dict[ColumnKey, ColumnRef]:
-        return {
-            ColumnKey(c.key): ColumnRef(ColumnKey(c.key), c.label, self._widths.get(c.key, 0))
-            for c in self._columns
-        }
-
-    def get_row_index(self, key: str | RowKey) -> int:
-        return self._index[key.value if isinstance(key, RowKey) else key]  # type: ignore[index]
-
-    def get_row_at(self, row: int) -> list[Cell]:
-        """The row's cells as shown (the name cut to its column)."""
-        cells = self._moving.cells(self._rows[row])
-        return [self._shown(c.key, cells[c.key]) for c in self._columns]
-
-    def get_cell(self, key: str | RowKey, column: str | ColumnKey) -> Cell:
-        name = column.value if isinstance(column, ColumnKey) else column
-        row = self.get_row_at(self.get_row_index(key))
-        return row[[c.key for c in self._columns].index(name or "")]
-
-    def get_cell_at(self, coordinate: Coordinate) -> Cell:
-        return self.get_row_at(coordinate.row)[coordinate.column]
 
     # -- the data -------------------------------------------------------------------------
 
@@ -299,9 +235,6 @@ class AlarmTable(ScrollView, can_focus=True):
         made = RowCells.of(alarm, key, meta(alarm))
         self._cells[key] = made
         return made
-
-    def _shown(self, column: str, cell: Cell) -> Cell:
-        return fit(cell, self._widths.get("name", 0)) if column == "name" else cell
 
     def _repaint_changed_cells(self) -> None:
         """Same alarms in the same order: repaint only the cells on screen that changed (over
