@@ -125,6 +125,8 @@ class Alarm:
     state_transitioned: datetime | None = field(default=None, compare=False)
     account: str = ""
     """The account id (from the ARN); "" only in hand-made alarms."""
+    _search: str | None = field(default=None, init=False, compare=False, repr=False)
+    """`search_text()`, computed on first use (the board filters 10,000 alarms per key)."""
 
     @property
     def place(self) -> Place:
@@ -173,7 +175,15 @@ class Alarm:
         return "metric math"
 
     def search_text(self) -> str:
-        """Everything the board's `/` filter matches against, lower-cased."""
+        """Everything the board's `/` filter matches against, lower-cased (computed once
+        per alarm object: the value is frozen, so is its text)."""
+        text = self._search
+        if text is None:
+            text = self._make_search_text()
+            object.__setattr__(self, "_search", text)
+        return text
+
+    def _make_search_text(self) -> str:
         parts = [self.name, self.region, self.state.value, self.state_reason, self.watches()]
         for ref in self._metric_refs():
             parts.append(ref.namespace)

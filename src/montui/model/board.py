@@ -14,15 +14,27 @@ from montui.model.recovery import AlarmKey, recoveries
 def board_order(alarms: Iterable[Alarm], recovered: Collection[AlarmKey] = ()) -> list[Alarm]:
     """ALARM, then the `recovered` ones (recently ALARM, now OK: `model.recovery`), then
     INSUFFICIENT_DATA, then OK; within each the most recent transition first; then by name
-    and region so the order is stable between refreshes."""
+    and region so the order is stable between refreshes. One sort on one precomputed key
+    per alarm (the same order as sorting by name and region, then by rank and time)."""
+    return sorted(alarms, key=lambda a: urgency_key(a, recovered))
 
-    def rank(alarm: Alarm) -> int:
-        if alarm.state is AlarmState.ALARM:
-            return 0
-        return 1 if alarm.key in recovered else alarm.state.rank + 1
 
-    by_name = sorted(alarms, key=lambda a: (a.name, a.region))
-    return sorted(by_name, key=lambda a: (rank(a), -a.in_state_since.timestamp()))
+def urgency_key(alarm: Alarm, recovered: Collection[AlarmKey] = ()) -> tuple[int, float, str, str]:
+    """`board_order`'s key: state rank (recovered right after ALARM), newest first, name,
+    region."""
+    state = alarm.state
+    if state is AlarmState.ALARM:
+        rank = 0
+    elif recovered and alarm.key in recovered:
+        rank = 1
+    else:
+        rank = state.rank + 1
+    return (rank, -alarm.in_state_since.timestamp(), alarm.name, alarm.region)
+
+
+def filter_words(text: str) -> list[str]:
+    """The words of a filter text, lower-cased: every one must occur in an alarm's text."""
+    return text.lower().split()
 
 
 def filter_alarms(
@@ -30,7 +42,7 @@ def filter_alarms(
 ) -> list[Alarm]:
     """Keep alarms in `states` (all when None) whose searchable text contains every word of
     `text` (case-insensitive): `lambda prod` matches alarms mentioning both."""
-    words = text.lower().split()
+    words = filter_words(text)
     kept = []
     for alarm in alarms:
         if states is not None and alarm.state not in states:

@@ -7,6 +7,7 @@ each poll's alarms to the pages opened from the board (an alarm's detail follows
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from datetime import datetime
 
@@ -17,16 +18,17 @@ from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from montui.feeds.prefetch import prefetching
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.board import RegionStatus, board_order, filter_alarms
+from montui.model.board import RegionStatus, state_counts
+from montui.model.board_view import ORDERS, BoardView
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Finding
 from montui.model.links import alarm_arn, console_url
 from montui.model.metadata import AlarmMeta, MetaRule, meta_for
-from montui.model.recovery import RECENTLY_RECOVERED, AlarmKey
+from montui.model.recovery import RECENTLY_RECOVERED
 from montui.model.review import ReviewSettings
 from montui.ui import panes
 from montui.ui.clipboard import copy_and_tell
@@ -39,6 +41,7 @@ from montui.ui.widgets.alarm_summary import AlarmSummary
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader
 from montui.ui.widgets.breadcrumb import Breadcrumb
+from montui.ui.widgets.filter_box import FilterBox
 from montui.ui.widgets.freshness import Freshness
 from montui.ui.widgets.key_bar import KeyBar
 from montui.ui.widgets.region_banner import RegionBanner
@@ -46,12 +49,8 @@ from montui.ui.widgets.sparkline import relabel
 
 SPARKLINES_MIN_WIDTH = 100
 
-SORTS: dict[str, Callable[[list[Alarm], frozenset[AlarmKey]], list[Alarm]]] = {
-    "urgency": board_order,
-    "name": lambda alarms, _: sorted(alarms, key=lambda a: (a.name, a.region)),
-    "region": lambda alarms, rec: sorted(board_order(alarms, rec), key=lambda a: a.region),
-    "recent": lambda alarms, _: sorted(alarms, key=lambda a: -a.in_state_since.timestamp()),
-}
+SORTS = ORDERS
+"""The board's orders (`s` cycles through them): `model.board_view.ORDERS`."""
 
 
 class BoardScreen(Screen[None]):
@@ -62,7 +61,8 @@ class BoardScreen(Screen[None]):
 
     CSS_PATH = "board.tcss"
     HELP_FOOTNOTE = (
-        "On the table: ↑/↓ move, PgUp/PgDn page, ←/→ scroll the columns.\n"
+        "On the table: ↑/↓ move, PgUp/PgDn page, Home/End first/last row, ←/→ scroll the "
+        "columns.\n"
         "State: ✖ ALARM  ? INSUFFICIENT_DATA (no data)  ✔ OK  ✔ OK ↺ recovered in the last "
         f"{RECENTLY_RECOVERED.total_seconds() / 60:.0f} min (listed below the ALARM rows).  "
         "⚠ after a region code: that region is failing and its rows are stale."
@@ -142,6 +142,9 @@ class BoardScreen(Screen[None]):
         self.only: AlarmState | None = None
         self.sort = "urgency"
         self._meta_cache: dict[tuple[str, str, str], AlarmMeta] = {}
+        self._view = BoardView()
+        self._all_polled: tuple[tuple[tuple[Alarm, ...], ...], list[Alarm], dict[AlarmState, int]]
+        self._all_polled = ((), [], state_counts(()))
         self.sparklines = BoardSparklines(
             feeds.metrics, clock, lambda account: self.accounts.feeds_of(account).metrics
         )
@@ -266,17 +269,20 @@ class BoardScreen(Screen[None]):
         states = frozenset({self.only}) if self.only else None
         scope = getattr(self.app, "region_scope", None)
         account = getattr(self.app, "account_scope", None)
-        everything = [
-            a for a in self.poll.all_alarms()
-            if scope in (None, a.region) and account in (None, self.poll.alias_of(a))
-        ]  # fmt: skip
-        alarms = filter_alarms(everything, self.filter_text, states)
-        return SORTS[self.sort](alarms, self.poll.recovered())
+        everything = self._everything()
+        if scope is not None:
+            everything = [a for a in everything if a.region == scope]
+        if account is not None:
+            everything = [a for a in everything if self.poll.alias_of(a) == account]
+        return self._view.rows(
+            everything, text=self.filter_text, states=states, order=self.sort,
+            recovered=self.poll.recovered(),
+        )  # fmt: skip
 
     def refresh_view(self) -> None:
         """Render the statuses: header, banner, table, summary, freshness."""
         now = self.clock()
-        everything = self.poll.all_alarms()
+        everything = self._everything()
         visible = self.visible_alarms()
         multi = self.accounts.multi
         failing = [key for key, s in self.statuses.items() if s.error]
@@ -306,8 +312,20 @@ class BoardScreen(Screen[None]):
             empty.update(self._empty_message(everything))
         self._update_summary()
 
+    def _everything(self) -> list[Alarm]:
+        """Every polled alarm (`poll.all_alarms()`), the same list, counted once, until a
+        poll brings new alarms: a keystroke at 10,000 alarms neither copies nor counts them."""
+        parts = tuple(s.alarms for s in self.statuses.values())
+        known = self._all_polled[0]
+        if len(known) != len(parts) or not all(map(operator.is_, known, parts)):
+            everything = [a for alarms in parts for a in alarms]
+            self._all_polled = (parts, everything, state_counts(everything))
+            self.call_after_refresh(self._view.prepare)  # the filter's texts, once painted
+        return self._all_polled[1]
+
     def _update_header(self, everything: list[Alarm]) -> None:
-        self.query_one(BoardHeader).show(board_header(self, everything))
+        counts = self._all_polled[2] if everything is self._all_polled[1] else None
+        self.query_one(BoardHeader).show(board_header(self, everything, counts))
 
     def _empty_message(self, everything: list[Alarm]) -> str:
         return empty_message(self, everything)
@@ -318,7 +336,7 @@ class BoardScreen(Screen[None]):
         account = self.poll.alias_of(alarm) if alarm and self.accounts.multi else ""
         self.query_one(AlarmSummary).show(alarm, meta, self.clock(), account)
 
-    @on(DataTable.RowSelected)
+    @on(AlarmTable.RowSelected)
     def _row_selected(self) -> None:
         # The table answers enter itself (select_cursor); the screen's binding covers a remap.
         self.action_open_detail()
@@ -331,7 +349,7 @@ class BoardScreen(Screen[None]):
         self.sparklines.view_changed()
         relabel(self, "sparklines", *self.sparklines.describe(self._rows_on_screen()))
 
-    @on(DataTable.RowHighlighted)
+    @on(AlarmTable.RowHighlighted)
     def _row_highlighted(self) -> None:
         self._update_summary()
 
@@ -423,7 +441,7 @@ class BoardScreen(Screen[None]):
         found = self.query("#filter").results(Input)
         box = next(found, None)
         if box is None:
-            box = Input(placeholder="filter: name, namespace, dimension, reason", id="filter")
+            box = FilterBox(placeholder="filter: name, namespace, dimension, reason", id="filter")
             self.mount(box, before=self.query_one(KeyBar))
         return box
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from montui.model.alarm import Alarm
+from montui.model.alarm import Alarm, AlarmState
 from montui.model.board import state_counts
 from montui.ui.widgets.board_header import header_text
 
@@ -14,8 +14,11 @@ if TYPE_CHECKING:
     from montui.ui.screens.board import BoardScreen
 
 
-def board_header(board: BoardScreen, everything: list[Alarm]) -> Text:
-    """Identity, regions, counts, and the view: `ALARM only /filter sort: name :region X`."""
+def board_header(
+    board: BoardScreen, everything: list[Alarm], counts: dict[AlarmState, int] | None = None
+) -> Text:
+    """Identity, regions, counts (of `everything`, unless given), and the view: `ALARM only
+    /filter sort: name :region X`."""
     view = []
     if board.only:
         view.append(f"{board.only.short} only")
@@ -32,7 +35,7 @@ def board_header(board: BoardScreen, everything: list[Alarm]) -> Text:
         identity=board.poll.identity,
         profile=connection.profile if connection else None,
         regions=connection.regions if connection else (),
-        counts=state_counts(everything),
+        counts=counts if counts is not None else state_counts(everything),
         demo=bool(connection and connection.demo),
         view=" ".join(view),
         mono=board.app.no_color,

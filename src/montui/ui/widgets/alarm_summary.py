@@ -59,6 +59,7 @@ class AlarmSummary(Static):
     """
 
     _shown: Text | None = None
+    _lines = 0
 
     def show(self, alarm: Alarm | None, meta: AlarmMeta, now: datetime, account: str = "") -> None:
         """Repaint only when the text changes (an idle refresh then writes nothing here)."""
@@ -71,4 +72,9 @@ class AlarmSummary(Static):
         text = summary_text(alarm, meta, now, self.app.no_color, account)
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            # Same height: repaint this widget only, not the screen's layout (a cursor moving
+            # over 10,000 alarms changes this text at every key).
+            width = self.content_size.width
+            lines = len(text.wrap(self.app.console, width)) if width else 0
+            self.update(text, layout=not lines or lines != self._lines)
+            self._lines = lines

@@ -1,132 +1,160 @@
-"""The board's table: one row per alarm, redrawn on each refresh without losing the cursor."""
+"""The board's table: one row per alarm, drawing only the rows on screen.
+
+A virtual table (a `ScrollView` on the Line API): `show()` keeps the alarms and computes the
+column widths from cached cell lengths; `render_line(y)` draws only the rows in view. Chosen
+by measurement (CPU time, 2 shared cores; `benchmarks/board_scale.py` and a bare-table
+script, figures in the README): at 10,000 alarms Textual's `DataTable` measures every new
+cell, ~0.5–0.8 s of CPU per filter keystroke and 2.6 s to load; `textual-fastdatatable`
+cannot be cleared (a new table is mounted per change: ~0.11 s of CPU per filter, and pyarrow
+doubles the resident memory, 110 MB against 55); this table costs what the visible rows cost
+(key → filtered board on screen: ~10 ms median, ~39 ms p95 at 160x50). It looks and keys like
+the `DataTable` it replaced (same component classes and styles): the board's snapshots did
+not change.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
+from typing import ClassVar
 
-from rich.text import Text
-from textual.coordinate import Coordinate
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from montui.model.alarm import Alarm, AlarmState, condition_summary
-from montui.model.duration import format_age
+from montui.model.alarm import Alarm
 from montui.model.metadata import AlarmMeta
-from montui.model.region import region_code
-from montui.model.text import middle_ellipsis
-from montui.ui.widgets.sparkline import SPARK_WIDTH
-
-STATE_STYLE = {
-    AlarmState.ALARM: "bold red",
-    AlarmState.INSUFFICIENT_DATA: "yellow",
-    AlarmState.OK: "green",
-}
-
-
-# With NO_COLOR, Textual turns colours into greys by luminance, and red on the dark
-# background becomes nearly invisible: ALARM is shown in reverse video instead.
-MONO_STATE_STYLE = {
-    AlarmState.ALARM: "bold reverse",
-    AlarmState.INSUFFICIENT_DATA: "bold",
-    AlarmState.OK: "",
-}
-
-
-def state_style(state: AlarmState, mono: bool = False) -> str:
-    return (MONO_STATE_STYLE if mono else STATE_STYLE)[state]
-
-
-RECOVERED_MARK = "↺"
-RECOVERED_STYLE, MONO_RECOVERED_STYLE = "bold cyan", "bold"
-
-
-def state_cell(state: AlarmState, mono: bool = False, recovered: bool = False) -> Text:
-    """`✖ ALARM` in red (reverse video under NO_COLOR): readable by symbol and word alone.
-    `recovered` (OK after a recent ALARM, `model.recovery`): `✔ OK ↺`, in its own style."""
-    if recovered and state is AlarmState.OK:
-        style = MONO_RECOVERED_STYLE if mono else RECOVERED_STYLE
-        return Text(f"{state.symbol} {state.short} {RECOVERED_MARK}", style=style)
-    return Text(f"{state.symbol} {state.short}", style=state_style(state, mono))
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    max_width: int
-
-
-# Most useful first: at 80 columns State, Name, For, Condition and Rgn are visible; the rest
-# is one scroll to the right (or shown in full for the selected row below the table).
-COLUMNS = (
-    Column("state", "State", 8),
-    Column("name", "Name", 44),
-    Column("age", "For", 4),
-    Column("condition", "Condition", 26),
-    Column("trend", "Trend", SPARK_WIDTH),
-    Column("region", "Rgn", 6),
-    Column("response", "Response", 8),
-    Column("owner", "Owner", 14),
-    Column("watches", "Watches", 48),
-    Column("reason", "Reason", 90),
+from montui.model.recovery import AlarmKey
+from montui.ui.widgets.alarm_cells import (
+    COLUMNS,
+    MONO_RECOVERED_STYLE,
+    MONO_STATE_STYLE,
+    RECOVERED_MARK,
+    RECOVERED_STYLE,
+    STATE_STYLE,
+    Cell,
+    Column,
+    Moving,
+    RowCells,
+    column_widths,
+    columns_for,
+    state_cell,
+    state_style,
 )
-_FIXED = {"state", "age", "condition", "trend", "region"}
-_NAME = next(i for i, c in enumerate(COLUMNS) if c.key == "name")
-ACCOUNT_COLUMN = Column("account", "Account", 12)
-"""The account alias, after Rgn: shown only when `show(account=…)` (several accounts)."""
-_REGION = next(i for i, c in enumerate(COLUMNS) if c.key == "region")
-_WITH_ACCOUNT = tuple(
-    Column(c.key, c.label, 24) if c.key == "condition" else c  # 80 columns fit the alias
-    for c in (*COLUMNS[: _REGION + 1], ACCOUNT_COLUMN, *COLUMNS[_REGION + 1 :])
-)
+from montui.ui.widgets.table_lines import PAD, cells_line, table_css
+from montui.ui.widgets.table_reading import TableReading
+
+__all__ = [
+    "COLUMNS",
+    "MONO_RECOVERED_STYLE",
+    "MONO_STATE_STYLE",
+    "RECOVERED_MARK",
+    "RECOVERED_STYLE",
+    "STATE_STYLE",
+    "AlarmTable",
+    "Column",
+    "state_cell",
+    "state_style",
+]
 
 
-class AlarmTable(DataTable[Text | str]):
+class AlarmTable(TableReading, ScrollView, can_focus=True):
     """Alarms in board order. `show()` replaces the rows and keeps the scroll offset and the
-    cursor on the same alarm (by region and name) — except on the first row, where the cursor
+    cursor on the same alarm (by `alarm.key`) — except on the first row, where the cursor
     stays at the top so that a newly firing alarm is the one under it."""
 
-    DEFAULT_CSS = """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first_row", "First row", show=False),
+        Binding("end,ctrl+end", "last_row", "Last row", show=False),
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "datatable--cursor",
+        "datatable--header",
+        "datatable--fixed-cursor",
+    }
+    DEFAULT_CSS = (
+        table_css("AlarmTable")
+        + """
     AlarmTable {
         height: 1fr;
     }
     """
+    )
+
+    class RowHighlighted(Message):
+        """The cursor moved to another alarm (or the alarm under it changed)."""
+
+        def __init__(self, table: AlarmTable, alarm: Alarm) -> None:
+            super().__init__()
+            self.table, self.alarm = table, alarm
+
+        @property
+        def control(self) -> AlarmTable:
+            return self.table
+
+    class RowSelected(Message):
+        """enter (or a click on the cursor row) on an alarm."""
+
+        def __init__(self, table: AlarmTable, alarm: Alarm) -> None:
+            super().__init__()
+            self.table, self.alarm = table, alarm
+
+        @property
+        def control(self) -> AlarmTable:
+            return self.table
 
     def __init__(self, **kwargs: str | None) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
-        self.alarms_by_key: dict[str, Alarm] = {}
-        self._shown: dict[str, list[Text | str]] = {}
-        self._trend_on = True
-        self._widths: tuple[int, ...] = ()
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._alarms: list[Alarm] = []
+        self._keys: list[str] = []
+        self._index_of: dict[str, int] | None = {}
+        self._rows: list[RowCells] = []
+        self._cells: dict[str, RowCells] = {}
+        """The last cells made for each row key (bounded by the alarms that exist)."""
+        self._by_id: dict[int, RowCells] = {}
+        """The same, by alarm object: a keystroke finds its rows without making keys."""
+        self._moving = Moving(datetime.min)
         self._columns: tuple[Column, ...] = COLUMNS
+        self._widths: dict[str, int] = {}
+        self._lines: dict[str, tuple[dict[str, Cell], bool, Strip]] = {}
+        self._style_key: tuple[object, ...] = ()
+        self.cursor_row = 0
 
-    def on_resize(self) -> None:
-        """A smaller terminal must not leave the cursor row (which the summary below
-        describes) out of view: scroll it back in once the new size is laid out."""
-        self.call_after_refresh(self._scroll_cursor_into_view)
+    # -- what the board reads -------------------------------------------------------------
 
     @staticmethod
     def row_key(alarm: Alarm) -> str:
-        """`Alarm.key` as a row key: (account, region, name)."""
+        """The row's key: `alarm.key`, joined."""
         return "\x1f".join(alarm.key)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._alarms)
 
     def rows_on_screen(self) -> list[Alarm]:
         """The alarms of the rows the viewport shows now (rows are one line high)."""
-        height = self.scrollable_content_region.height
-        if self.show_header:
-            height -= self.header_height
         first = round(self.scroll_y)
-        rows = self.ordered_rows[first : first + max(0, height)]
-        return [a for row in rows if (a := self.alarms_by_key.get(str(row.key.value)))]
+        return self._alarms[first : first + self._page_height()]
 
     def selected(self) -> Alarm | None:
         """The alarm under the cursor, if any."""
-        if self.row_count == 0:
+        if not self._alarms:
             return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return self.alarms_by_key.get(key or "")
+        return self._alarms[min(self.cursor_row, len(self._alarms) - 1)]
+
+    # -- the data -------------------------------------------------------------------------
 
     def show(
         self,
@@ -136,138 +164,226 @@ class AlarmTable(DataTable[Text | str]):
         meta: Callable[[Alarm], AlarmMeta],
         stale_regions: frozenset[str] = frozenset(),
         trend: Callable[[Alarm], str] | None = None,
-        recovered: frozenset[tuple[str, str, str]] = frozenset(),
+        recovered: frozenset[AlarmKey] = frozenset(),
         account: Callable[[Alarm], str] | None = None,
         stale_places: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         """Replace the rows with `alarms` (already filtered and ordered). `trend` draws the
         Trend column (a sparkline, "" while unknown); None: sparklines off, column folded
         away (zero width, no label) so the names get the room. `recovered`: the keys of the
-        alarms marked recently recovered. `account`: the alias of an alarm's account, for
-        the Account column (None: one account, no column). `stale_places`: the (account id,
+        alarms marked recently recovered. `account`: the account column's text (an alias);
+        None: no account column (one account watched). `stale_places`: the (account id,
         region) pairs whose rows are stale, as `stale_regions` is for regions."""
-        self._trend_on = trend is not None
-        self._columns = COLUMNS if account is None else _WITH_ACCOUNT
         current = self.selected()
-        keep_key = self.row_key(current) if current else None
+        keep_key = self._keys[min(self.cursor_row, len(self._keys) - 1)] if current else None
         keep_row = self.cursor_row
-        scroll_x, scroll_y = self.scroll_x, self.scroll_y
-        mono = self.app.no_color
-        rows = [
-            self._cells(
-                a, now, meta(a), a.region in stale_regions or (a.place.account, a.region)
-                in stale_places, mono, trend, recovered,
-            )
-            for a in alarms
-        ]  # fmt: skip
-        if account is not None:
-            for alarm, cells in zip(alarms, rows, strict=True):
-                cells.insert(_REGION + 1, account(alarm))
-        keys = [self.row_key(a) for a in alarms]
-        columns_changed = self._ensure_columns(rows)
-        for cells in rows:  # a name longer than its column is cut visibly, keeping its tail
-            cells[_NAME] = self._fit(cells[_NAME], self._widths[_NAME])
-        if not columns_changed and keys == list(self._shown):
-            self._update_changed_cells(alarms, keys, rows)
-            return
-        self._shown = dict(zip(keys, rows, strict=True))
-        self.clear()
-        self.alarms_by_key = {}
-        for alarm, cells in zip(alarms, rows, strict=True):
-            key = self.row_key(alarm)
-            self.alarms_by_key[key] = alarm
-            self.add_row(*cells, key=key)
-        if not alarms:
-            return
-        if keep_row > 0 and keep_key is not None and keep_key in self.alarms_by_key:
-            target = self.get_row_index(keep_key)
-        else:
-            target = min(keep_row, len(alarms) - 1)
-        self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)
-        self.move_cursor(row=target, animate=False, scroll=False)
-
-    def _update_changed_cells(
-        self, alarms: Sequence[Alarm], keys: list[str], rows: list[list[Text | str]]
-    ) -> None:
-        """Same alarms in the same order: repaint only the cells that changed (over SSH a
-        refresh where only one age moved costs a few bytes, not the whole table)."""
-        for index, (alarm, key, cells) in enumerate(zip(alarms, keys, rows, strict=True)):
-            self.alarms_by_key[key] = alarm
-            before = self._shown[key]
-            for column_index, (old, new) in enumerate(zip(before, cells, strict=True)):
-                if old != new:
-                    self._set_cell(key, index, column_index, new)
-            self._shown[key] = cells
-
-    def _set_cell(self, key: str, row: int, column: int, value: Text | str) -> None:
-        """DataTable.update_cell repaints the whole table (about 10 KB at 80x24); this sets
-        the value the same way and repaints only that cell. It relies on DataTable's `_data`
-        and `_update_count` (textual is pinned in pyproject; tests cover it)."""
-        self._data[RowKey(key)][ColumnKey(self._columns[column].key)] = value
-        self._update_count += 1
-        self.refresh_coordinate(Coordinate(row, column))
-
-    def _ensure_columns(self, rows: list[list[Text | str]]) -> bool:
-        """Set the columns for these rows; True when they changed (the rows are then gone)."""
-        shown = _FIXED | {"name"} | ({"account"} if ACCOUNT_COLUMN in self._columns else set())
-        available = max(self.size.width, 80) - 1 - 2 * len(shown)
-        fixed = sum(
-            self._width(c, rows, i)
-            for i, c in enumerate(self._columns)
-            if c.key in _FIXED | {"account"} and (c.key != "trend" or self._trend_on)
+        self._moving = Moving(
+            now, stale_regions, trend, recovered, account, self.app.no_color, stale_places
         )
-        widths = []
-        for i, column in enumerate(self._columns):
-            width = self._width(column, rows, i)
-            if column.key == "trend" and not self._trend_on:
-                width = 0
-            if column.key == "name":
-                width = max(16, min(width, available - fixed))
-            widths.append(width)
-        if tuple(widths) == self._widths:
-            return False
-        self._widths = tuple(widths)
-        self.clear(columns=True)
-        for column, width in zip(self._columns, widths, strict=True):
-            label = "" if column.key == "trend" and not width else column.label
-            self.add_column(label, width=width, key=column.key)
-        return True
+        self._columns = columns_for(account is not None)
+        self._rows = self._cells_of(alarms, meta)
+        keys = list(map(attrgetter("key"), self._rows))
+        widths = column_widths(self._columns, self._rows, self._moving, self.size.width)
+        same_rows = keys == self._keys and widths == self._widths
+        self._alarms, self._widths = list(alarms), widths
+        if same_rows:
+            self._repaint_changed_cells()
+            return
+        self._keys, self._index_of = keys, None
+        self._lines.clear()
+        self._set_virtual_size(Size(self._table_width(), len(keys) + 1))
+        target = min(keep_row, max(0, len(keys) - 1))
+        if keep_row > 0 and keep_key is not None:
+            found = self._index.get(keep_key)
+            target = target if found is None else found
+        self.cursor_row = target
+        self.refresh()
+        if alarms and (current is None or self.selected() is not current):
+            self.post_message(self.RowHighlighted(self, self._alarms[target]))
 
-    @staticmethod
-    def _fit(cell: Text | str, width: int) -> Text | str:
-        if not isinstance(cell, Text):
-            return middle_ellipsis(cell, width)
-        if cell.cell_len <= width:
-            return cell
-        return Text(middle_ellipsis(cell.plain, width), style=cell.style)
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new row count without a layout of the whole screen (setting `virtual_size`
+        re-lays every widget out: ~20 ms a keystroke at 160x50). Only the scrollbars follow;
+        one shown or hidden still asks for a layout itself. Uses Widget's `_scroll_update`
+        (textual is pinned in pyproject; the board tests cover it)."""
+        if size == self.virtual_size:
+            return
+        self.set_reactive(AlarmTable.virtual_size, size)
+        self._scroll_update(size)
 
-    @staticmethod
-    def _width(column: Column, rows: list[list[Text | str]], index: int) -> int:
-        longest = max((Text(str(r[index])).cell_len for r in rows), default=0)
-        return max(len(column.label), min(column.max_width, longest))
+    def _cells_of(
+        self, alarms: Sequence[Alarm], meta: Callable[[Alarm], AlarmMeta]
+    ) -> list[RowCells]:
+        """Each alarm's cached cells: by object first, else by key (a new poll's objects,
+        compared by value), else made."""
+        by_id, rows = self._by_id, []
+        for alarm in alarms:
+            known = by_id.get(id(alarm))
+            if known is None or known.alarm is not alarm:
+                known = self._row_cells(alarm, meta)
+                by_id[id(alarm)] = known
+            rows.append(known)
+        if len(by_id) > 2 * len(self._cells) + 1000:  # old polls' objects: let them go
+            self._by_id = {id(c.alarm): c for c in self._cells.values()}
+        return rows
 
-    @staticmethod
-    def _cells(
-        alarm: Alarm,
-        now: datetime,
-        meta: AlarmMeta,
-        stale: bool,
-        mono: bool,
-        trend: Callable[[Alarm], str] | None,
-        recovered: frozenset[tuple[str, str, str]],
-    ) -> list[Text | str]:
-        age = format_age((now - alarm.in_state_since).total_seconds())
-        region = region_code(alarm.region)
-        reason = " ".join(alarm.state_reason.split())
-        return [
-            state_cell(alarm.state, mono, alarm.key in recovered),
-            Text(alarm.name, style="bold" if alarm.state is AlarmState.ALARM else ""),
-            age,
-            condition_summary(alarm) if alarm.metric or alarm.metrics else "composite",
-            trend(alarm).rjust(SPARK_WIDTH) if trend else "",
-            Text(f"{region}⚠", style="bold" if mono else "yellow") if stale else region,
-            meta.response.label if meta.response else "",
-            meta.owner or "",
-            alarm.watches(),
-            reason,
-        ]
+    def _row_cells(self, alarm: Alarm, meta: Callable[[Alarm], AlarmMeta]) -> RowCells:
+        key = self.row_key(alarm)
+        known = self._cells.get(key)
+        if known is not None and known.alarm is alarm:
+            return known
+        if known is not None and known.alarm == alarm:  # the same alarm, polled again
+            made = known._replace(alarm=alarm)
+            self._cells[key] = made
+            return made
+        made = RowCells.of(alarm, key, meta(alarm))
+        self._cells[key] = made
+        return made
+
+    def _repaint_changed_cells(self) -> None:
+        """Same alarms in the same order: repaint only the cells on screen that changed (over
+        SSH a refresh where only one age moved costs a few bytes, not the whole table)."""
+        first = round(self.scroll_y)
+        scroll_x = round(self.scroll_x)
+        for row in range(first, min(len(self._keys), first + self._page_height())):
+            drawn = self._lines.get(self._keys[row])
+            if drawn is None:
+                continue
+            cells = self._moving.cells(self._rows[row])
+            x = 0
+            for column in self._columns:
+                width = self._widths[column.key] + 2 * PAD
+                key = column.key
+                if self._shown(key, cells[key]) != drawn[0][key]:
+                    self.refresh(Region(x - scroll_x, row - first + 1, width, 1))
+                x += width
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        style_key = (base, width, self.has_focus, self.app.no_color, self._widths_key())
+        if style_key != self._style_key:
+            self._lines.clear()
+            self._style_key = style_key
+        if y == 0:
+            labels: dict[str, Cell] = {c.key: self._label(c) for c in self._columns}
+            header = self.get_component_styles("datatable--header").rich_style
+            line = cells_line(self._columns, self._widths, labels, header, None, header, width)
+            return line.crop_extend(scroll_x, scroll_x + width, base).simplify()
+        row = scroll_y + y - 1
+        if row >= len(self._alarms):
+            return Strip.blank(width, base)
+        return self._row_line(row, base).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _widths_key(self) -> tuple[int, ...]:
+        return tuple(self._widths.get(c.key, 0) for c in self._columns)
+
+    def _label(self, column: Column) -> str:
+        return "" if column.key == "trend" and not self._widths.get("trend") else column.label
+
+    def _row_line(self, row: int, base: Style) -> Strip:
+        key = self._keys[row]
+        cursor = row == self.cursor_row
+        moving = self._moving.cells(self._rows[row])
+        cells = {c.key: self._shown(c.key, moving[c.key]) for c in self._columns}
+        drawn = self._lines.get(key)
+        if drawn is not None and drawn[1] == cursor and drawn[0] == cells:
+            return drawn[2]
+        component = self.get_component_rich_style("datatable--cursor") if cursor else None
+        width = self.size.width
+        line = cells_line(self._columns, self._widths, cells, base, component, base, width)
+        self._lines[key] = (cells, cursor, line)
+        return line
+
+    def _page_height(self) -> int:
+        return max(0, self.scrollable_content_region.height - 1)
+
+    # -- the cursor -----------------------------------------------------------------------
+
+    def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
+        """Put the cursor on `row` (clamped); `scroll`: bring it into view."""
+        if not self._alarms:
+            return
+        row = max(0, min(row, len(self._alarms) - 1))
+        before, self.cursor_row = self.cursor_row, row
+        if before != row:
+            self._refresh_row(before)
+            self._refresh_row(row)
+            self.post_message(self.RowHighlighted(self, self._alarms[row]))
+        if scroll:
+            self._scroll_cursor_into_view()
+
+    def _refresh_row(self, row: int) -> None:
+        y = row - round(self.scroll_y) + 1
+        if 1 <= y <= self._page_height():
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top, height = round(self.scroll_y), self._page_height()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif height and self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        """The name column takes the room the new width leaves; a smaller terminal must not
+        leave the cursor row (which the summary below describes) out of view: scroll it back
+        in once the new size is laid out."""
+        widths = column_widths(self._columns, self._rows, self._moving, self.size.width)
+        if self._rows and widths != self._widths:
+            self._widths = widths
+            self._lines.clear()
+            self._set_virtual_size(Size(self._table_width(), len(self._keys) + 1))
+            self.refresh()
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def _table_width(self) -> int:
+        return sum(self._widths[c.key] + 2 * PAD for c in self._columns)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_page_down(self) -> None:
+        height = self._page_height()
+        self.scroll_to(y=self.scroll_y + height, animate=False, immediate=True)
+        self.move_cursor(row=self.cursor_row + height)
+
+    def action_page_up(self) -> None:
+        height = self._page_height()
+        self.scroll_to(y=self.scroll_y - height, animate=False, immediate=True)
+        self.move_cursor(row=self.cursor_row - height)
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=len(self._alarms) - 1)
+
+    def action_select_cursor(self) -> None:
+        if (alarm := self.selected()) is not None:
+            self.post_message(self.RowSelected(self, alarm))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor to the row; a click on the cursor row opens it."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        row = round(self.scroll_y) + offset.y - 1
+        if row >= len(self._alarms):
+            return
+        if row == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(row=row)
+
+    def on_focus(self) -> None:
+        self._lines.clear()
+
+    def on_blur(self) -> None:
+        self._lines.clear()
