@@ -246,3 +246,22 @@ def test_a_profile_account_reads_through_its_profile(
         ("shared", DEMO_ACCOUNT, "api-5xx"), ("shared", DEMO_ACCOUNT, "billing"),
         ("prod", PROD, "api-5xx"), ("prod", PROD, "orders-dlq"),
     }  # fmt: skip
+
+
+def test_a_one_account_command_asks_which_account_and_reads_the_one_chosen(
+    two_accounts: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`montui dbload` (like design, review, query) reads one account: with several
+    configured, it says so and names them rather than picking one silently; `--account`
+    chooses it."""
+    path = config(tmp_path, two_accounts.endpoint)
+    code, out, err = run(["dbload", "shop-db-1", "--config", str(path), "--output", "json"], capsys)
+    assert code == 2 and out == ""
+    assert "montui dbload reads one account at a time" in err
+    assert "--account ALIAS (configured: shared, prod)" in err
+    code, out, err = run(
+        ["dbload", "shop-db-1", "--config", str(path), "--output", "json", "--account", "prod"],
+        capsys,
+    )
+    assert "reads one account at a time" not in err
+    assert code == 2 and "shop-db-1" in err  # prod was asked: it has no such instance

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 EXIT_USAGE = 2
 ONE_ACCOUNT = frozenset({"design", "timeline", "dbload", "review", "query"})
-"""Commands that read one account: with `[[account]]`, the first chosen (`--account`)."""
+"""Commands that read one account: with several `[[account]]`, the one `--account` names."""
 
 
 def _regions(text: str) -> tuple[str, ...]:
@@ -380,6 +380,14 @@ def _main(argv: Sequence[str] | None, early: EarlyChild | None) -> int:
             wanted=args.account,
         )
     if accounts and args.command in ONE_ACCOUNT:
+        if len(accounts) > 1:
+            known = ", ".join(a.alias for a in accounts)
+            print(
+                f"montui {args.command} reads one account at a time: choose it with"
+                f" --account ALIAS (configured: {known})",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         request = request.for_account(accounts[0])
     if args.command == "ses":
         from montui.commands.ses import run_ses
