@@ -40,6 +40,8 @@ class Shot:
     """None: a fixed pause (2.5 s after `enter`, the detail loads its chart; else 0.3 s)."""
     home: str = "board"
     """The first screen: the board (most shots start there) or triage (montui's own home)."""
+    accounts: int = 1
+    """How many accounts the demo world serves (`--demo --accounts N`), every one watched."""
 
 
 async def wait_until(pilot: Any, what: str, ready: Callable[[], bool], within: float = 60) -> None:
@@ -219,6 +221,9 @@ SHOTS: list[Shot] = [
     Shot("dbload-80x24", (80, 24), ("slash", *"write-iops", "enter", "d"), dbload_chart),
     Shot("dbload-160x50", (160, 50), ("slash", *"write-iops", "enter", "d"), dbload_chart),
     Shot("review-80x24", (80, 24), ("v",), review),
+    Shot("board-accounts-80x24", (80, 24), accounts=3),
+    Shot("board-accounts-160x50", (160, 50), accounts=3),
+    Shot("findings-accounts-160x50", (160, 50), ("f",), findings_pane, accounts=3),
 ]
 
 
@@ -257,16 +262,21 @@ def wait_for_incident(world: Any, timeout: float = 240) -> None:
     print(f"{INCIDENT}: its children were not all in ALARM; going on", file=sys.stderr)
 
 
-async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
+async def shoot(
+    world: Any, shot: Shot, data_dir: Path, specs_of: dict[int, tuple[Any, ...]]
+) -> Path:
     from montui.config import Settings
     from montui.launch import AwsRequest
     from montui.model.signals import Source
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp, aws_accounts
     from montui.ui.screens.board import BoardScreen
     from montui.ui.screens.triage import TriageScreen
 
-    feed = aws_feeds(AwsRequest(demo=True), world=world)
-    app = MontuiApp(feed, Settings(), data_dir=data_dir, home=shot.home)
+    specs = specs_of.get(shot.accounts, ())
+    accounts = aws_accounts(AwsRequest(demo=True), specs, world=world, data_dir=data_dir)
+    app = MontuiApp(
+        accounts.primary, Settings(), data_dir=data_dir, home=shot.home, accounts=accounts
+    )
     async with app.run_test(size=shot.size) as pilot:
 
         def board_ready() -> bool:
@@ -274,7 +284,7 @@ async def shoot(world: Any, shot: Shot, data_dir: Path) -> Path:
             return (
                 isinstance(screen, BoardScreen)
                 and bool(screen.poll.identity)
-                and all(s.fetched_at for s in screen.statuses.values())
+                and all(s.listed_at for s in screen.statuses.values())
             )
 
         def triage_ready() -> bool:
@@ -302,16 +312,19 @@ def main() -> int:
     os.environ.setdefault("MONTUI_CONFIG", os.devnull)
     OUT.mkdir(exist_ok=True)
     only = set(sys.argv[1:])  # shot names: only those (default: all)
-    with DemoWorld() as world, tempfile.TemporaryDirectory() as data:
-        print(f"waiting for the demo incident ({INCIDENT})…", file=sys.stderr)
-        wait_for_incident(world)
-        fired = time.monotonic()
-        for shot in SHOTS:
-            if only and shot.name not in only:
-                continue
-            path = asyncio.run(shoot(world, shot, Path(data)))
-            since = time.monotonic() - fired
-            print(f"{path.relative_to(ROOT)}  (+{since:.0f} s)", file=sys.stderr)
+    for accounts in sorted({shot.accounts for shot in SHOTS}):
+        shots = [s for s in SHOTS if s.accounts == accounts and (not only or s.name in only)]
+        if not shots:
+            continue
+        with DemoWorld(accounts) as world, tempfile.TemporaryDirectory() as data:
+            print(f"waiting for the demo incident ({INCIDENT})…", file=sys.stderr)
+            wait_for_incident(world)
+            fired = time.monotonic()
+            specs_of = {accounts: world.account_specs()}
+            for shot in shots:
+                path = asyncio.run(shoot(world, shot, Path(data), specs_of))
+                since = time.monotonic() - fired
+                print(f"{path.relative_to(ROOT)}  (+{since:.0f} s)", file=sys.stderr)
     return 0
 
 
