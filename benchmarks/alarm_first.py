@@ -110,7 +110,7 @@ async def time_headless(endpoint: str, plan: object) -> dict[str, float]:
             if "first" not in found and any(a.state is AlarmState.ALARM for a in shown):
                 found["first"] = time.perf_counter() - start
                 found["first_requests"] = describe_alarms(plan) - before
-            status = screen.statuses.get(REGION)
+            status = screen.statuses.get(("", REGION))
             if status is not None and status.listed_at is not None:
                 found["listed"] = time.perf_counter() - start
                 found["listed_requests"] = describe_alarms(plan) - before
@@ -121,14 +121,19 @@ async def time_headless(endpoint: str, plan: object) -> dict[str, float]:
         quiet_from = describe_alarms(plan)
         polls = 0
         fetched = (
-            app.screen.statuses[REGION].fetched_at if isinstance(app.screen, BoardScreen) else None
+            app.screen.statuses[("", REGION)].fetched_at
+            if isinstance(app.screen, BoardScreen)
+            else None
         )
         until = time.perf_counter() + 12
         while time.perf_counter() < until:
             await pilot.pause(0.05)
             screen = app.screen
-            if isinstance(screen, BoardScreen) and screen.statuses[REGION].fetched_at != fetched:
-                fetched = screen.statuses[REGION].fetched_at
+            if (
+                isinstance(screen, BoardScreen)
+                and screen.statuses[("", REGION)].fetched_at != fetched
+            ):
+                fetched = screen.statuses[("", REGION)].fetched_at
                 polls += 1
         found["quiet_polls"] = polls
         found["quiet_requests"] = describe_alarms(plan) - quiet_from
