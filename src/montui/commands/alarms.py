@@ -18,7 +18,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import PlaceError, each_place, write_columns
+from montui.commands.common import PlaceError, each_place, report_error, write_columns
 from montui.config import Settings
 from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
 from montui.model.accounts import AccountSpec, UnknownAccount
@@ -29,7 +29,7 @@ from montui.model.place import Place
 from montui.model.text import middle_ellipsis
 
 if TYPE_CHECKING:
-    from montui.sources.errors import SourceError
+    pass
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_IN_ALARM = 0, 1, 2, 3
 
@@ -147,25 +147,18 @@ def run_alarms(
             named = any(t.alias for t in targets)
             found, errors = asyncio.run(_fetch(targets, in_state))
     except (SourceError, DemoWorldError, UnknownAccount) as exc:
-        _report(exc)
+        report_error(exc)
         return EXIT_USAGE
     alarms = [alarm for _, alarm in found]
     fatal = [e for e in errors if e.error.fatal]
     if fatal and not alarms:
-        _report(fatal[0].error, fatal[0].alias)
+        report_error(fatal[0].error, fatal[0].alias)
         return EXIT_USAGE
     for error in errors:
-        _report(error.error, error.alias)
+        report_error(error.error, error.alias)
     alias = {alarm.key: name for name, alarm in found}
     records = [alarm_record(a, settings, alias[a.key], named) for a in board_order(alarms)]
     write_records(records, output, out)
     if fail_on_alarm and any(a.state is AlarmState.ALARM for a in alarms):
         return EXIT_IN_ALARM
     return EXIT_REGION_FAILED if errors else EXIT_OK
-
-
-def _report(exc: Exception | SourceError, alias: str = "") -> None:
-    print(f"montui: {alias + ': ' if alias else ''}{exc}", file=sys.stderr)
-    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))  # a command does not retry
-    if hint:
-        print(f"  {hint}", file=sys.stderr)

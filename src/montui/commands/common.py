@@ -4,6 +4,7 @@ apart, and the plain-text table they print."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
@@ -114,3 +115,12 @@ def write_columns(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[st
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     for row in [header, *rows]:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+def report_error(exc: Exception, alias: str = "") -> None:
+    """A command's error on stderr: `montui: [alias: ]what happened`, then what to do (the
+    error's `cli_hint` when it has one, else its hint: a command does not retry)."""
+    print(f"montui: {alias + ': ' if alias else ''}{exc}", file=sys.stderr)
+    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))
+    if hint:
+        print(f"  {hint}", file=sys.stderr)

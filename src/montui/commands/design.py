@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import each_region
+from montui.commands.common import each_region, report_error
 from montui.design_file import DesignFileError, load_design
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.alarm import Alarm
@@ -130,13 +130,13 @@ def _deployed(request: AwsRequest) -> tuple[list[Alarm], list[SourceError]] | in
         with resolved_target(request) as target:
             alarms, errors = asyncio.run(_fetch(target))
     except (SourceError, DemoWorldError) as exc:
-        _report(exc)
+        report_error(exc)
         return EXIT_USAGE
     if [e for e in errors if e.fatal] and not alarms:
-        _report(errors[0])
+        report_error(errors[0])
         return EXIT_USAGE
     for error in errors:
-        _report(error)
+        report_error(error)
     return alarms, errors
 
 
@@ -175,10 +175,3 @@ def _as_json(report: DesignReport) -> dict[str, Any]:
             for d in report.drifted
         ],
     }
-
-
-def _report(exc: Exception) -> None:
-    print(f"montui: {exc}", file=sys.stderr)
-    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))
-    if hint:
-        print(f"  {hint}", file=sys.stderr)

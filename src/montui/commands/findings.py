@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import PlaceError, each_place, write_columns
+from montui.commands.common import PlaceError, each_place, report_error, write_columns
 from montui.config import Settings
 from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
 from montui.model.accounts import AccountSpec, UnknownAccount
@@ -31,7 +31,7 @@ from montui.model.place import Place
 from montui.model.text import middle_ellipsis
 
 if TYPE_CHECKING:
-    from montui.sources.errors import SourceError
+    pass
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_FINDING = 0, 1, 2, 3
 
@@ -206,19 +206,19 @@ def run_findings(
             named = any(t.alias for t in targets)
             pairs, off, errors = asyncio.run(_fetch(targets, floor, start))
     except (SourceError, DemoWorldError, UnknownAccount) as exc:
-        _report(exc)
+        report_error(exc)
         return EXIT_USAGE
     findings = [f for _, f in pairs]
     fatal = [e for e in errors if e.error.fatal]
     if fatal and not findings:
-        _report(fatal[0].error, fatal[0].alias)
+        report_error(fatal[0].error, fatal[0].alias)
         return EXIT_USAGE
     for where in off:
         region = where.rsplit(" ", 1)[-1]
         print(f"montui: GuardDuty is off in {where}", file=sys.stderr)
         print(f"  to turn it on: {enable_command(region)}", file=sys.stderr)
     for error in errors:
-        _report(error.error, error.alias)
+        report_error(error.error, error.alias)
     alias = {id(f): name for name, f in pairs}
     listed = [f for f in findings_order(findings) if f.band >= floor]
     records = [finding_record(f, alias[id(f)] if named else None) for f in listed]
@@ -226,10 +226,3 @@ def run_findings(
     if fail_on_finding and listed:
         return EXIT_FINDING
     return EXIT_REGION_FAILED if errors else EXIT_OK
-
-
-def _report(exc: Exception | SourceError, alias: str = "") -> None:
-    print(f"montui: {alias + ': ' if alias else ''}{exc}", file=sys.stderr)
-    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))  # a command does not retry
-    if hint:
-        print(f"  {hint}", file=sys.stderr)

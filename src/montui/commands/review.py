@@ -15,6 +15,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from montui.commands.common import report_error
 from montui.config import MAX_REVIEW_DAYS, Settings
 from montui.launch import AwsRequest, DemoWorldError
 from montui.model.review import Category, exceeded, parse_fail_on
@@ -128,7 +129,7 @@ def run_review(
     try:
         review = asyncio.run(_review(request, settings, days or settings.review.days, moment))
     except (SourceError, DemoWorldError) as exc:
-        _report(exc)
+        report_error(exc)
         return EXIT_USAGE
     if review.problems and not review.alarms:
         for problem in review.problems:
@@ -142,10 +143,3 @@ def run_review(
         print(f"montui review: over the limit: {'; '.join(over)}", file=sys.stderr)
         return EXIT_EXCEEDED
     return EXIT_PROBLEM if review.problems else EXIT_OK
-
-
-def _report(exc: Exception) -> None:
-    print(f"montui: {exc}", file=sys.stderr)
-    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))
-    if hint:
-        print(f"  {hint}", file=sys.stderr)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import PlaceError, each_place
+from montui.commands.common import PlaceError, each_place, report_error
 from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
 from montui.model.accounts import AccountSpec, UnknownAccount
 from montui.model.place import Place
@@ -25,7 +25,7 @@ from montui.model.reputation import RATE_KINDS, band
 from montui.model.ses_account import Reputation
 
 if TYPE_CHECKING:
-    from montui.sources.errors import SourceError
+    pass
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_REVIEW = 0, 1, 2, 3
 
@@ -151,15 +151,15 @@ def run_ses(
             named = any(t.alias for t in targets)
             pairs, errors = asyncio.run(_fetch(targets, now or datetime.now(UTC)))
     except (SourceError, DemoWorldError, UnknownAccount) as exc:
-        _report(exc)
+        report_error(exc)
         return EXIT_USAGE
     found = [item for _, item in pairs]
     fatal = [e for e in errors if e.error.fatal]
     if fatal and not found:
-        _report(fatal[0].error, fatal[0].alias)
+        report_error(fatal[0].error, fatal[0].alias)
         return EXIT_USAGE
     for error in errors:
-        _report(error.error, error.alias)
+        report_error(error.error, error.alias)
     for alias, item in pairs:
         for gap in item.gaps:
             where = f"{alias} {item.region}" if alias else item.region
@@ -174,13 +174,6 @@ def run_ses(
     if fail_on_review and any(item.needs_review for item in found):
         return EXIT_REVIEW
     return EXIT_REGION_FAILED if errors else EXIT_OK
-
-
-def _report(exc: Exception | SourceError, alias: str = "") -> None:
-    print(f"montui: {alias + ': ' if alias else ''}{exc}", file=sys.stderr)
-    hint = getattr(exc, "cli_hint", getattr(exc, "hint", ""))
-    if hint:
-        print(f"  {hint}", file=sys.stderr)
 
 
 __all__ = ["add_parser", "region_record", "run_ses", "write_table"]
