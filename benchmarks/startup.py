@@ -109,8 +109,12 @@ def time_montui(
         first = rows = float("nan")
         try:
             deadline = start + 30
+            seen = 0
             while time.perf_counter() < deadline:
                 term.pump(0.005)
+                if term.bytes_read == seen:
+                    continue  # nothing new: the screen is not read again (pyte costs CPU
+                seen = term.bytes_read  # that montui and its child would otherwise lose)
                 screen = term.text()
                 if first != first and "montui" in screen:
                     first = time.perf_counter() - start

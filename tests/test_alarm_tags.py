@@ -14,7 +14,8 @@ from montui.model.metadata import ResponsePattern
 from montui.model.place import Place
 from montui.model.signals import TriageRules
 from montui.sources.cloudwatch import alarm_tags, describe_alarms
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui.ui.app import MontuiApp
 from montui.ui.screens.triage import TriageScreen
 from montui_world.world import World

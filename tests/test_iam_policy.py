@@ -42,7 +42,8 @@ from montui.sources import (
     ses,
 )
 from montui.sources.readonly import IAM_PREFIX, POLICY_FILE, allowlist
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.ext.oam_store import link_accounts
 from montui_world.ext.pi_store import PI_STORE
 from montui_world.ext.pi_workload import Digest, Workload

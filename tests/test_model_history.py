@@ -19,7 +19,8 @@ from montui.model.history import (
 )
 from montui.model.place import Place
 from montui.sources.history import alarm_history
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from tests.conftest import SCENARIO_START, ScenarioWorld
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)

@@ -22,7 +22,7 @@ from montui.launch import AwsRequest
 from montui.model.alarm import AlarmState
 from montui.sources.errors import NotAllowed
 from montui.sources.prefetch import make_client, run_prefetch, target_to_json
-from montui.sources.session import AwsTarget
+from montui.sources.target import AwsTarget
 from montui_world.world import World
 from tests.fakes import make_alarm
 from tests.fakes.alarms import FakeAlarms

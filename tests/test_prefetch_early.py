@@ -11,7 +11,7 @@ import pytest
 from montui.early import EarlyChild, fork_early, request_from_json, request_to_json, wants_app
 from montui.feeds.prefetch import start_prefetch
 from montui.launch import AwsRequest
-from montui.sources.session import AwsTarget
+from montui.sources.target import AwsTarget
 from montui_world.world import World
 
 REGION = "ap-northeast-1"

@@ -16,7 +16,8 @@ from montui.sources import readonly
 from montui.sources.assume_role import AssumedRole, AssumeRoleFailed
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.identity import caller_identity
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.faults.plan import Fault, FaultPlan, Rule
 from montui_world.faults.proxy import FaultProxy
 from montui_world.identity import DEMO_ACCOUNT, FAKE_ACCESS_KEY, FAKE_SECRET_KEY

@@ -13,7 +13,8 @@ from montui.model.alarm import AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import AccessDenied, ServiceError
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.world import World
 
 REGION = "ap-northeast-1"

@@ -28,7 +28,8 @@ from montui.sources.drilldown import (
 )
 from montui.sources.errors import AccessDenied
 from montui.sources.logs import run_query
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.world import World
 from tests.conftest import ScenarioWorld
 from tests.fakes import NOW, make_alarm

@@ -24,7 +24,8 @@ from montui.sources.guardduty import (
     region_findings,
     severity_counts,
 )
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.clock import WORLD_CLOCK
 from montui_world.world import World
 

@@ -15,7 +15,8 @@ from montui.model.history import HistoryKind
 from montui.model.place import Place
 from montui.sources.errors import EndpointUnreachable
 from montui.sources.history import alarm_history, history_item_from_api, region_state_history
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.scenario.hitori import INCIDENT
 from montui_world.world import World
 from tests.conftest import SCENARIO_START, ScenarioWorld

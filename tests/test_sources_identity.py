@@ -8,7 +8,8 @@ from montui.model.account import Identity
 from montui.model.place import Place
 from montui.sources.errors import EndpointUnreachable
 from montui.sources.identity import caller_identity
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.identity import DEMO_ACCOUNT
 from montui_world.world import World
 

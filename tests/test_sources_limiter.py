@@ -8,7 +8,8 @@ import asyncio
 
 from montui.model.place import Place
 from montui.sources.limiter import RateLimiter, family
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.world import World
 
 TOKYO, VIRGINIA = "ap-northeast-1", "us-east-1"

@@ -26,7 +26,8 @@ from montui.sources.logs import (
     start_query,
     stop_query,
 )
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.ext import logs as logs_ext
 from montui_world.world import World
 

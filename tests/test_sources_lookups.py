@@ -18,7 +18,8 @@ from montui.model.place import Place
 from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import BadRequest
 from montui.sources.logs import log_groups, metric_filters, query_definitions, run_query
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.ext import logs as logs_ext
 from montui_world.world import World
 

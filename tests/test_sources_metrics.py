@@ -17,7 +17,8 @@ from montui.model.place import Place
 from montui.sources.cloudwatch import describe_alarms
 from montui.sources.errors import BadRequest
 from montui.sources.metrics import get_metric_data, query_to_api, series_from_results
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.scenario.hitori import INCIDENT
 from montui_world.world import World
 from tests.conftest import ScenarioWorld

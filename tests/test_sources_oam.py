@@ -11,7 +11,8 @@ from montui.model.observability import LOG_GROUP, METRIC, LinkedAccount, Observa
 from montui.model.place import Place
 from montui.sources.errors import Throttled
 from montui.sources.oam import observability
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.ext.oam_store import link_accounts
 from montui_world.faults.plan import Fault, FaultPlan, Rule
 from montui_world.faults.proxy import FaultProxy

@@ -13,7 +13,8 @@ from montui.model.place import Place
 from montui.sources.error_mapping import map_error, source_errors
 from montui.sources.errors import NotAllowed, SourceError
 from montui.sources.readonly import Allowlist, allowlist
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.world import World
 
 REGION = "ap-northeast-1"

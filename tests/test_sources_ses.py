@@ -18,7 +18,8 @@ from montui.model.place import Place
 from montui.model.ses_account import Status
 from montui.sources import ses
 from montui.sources.errors import AccessDenied
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext.ses_api import HOOK_PATH
 from montui_world.ext.ses_store import STORE, SendPoint

@@ -22,7 +22,8 @@ from montui.sources.errors import (
     UnknownRegion,
 )
 from montui.sources.regions import check_region, is_valid_region, known_regions
-from montui.sources.session import AwsClients, AwsTarget, resolve_target
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget, resolve_target
 from montui_world.world import World
 
 DEAD = "http://127.0.0.1:9"

@@ -19,7 +19,8 @@ from montui.model.alarm import Alarm, AlarmKind
 from montui.model.place import Place
 from montui.model.tuning import TuneSettings, put_metric_alarm_command
 from montui.sources.cloudwatch import alarm_from_api, describe_alarms
-from montui.sources.session import AwsClients, AwsTarget
+from montui.sources.session import AwsClients
+from montui.sources.target import AwsTarget
 from montui_world.world import World
 
 REGION = "ap-northeast-1"

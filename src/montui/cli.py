@@ -28,6 +28,7 @@ from montui.model.accounts import AccountSpec, UnknownAccount, choose_accounts
 from montui.model.duration import parse_duration
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
+from montui.startup_gc import resume
 from montui.startup_log import mark
 
 if TYPE_CHECKING:
@@ -367,6 +368,8 @@ def _main(argv: Sequence[str] | None, early: EarlyChild | None) -> int:
         print(f"montui: --account: {exc}", file=sys.stderr)
         return EXIT_USAGE
     request = _request(args, settings)
+    if args.command is not None:
+        resume()  # the app resumes it once its first frame is painted
     if args.command == "alarms":
         from montui.commands.alarms import run_alarms
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from montui.model.accounts import AccountSpec, choose_accounts
 
 if TYPE_CHECKING:
-    from montui.sources.session import AwsTarget
+    from montui.sources.target import AwsTarget
 
 READY_TIMEOUT = 30.0
 DEMO_SPEED = 10  # simulated seconds per real second: the demo's incident lasts 2.4 minutes
@@ -186,10 +186,10 @@ def _account_args(request: AwsRequest) -> dict[str, Any]:
 
 
 def resolve(request: AwsRequest, world: WorldEndpoint | None = None) -> AwsTarget:
-    """The `sources.session.AwsTarget` for a request (blocking: botocore reads the AWS config
+    """The `sources.target.AwsTarget` for a request (blocking: botocore reads the AWS config
     files). With a demo world, its endpoint and fake credentials win over everything else,
     so `--demo` can never reach a real account."""
-    from montui.sources.session import resolve_target
+    from montui.sources.target import resolve_target
 
     account = _account_args(request)
     if world is not None:

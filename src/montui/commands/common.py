@@ -14,7 +14,7 @@ from montui.model.place import Place
 if TYPE_CHECKING:
     from montui.launch import AccountTarget
     from montui.sources.errors import SourceError
-    from montui.sources.session import AwsTarget
+    from montui.sources.target import AwsTarget
 
 _T = TypeVar("_T")
 

@@ -32,7 +32,7 @@ from montui.model.design_scaffold import scaffold_design
 
 if TYPE_CHECKING:
     from montui.sources.errors import SourceError
-    from montui.sources.session import AwsTarget
+    from montui.sources.target import AwsTarget
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_DRIFT = 0, 1, 2, 3
 

@@ -32,7 +32,7 @@ from montui.model.result_format import result_text, visible
 from montui.running_queries import RunningQueries
 
 if TYPE_CHECKING:
-    from montui.sources.session import AwsTarget
+    from montui.sources.target import AwsTarget
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUTS = ("table", "json", "jsonl", "csv")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from montui.early import EarlyChild
     from montui.launch import AwsRequest
-    from montui.sources.session import AwsTarget
+    from montui.sources.target import AwsTarget
 
 TARGET_WAIT = 3.0
 """Seconds the session waits for the child's resolved target before resolving on its own."""
@@ -122,6 +122,7 @@ class AlarmPrefetch:
         self, wanted: Callable[[dict[str, Any]], bool], wait: float
     ) -> dict[str, Any] | None:
         self._listen()
+        self._readable()  # what the child has written already: no wait for the loop's reader
         deadline = asyncio.get_running_loop().time() + wait
         while True:
             found = next((d for d in self._lines if wanted(d)), None)

@@ -25,7 +25,8 @@ from montui.startup_log import mark
 if TYPE_CHECKING:
     from montui.feeds.prefetch import AlarmPrefetch
     from montui.model.account import Identity
-    from montui.sources.session import AwsClients, AwsTarget
+    from montui.sources.session import AwsClients
+    from montui.sources.target import AwsTarget
 
 
 @dataclass(frozen=True, slots=True)

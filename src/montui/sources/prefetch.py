@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from montui.sources.session import READ_TIMEOUT, AwsTarget
+from montui.sources.target import READ_TIMEOUT, AwsTarget
 from montui.startup_log import mark
 
 OPERATION = "DescribeAlarms"
@@ -112,12 +112,13 @@ def warm_loader() -> Any:
         import botocore.session
 
         from montui.sources.readonly import allowlist
-        from montui.sources.regions import known_regions
+        from montui.sources.regions import data_loader, known_regions
 
         allowlist()
         known_regions()  # the region check `resolve` makes: botocore's endpoint data
         session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-        loader = session.get_component("data_loader")
+        loader = data_loader()  # the endpoint data it loaded, not parsed again
+        session.register_component("data_loader", loader)
     except Exception:
         return None
     # A client that is never used: it loads what every CloudWatch client needs.

@@ -24,10 +24,17 @@ _SHAPE = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _partition_data() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+def data_loader() -> Any:
+    """The botocore data loader the region check reads with (it caches what it loads: a
+    botocore session given it, `register_component("data_loader", …)`, parses nothing twice)."""
     import botocore.loaders
 
-    endpoints: dict[str, Any] = botocore.loaders.create_loader().load_data("endpoints")
+    return botocore.loaders.create_loader()
+
+
+@lru_cache(maxsize=1)
+def _partition_data() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    endpoints: dict[str, Any] = data_loader().load_data("endpoints")
     names: set[str] = set()
     patterns: list[re.Pattern[str]] = []
     for partition in endpoints.get("partitions", []):

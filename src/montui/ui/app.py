@@ -41,6 +41,7 @@ from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.running_queries import RunningQueries
 from montui.sources.errors import SourceError
+from montui.startup_gc import resume
 from montui.startup_log import mark
 from montui.timeline import Timeline
 from montui.ui.clipboard import Clipboard
@@ -235,6 +236,10 @@ class MontuiApp(App[None]):
         """What `:` completes arguments from: "region", "instance" (filled as listed)."""
         self._remove_signal_handlers: Callable[[], None] = lambda: None
         self._exit_deadline: threading.Timer | None = None
+
+    def on_ready(self) -> None:
+        """The first frame is painted: start-up's objects frozen, the collector back on."""
+        resume()
 
     def on_mount(self) -> None:
         mark("app mounted")
