@@ -22,12 +22,16 @@ class FakeSession:
         self.profile = profile
         self.connect_error = connect_error
         self.closed = False
+        self.rows_shown_calls = 0
         self.hooks: list[Callable[[], Awaitable[object]]] = []
 
     async def connect(self) -> Connection:
         if self.connect_error:
             raise self.connect_error
         return Connection(profile=self.profile, regions=self.regions, endpoint=None)
+
+    def rows_shown(self) -> None:
+        self.rows_shown_calls += 1
 
     async def close(self) -> None:
         for hook in self.hooks:

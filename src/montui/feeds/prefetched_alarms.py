@@ -23,10 +23,14 @@ class PrefetchedAlarms:
         inner: Alarms,
         prefetch: Callable[[], AlarmPrefetch | None],
         learn_account: Callable[[str], None] = lambda _: None,
+        nothing_prefetched: Callable[[], None] = lambda: None,
     ) -> None:
         self.inner = inner
         self.prefetch = prefetch
         self.learn_account = learn_account
+        self.nothing_prefetched = nothing_prefetched
+        """Told when a region's first ALARM answer must come from AWS after all (the session's
+        `rows_shown`: the AWS stack's import must not wait for rows that will not come)."""
 
     async def alarms(self, region: str) -> tuple[Alarm, ...]:
         return await self.inner.alarms(region)
@@ -44,6 +48,8 @@ class PrefetchedAlarms:
                     self.learn_account(found[0].account)
                 mark(f"prefetch handed over {region}")
                 return found
+        if prefetch is not None:
+            self.nothing_prefetched()
         found = await self.inner.alarms_in_alarm(region)
         mark(f"ALARM alarms asked {region}")
         return found

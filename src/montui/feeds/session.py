@@ -2,9 +2,12 @@
 
 `AwsSession.connect()` starts the local AWS world for `--demo`, imports the AWS stack and
 resolves profile and regions in a thread (after the first frame is painted), then creates
-the long-lived clients. The feeds (`feeds.alarms`, `feeds.insights`, …) are built from the
-session and reach AWS only through it. `close()` runs the feeds' closing hooks (Logs Insights
-stops its running queries), closes the clients and stops the world.
+the long-lived clients. After a start-up prefetch it takes the child's resolved target
+instead, and the clients import the AWS stack only once the prefetched rows are painted
+(`rows_shown`, then `PAINT_TIME`; `STACK_HOLD` at most). The feeds (`feeds.alarms`,
+`feeds.insights`, …) are built from the session and reach AWS only through it. `close()` runs
+the feeds' closing hooks (Logs Insights stops its running queries), closes the clients and
+stops the world.
 
 aiobotocore stays off the first frame's import path: the source modules are imported in a
 thread by `connect()` and only named here under `TYPE_CHECKING`.
@@ -46,6 +49,18 @@ class Session(Protocol):
 
     async def connect(self) -> Connection: ...
     async def close(self) -> None: ...
+    def rows_shown(self) -> None:
+        """The first ALARM rows are on screen (or none will come from a prefetch): what waits
+        for them, the AWS stack's import after a start-up prefetch, may go."""
+
+
+STACK_HOLD = 1.0
+"""Seconds at most the AWS stack's import waits, after a start-up prefetch, for the prefetched
+rows to be handed to the screen (`AwsSession.rows_shown`): the import takes ~0.3 s of CPU
+under the GIL, which their paint would otherwise share."""
+PAINT_TIME = 0.05
+"""Seconds the import then waits for the rows' frame: Textual paints at most 60 frames a
+second, so the next frame is rendered and written by then on a machine that is not loaded."""
 
 
 def _load_sources() -> None:
@@ -94,6 +109,7 @@ class AwsSession:
         self._on_close: list[Callable[[], Awaitable[object]]] = []
         self._connected = asyncio.Event()
         self._settled = asyncio.Event()
+        self._rows_shown = asyncio.Event()
         self._world_info: WorldEndpoint | None = None
 
     async def connect(self) -> Connection:
@@ -130,7 +146,8 @@ class AwsSession:
         from montui.sources.session import AwsClients
 
         self._target = target
-        self._clients = AwsClients(target)
+        prefetched = self.prefetch is not None and not self._rows_shown.is_set()
+        self._clients = AwsClients(target, hold=self._until_rows_shown if prefetched else None)
         self._world_info = world_info
         account = self.request.account
         if account is not None and account.role_account:
@@ -144,6 +161,16 @@ class AwsSession:
             demo=self.request.demo or world_info is not None,
             alias=account.alias if account is not None else "",
         )
+
+    def rows_shown(self) -> None:
+        self._rows_shown.set()
+
+    async def _until_rows_shown(self) -> None:
+        try:
+            await asyncio.wait_for(self._rows_shown.wait(), STACK_HOLD)
+        except TimeoutError:
+            return
+        await asyncio.sleep(PAINT_TIME)
 
     @property
     def world_endpoint(self) -> WorldEndpoint | None:

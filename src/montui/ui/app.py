@@ -88,7 +88,10 @@ def aws_feeds(
     return BoardFeeds(
         session=session,
         alarms=PrefetchedAlarms(
-            AwsAlarms(session), lambda: session.prefetch, session.learn_account
+            AwsAlarms(session),
+            lambda: session.prefetch,
+            session.learn_account,
+            session.rows_shown,
         ),
         identity=AwsCallerIdentity(session),
         metrics=AwsMetricData(session),

@@ -70,6 +70,8 @@ class BoardPoll:
         self.refresh_every = refresh_every
         self.clock = clock
         self._changed = changed
+        self._rows_shown: set[str] = set()
+        """The accounts whose first ALARM rows have been shown (`Session.rows_shown`)."""
         self._polled = polled
         self._fatal = fatal
         self.connection: Connection | None = None
@@ -174,8 +176,13 @@ class BoardPoll:
             woken=woken,
             left=left_alarm(before.alarms, firing),
         )
-        if due:
+        first_rows = alias not in self._rows_shown
+        if due or first_rows:
             self._changed()  # the ALARM rows now; the listing pages in behind them
+        if first_rows:  # on screen before the session loads anything heavier (the AWS stack)
+            self._rows_shown.add(alias)
+            feeds.session.rows_shown()
+        if due:
             listed = await self._fetch(key, feeds.alarms.alarms)
             if listed is not None:
                 self.statuses[key] = status = self.statuses[key].succeeded(listed, self.clock())
