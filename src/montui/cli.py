@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from montui import __version__
 from montui.commands import findings as findings_command
-from montui.commands.design import add_design_parser
+from montui.commands.arguments import add_design_parser, add_timeline_parser
 from montui.commands.review import add_review_parser, run_review
 from montui.commands.ses import add_parser as ses_parser
-from montui.commands.timeline import add_timeline_parser
 from montui.config import Settings, load_settings
 from montui.config_errors import ConfigError
 from montui.launch import DEMO_REFRESH, AwsRequest

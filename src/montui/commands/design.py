@@ -36,40 +36,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_REGION_FAILED, EXIT_USAGE, EXIT_DRIFT = 0, 1, 2, 3
 
-__all__ = ["add_design_parser", "run_design"]
-
-
-def add_design_parser(commands: Any, aws_options: Any) -> None:
-    """`montui design …` under `commands` (argparse's subparsers); `aws_options(parser)` adds
-    the options every command takes."""
-    design = commands.add_parser(
-        "design",
-        help="the monitoring design document as a file: check, export, scaffold",
-        description="Keep the monitoring design (events, metrics, thresholds, M/N, what is not "
-        "monitored and why) as a TOML file and check it against the deployed alarms.",
-    )
-    sub = design.add_subparsers(dest="design_command", metavar="COMMAND", required=True)
-    check = sub.add_parser(
-        "check",
-        help="compare a design with the deployed alarms (exit 3 on drift)",
-        description="Missing, extra and drifted alarms. Exit 0 clean, 3 drift/missing/extra, "
-        "2 errors in the file, 1 a region failed.",
-    )
-    aws_options(check)
-    check.add_argument("file", metavar="FILE", type=Path, help="the design (TOML)")
-    check.add_argument("--output", choices=["text", "json"], default="text")
-    export = sub.add_parser("export", help="write the design as a Markdown document")
-    export.add_argument("file", metavar="FILE", type=Path, help="the design (TOML)")
-    export.add_argument(
-        "-o", "--out", metavar="OUT", type=Path, help="write here (default: stdout)"
-    )
-    scaffold = sub.add_parser(
-        "scaffold", help="write a starting design file from the deployed alarms"
-    )
-    aws_options(scaffold)
-    scaffold.add_argument("-o", "--out", metavar="OUT", type=Path, help="default: stdout")
-    scaffold.add_argument("--prefix", default="", help="only alarms whose name starts with this")
-    scaffold.add_argument("--system", default="TODO: the system's name", help="its name")
+__all__ = ["run_design"]
 
 
 def run_design(args: argparse.Namespace, request: AwsRequest, out: TextIO | None = None) -> int:

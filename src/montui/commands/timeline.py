@@ -14,55 +14,21 @@ import argparse
 import asyncio
 import dataclasses
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from montui.config import user_data_dir
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
-from montui.model.duration import parse_duration
 from montui.model.history import HistoryItem, HistoryKind
 from montui.model.place import Place
 from montui.model.retrospective import Retrospective, retrospective_markdown
 from montui.timeline import Timeline
 
 EXIT_OK, EXIT_HISTORY_FAILED, EXIT_USAGE = 0, 1, 2
-DEFAULT_SINCE = 86400
-
-__all__ = ["add_timeline_parser", "run_timeline"]
 
 
-def _since(text: str) -> int:
-    try:
-        seconds = parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(f"--since takes a positive duration like 6h, got {text!r}")
-    return seconds
-
-
-def add_timeline_parser(commands: Any, aws_options: Callable[[Any], None]) -> None:
-    """`montui timeline export` under `commands` (argparse's subparsers)."""
-    timeline = commands.add_parser(
-        "timeline",
-        help="the incident timeline montui keeps: export it as a retrospective",
-        description="montui records the investigation as you work (alarms opened, windows, "
-        "queries and their rows, panes viewed, your notes: N). Nothing is sent anywhere.",
-    )
-    sub = timeline.add_subparsers(dest="timeline_command", metavar="COMMAND", required=True)
-    export = sub.add_parser(
-        "export",
-        help="write a retrospective skeleton in Markdown",
-        description="The alarm transitions (from history), the investigation steps, the notes "
-        "and the queries to rerun (with console links).",
-    )
-    aws_options(export)
-    export.add_argument(
-        "--since", type=_since, default=DEFAULT_SINCE, metavar="DURATION", help="default 1d"
-    )
-    export.add_argument("-o", "--out", metavar="OUT", type=Path, help="default: stdout")
+__all__ = ["run_timeline"]
 
 
 def run_timeline(
