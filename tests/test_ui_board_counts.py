@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from montui.config import Settings
@@ -19,19 +17,11 @@ from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.board_header import BoardHeader, header_text
 from tests.fakes import FakeFeed, HandClock, fake_accounts, make_alarm
-from tests.test_ui_accounts import PROD, SHARED, alarms_of
+from tests.test_ui_accounts import PROD, SHARED, alarms_of, until
 from tests.triage_data import demo_alarms, demo_app, demo_feeds
 
 A, OK, NODATA = AlarmState.ALARM, AlarmState.OK, AlarmState.INSUFFICIENT_DATA
 TOKYO = "ap-northeast-1"
-
-
-async def until(pilot: Pilot[None], check: Callable[[], bool], limit: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {check}")
-        await pilot.pause(0.01)
 
 
 def header(app: MontuiApp) -> str:
