@@ -99,6 +99,7 @@ def test_json_names_every_rows_account(
     }
     for record in json.loads(out):
         assert f":{record['account']}:alarm:" in record["arn"]
+        assert list(record)[:3] == ["account_alias", "account", "state"]
 
 
 def test_csv_and_table_have_the_account_column(
@@ -108,10 +109,10 @@ def test_csv_and_table_have_the_account_column(
     code, out, err = run(["alarms", "--config", str(path), "--output", "csv"], capsys)
     assert code == 0, err
     records = list(csv.DictReader(io.StringIO(out)))
-    assert out.startswith("account,state,name,region,")
-    assert {(r["account"], r["name"], r["region"]) for r in records} == {
-        ("shared", "api-5xx", TOKYO), ("shared", "billing", VIRGINIA),
-        ("prod", "api-5xx", TOKYO), ("prod", "orders-dlq", VIRGINIA),
+    assert out.startswith("account_alias,account,state,name,region,")
+    assert {(r["account_alias"], r["account"], r["name"], r["region"]) for r in records} == {
+        ("shared", DEMO_ACCOUNT, "api-5xx", TOKYO), ("shared", DEMO_ACCOUNT, "billing", VIRGINIA),
+        ("prod", PROD, "api-5xx", TOKYO), ("prod", PROD, "orders-dlq", VIRGINIA),
     }  # fmt: skip
     code, out, err = run(["alarms", "--config", str(path)], capsys)
     assert code == 0, err
@@ -184,6 +185,7 @@ def test_ses_reads_every_account(
     code, out, err = run(["ses", "--config", str(path), "--output", "json"], capsys)
     assert code == 0, err
     found = {(r["account_alias"], r["account"], r["region"]) for r in json.loads(out)}
+    assert all(list(r)[:3] == ["account_alias", "account", "region"] for r in json.loads(out))
     assert found == {
         (alias, account, region)
         for alias, account in (("shared", DEMO_ACCOUNT), ("prod", PROD))
@@ -211,6 +213,22 @@ def test_findings_read_every_account(
     assert {(r["account_alias"], r["account"]) for r in records} == {
         ("shared", DEMO_ACCOUNT), ("prod", PROD),
     }  # fmt: skip
+    assert all(list(r)[:3] == ["account_alias", "account", "band"] for r in records)
+    assert all(f":{r['account']}:detector/" in r["arn"] for r in records)
+    code, out, err = run([*argv, "--output", "csv"], capsys)
+    assert code == 0, err
+    assert out.startswith("account_alias,account,band,severity,type,")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]).count("account") == 1
+    assert {(r["account_alias"], r["account"]) for r in rows} == {
+        ("shared", DEMO_ACCOUNT), ("prod", PROD),
+    }  # fmt: skip
+    assert len(rows) == len(records)
+    alone = ["findings", "--endpoint-url", two_accounts.endpoint, "--region", TOKYO]
+    code, out, err = run([*alone, "--output", "csv"], capsys)
+    assert code == 0, err
+    assert out.startswith("band,severity,") and ",region,account,id," in out.splitlines()[0]
+    assert "account_alias" not in out
     code, out, err = run([*argv, "--account", "prod"], capsys)
     header, *lines = out.splitlines()
     assert header.split()[0] == "ACCOUNT" and lines

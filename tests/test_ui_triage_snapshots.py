@@ -31,3 +31,16 @@ async def _complete(pilot: Any) -> None:
 def test_triage_demo_incident_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
     app = demo_app(clock=frozen_clock)
     assert snap_compare(app, terminal_size=size, run_before=_complete)
+
+
+def test_triage_snapshot_while_the_alarms_are_listing(snap_compare: Any) -> None:
+    """Issue 16 leftovers: the act-now rows of the ALARM answer shown, the freshness line
+    saying the full listing is still under way (`alarms 0s listing…`)."""
+    import asyncio
+
+    from tests.triage_data import demo_alarms, demo_feeds
+
+    alarms = demo_alarms()
+    alarms.hold_listing = asyncio.Event()  # never set: the listing stays under way
+    app = demo_app(demo_feeds(alarms), clock=frozen_clock)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_complete)

@@ -5,20 +5,27 @@ still printed, the error goes to stderr); 2 for credential, profile or region pr
 `--fail-on-alarm` when any listed alarm is in ALARM.
 
 With `[[account]]` every chosen account (`--account`) is read at once, each over its own
-credentials; every row names its account (`account` column: the alias; JSON: `account` is the
-id, `account_alias` the alias); an account that fails is reported on stderr (exit 1) and the
-others are printed.
+credentials; every row names its account: the table's ACCOUNT column (the alias), and in JSON
+and CSV every record starts with `account_alias` (the alias) and `account` (the 12-digit id),
+as in `montui findings` and `montui ses` (`commands.common.with_account`); an account that
+fails is reported on stderr (exit 1) and the others are printed. With one account the records
+are as before: no alias; `account` (the id) last in JSON, not in the CSV.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import json
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import PlaceError, each_place, report_error, write_columns
+from montui.commands.common import (
+    PlaceError,
+    each_place,
+    report_error,
+    with_account,
+    write_columns,
+    write_records,
+)
 from montui.config import Settings
 from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
 from montui.model.accounts import AccountSpec, UnknownAccount
@@ -54,10 +61,9 @@ def alarm_record(
 ) -> dict[str, Any]:
     """One alarm as a flat record (the JSON and CSV outputs); `alias`: its account's, and
     `named` (accounts have aliases: `[[account]]`, `--demo --accounts N`) starts the record
-    with `account_alias`."""
+    with `account_alias` and `account` (`with_account`)."""
     meta = meta_for(alarm.name, alarm.region, settings.alarm_rules)
-    record: dict[str, Any] = {"account_alias": alias} if named else {}
-    return record | {
+    record = {
         "state": alarm.state.value,
         "name": alarm.name,
         "region": alarm.region,
@@ -72,6 +78,7 @@ def alarm_record(
         "arn": alarm.arn,
         "account": alarm.place.account,
     }
+    return with_account(record, alias if named else None, alarm.place.account)
 
 
 CONDITION_WIDTH = 30
@@ -94,21 +101,6 @@ def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
         header = ["ACCOUNT", *header]
         rows = [[str(r["account_alias"]), *row] for row, r in zip(rows, records, strict=True)]
     write_columns(out, header, rows)
-
-
-def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> None:
-    if output == "json":
-        json.dump(records, out, indent=2)
-        out.write("\n")
-    elif output == "csv":
-        accounts = bool(records) and "account_alias" in records[0]
-        fields = ("account", *FIELDS) if accounts else FIELDS
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        for record in records:  # the CSV's `account` is the alias a person reads
-            writer.writerow(record | {"account": record["account_alias"]} if accounts else record)
-    else:
-        write_table(records, out)
 
 
 async def _fetch(
@@ -158,7 +150,7 @@ def run_alarms(
         report_error(error.error, error.alias)
     alias = {alarm.key: name for name, alarm in found}
     records = [alarm_record(a, settings, alias[a.key], named) for a in board_order(alarms)]
-    write_records(records, output, out)
+    write_records(records, output, out, FIELDS, write_table)
     if fail_on_alarm and any(a.state is AlarmState.ALARM for a in alarms):
         return EXIT_IN_ALARM
     return EXIT_REGION_FAILED if errors else EXIT_OK

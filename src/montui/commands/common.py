@@ -1,9 +1,13 @@
 """What the non-interactive commands share: one request per (account, region), its errors kept
-apart, and the plain-text table they print."""
+apart, the plain-text table they print, and their JSON and CSV records: with several accounts
+every record starts with `account_alias` (the `[[account]]` alias) and `account` (the 12-digit
+id), in that order, in every command's JSON and CSV alike."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -115,6 +119,41 @@ def write_columns(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[st
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     for row in [header, *rows]:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+ACCOUNT_FIELDS = ("account_alias", "account")
+"""What starts every record with several accounts: the alias, then the account's id."""
+
+
+def with_account(record: dict[str, Any], alias: str | None, account: str) -> dict[str, Any]:
+    """`record` started by `account_alias` (`alias`) and `account` (the id) when `alias` is
+    given (several accounts); else `record` as it is."""
+    if alias is None:
+        return record
+    rest = {k: v for k, v in record.items() if k not in ACCOUNT_FIELDS}
+    return {"account_alias": alias, "account": account} | rest
+
+
+def write_records(
+    records: list[dict[str, Any]],
+    output: str,
+    out: TextIO,
+    fields: Sequence[str],
+    table: Callable[[list[dict[str, Any]], TextIO], None],
+) -> None:
+    """`records` as JSON (a list), CSV (the columns `fields`, after `ACCOUNT_FIELDS` when the
+    records carry an alias: `with_account`) or `table(records, out)`."""
+    if output == "json":
+        json.dump(records, out, indent=2)
+        out.write("\n")
+    elif output == "csv":
+        if records and "account_alias" in records[0]:
+            fields = (*ACCOUNT_FIELDS, *(f for f in fields if f not in ACCOUNT_FIELDS))
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        table(records, out)
 
 
 def report_error(exc: Exception, alias: str = "") -> None:

@@ -6,22 +6,29 @@ where GuardDuty is off is reported on stderr (with the command that turns it on)
 an error. Exit status: 0; 1 when a region could not be read (its error on stderr, the others
 still printed); 2 for bad arguments, config or credentials; 3 with `--fail-on-finding` when
 any listed finding is at or above the floor. With `[[account]]` (or `--demo --accounts N`)
-every chosen account is read at once: `account_alias` in JSON and CSV, an ACCOUNT column in
-the table (`account` stays the finding's account id).
+every chosen account is read at once: an ACCOUNT column (the alias) in the table, and in
+JSON and CSV every record starts with `account_alias` (the alias) and `account` (the 12-digit
+id), as in `montui alarms` and `montui ses` (`commands.common.with_account`). With one account
+the records are as before: `account` (the id) after `region`, no alias.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import PlaceError, each_place, report_error, write_columns
+from montui.commands.common import (
+    PlaceError,
+    each_place,
+    report_error,
+    with_account,
+    write_columns,
+    write_records,
+)
 from montui.config import Settings
 from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
 from montui.model.accounts import AccountSpec, UnknownAccount
@@ -94,9 +101,8 @@ def _since(text: str) -> int:
 
 def finding_record(finding: Finding, alias: str | None = None) -> dict[str, Any]:
     """One finding as a flat record (the JSON and CSV outputs); `alias`: its account's, with
-    several accounts (the record then starts with `account_alias`)."""
-    named = {} if alias is None else {"account_alias": alias}
-    return named | {
+    several accounts (the record then starts with `account_alias` and `account`)."""
+    record = {
         "band": finding.band.word,
         "severity": finding.severity,
         "type": finding.type.text,
@@ -113,6 +119,7 @@ def finding_record(finding: Finding, alias: str | None = None) -> dict[str, Any]
         "archived": finding.archived,
         "arn": finding.arn,
     }
+    return with_account(record, alias, finding.account)
 
 
 def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
@@ -135,20 +142,6 @@ def write_table(records: list[dict[str, Any]], out: TextIO) -> None:
         for r in records
     ]
     write_columns(out, header, rows)
-
-
-def write_records(records: list[dict[str, Any]], output: str, out: TextIO) -> None:
-    if output == "json":
-        json.dump(records, out, indent=2)
-        out.write("\n")
-    elif output == "csv":
-        named = bool(records) and "account_alias" in records[0]
-        fields = ("account_alias", *FIELDS) if named else FIELDS
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-    else:
-        write_table(records, out)
 
 
 async def _region(clients: Any, place: Place, criteria: Any) -> tuple[Finding, ...] | None:
@@ -222,7 +215,7 @@ def run_findings(
     alias = {id(f): name for name, f in pairs}
     listed = [f for f in findings_order(findings) if f.band >= floor]
     records = [finding_record(f, alias[id(f)] if named else None) for f in listed]
-    write_records(records, output, out)
+    write_records(records, output, out, FIELDS, write_table)
     if fail_on_finding and listed:
         return EXIT_FINDING
     return EXIT_REGION_FAILED if errors else EXIT_OK

@@ -5,7 +5,9 @@ threshold, quota. Exit status: 0; 1 when a region could not be read (its error o
 others printed); 2 for bad arguments, config or credentials; 3 with `--fail-on-review` when a
 region is under review (or paused by AWS) or a rate is at or above its review threshold.
 With `[[account]]` (or `--demo --accounts N`) every chosen account is read at once: the
-table's first column and the JSON's `account_alias` name it (`account`: its id).
+table's first column names it (the alias), and every JSON record starts with `account_alias`
+(the alias) and `account` (the 12-digit id), as in `montui alarms` and `montui findings`
+(`commands.common.with_account`; ses has no CSV: its records nest the quota and volume).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
-from montui.commands.common import PlaceError, each_place, report_error
+from montui.commands.common import PlaceError, each_place, report_error, with_account
 from montui.launch import AccountTarget, AwsRequest, DemoWorldError, resolved_targets
 from montui.model.accounts import AccountSpec, UnknownAccount
 from montui.model.place import Place
@@ -53,8 +55,7 @@ def region_record(found: Reputation, alias: str | None = None) -> dict[str, Any]
     distances in percentage points (negative: over the threshold). `alias`: its account's,
     with several accounts (the record then starts with `account_alias` and `account`)."""
     account = found.account
-    named = {} if alias is None else {"account_alias": alias, "account": account.account}
-    record: dict[str, Any] = named | {
+    record: dict[str, Any] = {
         "region": found.region,
         "status": account.status.words,
         "enforcement_status": account.enforcement,
@@ -84,7 +85,7 @@ def region_record(found: Reputation, alias: str | None = None) -> dict[str, Any]
         "rejects": day.rejects,
     }
     record["gaps"] = list(found.gaps)
-    return record
+    return with_account(record, alias, account.account)
 
 
 def write_table(found: list[Reputation], out: TextIO, aliases: list[str] | None = None) -> None:

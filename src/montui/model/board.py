@@ -112,3 +112,21 @@ class RegionStatus:
         if self.fetched_at is None:
             return None
         return (now - self.fetched_at).total_seconds()
+
+
+def unknown_states(
+    statuses: Iterable[RegionStatus], *, connected: bool = True
+) -> frozenset[AlarmState]:
+    """The states whose count over `statuses` is not known yet (the header says `…` for
+    them, not 0): every state before the connection or while a place has not answered; OK
+    and INSUFFICIENT_DATA while a place shows only its ALARM rows (`listing`: its full
+    listing still pages in). A failing place is not waited for: its ⚠ says so, and the
+    others' counts are shown."""
+    if not connected:
+        return frozenset(AlarmState)
+    pending = [s for s in statuses if s.error is None and s.listed_at is None]
+    if any(s.fetched_at is None for s in pending):
+        return frozenset(AlarmState)
+    if pending:
+        return frozenset((AlarmState.OK, AlarmState.INSUFFICIENT_DATA))
+    return frozenset()

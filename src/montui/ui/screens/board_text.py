@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from montui.model.alarm import Alarm, AlarmState
-from montui.model.board import state_counts
+from montui.model.board import state_counts, unknown_states
 from montui.ui.widgets.board_header import header_text
 
 if TYPE_CHECKING:
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 def board_header(
     board: BoardScreen, everything: list[Alarm], counts: dict[AlarmState, int] | None = None
 ) -> Text:
-    """Identity, regions, counts (of `everything`, unless given), and the view: `ALARM only
-    /filter sort: name :region X`."""
+    """Identity, regions, counts (of `everything`, unless given; `…` for those not known
+    while a place is still listing), and the view: `ALARM only /filter sort: name :region X`."""
     view = []
     if board.only:
         view.append(f"{board.only.short} only")
@@ -40,6 +40,7 @@ def board_header(
         view=" ".join(view),
         mono=board.app.no_color,
         accounts=board.poll.accounts.aliases if board.poll.accounts.multi else (),
+        unknown=unknown_states(board.statuses.values(), connected=connection is not None),
     )
 
 
@@ -49,8 +50,11 @@ def empty_message(board: BoardScreen, everything: list[Alarm]) -> str:
         s.fetched_at is None and not s.error for s in board.statuses.values()
     ):
         return "Connecting to AWS…"
-    if not everything and any(s.listing and not s.error for s in board.statuses.values()):
+    listing = any(s.listing and not s.error for s in board.statuses.values())
+    if not everything and listing:
         return "Nothing in ALARM. Listing the other alarms…"
+    if listing and board.only is not None and board.only is not AlarmState.ALARM:
+        return f"Listing the alarms: no {board.only.value} alarm is known yet."
     if not everything:
         return "No alarms in " + ", ".join(_place(key) for key in board.statuses) + "."
     what = f"{board.only.value} " if board.only else ""

@@ -275,8 +275,10 @@ class TriageScreen(Screen[None]):
         for source in fetched:
             busy[source] = connection is not None
         mono = self.app.no_color
+        listing = any(s.listing and not s.error for s in poll.statuses.values())
+        in_part = frozenset({Source.ALARM}) if listing else frozenset()
         self.query_one("#triage-fresh", Static).update(
-            freshness_text(now, fetched, busy, errors, mono)
+            freshness_text(now, fetched, busy, errors, mono, in_part)
         )
 
     def _lists(self, groups: dict[ResponsePattern | None, list[Signal]]) -> None:

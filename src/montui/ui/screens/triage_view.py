@@ -41,9 +41,12 @@ def freshness_text(
     busy: dict[Source, bool],
     errors: dict[Source, list[str]],
     mono: bool,
+    listing: frozenset[Source] = frozenset(),
 ) -> Text:
     """`alarms 8s · findings 40s · SES 2m · PI 1m`, a source's error in place:
-    `SES ⚠ us-east-1: AccessDenied …`; `…` while a source has not answered yet."""
+    `SES ⚠ us-east-1: AccessDenied …`; `…` while a source has not answered yet; a source in
+    `listing` has answered in part (the alarms in ALARM, the full listing still paging in):
+    `alarms 8s listing…`."""
     text = Text()
     for i, (source, at) in enumerate(fetched.items()):
         if i:
@@ -56,6 +59,8 @@ def freshness_text(
             text.append(f"{source.value} {'…' if busy.get(source) else 'off'}", style="dim")
         else:
             text.append(f"{source.value} {age((now - at).total_seconds())}")
+            if source in listing:
+                text.append(" listing…", style="dim")
     return text
 
 

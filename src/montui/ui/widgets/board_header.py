@@ -24,19 +24,25 @@ def header_text(
     view: str,
     mono: bool = False,
     accounts: Sequence[str] = (),
+    unknown: frozenset[AlarmState] = frozenset(),
 ) -> Text:
     """`montui ✖ 3 ? 2 ✔ 55 [ALARM only]  123456789012 (prod)  apne1,use1`.
 
     Counts and the current view come first so that a narrow terminal cuts the least important
     part (the regions are shown as short codes when there are several). With several
     `accounts` (their aliases): `3 accounts · 2 regions  shared,prod,dev` instead of the
-    account and profile."""
+    account and profile. A state in `unknown` (a place still listing: `model.board.
+    unknown_states`) shows `…` instead of a count: `✖ 3 ? … ✔ …`, never a 0 that is not known."""
     text = Text()
     text.append(" montui ", style="bold reverse")
     if demo:
         text.append(" DEMO", style="bold" if mono else "bold magenta")
     text.append(" ")
     for state in AlarmState:
+        if state in unknown:
+            text.append(f"{state.symbol} …", style="dim")
+            text.append(" ")
+            continue
         style = state_style(state, mono) if counts.get(state) else "dim"
         text.append(f"{state.symbol} {counts.get(state, 0)}", style=style)
         text.append(" ")
