@@ -92,12 +92,38 @@ class AlarmPrefetch:
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
+    def target_now(self) -> AwsTarget | None:
+        """The child's resolved target if it has written it already (no wait), else None."""
+        from montui.sources.prefetch import target_from_json
+
+        line = self._first_now(lambda d: "target" in d or "error" in d)
+        if line is None or "target" not in line:
+            return None
+        try:
+            return target_from_json(line["target"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
     async def take(self, region: str) -> RegionAnswer | None:
         """`region`'s answer, once: None if already taken, failed, too slow or too old."""
         if region in self._taken:
             return None
         self._taken.add(region)
         line = await self._first(lambda d: d.get("region") == region, self.answer_wait)
+        return self._answer(region, line)
+
+    def take_now(self, region: str) -> RegionAnswer | None:
+        """`region`'s answer if the child has written it already (taken then, as by `take`);
+        None, and nothing taken, if it has not (yet), was taken, failed or is too old."""
+        if region in self._taken:
+            return None
+        line = self._first_now(lambda d: d.get("region") == region)
+        if line is None:
+            return None
+        self._taken.add(region)
+        return self._answer(region, line)
+
+    def _answer(self, region: str, line: dict[str, Any] | None) -> RegionAnswer | None:
         if line is None or "pages" not in line:
             return None
         try:
@@ -134,6 +160,11 @@ class AlarmPrefetch:
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
+
+    def _first_now(self, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+        self._listen()
+        self._readable()
+        return next((d for d in self._lines if wanted(d)), None)
 
     def _listen(self) -> None:
         if self._changed is not None or self._ended or self._fd is None:

@@ -31,27 +31,44 @@ class PrefetchedAlarms:
         self.nothing_prefetched = nothing_prefetched
         """Told when a region's first ALARM answer must come from AWS after all (the session's
         `rows_shown`: the AWS stack's import must not wait for rows that will not come)."""
+        self._kept: dict[str, tuple[Alarm, ...]] = {}
+
+    def prefetched(self, region: str) -> tuple[Alarm, ...] | None:
+        """`region`'s ALARM alarms if the prefetch child has answered already (no wait), for
+        the first frame; kept for the first `alarms_in_alarm`, which then asks nothing."""
+        prefetch = self.prefetch()
+        answer = prefetch.take_now(region) if prefetch is not None else None
+        found = self._handed_over(answer) if answer is not None else None
+        if found is not None:
+            self._kept[region] = found
+        return found
 
     async def alarms(self, region: str) -> tuple[Alarm, ...]:
         return await self.inner.alarms(region)
 
     async def alarms_in_alarm(self, region: str) -> tuple[Alarm, ...]:
+        kept = self._kept.pop(region, None)
+        if kept is not None:
+            return kept
         prefetch = self.prefetch()
         answer = await prefetch.take(region) if prefetch is not None else None
-        if answer is not None:
-            try:
-                found = parse_answer(answer)
-            except (KeyError, TypeError, ValueError):
-                found = None
-            if found is not None:
-                if found and found[0].account:
-                    self.learn_account(found[0].account)
-                mark(f"prefetch handed over {region}")
-                return found
+        found = self._handed_over(answer) if answer is not None else None
+        if found is not None:
+            return found
         if prefetch is not None:
             self.nothing_prefetched()
         found = await self.inner.alarms_in_alarm(region)
         mark(f"ALARM alarms asked {region}")
+        return found
+
+    def _handed_over(self, answer: RegionAnswer) -> tuple[Alarm, ...] | None:
+        try:
+            found = parse_answer(answer)
+        except (KeyError, TypeError, ValueError):
+            return None
+        if found and found[0].account:
+            self.learn_account(found[0].account)
+        mark(f"prefetch handed over {answer.region}")
         return found
 
 

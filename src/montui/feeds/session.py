@@ -110,13 +110,30 @@ class AwsSession:
         self._connected = asyncio.Event()
         self._settled = asyncio.Event()
         self._rows_shown = asyncio.Event()
+        self._connection: Connection | None = None
         self._world_info: WorldEndpoint | None = None
 
     async def connect(self) -> Connection:
+        if self._connection is not None:  # connected already (`connect_now`)
+            return self._connection
         try:
             return await self._connect()
         finally:
             self._settled.set()
+
+    def connect_now(self) -> Connection | None:
+        """Connect at once, without waiting, when the start-up prefetch child has resolved the
+        target already (and no world is to start): the first frame can then show its rows.
+        None, and nothing done, otherwise (`connect` connects)."""
+        waits = self.request.demo or self._world_of is not None or self._shared_world is not None
+        if self.prefetch is None or waits or self._connection is not None:
+            return None
+        target = self.prefetch.target_now()
+        if target is None:
+            return None
+        connection = self._connected_to(target, None)
+        self._settled.set()
+        return connection
 
     async def wait_settled(self) -> None:
         """Until `connect()` has ended, well or not."""
@@ -143,6 +160,9 @@ class AwsSession:
                 from montui.feeds.prefetch import spawn_prefetch
 
                 self.prefetch = spawn_prefetch(target, max_age=self._prefetch_max_age)
+        return self._connected_to(target, world_info)
+
+    def _connected_to(self, target: AwsTarget, world_info: WorldEndpoint | None) -> Connection:
         from montui.sources.session import AwsClients
 
         self._target = target
@@ -154,13 +174,14 @@ class AwsSession:
             self.learn_account(account.role_account)  # a role's account is in its ARN
         mark("session connected")
         self._connected.set()
-        return Connection(
+        self._connection = Connection(
             profile=target.profile,
             regions=target.regions,
             endpoint=target.endpoint_url,
             demo=self.request.demo or world_info is not None,
             alias=account.alias if account is not None else "",
         )
+        return self._connection
 
     def rows_shown(self) -> None:
         self._rows_shown.set()

@@ -185,6 +185,8 @@ class BoardScreen(Screen[None]):
         if self.app.size.width < SPARKLINES_MIN_WIDTH:
             self.sparklines.enabled = False
         self.query_one(Freshness).set_fetched(None, busy=True)
+        if prefetching(self.feeds.session) and self.polls_owner is None:
+            self.poll.connect_now()  # the child answered already: rows in the first frame
         self.refresh_view()
         self.watch(self.query_one(AlarmTable), "scroll_y", self._sparklines_changed, init=False)
         # Importing aiobotocore in a thread still holds the GIL most of the time: start it

@@ -23,7 +23,8 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from montui.feeds.session import Connection
+from montui.feeds.prefetched_alarms import PrefetchedAlarms
+from montui.feeds.session import AwsSession, Connection
 from montui.launch import DemoWorldError
 from montui.model.account import Identity
 from montui.model.alarm import Alarm
@@ -91,6 +92,8 @@ class BoardPoll:
         poll (every account's), or None when montui cannot start (after `fatal`). With
         several accounts, one that cannot connect (an unknown profile) is shown failing in
         place of its regions; montui stops only when none can."""
+        if self._connected.is_set() and self.connection is not None:  # `connect_now`
+            return self.connection.regions
         entries = self.accounts.entries
         results = await asyncio.gather(
             *(e.feeds.session.connect() for e in entries), return_exceptions=True
@@ -119,6 +122,34 @@ class BoardPoll:
                     self._place_failed(key, _as_source_error(failed[entry.alias]))
         self._connected.set()
         return every
+
+    def connect_now(self) -> tuple[str, ...] | None:
+        """At mount, when the start-up prefetch child has answered already: connect and take
+        its ALARM rows at once, so that the first frame shows them (the first poll then
+        hands the same answer over, asking AWS nothing). The regions; None, and nothing
+        done, otherwise (one account, with a prefetch: `connect` does it as usual)."""
+        session, alarms = self.feeds.session, self.feeds.alarms
+        if self.accounts.multi or self._connected.is_set():
+            return None
+        if not isinstance(session, AwsSession) or not isinstance(alarms, PrefetchedAlarms):
+            return None
+        connection = session.connect_now()
+        if connection is None:
+            return None
+        alias = self.accounts.entries[0].alias
+        self.connections[alias] = self.connection = connection
+        now = self.clock()
+        for region in connection.regions:
+            key = (alias, region)
+            status = RegionStatus(region, account=alias)
+            firing = alarms.prefetched(region)
+            if firing is not None:
+                status = status.firing(firing, now)
+                self._learn(alias, firing)
+            self.statuses[key] = status
+            self._wake[key] = asyncio.Event()
+        self._connected.set()
+        return connection.regions
 
     @property
     def places(self) -> tuple[PlaceKey, ...]:

@@ -129,6 +129,8 @@ class TriageScreen(Screen[None]):
         self.board.listeners.append(self.refresh_view)
         if self.board.findings is not None:
             self.board.findings.subscribe(self.refresh_view)
+        if prefetching(self.board.feeds.session):
+            self.board.poll.connect_now()  # the child answered already: rows in the first frame
         self.refresh_view()
         if prefetching(self.board.feeds.session):
             self.connect()  # no AWS stack to import first: the rows may make the first frame
