@@ -24,10 +24,12 @@ _STYLES = {
 
 
 def age(seconds: float) -> str:
-    """`8s`, `40s`, `2m`, `3h`, `2d`."""
+    """`5s`, `40s`, `2m`, `3h`, `2d`, rounded down: in 5-second steps in the first minute
+    (as `model.duration.data_age`), so the screen's 1 Hz tick repaints a line 12 times a
+    minute, not 60."""
     seconds = max(0.0, seconds)
     if seconds < 60:
-        return f"{seconds:.0f}s"
+        return f"{int(seconds) // 5 * 5}s"
     if seconds < 3600:
         return f"{seconds // 60:.0f}m"
     if seconds < 86400:
