@@ -14,14 +14,19 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual._compositor import LayoutUpdate
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from montui.config import Settings
 from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.triage import TriageScreen
+from montui.ui.screens.triage_paint import fill
 from tests.fakes import FakeAlarms, FakeFindings, HandClock
 from tests.test_ui_triage import rows
 from tests.triage_data import RULES, TOKYO, demo_alarms, demo_app, demo_feeds, demo_findings
@@ -37,7 +42,7 @@ class TerminalBytes:
     `full` counts the updates that repaint the whole screen, `screen` is the size of the
     largest (the whole screen, painted once)."""
 
-    def __init__(self, app: MontuiApp) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.bytes = 0
         self.full = 0
         self.screen = 0
@@ -164,3 +169,41 @@ async def test_the_triage_screen_catches_up_when_the_board_is_closed() -> None:
         await paint(pilot, idle.app)
         act = rows(idle.app, "#act-now")
         assert act and not any("hitori-contact-form-down" in row for row in act)
+
+
+class ListApp(App[None]):
+    """One option list of ten rows, alone on the screen."""
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*rows_aged(12))
+
+
+def rows_aged(minutes: int, changed: int | None = None) -> list[Option]:
+    """Ten one-line rows; row `changed` is a minute older than the others."""
+    return [
+        Option(Text(f"‼ alarm  alarm-{i:02d}  {minutes + (i == changed)}m  why", no_wrap=True),
+               id=f"alarm-{i:02d}")
+        for i in range(10)
+    ]  # fmt: skip
+
+
+async def test_a_row_whose_age_moved_on_repaints_its_line_not_the_list() -> None:
+    app = ListApp()
+    meter = TerminalBytes(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.query_one(OptionList)
+        await pilot.pause()
+        meter.reset()
+        fill(options, rows_aged(12, changed=4))
+        await pilot.pause()
+        one_row = meter.bytes
+        assert "13m" in str(options.get_option_at_index(4).prompt)
+        meter.reset()
+        fill(options, rows_aged(13))  # every row's age moved on
+        await pilot.pause()
+        every_row = meter.bytes
+        assert 0 < one_row < every_row / 5, (one_row, every_row)
+        meter.reset()
+        fill(options, rows_aged(13))  # nothing changed
+        await pilot.pause()
+        assert meter.bytes == 0

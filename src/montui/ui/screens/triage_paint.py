@@ -6,7 +6,7 @@ same text. Refilling an `OptionList` or updating a `Static` with its layout pass
 far more than the line that changed (and, with the board open on top, the whole board: a
 screen below the top one marks its dirty regions on the top one). Here a one-line `Static`
 is updated only when its text differs, without a layout pass; an option list whose options
-are the same ones replaces only the prompts that changed, and is refilled only when the
+are the same ones repaints only the lines whose prompt changed, and is refilled only when the
 options themselves changed (which may change its height).
 """
 
@@ -40,12 +40,28 @@ def fill(options: OptionList, items: list[Option]) -> None:
         for old, new in zip(current, items, strict=True)
     ):
         for index, (old, new) in enumerate(zip(current, items, strict=True)):
-            prompt: VisualType = new.prompt
-            if not same_text(old.prompt, prompt):
-                options.replace_option_prompt_at_index(index, prompt)
+            if not same_text(old.prompt, new.prompt):
+                replace_line(options, index, new.prompt)
         return
     keep = options.highlighted
     options.clear_options()
     options.add_options(items)
     if keep is not None and items:
         options.highlighted = min(keep, len(items) - 1)
+
+
+def replace_line(options: OptionList, index: int, prompt: VisualType) -> None:
+    """Replace the prompt of the option at `index`, repainting its line only: a one-line
+    prompt in place of a one-line prompt (a row whose age moved on). `OptionList`'s own
+    `replace_option_prompt_at_index` repaints the whole list; this uses its caches (textual
+    is pinned in pyproject; `tests/test_ui_idle_bytes.py` covers it). Anything else: the
+    public call."""
+    cache = options._line_cache
+    line = cache.index_to_line.get(index)
+    single = isinstance(prompt, Text) and prompt.no_wrap and "\n" not in prompt.plain
+    if line is None or cache.heights.get(index) != 1 or not single:
+        options.replace_option_prompt_at_index(index, prompt)
+        return
+    options.get_option_at_index(index)._set_prompt(prompt)
+    options._option_render_cache.clear()
+    options.refresh_line(line)

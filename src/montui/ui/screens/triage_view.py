@@ -24,12 +24,12 @@ _STYLES = {
 
 
 def age(seconds: float) -> str:
-    """`5s`, `40s`, `2m`, `3h`, `2d`, rounded down: in 5-second steps in the first minute
-    (as `model.duration.data_age`), so the screen's 1 Hz tick repaints a line 12 times a
-    minute, not 60."""
+    """`<1m`, `2m`, `3h`, `2d`, rounded down. Minutes at most: the screen's 1 Hz tick then
+    repaints an age once a minute at most, where seconds (polls of 4 sources at their own
+    moments) repainted the header line up to 48 times a minute, over SSH."""
     seconds = max(0.0, seconds)
     if seconds < 60:
-        return f"{int(seconds) // 5 * 5}s"
+        return "<1m"
     if seconds < 3600:
         return f"{seconds // 60:.0f}m"
     if seconds < 86400:
@@ -44,7 +44,7 @@ def freshness_text(
     errors: dict[Source, list[str]],
     mono: bool,
 ) -> Text:
-    """`alarms 8s · findings 40s · SES 2m · PI 1m`, a source's error in place:
+    """`alarms <1m · findings <1m · SES 2m · PI 1m`, a source's error in place:
     `SES ⚠ us-east-1: AccessDenied …`; `…` while a source has not answered yet."""
     text = Text()
     for i, (source, at) in enumerate(fetched.items()):
