@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/idle_bytes.py [--seconds 60] [--screen both|triage|board]
 
-Starts the demo world, runs the real `montui` in an 80x24 pseudo-terminal and counts the
+Starts the demo world (`--speed`, default 1: the incident under way), runs the real
+`montui` in an 80x24 pseudo-terminal, waits `--settle` seconds, and counts the
 bytes written during `--seconds` of idling on each screen asked for: the triage screen (the
 home, no key pressed; measured once every source has answered) and the alarm board (`b`,
 measured once an ALARM row shows). A poll every `--refresh` seconds repaints only what
@@ -25,13 +26,21 @@ from benchmarks.startup import start_world, world_env  # noqa: E402
 
 
 def idle(term: Terminal, name: str, seconds: float, refresh: str) -> None:
-    """Count the bytes written in the next `seconds`, and print them per minute."""
+    """Count the bytes written in the next `seconds`, and print them per minute; say when
+    the demo's story moved meanwhile (an act-now notice: an alarm fired, a finding came)."""
     start_bytes, start = term.bytes_read, time.perf_counter()
-    term.pump(seconds)
+    notices = 0
+    shown = False
+    while (left := seconds - (time.perf_counter() - start)) > 0:
+        term.pump(min(1.0, left))
+        now_shown = "Act now" in term.text()
+        notices += now_shown and not shown
+        shown = now_shown
     written = term.bytes_read - start_bytes
     elapsed = time.perf_counter() - start
+    moved = f", {notices} act-now notice(s) raised meanwhile" if notices else ""
     print(f"{name}: idle for {elapsed:.0f} s with refresh {refresh}: {written} bytes written")
-    print(f"{name}: = {written / elapsed * 60:.0f} bytes per minute")
+    print(f"{name}: = {written / elapsed * 60:.0f} bytes per minute{moved}")
 
 
 def triage_ready(screen: str) -> bool:
@@ -44,8 +53,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--refresh", default="60")
     parser.add_argument("--screen", choices=("both", "triage", "board"), default="both")
+    parser.add_argument("--speed", default="1", help="the world's simulated seconds per second")
+    parser.add_argument(
+        "--settle", type=float, default=0, help="seconds to wait before measuring (at --speed "
+        "10 the demo's incident has recovered after about 150 s)"
+    )  # fmt: skip
     args = parser.parse_args()
-    world, info = start_world([])
+    world, info = start_world(["--speed", args.speed])
     regions = ",".join(str(r) for r in info["regions"])  # type: ignore[attr-defined]
     argv = [str(ROOT / ".venv/bin/montui"), "--endpoint-url", str(info["endpoint"])]
     argv += ["--region", regions, "--refresh", args.refresh]
@@ -55,7 +69,7 @@ def main() -> int:
             if not term.wait_for(triage_ready, timeout=60):
                 print("the triage screen never had every source's answer", file=sys.stderr)
                 return 1
-            term.pump(3)  # let the identity and the second region land
+            term.pump(3 + args.settle)  # the identity and the second region land
             idle(term, "triage", args.seconds, args.refresh)
         if args.screen in ("both", "board"):
             # `b` opens the alarm board from the home (the triage screen).

@@ -23,11 +23,13 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from montui.config import Settings
+from montui.model.alarm import AlarmState
 from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.triage import TriageScreen
 from montui.ui.screens.triage_paint import fill
-from tests.fakes import FakeAlarms, FakeFindings, HandClock
+from tests.fakes import FakeAlarms, FakeFindings, HandClock, make_alarm
+from tests.fakes.dbload import BATCH_SESSIONS, shop_dbload
 from tests.test_ui_triage import rows
 from tests.triage_data import RULES, TOKYO, demo_alarms, demo_app, demo_feeds, demo_findings
 
@@ -88,14 +90,20 @@ async def paint(pilot: Pilot[None], app: MontuiApp) -> None:
 class Idle:
     """The demo-shaped app on a hand-moved clock, and a way to run one idle poll."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, quiet: bool = False) -> None:
+        """`quiet`: nothing to act on (a signal next business day, the rest OK)."""
         self.clock = HandClock()
         self.alarms: FakeAlarms = demo_alarms()
         self.findings: FakeFindings = demo_findings()
+        dbload = None
+        if quiet:
+            self.alarms.data[TOKYO] = [make_alarm("shop-db-cpu", AlarmState.ALARM)]
+            self.findings.data[TOKYO] = (self.findings.data[TOKYO] or [])[1:]  # not the High one
+            dbload = shop_dbload(BATCH_SESSIONS)  # the batch ended 20 minutes ago
         settings = Settings(alarm_rules=RULES).with_refresh(REFRESH)
         self.app = demo_app(
-            demo_feeds(self.alarms, self.findings), settings=settings, clock=self.clock,
-            pause=self.clock.pause,
+            demo_feeds(self.alarms, self.findings, dbload=dbload), settings=settings,
+            clock=self.clock, pause=self.clock.pause,
         )  # fmt: skip
         self.meter = TerminalBytes(self.app)
         self.loops = 0
@@ -207,3 +215,23 @@ async def test_a_row_whose_age_moved_on_repaints_its_line_not_the_list() -> None
         fill(options, rows_aged(13))  # nothing changed
         await pilot.pause()
         assert meter.bytes == 0
+
+
+async def test_nothing_to_act_on_at_idle_writes_nothing() -> None:
+    """The quiet case, the usual one: act now's one line says so, and stays as it is."""
+    idle = Idle(quiet=True)
+    async with idle.app.run_test(size=(80, 24)) as pilot:
+        await idle.ready(pilot)
+        assert rows(idle.app, "#act-now") == ["  Nothing needs action now."]
+        triage = idle.app.screen
+        assert isinstance(triage, TriageScreen)
+        idle.meter.reset()
+        for _ in range(10):  # the screen's 1 Hz tick, the clock where it is: nothing moved
+            triage._tick()
+            await paint(pilot, idle.app)
+        assert idle.meter.bytes == 0
+        for _ in range(IDLE_POLLS):
+            await idle.poll(pilot)
+        assert idle.meter.full == 0
+        # The header's ages and the DB load row's (its data moves with the clock) at most.
+        assert idle.meter.bytes < idle.meter.screen, (idle.meter.bytes, idle.meter.screen)

@@ -231,8 +231,8 @@ class TriageScreen(Screen[None]):
         """Another screen (the board, a pane) is over this one: painting here would only
         make Textual repaint that screen over it (a modal one lets this one show)."""
         stack = self.app.screen_stack
-        top = stack[-1]
-        return top is not self and not (isinstance(top, ModalScreen) and stack[-2] is self)
+        below_modal = len(stack) > 1 and isinstance(stack[-1], ModalScreen) and stack[-2] is self
+        return stack[-1] is not self and not below_modal
 
     def _paint(self) -> None:
         """The header and the lists, where their text changed (`triage_paint`); nothing while
@@ -316,11 +316,10 @@ class TriageScreen(Screen[None]):
         show_line(self.query_one("#act-title", Static), section_title(ACT_NOW, len(act)))
         act_list = self.query_one("#act-now", OptionList)
         alias = self._alias
-        fill(act_list, [Option(row_text(s, now, width, mono, alias(s)), id=s.key) for s in act])
+        act_rows = [Option(row_text(s, now, width, mono, alias(s)), id=s.key) for s in act]
+        fill(act_list, act_rows or [Option(Text(self._empty_words(), style="dim"), disabled=True)])
         if act and act_list.highlighted is None:  # enter opens the top one at once
             act_list.highlighted = 0
-        if not act:
-            fill(act_list, [Option(Text(self._empty_words(), style="dim"), disabled=True)])
         act_height = max(1, min(len(act), self.act_rows_max()))
         act_list.styles.height = act_height
         options: list[Option] = []
