@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -44,7 +44,7 @@ from montui.model.signals import (
 from montui.ui.clipboard import write_to_terminal
 from montui.ui.notice import raise_notice
 from montui.ui.screens.board import BoardScreen
-from montui.ui.screens.triage_paint import fill, show_line
+from montui.ui.screens.triage_paint import covered, fill, show_line
 from montui.ui.screens.triage_sources import (
     SLOW_FACTOR,
     SlowSource,
@@ -227,17 +227,10 @@ class TriageScreen(Screen[None]):
         self._groups = triage_order(signals)
         self._paint()
 
-    def _covered(self) -> bool:
-        """Another screen (the board, a pane) is over this one: painting here would only
-        make Textual repaint that screen over it (a modal one lets this one show)."""
-        stack = self.app.screen_stack
-        below_modal = len(stack) > 1 and isinstance(stack[-1], ModalScreen) and stack[-2] is self
-        return stack[-1] is not self and not below_modal
-
     def _paint(self) -> None:
         """The header and the lists, where their text changed (`triage_paint`); nothing while
         covered (done on return)."""
-        self._unpainted = self._covered()
+        self._unpainted = covered(self)
         if self._unpainted or self._groups is None:
             return
         self._header()
