@@ -44,6 +44,7 @@ from montui.model.signals import (
 from montui.ui.clipboard import write_to_terminal
 from montui.ui.notice import raise_notice
 from montui.ui.screens.board import BoardScreen
+from montui.ui.screens.triage_paint import covered, fill, show_line
 from montui.ui.screens.triage_sources import (
     SLOW_FACTOR,
     SlowSource,
@@ -115,6 +116,9 @@ class TriageScreen(Screen[None]):
             board.findings.tell_with(self._findings_grown)
         self.signals: dict[str, Signal] = {}
         self.unfolded = False
+        self._groups: dict[ResponsePattern | None, list[Signal]] | None = None
+        self._unpainted = False
+        """A refresh came while another screen covered this one: painted on return."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-title")
@@ -132,6 +136,7 @@ class TriageScreen(Screen[None]):
         if prefetching(self.board.feeds.session):
             self.board.poll.connect_now()  # the child answered already: rows in the first frame
         self.refresh_view()
+        self.set_interval(1.0, self._tick)
         if prefetching(self.board.feeds.session):
             self.connect()  # no AWS stack to import first: the rows may make the first frame
         else:
@@ -139,6 +144,10 @@ class TriageScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        if self._unpainted:
+            self._paint()
 
     @work(exclusive=True, group="triage-connect", exit_on_error=False)
     async def connect(self) -> None:
@@ -217,8 +226,22 @@ class TriageScreen(Screen[None]):
                 alias_of=self._alias,
             )  # fmt: skip
         self.signals = {s.key: s for s in signals}
+        self._groups = triage_order(signals)
+        self._paint()
+
+    def _paint(self) -> None:
+        """The header and the lists, where their text changed (`triage_paint`); nothing while
+        covered (done on return)."""
+        self._unpainted = covered(self)
+        if self._unpainted or self._groups is None:
+            return
         self._header()
-        self._lists(triage_order(signals))
+        self._lists(self._groups)
+
+    def _tick(self) -> None:
+        """The ages shown move on between polls (in steps: `triage_view.age`)."""
+        if self.is_mounted:
+            self._paint()
 
     def _findings_grown(self, news: list[Finding]) -> None:
         """The findings watch's news (`[notify] min_band`): a finding already on screen whose
@@ -250,7 +273,7 @@ class TriageScreen(Screen[None]):
             title.append(f"  {poll.identity.account if poll.identity else '…'}")
         if connection and not accounts.multi:
             title.append(f"  {', '.join(connection.regions)}", style="dim")
-        self.query_one("#triage-title", Static).update(title)
+        show_line(self.query_one("#triage-title", Static), title)
         now = self.clock()
         fetched: dict[Source, datetime | None] = {}
         busy: dict[Source, bool] = {}
@@ -279,23 +302,21 @@ class TriageScreen(Screen[None]):
         mono = self.app.no_color
         listing = any(s.listing and not s.error for s in poll.statuses.values())
         in_part = frozenset({Source.ALARM}) if listing else frozenset()
-        self.query_one("#triage-fresh", Static).update(
-            freshness_text(now, fetched, busy, errors, mono, in_part)
-        )
+        fresh = freshness_text(now, fetched, busy, errors, mono, in_part)
+        show_line(self.query_one("#triage-fresh", Static), fresh)
 
     def _lists(self, groups: dict[ResponsePattern | None, list[Signal]]) -> None:
         now = self.clock()
         width = max(20, self.size.width - 2)
         mono = self.app.no_color
         act = groups[ACT_NOW]
-        self.query_one("#act-title", Static).update(section_title(ACT_NOW, len(act)))
+        show_line(self.query_one("#act-title", Static), section_title(ACT_NOW, len(act)))
         act_list = self.query_one("#act-now", OptionList)
         alias = self._alias
-        _fill(act_list, [Option(row_text(s, now, width, mono, alias(s)), id=s.key) for s in act])
+        act_rows = [Option(row_text(s, now, width, mono, alias(s)), id=s.key) for s in act]
+        fill(act_list, act_rows or [Option(Text(self._empty_words(), style="dim"), disabled=True)])
         if act and act_list.highlighted is None:  # enter opens the top one at once
             act_list.highlighted = 0
-        if not act:
-            _fill(act_list, [Option(Text(self._empty_words(), style="dim"), disabled=True)])
         act_height = max(1, min(len(act), self.act_rows_max()))
         act_list.styles.height = act_height
         options: list[Option] = []
@@ -312,9 +333,9 @@ class TriageScreen(Screen[None]):
         folded.display = fold
         others.display = not fold and bool(options)
         if fold:
-            folded.update(folded_text(groups, [p for p in OTHERS if groups[p]]))
+            show_line(folded, folded_text(groups, [p for p in OTHERS if groups[p]]))
         else:
-            _fill(others, options)
+            fill(others, options)
 
     def _empty_words(self) -> str:
         """No act-now row: nothing, or not known yet (the sources still to answer)."""
@@ -435,12 +456,3 @@ class TriageScreen(Screen[None]):
 
 async def _nothing(region: str) -> tuple[Signal, ...]:
     return ()
-
-
-def _fill(options: OptionList, items: list[Option]) -> None:
-    """Replace the options, keeping the highlighted one where it still is."""
-    keep = options.highlighted
-    options.clear_options()
-    options.add_options(items)
-    if keep is not None and items:
-        options.highlighted = min(keep, len(items) - 1)

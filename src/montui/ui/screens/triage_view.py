@@ -24,10 +24,12 @@ _STYLES = {
 
 
 def age(seconds: float) -> str:
-    """`8s`, `40s`, `2m`, `3h`, `2d`."""
+    """`<1m`, `2m`, `3h`, `2d`, rounded down. Minutes at most: the screen's 1 Hz tick then
+    repaints an age once a minute at most, where seconds (polls of 4 sources at their own
+    moments) repainted the header line up to 48 times a minute, over SSH."""
     seconds = max(0.0, seconds)
     if seconds < 60:
-        return f"{seconds:.0f}s"
+        return "<1m"
     if seconds < 3600:
         return f"{seconds // 60:.0f}m"
     if seconds < 86400:
@@ -43,10 +45,10 @@ def freshness_text(
     mono: bool,
     listing: frozenset[Source] = frozenset(),
 ) -> Text:
-    """`alarms 8s · findings 40s · SES 2m · PI 1m`, a source's error in place:
+    """`alarms <1m · findings <1m · SES 2m · PI 1m`, a source's error in place:
     `SES ⚠ us-east-1: AccessDenied …`; `…` while a source has not answered yet; a source in
     `listing` has answered in part (the alarms in ALARM, the full listing still paging in):
-    `alarms 8s listing…`."""
+    `alarms <1m listing…`."""
     text = Text()
     for i, (source, at) in enumerate(fetched.items()):
         if i:
