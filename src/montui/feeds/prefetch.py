@@ -82,27 +82,11 @@ class AlarmPrefetch:
 
     async def target(self) -> AwsTarget | None:
         """The child's resolved target, or None (it failed, or took over `target_wait`)."""
-        from montui.sources.prefetch import target_from_json
-
-        line = await self._first(lambda d: "target" in d or "error" in d, self.target_wait)
-        if line is None or "target" not in line:
-            return None
-        try:
-            return target_from_json(line["target"])
-        except (KeyError, TypeError, ValueError, IndexError):
-            return None
+        return _target_of(await self._first(_resolved, self.target_wait))
 
     def target_now(self) -> AwsTarget | None:
         """The child's resolved target if it has written it already (no wait), else None."""
-        from montui.sources.prefetch import target_from_json
-
-        line = self._first_now(lambda d: "target" in d or "error" in d)
-        if line is None or "target" not in line:
-            return None
-        try:
-            return target_from_json(line["target"])
-        except (KeyError, TypeError, ValueError, IndexError):
-            return None
+        return _target_of(self._first_now(_resolved))
 
     async def take(self, region: str) -> RegionAnswer | None:
         """`region`'s answer, once: None if already taken, failed, too slow or too old."""
@@ -211,6 +195,22 @@ class AlarmPrefetch:
                 os.close(fd)
         if self._changed is not None:
             self._changed.set()
+
+
+def _resolved(line: dict[str, Any]) -> bool:
+    return "target" in line or "error" in line
+
+
+def _target_of(line: dict[str, Any] | None) -> AwsTarget | None:
+    """The target of the child's first line, or None (an error line, or malformed)."""
+    from montui.sources.prefetch import target_from_json
+
+    if line is None or "target" not in line:
+        return None
+    try:
+        return target_from_json(line["target"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def prefetching(session: object) -> bool:
