@@ -180,6 +180,10 @@ class MontuiApp(App[None]):
 
     TITLE = "montui"
     ENABLE_COMMAND_PALETTE = False
+    CSS_PATH = ["screens/triage.tcss"]
+    """The home screen's own stylesheet (`TriageScreen.CSS_PATH`), read with the app's: pushing
+    a screen whose stylesheet is new makes Textual parse every stylesheet again and restyle
+    every widget, which the first frame would otherwise wait for."""
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit montui"),
@@ -241,8 +245,13 @@ class MontuiApp(App[None]):
         self._exit_deadline: threading.Timer | None = None
 
     def on_ready(self) -> None:
-        """The first frame is painted: start-up's objects frozen, the collector back on."""
+        """The first frame is painted: start-up's objects frozen, the collector back on; the
+        files montui keeps (query history, the incident timeline, running queries) read now,
+        not while the first frame is composed."""
         resume()
+        self.run_worker(self._load_book(), group="query-book", exit_on_error=False)
+        self.run_worker(self._load_timeline(), group="timeline-load", exit_on_error=False)
+        self.run_worker(self._stop_leftovers(), group="leftover-queries", exit_on_error=False)
 
     def on_mount(self) -> None:
         mark("app mounted")
@@ -270,9 +279,6 @@ class MontuiApp(App[None]):
             triage = TriageScreen(board, rules=self.settings.triage, notice=self.settings.notify)
             self.push_screen(triage)
 
-        self.run_worker(self._load_book(), group="query-book", exit_on_error=False)
-        self.run_worker(self._load_timeline(), group="timeline-load", exit_on_error=False)
-        self.run_worker(self._stop_leftovers(), group="leftover-queries", exit_on_error=False)
         self._remove_signal_handlers = exit_signals.install(
             asyncio.get_running_loop(), self._exit_on_signal
         )
