@@ -19,7 +19,9 @@ CompositeAlarm` from the same endpoint:
   - every region: montui `--region R1,R2` against one CLI call per region, run concurrently
     (the time until the last one has printed);
   (the CLI's time is when its whole answer was printed, not when its process exited).
-Prints medians and the ratios (target: <= 1.0, first frame <= 0.3 s), then where montui's
+montui's runs and the CLI's are interleaved (each first in turn), so that both meet the same
+machine: a shared machine's speed moves by tens of per cent within minutes. Prints medians and
+the ratios (target: <= 1.0, first frame <= 0.3 s), then where montui's
 time went: the median of each start-up milestone (`montui.startup_log`, MONTUI_STARTUP_LOG),
 montui's own and its prefetch child's. Everything on 127.0.0.1. Asserts nothing.
 
@@ -220,9 +222,15 @@ def compare(
     aws: Path, info: dict[str, object], regions: list[str], runs: int, size: tuple[int, int]
 ) -> dict[str, object]:
     time_montui(info, ",".join(regions), size)  # warm-up: bytecode cache, page cache
-    montui = [time_montui(info, ",".join(regions), size) for _ in range(runs)]
-    time_awscli(aws, info, regions)  # warm-up, likewise
-    cli = [time_awscli(aws, info, regions) for _ in range(runs)]
+    time_awscli(aws, info, regions)  # likewise
+    montui: list[tuple[float, float, float, dict[str, float]]] = []
+    cli: list[tuple[float, int]] = []
+    for turn in range(runs):  # interleaved, each first in turn: both see the same machine
+        for which in ("montui", "cli") if turn % 2 == 0 else ("cli", "montui"):
+            if which == "montui":
+                montui.append(time_montui(info, ",".join(regions), size))
+            else:
+                cli.append(time_awscli(aws, info, regions))
     labels: dict[str, list[float]] = defaultdict(list)
     for run in montui:
         for label, at in run[3].items():
