@@ -34,8 +34,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from moto.core.base_backend import BackendDict
-
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext.guardduty_catalog import CATALOG
 from montui_world.ext.guardduty_query import (
@@ -57,7 +55,7 @@ from montui_world.ext.guardduty_store import (
     aws_time,
     new_id,
 )
-from montui_world.ext.patching import installed, patch
+from montui_world.ext.patching import clear_on_reset
 from montui_world.ext.requester import requester_account
 
 __all__ = ["GuardDutyApi", "answer", "install"]
@@ -68,22 +66,13 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/guardduty/aws4_request")
 _FINDING_ID = re.compile(r"^[a-z0-9]{1,300}$")
 _MARK = "_montui_guardduty_reset"
-_original: dict[str, Any] = {}
 _REASONS = {200: "OK", 400: "Bad Request", 500: "Internal Server Error"}
 _FEATURES = ("CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS", "RDS_LOGIN_EVENTS")
 
 
 def install() -> None:
     """Make moto's reset clear the GuardDuty store too (calling it again changes nothing)."""
-    if installed(BackendDict, _MARK):
-        return
-    _original["reset"] = BackendDict.reset
-    patch(BackendDict, _MARK, {"reset": classmethod(_reset_all)})
-
-
-def _reset_all(cls: type[BackendDict[Any]]) -> None:
-    STORE.clear()
-    _original["reset"]()
+    clear_on_reset(_MARK, STORE.clear)
 
 
 class GuardDutyApi:

@@ -31,8 +31,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from moto.core.base_backend import BackendDict
-
 from montui_world.ext.oam_store import (
     OAM_STORE,
     RESOURCE_TYPES,
@@ -41,7 +39,7 @@ from montui_world.ext.oam_store import (
     policy_allows,
     sink_owner,
 )
-from montui_world.ext.patching import installed, patch
+from montui_world.ext.patching import clear_on_reset
 from montui_world.ext.requester import requester_account
 
 __all__ = ["OamApi", "OamError", "answer", "install"]
@@ -53,7 +51,6 @@ _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/oam/aws4_request"
 _SINK_NAME = re.compile(r"^[a-zA-Z0-9_.\-]{1,255}$")
 _IDENTIFIER = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_:.\-/]{0,2047}$")
 _MARK = "_montui_oam_reset"
-_original: dict[str, Any] = {}
 _REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 _REASONS.update({429: "Too Many Requests"})
 _LOWER_MESSAGE = {"InvalidParameterException", "MissingRequiredParameterException"}
@@ -77,15 +74,7 @@ def _not_found(message: str) -> OamError:
 
 def install() -> None:
     """Make moto's reset clear the OAM store too (calling it again changes nothing)."""
-    if installed(BackendDict, _MARK):
-        return
-    _original["reset"] = BackendDict.reset
-    patch(BackendDict, _MARK, {"reset": classmethod(_reset_all)})
-
-
-def _reset_all(cls: type[BackendDict[Any]]) -> None:
-    OAM_STORE.clear()
-    _original["reset"]()
+    clear_on_reset(_MARK, OAM_STORE.clear)
 
 
 class OamApi:

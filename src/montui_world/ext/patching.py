@@ -3,9 +3,10 @@ then mark the class, so that `install()` called again changes nothing (`installe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
-__all__ = ["installed", "patch"]
+__all__ = ["clear_on_reset", "installed", "patch"]
 
 
 def installed(target: object, mark: str) -> bool:
@@ -18,3 +19,20 @@ def patch(target: object, mark: str, handlers: Mapping[str, object]) -> None:
     for name, handler in handlers.items():
         setattr(target, name, handler)
     setattr(target, mark, True)
+
+
+def clear_on_reset(mark: str, *clears: Callable[[], object]) -> None:
+    """Make moto's reset (`BackendDict.reset`, the world's reset) run each of `clears` (a store
+    of ours emptied) before what it did already; called again with `mark`, changes nothing."""
+    from moto.core.base_backend import BackendDict
+
+    if installed(BackendDict, mark):
+        return
+    before = BackendDict.reset
+
+    def reset(cls: type[BackendDict[Any]]) -> None:
+        for clear in clears:
+            clear()
+        before()
+
+    patch(BackendDict, mark, {"reset": classmethod(reset)})

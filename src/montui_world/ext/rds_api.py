@@ -21,9 +21,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
-from moto.core.base_backend import BackendDict
-
-from montui_world.ext.patching import installed, patch
+from montui_world.ext.patching import clear_on_reset
 from montui_world.ext.pi_store import PI_STORE
 from montui_world.ext.rds_store import STORE, DbCluster, DbInstance, resource_id
 from montui_world.ext.requester import account_of_key, requester_account
@@ -36,7 +34,6 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _NAMESPACE = "http://rds.amazonaws.com/doc/2014-10-31/"
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/rds/aws4_request")
 _MARK = "_montui_rds_reset"
-_original: dict[str, Any] = {}
 _T = TypeVar("_T", DbCluster, DbInstance)
 
 
@@ -52,16 +49,7 @@ class RdsError(Exception):
 
 def install() -> None:
     """Make moto's reset clear the RDS store too (calling it again changes nothing)."""
-    if installed(BackendDict, _MARK):
-        return
-    _original["reset"] = BackendDict.reset
-    patch(BackendDict, _MARK, {"reset": classmethod(_reset_all)})
-
-
-def _reset_all(cls: type[BackendDict[Any]]) -> None:
-    STORE.clear()
-    PI_STORE.clear()
-    _original["reset"]()
+    clear_on_reset(_MARK, STORE.clear, PI_STORE.clear)
 
 
 class RdsApi:

@@ -34,11 +34,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from moto.core.base_backend import BackendDict
-
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext import ses_account
-from montui_world.ext.patching import installed, patch
+from montui_world.ext.patching import clear_on_reset
 from montui_world.ext.requester import requester_account
 from montui_world.ext.ses_store import STORE
 from montui_world.ext.ses_wire import (
@@ -68,21 +66,12 @@ _V2_ROUTES = {
 }
 _V1_SENDS = {"SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail"}
 _MARK = "_montui_ses_reset"
-_original: dict[str, Any] = {}
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict"}
 
 
 def install() -> None:
     """Make moto's reset clear the SES store too (calling it again changes nothing)."""
-    if installed(BackendDict, _MARK):
-        return
-    _original["reset"] = BackendDict.reset
-    patch(BackendDict, _MARK, {"reset": classmethod(_reset_all)})
-
-
-def _reset_all(cls: type[BackendDict[Any]]) -> None:
-    STORE.clear()
-    _original["reset"]()
+    clear_on_reset(_MARK, STORE.clear)
 
 
 class SesApi:
