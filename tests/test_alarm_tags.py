@@ -3,8 +3,6 @@ answers ListTagsForResource), and the triage screen reading them only when confi
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import boto3
 from textual.pilot import Pilot
 
@@ -12,6 +10,7 @@ from montui.config import Settings
 from montui.model.alarm import AlarmState
 from montui.model.metadata import ResponsePattern
 from montui.model.place import Place
+from montui.model.records import replace
 from montui.model.signals import TriageRules
 from montui.sources.cloudwatch import alarm_tags, describe_alarms
 from montui.sources.session import AwsClients

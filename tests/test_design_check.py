@@ -5,7 +5,6 @@ the missing alarm; the scaffold round trip; the Markdown export against its gold
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from montui.design_file import load_design, parse_design
 from montui.model.design_check import check_design
 from montui.model.design_markdown import design_markdown
 from montui.model.design_scaffold import scaffold_design
+from montui.model.records import replace
 from montui_world.world import World
 from tests.conftest import ScenarioWorld
 from tests.fakes.data import make_alarm

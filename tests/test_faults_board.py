@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -19,6 +18,7 @@ from montui.config import Settings
 from montui.feeds.alarms import Alarms
 from montui.launch import AwsRequest
 from montui.model.alarm import Alarm
+from montui.model.records import replace
 from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable

@@ -5,7 +5,6 @@ pane's words, the picker and the rest keep working, and the next refresh recover
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from montui.feeds.dbload import AwsDbLoad
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.dbload_target import DbTarget
+from montui.model.records import replace
 from montui.sources.errors import AccessDenied, SourceError, Throttled
 from montui.ui.app import MontuiApp
 from montui.ui.screens.dbload import DbLoadScreen

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from textual.pilot import Pilot
 from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.alarm import AlarmKind
+from montui.model.records import replace
 from montui.model.time_range import TimeRange
 from montui.ui.app import MontuiApp, aws_feeds
 from montui.ui.screens.alarm_detail import AlarmDetailScreen

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -22,6 +21,7 @@ from montui.model.alarm import AlarmState, MetricQuery
 from montui.model.drilldown import DrilldownPlan
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.sources.drilldown import linked_note
 from montui.sources.errors import AccessDenied
 from montui_world.ext import logs as logs_ext

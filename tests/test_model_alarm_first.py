@@ -3,7 +3,6 @@ listing, when the full listing is due, and what the region status makes of both.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from montui.model.alarm import AlarmState
@@ -15,6 +14,7 @@ from montui.model.alarm_first import (
     pages,
 )
 from montui.model.board import RegionStatus
+from montui.model.records import replace
 from tests.fakes import NOW, make_alarm
 
 A, OK, NODATA = AlarmState.ALARM, AlarmState.OK, AlarmState.INSUFFICIENT_DATA

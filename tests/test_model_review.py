@@ -3,7 +3,6 @@ ranking, `--fail-on`, and hypothesis over episode sequences."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.history import HistoryItem, HistoryKind
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern, response_in
+from montui.model.records import replace
 from montui.model.review import (
     Category,
     ReviewSettings,

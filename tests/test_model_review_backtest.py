@@ -3,10 +3,10 @@ same replay as the tune screen's."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from montui.model.evaluation import replay
+from montui.model.records import replace
 from montui.model.review_backtest import (
     base_settings,
     candidates,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import timedelta
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery, MetricRef
 from montui.model.metrics import MetricSeries, TimeWindow
+from montui.model.records import replace
 from montui.model.sparkline import plan_sparklines, render_sparkline, slot_values
 from tests.fakes import NOW, make_alarm
 

@@ -6,7 +6,6 @@ and the first poll hands the same answer over without asking AWS again."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from montui.feeds.prefetched_alarms import PrefetchedAlarms
 from montui.feeds.session import AwsSession
 from montui.launch import AwsRequest
 from montui.model.alarm import AlarmState
+from montui.model.records import replace
 from montui.ui.app import MontuiApp
 from montui.ui.screens.board_poll import BoardPoll
 from montui.ui.screens.triage import TriageScreen
@@ -114,7 +114,7 @@ async def test_an_answer_taken_at_once_is_handed_to_the_first_poll_without_askin
 def prefetched_feeds(child: Child, fake: FakeAlarms) -> tuple[Any, AwsSession]:
     prefetch = child.prefetch()
     session = AwsSession(AwsRequest(regions=(REGION,)), prefetch=prefetch)
-    feeds = dataclasses.replace(
+    feeds = replace(
         fake_feeds(fake), session=session, alarms=PrefetchedAlarms(fake, lambda: prefetch)
     )
     return feeds, session

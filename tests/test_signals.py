@@ -3,7 +3,6 @@ desktop notification's sequences and the `[triage]` config."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from montui.model.finding_notice import NoticeRule
 from montui.model.findings import Band
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.model.signal_notice import ActNowNotice
 from montui.model.signals import (
     SECTIONS,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from montui.launch import AwsRequest
 from montui.model.alarm import AlarmState
 from montui.model.logs import QueryRun
+from montui.model.records import replace
 from montui.model.retrospective import Retrospective, retrospective_markdown
 from montui.model.timeline import Step, StepKind
 from montui.timeline import TIMELINE_FILE, Timeline, TimelineError

@@ -5,12 +5,12 @@ while the other's instances are still listed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from montui.model.alarm import AlarmState
 from montui.model.dbload import DbInstance
 from montui.model.place import Place
+from montui.model.records import replace
 from montui.sources.assume_role import AssumeRoleFailed
 from montui.ui.screens.dbload import DbLoadScreen
 from montui.ui.screens.dbload_picker import DbPickerScreen

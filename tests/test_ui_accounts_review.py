@@ -4,7 +4,6 @@ the table, and a failing account named in place while the other's lines stand.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from textual.pilot import Pilot
@@ -12,6 +11,7 @@ from textual.widgets import DataTable
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.history import HistoryItem, HistoryKind
+from montui.model.records import replace
 from montui.sources.assume_role import AssumeRoleFailed
 from montui.ui.app import MontuiApp
 from montui.ui.screens.review import ReviewScreen

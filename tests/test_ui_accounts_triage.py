@@ -5,13 +5,12 @@ the other's signals stand; enter on an SES or DB load signal opens its own accou
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from montui.config import Settings
 from montui.model.place import Place
+from montui.model.records import replace
 from montui.sources.assume_role import AssumeRoleFailed
 from montui.ui.app import MontuiApp
 from montui.ui.screens.board_feeds import AccountFeeds, Accounts

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from textual.pilot import Pilot
@@ -14,6 +13,7 @@ from textual.widgets import OptionList
 
 from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState
+from montui.model.records import replace
 from montui.sources.errors import Throttled
 from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen

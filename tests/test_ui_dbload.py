@@ -3,7 +3,6 @@ picker, the chart and tables, the statement's text and load, window keys, errors
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown import drilldown_window
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.sources.errors import Throttled
 from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen

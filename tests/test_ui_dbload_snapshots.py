@@ -8,7 +8,6 @@ pytest tests/test_ui_dbload_snapshots.py --snapshot-update
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from textual.widgets import DataTable
 from montui.config import Settings
 from montui.model.dbload_target import DbTarget
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.ui.app import MontuiApp
 from montui.ui.screens.dbload import DbLoadScreen
 from montui.ui.screens.sql_detail import SqlDetailScreen

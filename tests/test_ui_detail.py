@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState, MetricQuery, MetricRef
+from montui.model.records import replace
 from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.alarm_detail_text import condition_in_words

@@ -3,7 +3,6 @@ opens, and it follows the board's polls and the clock."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ from textual.containers import VerticalScroll
 
 from montui.config import Settings
 from montui.model.alarm import AlarmState
+from montui.model.records import replace
 from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.board import BoardScreen

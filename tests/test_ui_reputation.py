@@ -7,6 +7,7 @@ from typing import Any
 
 from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState
+from montui.model.records import replace
 from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.board import BoardScreen
@@ -40,8 +41,8 @@ def reputation_app(reputation: FakeReputation | None = None) -> tuple[MontuiApp,
         }
     )
     fake = reputation or FakeReputation({"ap-northeast-1": creeping()})
-    object.__setattr__(feed.feeds, "reputation", fake)
-    return MontuiApp(feed.feeds, Settings(), clock=frozen_clock, home="board"), feed
+    feeds = replace(feed.feeds, reputation=fake)
+    return MontuiApp(feeds, Settings(), clock=frozen_clock, home="board"), feed
 
 
 async def until(pilot: Any, condition: Any, what: str) -> None:

@@ -3,7 +3,6 @@ to the alarm's detail, a failing region said in place; SVG snapshots at 80x24 an
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from montui.config import Settings
 from montui.model.alarm import AlarmState
 from montui.model.history import HistoryItem, HistoryKind
+from montui.model.records import replace
 from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.review import ReviewScreen

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import re
 import shlex
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from textual.widgets import Input
 
 from montui.config import Settings
 from montui.model.alarm import Alarm, AlarmState
+from montui.model.records import replace
 from montui.ui import clipboard
 from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.alarm import AlarmState
 from montui.model.logs import QueryStatus
+from montui.model.records import replace
 from montui.model.time_range import TimeRange
 from montui.querybook import QueryBook
 from montui.ui.app import MontuiApp, aws_feeds

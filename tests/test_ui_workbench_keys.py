@@ -4,13 +4,13 @@ find, copy, stop, and what a failing feed shows."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 from montui.config import Settings
 from montui.model.logs import QueryResult, QueryStatus
+from montui.model.records import replace
 from montui.model.time_range import TimeRange
 from montui.querybook import HistoryEntry, QueryBook, SavedQuery
 from montui.sources.errors import AccessDenied

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator
-from dataclasses import replace
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from montui.model.alarm import AlarmState
 from montui.model.drilldown import LAMBDA_ERRORS, LAMBDA_REPORT, DrilldownPlan
 from montui.model.logs import QueryResult, QueryRun, QueryStatistics, QueryStatus
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.ui.app import MontuiApp
 from montui.ui.screens.workbench import QueryWorkbench
 from montui.ui.screens.workbench_state import WorkbenchRequest

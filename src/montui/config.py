@@ -12,12 +12,10 @@ second `[[alarm]]` table and `regions[1]` the first region. msgspec counts from 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -26,6 +24,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 import platformdirs
+from msgspec import Struct, field
 
 from montui.config_accounts import EXPECTED as ACCOUNT_EXPECTED
 from montui.config_accounts import AccountTable, account_specs
@@ -39,6 +38,7 @@ from montui.model.duration import parse_duration
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Band
 from montui.model.metadata import AlarmMeta, MetaRule, ResponsePattern
+from montui.model.records import replace
 from montui.model.review import ReviewSettings
 from montui.model.signals import DEFAULT_RULES, TriageRules
 
@@ -54,8 +54,7 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _SECONDS = 'an integer number of seconds or a duration like "90s"'
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """Everything the config file can set, with the built-in defaults."""
 
     profile: str | None = None
@@ -92,7 +91,7 @@ class Settings:
         rule as the file: its `stale_after` when it sets one, else 2.5 × refresh."""
         explicit = self.stale_after if self.stale_after_set else None
         stale_after = stale_after_for(refresh, explicit)
-        return dataclasses.replace(self, refresh=refresh, stale_after=stale_after)
+        return replace(self, refresh=refresh, stale_after=stale_after)
 
 
 def stale_after_for(refresh: float, stale_after: float | None) -> float:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 
 class ConfigError(Exception):
@@ -32,8 +33,7 @@ class ConfigError(Exception):
         self.key_path = key_path
 
 
-@dataclass(frozen=True)
-class ConfigSource:
+class ConfigSource(Struct, frozen=True):
     """A config file's path and text, to raise errors that name the line of a key path."""
 
     path: Path

@@ -12,17 +12,18 @@ process closes it (or dies), so no world outlives the app. Neither `ui` nor `sou
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import select
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
+
 from montui.model.accounts import AccountSpec, choose_accounts
+from montui.model.records import replace
 
 if TYPE_CHECKING:
     from montui.sources.target import AwsTarget
@@ -37,8 +38,7 @@ class DemoWorldError(RuntimeError):
     """The local AWS world did not start; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
-class WorldEndpoint:
+class WorldEndpoint(Struct, frozen=True):
     """How to reach a running local AWS world, and its accounts (the ready line's `accounts`:
     the base one first, then those reached through a role)."""
 
@@ -142,8 +142,7 @@ class DemoWorld:
         self.stop()
 
 
-@dataclass(frozen=True, slots=True)
-class AwsRequest:
+class AwsRequest(Struct, frozen=True):
     """What the user asked for, from the command line and the config file, before resolving
     it against the AWS config files and the environment (see `resolve`)."""
 
@@ -161,7 +160,7 @@ class AwsRequest:
 
     def for_account(self, account: AccountSpec) -> AwsRequest:
         """This request, reaching `account` instead (its profile or role, its regions)."""
-        return dataclasses.replace(self, account=account)
+        return replace(self, account=account)
 
 
 def _account_args(request: AwsRequest) -> dict[str, Any]:
@@ -221,8 +220,7 @@ def resolved_target(request: AwsRequest) -> Iterator[AwsTarget]:
         yield resolve(request, world)
 
 
-@dataclass(frozen=True, slots=True)
-class AccountTarget:
+class AccountTarget(Struct, frozen=True):
     """A subcommand's account: its alias ("" without `[[account]]`) and its resolved target,
     or the error resolving it gave (an unknown profile: that account fails, others print)."""
 

@@ -14,12 +14,12 @@ Like config.py it imports only the stdlib and msgspec: no textual, no AWS librar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import msgspec
+from msgspec import Struct
 
 from montui.atomic_file import reason, remove_leftover_temp_files, set_aside, write_atomic
 
@@ -37,8 +37,7 @@ class QueryBookError(Exception):
     reason, ready to show the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(Struct, frozen=True):
     """A query as it was run: text, log groups, region and window; `relative` holds the
     seconds when the range was relative (`15m` → 900), so re-running can use "now"."""
 
@@ -56,8 +55,7 @@ class HistoryEntry:
         return (self.query, self.groups, self.region)
 
 
-@dataclass(frozen=True, slots=True)
-class SavedQuery:
+class SavedQuery(Struct, frozen=True):
     """A query the user named and kept, with the log groups it was saved with."""
 
     name: str

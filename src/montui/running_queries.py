@@ -22,12 +22,12 @@ import os
 import secrets
 import threading
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import msgspec
+from msgspec import Struct
 
 from montui.atomic_file import reason, remove_leftover_temp_files, set_aside, write_atomic
 
@@ -39,8 +39,7 @@ MAX_AGE = timedelta(hours=1)
 """Logs Insights times a query out after 60 minutes: an older entry needs no StopQuery."""
 
 
-@dataclass(frozen=True, slots=True)
-class RunningQuery:
+class RunningQuery(Struct, frozen=True):
     """A query started by the process `pid`, and where it runs."""
 
     query_id: str
@@ -68,8 +67,7 @@ class _Document(msgspec.Struct):
     queries: list[_Record]
 
 
-@dataclass(frozen=True, slots=True)
-class Leftovers:
+class Leftovers(Struct, frozen=True):
     """Queries of processes that are gone (by the file they came from), and warnings."""
 
     files: tuple[tuple[Path, tuple[RunningQuery, ...]], ...]

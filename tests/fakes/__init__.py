@@ -4,8 +4,9 @@ data, and `FakeFeed`: a scripted AWS for UI tests that wires one of each into `B
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
+
+from msgspec.structs import fields
 
 from montui.model.alarm import Alarm
 from montui.ui.screens.board_feeds import AccountFeeds, Accounts, BoardFeeds

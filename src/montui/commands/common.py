@@ -10,8 +10,9 @@ import csv
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
+
+from msgspec import Struct
 
 from montui.model.place import Place
 
@@ -57,8 +58,7 @@ async def each_region(
     return answers, errors
 
 
-@dataclass(frozen=True, slots=True)
-class PlaceAnswer(Generic[_T]):
+class PlaceAnswer(Struct, Generic[_T], frozen=True):
     """One (account, region)'s answer: the account's alias ("" without `[[account]]`)."""
 
     alias: str
@@ -66,8 +66,7 @@ class PlaceAnswer(Generic[_T]):
     answer: _T
 
 
-@dataclass(frozen=True, slots=True)
-class PlaceError:
+class PlaceError(Struct, frozen=True):
     """One (account, region)'s typed error (region "" when the account itself failed)."""
 
     alias: str

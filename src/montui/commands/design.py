@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from msgspec.structs import asdict
 
 from montui.commands.common import each_region, report_error
 from montui.design_file import DesignFileError, load_design
@@ -29,6 +30,7 @@ from montui.model.design import AlarmDesign, CompositeDesign
 from montui.model.design_check import DesignReport, check_design
 from montui.model.design_markdown import design_markdown
 from montui.model.design_scaffold import scaffold_design
+from montui.model.records import replace
 
 if TYPE_CHECKING:
     from montui.sources.errors import SourceError
@@ -51,7 +53,7 @@ def run_design(args: argparse.Namespace, request: AwsRequest, out: TextIO | None
         return EXIT_USAGE
     if args.design_command == "export":
         return _write(design_markdown(design), args.out, out)
-    request = dataclasses.replace(request, regions=request.regions or design.regions)
+    request = replace(request, regions=request.regions or design.regions)
     fetched = _deployed(request)
     if isinstance(fetched, int):
         return fetched
@@ -60,7 +62,7 @@ def run_design(args: argparse.Namespace, request: AwsRequest, out: TextIO | None
     report = check_design(design, alarms)
     if failed:  # a region that did not answer cannot say what is missing there
         designed: list[AlarmDesign | CompositeDesign] = [*design.alarms, *design.composites]
-        report = dataclasses.replace(
+        report = replace(
             report,
             missing=tuple(m for m in report.missing if m.region not in failed),
             checked=sum(1 for d in designed if d.region not in failed),
@@ -137,7 +139,7 @@ def _as_json(report: DesignReport) -> dict[str, Any]:
             {
                 "name": d.name,
                 "region": d.region,
-                "fields": [dataclasses.asdict(f) for f in d.fields],
+                "fields": [asdict(f) for f in d.fields],
             }
             for d in report.drifted
         ],

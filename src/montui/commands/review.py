@@ -83,7 +83,7 @@ async def _review(request: AwsRequest, settings: Settings, days: int, now: datet
         connection = await session.connect()
         review_settings = settings.review
         if days != review_settings.days:
-            from dataclasses import replace
+            from montui.model.records import replace
 
             review_settings = replace(review_settings, days=days)
         return await gather_review(

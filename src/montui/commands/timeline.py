@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from montui.config import user_data_dir
 from montui.launch import AwsRequest, DemoWorldError, resolved_target
 from montui.model.history import HistoryItem, HistoryKind
 from montui.model.place import Place
+from montui.model.records import replace
 from montui.model.retrospective import Retrospective, retrospective_markdown
 from montui.timeline import Timeline
 
@@ -66,14 +66,14 @@ def _with_transitions(retro: Retrospective, request: AwsRequest) -> Retrospectiv
     from montui.sources.errors import SourceError
 
     regions = tuple(dict.fromkeys(region for region, _, _ in retro.alarms))
-    request = dataclasses.replace(request, regions=request.regions or regions)
+    request = replace(request, regions=request.regions or regions)
     try:
         with resolved_target(request) as target:
             items = asyncio.run(_history(target, retro))
     except (SourceError, DemoWorldError) as exc:
         print(f"montui: the alarm history could not be read: {exc}", file=sys.stderr)
-        return dataclasses.replace(retro, transitions_problem=str(exc))
-    return dataclasses.replace(retro, transitions=items)
+        return replace(retro, transitions_problem=str(exc))
+    return replace(retro, transitions=items)
 
 
 async def _history(target: Any, retro: Retrospective) -> tuple[HistoryItem, ...]:

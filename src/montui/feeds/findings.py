@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from montui.feeds.session import AwsSession
 from montui.model.findings import Band, Finding, RegionFindings
 
 
-@dataclass(frozen=True)
-class FindingsQuery:
+class FindingsQuery(Struct, frozen=True):
     """Which findings a poll asks for: at or above `min_band`; archived ones too when
     `archived`."""
 

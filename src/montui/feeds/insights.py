@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
@@ -27,6 +26,7 @@ from montui.model.evaluation import Episode
 from montui.model.logs import QueryDefinition, QueryResult, QueryRun
 from montui.model.observability import Observability, label_rows, spans_accounts, with_log_field
 from montui.model.place import Place
+from montui.model.records import replace
 from montui.running_queries import RunningQueries
 
 log = logging.getLogger(__name__)
@@ -152,10 +152,8 @@ class AwsLogsInsights:
         state = await self.oam.observability(region)
         if not self.aliases:
             return state
-        linked = tuple(
-            dataclasses.replace(a, label=self.aliases.get(a.account, a.label)) for a in state.linked
-        )
-        return dataclasses.replace(state, linked=linked)
+        linked = tuple(replace(a, label=self.aliases.get(a.account, a.label)) for a in state.linked)
+        return replace(state, linked=linked)
 
     async def run_query(self, region: str, run: QueryRun) -> AsyncGenerator[QueryResult, None]:
         """sources.logs.run_query; the query id is in `_running` (and the ledger) from
@@ -186,7 +184,7 @@ class AwsLogsInsights:
             async for snapshot in results:
                 if labels is not None:
                     rows = label_rows(snapshot.rows, place.account, labels)
-                    snapshot = dataclasses.replace(snapshot, rows=rows)
+                    snapshot = replace(snapshot, rows=rows)
                 yield snapshot
 
     async def stop_queries(self) -> int:

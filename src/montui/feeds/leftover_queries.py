@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from montui.model.place import Place
 from montui.running_queries import RunningQueries, RunningQuery
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class LeftoverSweep:
+class LeftoverSweep(Struct, frozen=True):
     """What the sweep stopped (queries that were still running) and what went wrong reading."""
 
     stopped: tuple[RunningQuery, ...] = ()

@@ -19,7 +19,6 @@ account's; the composition root builds them for every account that is not the ba
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import datetime
 
@@ -32,6 +31,7 @@ from montui.model.evaluation import Episode
 from montui.model.logs import QueryDefinition, QueryResult, QueryRun
 from montui.model.metrics import MetricSeries, TimeWindow
 from montui.model.observability import Observability, split_log_group
+from montui.model.records import replace
 from montui.sources.errors import AccessDenied
 
 __all__ = ["LinkedLogsInsights", "LinkedMetricData"]
@@ -155,12 +155,10 @@ class LinkedMetricData:
 
         place = await self.base.session.place(region)
         foreign = tuple(
-            q
-            if q.expression is not None or q.account_id
-            else dataclasses.replace(q, account_id=account)
+            q if q.expression is not None or q.account_id else replace(q, account_id=account)
             for q in queries
         )
         found = await get_metric_data(
             self.base.session.clients, place, foreign, window, max_datapoints=CHART_MAX_DATAPOINTS
         )
-        return tuple(dataclasses.replace(s, account=account) for s in found)
+        return tuple(replace(s, account=account) for s in found)

@@ -26,8 +26,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from montui.early import EarlyChild
@@ -40,8 +41,7 @@ ANSWER_WAIT = 5.0
 """Seconds the first ALARM poll of a region waits for the child's answer before asking AWS."""
 
 
-@dataclass(frozen=True, slots=True)
-class RegionAnswer:
+class RegionAnswer(Struct, frozen=True):
     """A region's prefetched DescribeAlarms pages, and when (monotonic) they arrived."""
 
     region: str

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from msgspec import Struct
+
 from montui.feeds.alarms import Alarms
 from montui.feeds.metric_data import MetricData
 from montui.feeds.review import StateHistory
@@ -73,8 +75,7 @@ class _Tally:
         return await feed.metric_data(region, tuple(queries), window)
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewSource:
+class ReviewSource(Struct, frozen=True):
     """One (account, region) the review reads, through that account's feeds (`alias` is ""
     with one account)."""
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec import Struct
 
 from montui.launch import AwsRequest, DemoWorld, DemoWorldError, WorldEndpoint, resolve
 from montui.model.place import Place
@@ -32,8 +33,7 @@ if TYPE_CHECKING:
     from montui.sources.target import AwsTarget
 
 
-@dataclass(frozen=True, slots=True)
-class Connection:
+class Connection(Struct, frozen=True):
     """What the session connected to: shown in the board's header."""
 
     profile: str | None

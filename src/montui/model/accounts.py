@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 DEFAULT_SESSION_NAME = "montui"
 DEFAULT_DURATION = 3600
@@ -27,8 +28,7 @@ EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 """AssumeRole's ExternalId: 2 to 1224 of letters, digits and `_+=,.@:/-`."""
 
 
-@dataclass(frozen=True, slots=True)
-class AccountSpec:
+class AccountSpec(Struct, frozen=True):
     """One watched account: how to reach it and what to call it."""
 
     alias: str

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from msgspec import Struct
+
 from montui.model.duration import format_period
 from montui.model.place import Place, account_of_arn
 
@@ -53,8 +55,7 @@ class AlarmKind(StrEnum):
     COMPOSITE = "CompositeAlarm"
 
 
-@dataclass(frozen=True, slots=True)
-class MetricRef:
+class MetricRef(Struct, frozen=True):
     """A CloudWatch metric: namespace, name and dimensions (in the order AWS returned them)."""
 
     namespace: str
@@ -67,8 +68,7 @@ class MetricRef:
         return " ".join(part for part in (self.namespace, self.name, dims) if part)
 
 
-@dataclass(frozen=True, slots=True)
-class MetricQuery:
+class MetricQuery(Struct, frozen=True):
     """One entry of a metric-math alarm's `Metrics`: a metric stat or an expression."""
 
     id: str

@@ -6,11 +6,11 @@ the queries; the detail screen draws the series, the threshold lines and the bre
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
 from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, is_breaching
+from montui.model.records import replace
 
 __all__ = [
     "chart_queries",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+from msgspec import Struct, field
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.alarm_first import merge_firing
+from montui.model.records import replace
 from montui.model.recovery import AlarmKey, recoveries
 
 
@@ -63,8 +65,7 @@ def state_counts(alarms: Iterable[Alarm]) -> dict[AlarmState, int]:
     return counts
 
 
-@dataclass(frozen=True, slots=True)
-class RegionStatus:
+class RegionStatus(Struct, frozen=True):
     """What the board knows of one region: its last good alarms and its last error.
 
     A failing region keeps the alarms of its last successful poll (shown as stale) so a

@@ -20,6 +20,8 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from msgspec import Struct
+
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.board import board_order, filter_words
 from montui.model.recovery import AlarmKey
@@ -72,8 +74,7 @@ class _Sorted:
         return self.texts
 
 
-@dataclass(frozen=True, slots=True)
-class _Filtered:
+class _Filtered(Struct, frozen=True):
     base: _Sorted
     words: tuple[str, ...]
     states: frozenset[AlarmState] | None

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from montui.model.investigation import WINDOW_MOVES
 
@@ -16,8 +17,7 @@ ALL_REGIONS = "all"
 """`:region all`: every configured region again."""
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(Struct, frozen=True):
     """One `:` command. `argument` names the kind of its argument (a key of the choices the
     app passes: "region", "instance", "window") and `required` whether it must be given."""
 
@@ -72,8 +72,7 @@ class CommandError(ValueError):
     """A line that does not run: the message says why, and what was meant where it can."""
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(Struct, frozen=True):
     """A line that runs: the command and its argument (None: none given)."""
 
     command: Command

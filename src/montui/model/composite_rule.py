@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from montui.model.alarm import AlarmState
 
@@ -48,37 +49,32 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class StateCheck:
+class StateCheck(Struct, frozen=True):
     """`ALARM("x")`, `OK("x")` or `INSUFFICIENT_DATA("x")`: true when alarm `x` is in `state`."""
 
     state: AlarmState
     alarm: str
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(Struct, frozen=True):
     """`NOT operand`."""
 
     operand: Rule
 
 
-@dataclass(frozen=True, slots=True)
-class And:
+class And(Struct, frozen=True):
     """`a AND b AND ...`: true when every operand is (an empty And is true)."""
 
     operands: tuple[Rule, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Or:
+class Or(Struct, frozen=True):
     """`a OR b OR ...`: true when any operand is (an empty Or is false)."""
 
     operands: tuple[Rule, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Const:
+class Const(Struct, frozen=True):
     """`TRUE` or `FALSE`."""
 
     value: bool

@@ -9,13 +9,15 @@ Pure data and arithmetic: the sources build these from RDS and `pi` answers; the
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import TypeVar
 
+from msgspec import Struct
+
 from montui.model.metrics import TimeWindow
 from montui.model.place import Place
+from montui.model.records import replace
 
 TOP_WAITS = 10
 """Wait events charted one by one; the rest are summed as "other"."""
@@ -24,8 +26,7 @@ OTHER = "other"
 """The name of the load outside the top wait events."""
 
 
-@dataclass(frozen=True, slots=True)
-class DbInstance:
+class DbInstance(Struct, frozen=True):
     """An RDS DB instance as the load pane picks it: where it is, what it runs, whether
     Performance Insights is on for it (and its `DbiResourceId`, the `pi` API's identifier)."""
 
@@ -79,8 +80,7 @@ class VcpuOrigin(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Vcpus:
+class Vcpus(Struct, frozen=True):
     """The instance's vCPU count and where montui got it."""
 
     count: float | None
@@ -142,8 +142,7 @@ def choose_period(window: TimeWindow, *, now: datetime | None = None) -> int:
 # -- load ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class WaitLoad:
+class WaitLoad(Struct, frozen=True):
     """One wait event's share of the load: its average active sessions per point."""
 
     name: str
@@ -155,8 +154,7 @@ class WaitLoad:
         return sum(self.values) / len(self.values) if self.values else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class LoadSeries:
+class LoadSeries(Struct, frozen=True):
     """db.load.avg over a window at `period`: the total per point and its split into the top
     wait events (largest first) plus `other` (the rest: total minus the top, never below 0)."""
 
@@ -205,8 +203,7 @@ def load_series(
 # -- top dimensions --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TopKey:
+class TopKey(Struct, frozen=True):
     """One row of a top list (a wait event, a user, a host): its average active sessions over
     the window and its share of the window's load (0..1)."""
 
@@ -217,8 +214,7 @@ class TopKey:
     """A wait event's type (`IO`, `Lock`, `CPU`); empty for users and hosts."""
 
 
-@dataclass(frozen=True, slots=True)
-class SqlRow:
+class SqlRow(Struct, frozen=True):
     """One tokenized SQL statement (digest) of the top SQL: its load, its share, and how
     that load splits over wait events (largest first)."""
 
@@ -254,8 +250,7 @@ def wait_mix(partitions: Sequence[tuple[str, float]]) -> tuple[tuple[str, float]
 _Shared = TypeVar("_Shared", SqlRow, TopKey)
 
 
-@dataclass(frozen=True, slots=True)
-class DbLoad:
+class DbLoad(Struct, frozen=True):
     """What the pane shows for one instance and window: the load by wait event against the
     vCPUs, the top SQL and the top wait events, users and hosts."""
 
@@ -276,8 +271,7 @@ class DbLoad:
         return sum(1 for v in self.series.total if v > self.vcpus.count)
 
 
-@dataclass(frozen=True, slots=True)
-class SqlDetail:
+class SqlDetail(Struct, frozen=True):
     """One statement opened: its full text (when PI has it) and its own load over the
     window by wait event."""
 

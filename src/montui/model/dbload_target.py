@@ -6,7 +6,8 @@ opens on that instance, or for a cluster on its writer (or the members, to pick 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, MetricRef
 from montui.model.dbload import DbInstance
@@ -14,8 +15,7 @@ from montui.model.dbload import DbInstance
 RDS_NAMESPACE = "AWS/RDS"
 
 
-@dataclass(frozen=True, slots=True)
-class DbTarget:
+class DbTarget(Struct, frozen=True):
     """The database an RDS alarm watches: an instance or a cluster, by identifier."""
 
     identifier: str

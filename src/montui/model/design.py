@@ -13,7 +13,7 @@ Pure values: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 Dims = tuple[tuple[str, str], ...]
 
@@ -36,8 +36,7 @@ STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 """CloudWatch's Statistic values; anything else must be an extended statistic (p95, tm99…)."""
 
 
-@dataclass(frozen=True, slots=True)
-class MetricInput:
+class MetricInput(Struct, frozen=True):
     """One metric a metric-math alarm reads (`Metrics[].MetricStat`), under its query id."""
 
     id: str
@@ -48,8 +47,7 @@ class MetricInput:
     period: int
 
 
-@dataclass(frozen=True, slots=True)
-class AlarmDesign:
+class AlarmDesign(Struct, frozen=True):
     """The CloudWatch metric alarm an event maps to, as designed.
 
     Either a single metric (`namespace`, `metric`, `dimensions`, `statistic`) or metric math
@@ -94,8 +92,7 @@ class AlarmDesign:
         return SYMBOLS.get(self.comparison, self.comparison)
 
 
-@dataclass(frozen=True, slots=True)
-class CompositeDesign:
+class CompositeDesign(Struct, frozen=True):
     """A composite alarm of the design: its rule over other alarms, and its actions."""
 
     name: str
@@ -115,8 +112,7 @@ class CompositeDesign:
         return (self.region, self.name)
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(Struct, frozen=True):
     """One event of a flow that is monitored: what happens, what it does to the system, the
     response it gets, and the alarm that detects it. The words (`signal`, `method`,
     `criterion`) are the document's columns; the alarm is what CloudWatch is checked for."""
@@ -132,8 +128,7 @@ class Event:
     criterion: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class NotMonitored:
+class NotMonitored(Struct, frozen=True):
     """An event deliberately left unmonitored, and why (the design keeps these too)."""
 
     flow: str
@@ -142,8 +137,7 @@ class NotMonitored:
     impact: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Parameter:
+class Parameter(Struct, frozen=True):
     """A system parameter tuned together with the thresholds (timeouts, throttles, memory)."""
 
     flow: str
@@ -151,16 +145,14 @@ class Parameter:
     setting: str
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
+class Flow(Struct, frozen=True):
     """A connection between components (`browser → API Gateway`), numbered as the design does."""
 
     id: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Design:
+class Design(Struct, frozen=True):
     """A system's monitoring design document.
 
     `scope` is the alarm-name prefix of the system's alarms: deployed alarms outside it belong

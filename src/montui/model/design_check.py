@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, AlarmKind, format_threshold
 from montui.model.design import (
@@ -28,8 +29,7 @@ from montui.model.duration import format_period
 __all__ = ["AlarmDrift", "DesignReport", "FieldDrift", "check_design", "deployed_inputs"]
 
 
-@dataclass(frozen=True, slots=True)
-class FieldDrift:
+class FieldDrift(Struct, frozen=True):
     """One field that differs: its name in the design file, and both values as text."""
 
     field: str
@@ -37,8 +37,7 @@ class FieldDrift:
     deployed: str
 
 
-@dataclass(frozen=True, slots=True)
-class AlarmDrift:
+class AlarmDrift(Struct, frozen=True):
     """A designed alarm that is deployed with different settings."""
 
     name: str
@@ -46,8 +45,7 @@ class AlarmDrift:
     fields: tuple[FieldDrift, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Missing:
+class Missing(Struct, frozen=True):
     """A designed alarm that is not deployed (in its region)."""
 
     name: str
@@ -55,8 +53,7 @@ class Missing:
     line: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class DesignReport:
+class DesignReport(Struct, frozen=True):
     """What `montui design check` says: empty lists mean the account matches the design."""
 
     missing: tuple[Missing, ...]

@@ -14,9 +14,10 @@ and the UI opens the log-group picker: never a silent guess.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.drilldown_groups import MetricFilterInfo as MetricFilterInfo
@@ -36,8 +37,7 @@ MAX_LOG_GROUPS = 50
 """StartQuery takes at most 50 log groups."""
 
 
-@dataclass(frozen=True, slots=True)
-class DrilldownRule:
+class DrilldownRule(Struct, frozen=True):
     """A `[[drilldown]]` table: which alarms (every matcher given must match) get which log
     groups (names, or prefixes ending with `*`) and, optionally, which query."""
 
@@ -70,8 +70,7 @@ class DrilldownRule:
         return True
 
 
-@dataclass(frozen=True, slots=True)
-class DrilldownPlan:
+class DrilldownPlan(Struct, frozen=True):
     """What `l` would run: shown to the engineer, editable, before it runs."""
 
     log_groups: tuple[str, ...]
@@ -151,8 +150,7 @@ def plan_drilldown(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LogGroupLookup:
+class LogGroupLookup(Struct, frozen=True):
     """One DescribeLogGroups call the plan needs: by `prefix` (logGroupNamePrefix) or by
     `pattern` (logGroupNamePattern, a case-sensitive substring); AWS takes one or the other."""
 

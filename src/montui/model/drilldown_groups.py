@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from msgspec import Struct
+
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricRef
 from montui.model.composite_rule import RuleSyntaxError, children, parse_rule
 from montui.model.filter_pattern import filter_pattern_to_insights
@@ -36,8 +38,7 @@ from montui.model.filter_pattern import filter_pattern_to_insights
 _EXECUTION_PREFIX = "API-Gateway-Execution-Logs_"
 
 
-@dataclass(frozen=True, slots=True)
-class MetricFilterInfo:
+class MetricFilterInfo(Struct, frozen=True):
     """One metric transformation of a log metric filter, as DescribeMetricFilters returns it."""
 
     log_group: str
@@ -47,8 +48,7 @@ class MetricFilterInfo:
     metric_name: str
 
 
-@dataclass(frozen=True, slots=True)
-class GroupFacts:
+class GroupFacts(Struct, frozen=True):
     """What the caller fetched, as `derive_groups` reads it."""
 
     filters: Sequence[MetricFilterInfo]

@@ -12,8 +12,9 @@ re-exported.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from montui.model.alarm import AlarmState
 from montui.model.evaluation_reason import Band, EvaluatedDatapoint, Evaluation
@@ -52,16 +53,14 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Episode:
+class Episode(Struct, frozen=True):
     """A stretch in ALARM; `end` is None when the alarm was still firing at the replay's end."""
 
     start: datetime
     end: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Replay:
+class Replay(Struct, frozen=True):
     """Every state change over a span, the ALARM episodes, and the total time in ALARM."""
 
     transitions: tuple[tuple[datetime, AlarmState, Evaluation], ...]

@@ -30,6 +30,8 @@ from functools import cached_property
 from math import copysign, isinf, isnan
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
+
 from montui.model.alarm import AlarmState
 
 if TYPE_CHECKING:
@@ -50,8 +52,7 @@ Band = tuple[float, float]
 """An anomaly band at one period: (lower, upper)."""
 
 
-@dataclass(frozen=True, slots=True)
-class EvaluatedDatapoint:
+class EvaluatedDatapoint(Struct, frozen=True):
     """One of the N datapoints an evaluation used. `value` and `breaching` are None for a
     missing period that filled a gap (TreatMissingData says what it counted as)."""
 

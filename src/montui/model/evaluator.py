@@ -61,9 +61,10 @@ tests hold every row:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.evaluation_reason import Band, EvaluatedDatapoint, Evaluation
@@ -88,8 +89,7 @@ TREAT_MISSING_DATA = frozenset({"missing", "ignore", "breaching", "notBreaching"
 _ALL_MISSING = {"missing": INSUFFICIENT, "breaching": ALARM, "notBreaching": OK}
 
 
-@dataclass(frozen=True, slots=True)
-class AlarmSettings:
+class AlarmSettings(Struct, frozen=True):
     """What PutMetricAlarm says about when the alarm fires (M of N over Period)."""
 
     threshold: float

@@ -10,7 +10,8 @@ console; `alarms_on_resource` the alarms whose dimensions name the finding's res
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, MetricRef
 from montui.model.findings import Band, Finding
@@ -19,8 +20,7 @@ from montui.model.links import console_host
 __all__ = ["NoticeRule", "alarms_on_resource", "finding_url", "new_findings", "seen_counts"]
 
 
-@dataclass(frozen=True)
-class NoticeRule:
+class NoticeRule(Struct, frozen=True):
     """`[notify]`: the lowest band that raises a notice, whether to ring the bell, the
     desktop notification through the terminal (`off`, `osc9`, `osc777`) and whether the
     triage screen's act-now signals raise the notice."""

@@ -7,8 +7,9 @@ evidence. Pure functions over the finding JSON in AWS's shape (botocore's field 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 __all__ = ["THREAT_PURPOSES", "ResourceWords", "action_lines", "purpose_words", "resource_words"]
 
@@ -41,8 +42,7 @@ def purpose_words(purpose: str) -> str:
     return THREAT_PURPOSES.get(purpose, purpose or "unknown")
 
 
-@dataclass(frozen=True)
-class ResourceWords:
+class ResourceWords(Struct, frozen=True):
     """The affected resource: `text` for a row, `kind` in words, its identifying fields
     (label, value), and `ids`: the identifiers an alarm's dimensions may name."""
 

@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
+import msgspec
+from msgspec import Struct
+
 from montui.model.finding_words import (
     ResourceWords,
     action_lines,
@@ -90,8 +93,7 @@ _TYPE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class FindingType:
+class FindingType(Struct, frozen=True):
     """`ThreatPurpose:ResourceTypeAffected/ThreatFamilyName.DetectionMechanism!Artifact`,
     split (`CryptoCurrency:EC2/BitcoinTool.B!DNS`). A type that does not parse keeps its
     text as `family`."""
@@ -181,8 +183,7 @@ class Finding:
         return json.loads(self.raw)
 
 
-@dataclass(frozen=True)
-class Detector:
+class Detector(Struct, frozen=True):
     """A region's GuardDuty detector (GetDetector): `status` ENABLED or DISABLED; `features`
     (name, status) from Features, or from the older DataSources."""
 
@@ -196,15 +197,14 @@ class Detector:
         return self.status.upper() == "ENABLED"
 
 
-@dataclass(frozen=True)
-class RegionFindings:
+class RegionFindings(Struct, frozen=True):
     """What one poll of a region found: its detector (None: GuardDuty off there), the
     findings, and the counts per band (GetFindingsStatistics)."""
 
     region: str
     detector: Detector | None
     findings: tuple[Finding, ...] = ()
-    counts: Mapping[Band, int] = field(default_factory=dict)
+    counts: Mapping[Band, int] = msgspec.field(default_factory=dict)
 
     @property
     def off(self) -> bool:

@@ -9,9 +9,10 @@ ALARM during one of its episodes (the drill-down of a past episode). Pure: no I/
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from msgspec import Struct
 
 from montui.model.alarm import AlarmState
 from montui.model.evaluation import Episode
@@ -25,8 +26,7 @@ class HistoryKind(StrEnum):
     ACTION = "Action"
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryItem:
+class HistoryItem(Struct, frozen=True):
     """One history item; `old_state`/`new_state` are set for state updates."""
 
     alarm: str
@@ -141,8 +141,7 @@ SELF_CLEARING = timedelta(hours=1)
 MIN_DAILY_DAYS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class NoiseVerdict:
+class NoiseVerdict(Struct, frozen=True):
     """Whether an alarm's recent ALARM episodes look like noise (alert fatigue).
 
     `time_in_alarm` counts an open episode up to the `now` given to `noise_verdict` (not at

@@ -15,8 +15,9 @@ Insights language query syntax" page.)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
+
+from msgspec import Struct
 
 __all__ = [
     "COMMANDS", "KEYWORDS", "Token", "TokenKind", "commands", "result_columns", "shown_fields",
@@ -52,8 +53,7 @@ class TokenKind(Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(Struct, frozen=True):
     """`query[start:end]` is of `kind`."""
 
     start: int

@@ -7,8 +7,9 @@ on it. `:window widen|earlier|later|drop` (and the chip keys) change or drop it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm
 from montui.model.evaluation import Episode
@@ -18,8 +19,7 @@ WINDOW_MOVES = ("widen", "earlier", "later", "drop")
 """What `:window` takes."""
 
 
-@dataclass(frozen=True, slots=True)
-class InvestigationWindow:
+class InvestigationWindow(Struct, frozen=True):
     """[start, end) in aware UTC datetimes, and where it came from ("hitori-contact-form-down")."""
 
     start: datetime

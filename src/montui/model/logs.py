@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
+
+from msgspec import Struct, field
 
 _TIME_LAYOUTS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
 
@@ -51,8 +52,7 @@ class QueryStatus(Enum):
         return self not in (QueryStatus.SCHEDULED, QueryStatus.RUNNING)
 
 
-@dataclass(frozen=True, slots=True)
-class QueryStatistics:
+class QueryStatistics(Struct, frozen=True):
     """How much a query read so far."""
 
     records_matched: float = 0.0
@@ -65,8 +65,7 @@ class QueryStatistics:
         return self.bytes_scanned / BYTES_PER_GB * PRICE_PER_GB
 
 
-@dataclass(frozen=True, slots=True)
-class QueryResult:
+class QueryResult(Struct, frozen=True):
     """One GetQueryResults snapshot: partial while the query runs, final once finished.
 
     `rows` map field name to value, in the order AWS returned the fields.
@@ -95,8 +94,7 @@ class QueryResult:
         return tuple(seen)
 
 
-@dataclass(frozen=True, slots=True)
-class QueryRun:
+class QueryRun(Struct, frozen=True):
     """A query as asked: text, log groups, window, row limit."""
 
     query: str
@@ -106,8 +104,7 @@ class QueryRun:
     limit: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class QueryDefinition:
+class QueryDefinition(Struct, frozen=True):
     """A query saved in the account (DescribeQueryDefinitions): listed read-only."""
 
     name: str

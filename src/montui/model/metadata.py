@@ -7,9 +7,10 @@ rule that sets a field wins, so a specific rule placed before a catch-all refine
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from fnmatch import fnmatchcase
+
+from msgspec import Struct
 
 
 class ResponsePattern(StrEnum):
@@ -34,8 +35,7 @@ _LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class AlarmMeta:
+class AlarmMeta(Struct, frozen=True):
     """Team metadata for one alarm; any field may be unknown."""
 
     response: ResponsePattern | None = None
@@ -46,8 +46,7 @@ class AlarmMeta:
         return self.response is None and self.owner is None and self.runbook is None
 
 
-@dataclass(frozen=True, slots=True)
-class MetaRule:
+class MetaRule(Struct, frozen=True):
     """`match` is a shell glob over the alarm name (case-sensitive, as alarm names are)."""
 
     match: str

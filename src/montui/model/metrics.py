@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class TimeWindow:
+
+class TimeWindow(Struct, frozen=True):
     """[start, end) in aware UTC datetimes."""
 
     start: datetime
@@ -30,8 +30,7 @@ class TimeWindow:
         return self.start <= moment < self.end
 
 
-@dataclass(frozen=True, slots=True)
-class MetricSeries:
+class MetricSeries(Struct, frozen=True):
     """One GetMetricData result, oldest point first."""
 
     id: str

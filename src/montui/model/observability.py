@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from montui.model.place import Place
 
@@ -28,8 +29,7 @@ _GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(
 _LINK_ARN = re.compile(r"^arn:aws[a-z-]*:oam:([a-z0-9-]+):(\d{12}):link/")
 
 
-@dataclass(frozen=True, slots=True)
-class LinkedAccount:
+class LinkedAccount(Struct, frozen=True):
     """A source account linked to the monitoring account's sink in one region."""
 
     account: str
@@ -47,8 +47,7 @@ class LinkedAccount:
         return METRIC in self.resource_types
 
 
-@dataclass(frozen=True, slots=True)
-class Observability:
+class Observability(Struct, frozen=True):
     """What the base account reads through OAM at `place` (its account and region)."""
 
     place: Place

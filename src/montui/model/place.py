@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(Struct, frozen=True):
     """An (account, region) pair: what the source layer addresses and every object from AWS
     carries. `account` is "" only for the credentials' own account before its id is known
     (the first DescribeAlarms does not wait for GetCallerIdentity)."""

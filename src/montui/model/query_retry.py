@@ -16,12 +16,12 @@ running queries (DescribeQueries), the ones that request may have started, to be
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class PollRetryBudget:
+
+class PollRetryBudget(Struct, frozen=True):
     """How long a query's polling keeps trying through failed GetQueryResults calls."""
 
     max_failures: int = 8
@@ -83,8 +83,7 @@ def start_retry_wait(
     return min(max(wait, retry_after or 0.0), 4.0)
 
 
-@dataclass(frozen=True, slots=True)
-class QueryInfo:
+class QueryInfo(Struct, frozen=True):
     """One query of the account as DescribeQueries lists it."""
 
     query_id: str

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm
 
@@ -28,8 +29,7 @@ NEAR_FRACTION = 0.5
 """A rate at or above this share of its review threshold is near review."""
 
 
-@dataclass(frozen=True, slots=True)
-class RateKind:
+class RateKind(Struct, frozen=True):
     """One of the two reputation rates: its metric, its thresholds and how it is printed."""
 
     name: str
@@ -125,8 +125,7 @@ def _trim(number: float) -> str:
     return text or "0"
 
 
-@dataclass(frozen=True, slots=True)
-class Direction:
+class Direction(Struct, frozen=True):
     """How a rate moved over a span: the change in percentage points, or None without a
     value that long ago."""
 
@@ -152,8 +151,7 @@ def _span_label(span: timedelta) -> str:
     return f"{hours:.0f} h"
 
 
-@dataclass(frozen=True, slots=True)
-class RateHistory:
+class RateHistory(Struct, frozen=True):
     """One rate's datapoints (GetMetricData, oldest first), as fractions."""
 
     kind: RateKind

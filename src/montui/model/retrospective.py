@@ -10,8 +10,9 @@ UTC. Pure text building.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from msgspec import Struct
 
 from montui.model.history import HistoryItem, HistoryKind
 from montui.model.links import logs_insights_url
@@ -21,8 +22,7 @@ from montui.model.timeline import Step, StepKind
 __all__ = ["Retrospective", "retrospective_markdown"]
 
 
-@dataclass(frozen=True, slots=True)
-class Retrospective:
+class Retrospective(Struct, frozen=True):
     """What the skeleton is made of. `transitions_problem`: why the transitions could not be
     read (shown in their place; the rest is written anyway)."""
 

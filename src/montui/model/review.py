@@ -15,9 +15,10 @@ quieter settings is `model.review_backtest`. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState
 from montui.model.alarm_family import alarm_family
@@ -74,8 +75,7 @@ SILENT = frozenset({ResponsePattern.KNOW_ONLY, ResponsePattern.RECORD_ONLY})
 """Response patterns that notify nobody: no action on ALARM is what they ask for."""
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewSettings:
+class ReviewSettings(Struct, frozen=True):
     """The review's thresholds (the config's `[review]` table)."""
 
     days: int = 14
@@ -85,8 +85,7 @@ class ReviewSettings:
     """An act-now alarm firing more often than this a day is alert fatigue."""
 
 
-@dataclass(frozen=True, slots=True)
-class AlarmFacts:
+class AlarmFacts(Struct, frozen=True):
     """What the review knows of one alarm over the period."""
 
     alarm: Alarm
@@ -100,8 +99,7 @@ class AlarmFacts:
     """The composite above this alarm whose actions notify for it, when it has none itself."""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """One line of the review: an alarm, what is wrong, the evidence and what to do."""
 
     alarm: Alarm

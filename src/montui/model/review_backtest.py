@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, format_threshold, operator_symbol
 from montui.model.duration import format_period
 from montui.model.evaluation import AlarmSettings, Episode, replay
+from montui.model.records import replace
 from montui.model.tuning import TuneSettings, put_metric_alarm_command
 
 KEEP_LONGEST = 2
@@ -32,16 +34,14 @@ Points = Mapping[datetime, float]
 NOTHING_TO_QUIET = "its metric, replayed, never fires it: nothing to make quieter"
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     """Settings to try and the words for what changed."""
 
     settings: AlarmSettings
     change: str
 
 
-@dataclass(frozen=True, slots=True)
-class Proposal:
+class Proposal(Struct, frozen=True):
     """The back-test's answer for one alarm."""
 
     alarm: Alarm

@@ -14,16 +14,16 @@ and the compared series picked from the answer, as the tune screen does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
 from montui.model.alarm_queries import chart_queries
 from montui.model.metrics import MetricSeries, TimeWindow
 
 
-@dataclass(frozen=True, slots=True)
-class DeadMetricCheck:
+class DeadMetricCheck(Struct, frozen=True):
     """The queries of the dead-metric check, and which alarm each query belongs to."""
 
     queries: tuple[MetricQuery, ...]

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 from montui.model.duration import format_age
 from montui.model.review import AlarmFacts, Category, Finding, category_counts
 from montui.model.review_backtest import Proposal
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(Struct, frozen=True):
     """What the review found over [start, end]: ranked lines, back-tests, and the costs."""
 
     start: datetime

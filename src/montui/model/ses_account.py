@@ -9,9 +9,10 @@ histories (`model.reputation`). Every object carries its account and region. Pur
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+
+from msgspec import Struct
 
 from montui.model.reputation import BOUNCE, COMPLAINT, Band, RateHistory, RateKind, worst_band
 
@@ -41,8 +42,7 @@ ENFORCEMENT = {
 """GetAccount's EnforcementStatus → the console's words."""
 
 
-@dataclass(frozen=True, slots=True)
-class SendQuota:
+class SendQuota(Struct, frozen=True):
     """SendQuota of GetAccount: messages per 24 h, per second, and sent in the last 24 h."""
 
     max_24h: float
@@ -64,8 +64,7 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
-@dataclass(frozen=True, slots=True)
-class SesAccount:
+class SesAccount(Struct, frozen=True):
     """GetAccount of one region."""
 
     account: str
@@ -114,8 +113,7 @@ class SesAccount:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class SendPoint:
+class SendPoint(Struct, frozen=True):
     """One GetSendStatistics point: 15 minutes of sending."""
 
     timestamp: datetime
@@ -125,8 +123,7 @@ class SendPoint:
     rejects: int
 
 
-@dataclass(frozen=True, slots=True)
-class Volume:
+class Volume(Struct, frozen=True):
     """Sums of send points over a span: the volume behind a rate."""
 
     span: timedelta
@@ -168,8 +165,7 @@ def _plural(word: str, count: int) -> str:
     return word if count == 1 else word + "s"
 
 
-@dataclass(frozen=True, slots=True)
-class Reputation:
+class Reputation(Struct, frozen=True):
     """One region's SES reputation: the account, both rates over 14 days, the send points.
 
     `gaps` names the parts that could not be read (the rates, the statistics), with why:

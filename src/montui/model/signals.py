@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+import msgspec
+from msgspec import Struct
+
 from montui.model.alarm import Alarm, AlarmState
 from montui.model.dbload import DbInstance, LoadSeries, Vcpus
 from montui.model.findings import Band, Finding
@@ -66,15 +69,13 @@ SYMBOLS = {
 """One character per pattern, so a row reads without colour."""
 
 
-@dataclass(frozen=True, slots=True)
-class SesTarget:
+class SesTarget(Struct, frozen=True):
     """The SES pane at a region."""
 
     region: str
 
 
-@dataclass(frozen=True, slots=True)
-class DbLoadAt:
+class DbLoadAt(Struct, frozen=True):
     """The DB load pane of an instance over a window."""
 
     instance: DbInstance
@@ -113,11 +114,10 @@ def _findings_default() -> dict[Band, ResponsePattern]:
     }
 
 
-@dataclass(frozen=True)
-class TriageRules:
+class TriageRules(Struct, frozen=True):
     """`[triage]`: how each source's signals are classified."""
 
-    findings: Mapping[Band, ResponsePattern] = field(default_factory=_findings_default)
+    findings: Mapping[Band, ResponsePattern] = msgspec.field(default_factory=_findings_default)
     ses_margin: float = 0.5
     """A rate at or above (1 - margin) × its review threshold is next business day."""
     db_minutes: float = 5.0
@@ -126,7 +126,7 @@ class TriageRules:
     """Minutes of db.load.avg read per instance and refresh."""
     tag_key: str | None = None
     """An alarm tag naming its pattern (None: tags are not a source, never read)."""
-    tag_values: Mapping[str, ResponsePattern] = field(default_factory=dict)
+    tag_values: Mapping[str, ResponsePattern] = msgspec.field(default_factory=dict)
 
 
 DEFAULT_RULES = TriageRules()

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
+
+from msgspec import Struct, field
 
 from montui.model.alarm import Alarm, AlarmKind, MetricQuery
 from montui.model.metrics import MetricSeries, TimeWindow
@@ -30,8 +31,7 @@ _UNRENAMEABLE = re.compile(r'"|\bMETRICS\s*\(|\bSEARCH\s*\(|\bINSIGHT_RULE_METRI
 _IDENT = re.compile(r"\b[a-z][a-zA-Z0-9_]*\b")
 
 
-@dataclass(frozen=True, slots=True)
-class SparkPlan:
+class SparkPlan(Struct, frozen=True):
     """One region's request: the queries, which alarm each returned id belongs to, what it
     costs (metrics requested, as GetMetricData bills them), and the alarms left out."""
 

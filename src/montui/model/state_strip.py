@@ -10,8 +10,9 @@ longest in it, and None outside the replayed span.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+
+from msgspec import Struct
 
 from montui.model.alarm import AlarmState
 
@@ -23,8 +24,7 @@ NICE_CELLS_PER_DAY = (1, 2, 3, 4, 6, 8, 12, 24)
 DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class StateStrip:
+class StateStrip(Struct, frozen=True):
     """The cells of consecutive UTC days from `first_day` (midnight), `cells_per_day` each."""
 
     first_day: datetime

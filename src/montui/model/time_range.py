@@ -10,8 +10,9 @@ absolute ones are fixed instants. Naive datetimes in the input are read in the U
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+
+from msgspec import Struct
 
 from montui.model.duration import format_period, parse_duration
 from montui.model.metrics import TimeWindow
@@ -27,8 +28,7 @@ _NUMBER_WORD = re.compile(r"^(\d+)\s*([a-z]*)$")
 _SEPARATORS = re.compile(r"\s*(?:\.\.|/|\s+to\s+)\s*", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class TimeRange:
+class TimeRange(Struct, frozen=True):
     """Either `relative` seconds back from now, or an absolute [`start`, `end`) in aware
     datetimes. Build absolute ones with `TimeRange.absolute` or `parse_time_range`."""
 

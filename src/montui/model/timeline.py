@@ -9,9 +9,10 @@ into the skeleton of a retrospective. Pure values: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+
+from msgspec import Struct
 
 from montui.model.alarm import Alarm, AlarmKind
 from montui.model.logs import QueryRun
@@ -30,8 +31,7 @@ class StepKind(StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Struct, frozen=True):
     """One step of an investigation. `text` says it in words (`opened hitori-api-5xx (ALARM)`);
     the other fields keep what a retrospective needs: the alarm and its region (its
     transitions are read from history), and for a query its text, log groups, window and rows

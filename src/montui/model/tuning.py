@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from montui.model.alarm import Alarm, AlarmKind, AlarmState, MetricQuery
 from montui.model.alarm_queries import metric_data_query
 from montui.model.evaluation import BAND_COMPARISONS, COMPARISONS, AlarmSettings, replay
+from montui.model.records import replace
 
 __all__ = [
     "BacktestResult",
@@ -28,8 +31,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class TuneSettings:
+class TuneSettings(Struct, frozen=True):
     """The settings the engineer edits in the tune screen (what decides when the alarm fires)."""
 
     threshold: float
@@ -66,8 +68,7 @@ class TuneSettings:
         return AlarmSettings(**asdict(self))
 
 
-@dataclass(frozen=True, slots=True)
-class BacktestResult:
+class BacktestResult(Struct, frozen=True):
     """What the settings would have done over the span: how many ALARM episodes, how long in
     ALARM, when each episode started, and every state change as (time, new state)."""
 

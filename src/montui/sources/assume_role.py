@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from msgspec import Struct
 
 from montui.sources.errors import SourceError
 from montui.sources.readonly import guard
@@ -27,8 +28,7 @@ EXPIRY_WINDOW = 15 * 60
 """Seconds before expiry at which fresh credentials are asked for (botocore's default)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AssumedRole:
+class AssumedRole(Struct, frozen=True):
     """What to assume: the role, and AssumeRole's session name, external id and duration."""
 
     role_arn: str

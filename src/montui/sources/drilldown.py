@@ -29,7 +29,6 @@ that account's groups from the monitoring account (`includeLinkedAccounts`,
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
@@ -49,6 +48,7 @@ from montui.model.evaluation import Episode
 from montui.model.history import HistoryKind, children_in_alarm
 from montui.model.observability import group_name, log_group_arn
 from montui.model.place import Place
+from montui.model.records import replace
 from montui.sources.apigateway import rest_api_ids
 from montui.sources.errors import AccessDenied
 from montui.sources.history import alarm_history
@@ -146,7 +146,7 @@ async def gather_plan(
         rds_clusters=clusters,
     )
     reasons = (*plan.reasons, *notes)
-    return dataclasses.replace(plan, reasons=reasons, account=place.account, region=place.region)
+    return replace(plan, reasons=reasons, account=place.account, region=place.region)
 
 
 async def _linked_plan(
@@ -178,9 +178,7 @@ async def _linked_plan(
     )
     groups = tuple(arns.get(g) or log_group_arn(alarm.region, account, g) for g in plan.log_groups)
     reasons = (*plan.reasons, linked_note(account))
-    return dataclasses.replace(
-        plan, log_groups=groups, reasons=reasons, account=account, region=alarm.region
-    )
+    return replace(plan, log_groups=groups, reasons=reasons, account=account, region=alarm.region)
 
 
 def linked_note(account: str) -> str:

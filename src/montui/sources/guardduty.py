@@ -13,9 +13,10 @@ raises only `SourceError` subclasses: `AccessDenied` naming the `guardduty:` act
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from montui.model.findings import (
     Band,
@@ -48,8 +49,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class FindingCriteria:
+class FindingCriteria(Struct, frozen=True):
     """Which findings to list: not archived by default (`archived` None: both), severity at
     or above `min_severity`, updated at or after `updated_since`."""
 

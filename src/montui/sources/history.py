@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from montui.model.alarm import AlarmKind, AlarmState
 from montui.model.history import HistoryItem, HistoryKind
 from montui.model.place import Place
+from montui.model.records import replace
 from montui.sources.error_mapping import source_errors
 from montui.sources.paging import client_pages
 from montui.sources.session import AwsClients

@@ -23,7 +23,6 @@ query it may have started looked for (DescribeQueries) and stopped before the er
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import random
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
@@ -35,6 +34,7 @@ from montui.model.logs import QueryDefinition, QueryResult, QueryStatistics, Que
 from montui.model.observability import listed_group, query_groups
 from montui.model.place import Place
 from montui.model.query_retry import POLL_RETRY, PollRetryBudget, poll_retry_wait, start_retry_wait
+from montui.model.records import replace
 from montui.sources.errors import BadRequest, SourceError, Throttled
 from montui.sources.logs_errors import LogGroupNotFound as LogGroupNotFound
 from montui.sources.logs_errors import QueryLimitExceeded as QueryLimitExceeded
@@ -147,7 +147,7 @@ async def query_results(clients: AwsClients, place: Place, query_id: str) -> Que
         logs = await clients.client("logs", place)
         answer = await logs.get_query_results(queryId=query_id)
     result = result_from_answer(query_id, answer)
-    return dataclasses.replace(result, account=place.account, region=place.region)
+    return replace(result, account=place.account, region=place.region)
 
 
 def result_from_answer(query_id: str, answer: Mapping[str, Any]) -> QueryResult:
@@ -269,7 +269,7 @@ def _retrying(
     base = last or QueryResult(
         query_id, QueryStatus.SCHEDULED, account=place.account, region=place.region
     )
-    return dataclasses.replace(base, retrying=error.message)
+    return replace(base, retrying=error.message)
 
 
 async def _stop_once_started(

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from msgspec import Struct
 
 from montui.sources.errors import NotAllowed
 
@@ -40,16 +41,14 @@ IAM_PREFIX = {"sesv2": "ses"}
 """botocore service names whose IAM actions carry another prefix (SES v2 is `ses:GetAccount`)."""
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(Struct, frozen=True):
     """One Allow statement: action patterns (lower case) on resource patterns."""
 
     actions: tuple[str, ...]
     resources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Allowlist:
+class Allowlist(Struct, frozen=True):
     """The operations an IAM policy grants, as montui checks them before each call."""
 
     grants: tuple[Grant, ...]

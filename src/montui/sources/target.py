@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from montui.sources.errors import NoRegion, SourceError, UnknownProfile
 from montui.sources.regions import check_region
@@ -23,8 +24,7 @@ READ_TIMEOUT = 10.0
 stalls outlast it, make it small)."""
 
 
-@dataclass(frozen=True)
-class AwsTarget:
+class AwsTarget(Struct, frozen=True):
     """The AWS account view montui watches: a profile, its regions, an optional endpoint.
 
     `profile` None means botocore's default credential chain. `endpoint_url` overrides every

@@ -7,7 +7,6 @@ import logging
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from montui.model.accounts import AccountSpec
 from montui.model.alarm import Alarm
 from montui.model.commands import Parsed
 from montui.model.investigation import InvestigationWindow
+from montui.model.records import replace
 from montui.model.timeline import Step
 from montui.querybook import QueryBook
 from montui.running_queries import RunningQueries

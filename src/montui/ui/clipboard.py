@@ -23,9 +23,9 @@ import asyncio
 import base64
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from textual.app import App
 from textual.markup import escape
 from textual.screen import Screen
@@ -113,8 +113,7 @@ def copy_to_clipboard(
     return write_to_terminal(app, for_terminal(osc52(text), env, tmux))
 
 
-@dataclass(frozen=True, slots=True)
-class Copied:
+class Copied(Struct, frozen=True):
     """What became of a copy: `stopped` says why it did not reach the terminal ('' if it did,
     or as far as montui can tell)."""
 

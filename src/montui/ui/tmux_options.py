@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 CommandRunner = Callable[[Sequence[str], float], str | None]
 """Runs a command with a timeout in seconds: its standard output, or None when it could not
@@ -35,8 +36,7 @@ def run_command(argv: Sequence[str], timeout: float) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-@dataclass(frozen=True, slots=True)
-class TmuxClipboard:
+class TmuxClipboard(Struct, frozen=True):
     """The two tmux options as tmux answered; `allow_passthrough` None: tmux before 3.3,
     which has no such option and forwards every passthrough."""
 

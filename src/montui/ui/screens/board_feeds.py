@@ -7,7 +7,8 @@ tests. A new source shown from the board adds a field here; no feed is a facade 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from montui.feeds.alarm_tags import AlarmTags
 from montui.feeds.alarms import Alarms
@@ -22,8 +23,7 @@ from montui.feeds.review import StateHistory
 from montui.feeds.session import Session
 
 
-@dataclass(frozen=True, slots=True)
-class BoardFeeds:
+class BoardFeeds(Struct, frozen=True):
     """The session (connect, close) and the feeds of the board and what it opens."""
 
     session: Session
@@ -47,8 +47,7 @@ class BoardFeeds:
     """Alarm tags for triage's response patterns (read only when `[triage] alarm_tag` is set)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AccountFeeds:
+class AccountFeeds(Struct, frozen=True):
     """One watched account: its alias (`[[account]]`; "" without any) and its feeds, over a
     session of its own (its profile, or its role's credentials)."""
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -31,6 +30,7 @@ from montui.model.alarm import Alarm
 from montui.model.alarm_first import left_alarm, listing_due
 from montui.model.board import RegionStatus
 from montui.model.poll_schedule import PollOutcome, next_poll_delay
+from montui.model.records import replace
 from montui.model.recovery import AlarmKey, recently_recovered
 from montui.sources.errors import SourceError, Throttled
 from montui.ui.screens.board_feeds import Accounts, BoardFeeds
@@ -111,7 +111,7 @@ class BoardPoll:
             return None
         every = tuple(dict.fromkeys(r for c in self.connections.values() for r in c.regions))
         first = next(iter(self.connections.values()))
-        self.connection = dataclasses.replace(first, regions=every)
+        self.connection = replace(first, regions=every)
         for entry in entries:
             connection = self.connections.get(entry.alias)
             for region in connection.regions if connection else every:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -30,6 +29,7 @@ from montui.model.dbload import DbInstance, DbLoad, TopKey
 from montui.model.dbload_target import DbTarget, resolve_target
 from montui.model.dbload_window import moved, zoomed
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.model.timeline import Step
 from montui.sources.errors import SourceError
 from montui.ui.inert import action_state

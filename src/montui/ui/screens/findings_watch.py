@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from montui.feeds.findings import Findings, FindingsQuery
 from montui.model.finding_notice import (
@@ -31,6 +32,7 @@ from montui.model.finding_notice import (
     seen_counts,
 )
 from montui.model.findings import Finding, RegionFindings
+from montui.model.records import replace
 from montui.sources.errors import SourceError
 from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
 
@@ -68,8 +70,7 @@ PlaceKey = tuple[str, str]
 """(account alias, region); the alias is "" without `[[account]]`."""
 
 
-@dataclass(frozen=True)
-class RegionWatch:
+class RegionWatch(Struct, frozen=True):
     """An (account, region)'s GuardDuty as last polled: its findings (kept through
     failures), when they came, and the current error and its hint, if any. `account` is the
     alias ("" without `[[account]]`)."""

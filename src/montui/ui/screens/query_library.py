@@ -8,10 +8,10 @@ its window (or its relative range), a saved query its log groups (none: keep the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
+from msgspec import Struct
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -64,8 +64,7 @@ class SavedQuery(Protocol):
     def groups(self) -> tuple[str, ...]: ...
 
 
-@dataclass(frozen=True)
-class LibraryChoice:
+class LibraryChoice(Struct, frozen=True):
     """The query chosen. `groups` empty: keep the workbench's current log groups.
     `window`: the exact window a history entry read; `relative`: its relative range
     (seconds back from now), which wins over `window` when set."""

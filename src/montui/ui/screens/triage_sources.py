@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from montui.feeds.dbload import DbLoadFeed
 from montui.feeds.reputation import SendingReputation
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.model.signals import Signal, Source, TriageRules, db_signal, ses_signal
 from montui.sources.errors import SourceError
 from montui.ui.screens.board_poll import Pause, retry_delay, wait_or_wake
@@ -29,8 +32,7 @@ SLOW_FACTOR = 2
 """SES and DB load are polled every `SLOW_FACTOR` refreshes (their data moves slowly)."""
 
 
-@dataclass(frozen=True)
-class RegionSignals:
+class RegionSignals(Struct, frozen=True):
     """One (account,) region of one slow source as last polled (`account`: the alias, ""
     without `[[account]]`)."""
 

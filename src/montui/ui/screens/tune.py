@@ -9,7 +9,6 @@ local AWS world moves its alarms with). Nothing is changed in AWS: the screen pr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
@@ -26,6 +25,7 @@ from montui.model.alarm_queries import chart_queries
 from montui.model.duration import format_age, format_period
 from montui.model.evaluation import COMPARISONS, TREAT_MISSING_DATA, AlarmSettings
 from montui.model.metrics import TimeWindow, aligned_start
+from montui.model.records import replace
 from montui.model.text import counted
 from montui.model.tuning import BacktestResult, backtest, exact_number, put_metric_alarm_command
 from montui.sources.errors import SourceError

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 from montui.feeds.insights import LogsInsights
 from montui.model.links import logs_insights_url
 from montui.model.logs import QueryRun
+from montui.model.records import replace
 from montui.model.time_range import TimeRange
 from montui.querybook import HistoryEntry, QueryBook, SavedQuery
 from montui.sources.errors import MalformedQuery, SourceError

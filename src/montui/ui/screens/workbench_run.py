@@ -12,7 +12,6 @@ import asyncio
 import time
 from collections.abc import Callable
 from contextlib import aclosing
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from montui.feeds.insights import LogsInsights
@@ -20,6 +19,7 @@ from montui.model.duration import parse_duration
 from montui.model.histogram import histogram_bin, histogram_query, histogram_skip
 from montui.model.logs import QueryRun
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.sources.errors import MalformedQuery, SourceError
 from montui.ui.screens.workbench_state import HistogramView, RunState
 from montui.ui.widgets.query_results import histogram_counts

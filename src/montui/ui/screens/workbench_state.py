@@ -8,14 +8,16 @@ I/O), so that each is tested without a running app.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
+
+from msgspec import Struct, field
 
 from montui.model.alarm import Alarm
 from montui.model.drilldown import DrilldownPlan, DrilldownRule
 from montui.model.evaluation import Episode
 from montui.model.logs import QueryResult, QueryRun, QueryStatus
 from montui.model.metrics import TimeWindow
+from montui.model.records import replace
 from montui.model.time_range import TimeRange
 from montui.ui.screens.query_library import LibraryChoice
 from montui.ui.screens.workbench_text import one_command_per_line
@@ -26,8 +28,7 @@ EpisodeLookup = Callable[[datetime], Awaitable[Episode | None]]
 """now → the alarm's last ALARM episode (None: none, or the history could not be read)."""
 
 
-@dataclass(frozen=True)
-class WorkbenchRequest:
+class WorkbenchRequest(Struct, frozen=True):
     """Why the workbench opens: a drill-down from `alarm` (its plan is worked out on the
     screen), or a scratch query with an initial text, log groups and window.
 
@@ -97,8 +98,7 @@ class WorkbenchRequest:
         )
 
 
-@dataclass(frozen=True)
-class HistogramView:
+class HistogramView(Struct, frozen=True):
     """The histogram line: bars of `counts` per `label` bin, or a `note` instead."""
 
     counts: tuple[float | None, ...] = ()
@@ -106,8 +106,7 @@ class HistogramView:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class RunState:
+class RunState(Struct, frozen=True):
     """Everything the workbench's title, log groups, status, histogram and body render from.
 
     `last_run` None: the body shows the plan (or the welcome); else the results of `result`,

@@ -10,12 +10,12 @@ filter costs a few milliseconds here, not a cell measurement each.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
+from msgspec import Struct
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -60,8 +60,7 @@ def state_cell(state: AlarmState, mono: bool = False, recovered: bool = False) -
     return Text(f"{state.symbol} {state.short}", style=state_style(state, mono))
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(Struct, frozen=True):
     key: str
     label: str
     max_width: int
@@ -141,8 +140,7 @@ def _region_code(region: str) -> str:
     return region_code(region)
 
 
-@dataclass(frozen=True, slots=True)
-class Moving:
+class Moving(Struct, frozen=True):
     """What the last `show()` said about the cells that move: the clock, stale regions,
     sparklines, recovered alarms, the account label, NO_COLOR."""
 

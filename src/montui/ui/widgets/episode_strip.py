@@ -8,9 +8,9 @@ colour; with colour, ALARM is also red.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
+from msgspec import Struct
 from rich.text import Text
 from textual.widget import Widget
 
@@ -24,8 +24,7 @@ STYLES = {AlarmState.ALARM: "bold red", AlarmState.OK: "green", AlarmState.INSUF
 Transitions = Sequence[tuple[datetime, AlarmState]]
 
 
-@dataclass(frozen=True)
-class StripRow:
+class StripRow(Struct, frozen=True):
     """One row: its label and the replay's state changes from `initial` at the start."""
 
     label: str

@@ -8,9 +8,9 @@ loading, on an error, and when the window holds no datapoints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from msgspec import Struct
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -26,8 +26,7 @@ SERIES_MARKERS = ("hd", "braille", "+", "o", "*", "#")
 shows the same glyph); `x` is kept for the breaching points."""
 
 
-@dataclass(frozen=True)
-class ChartData:
+class ChartData(Struct, frozen=True):
     """Everything one drawing of the chart needs."""
 
     series: tuple[MetricSeries, ...]

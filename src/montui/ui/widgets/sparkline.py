@@ -5,9 +5,9 @@ The fetch loops that fill the column live with the board (`ui/screens/board_spar
 
 from __future__ import annotations
 
-import dataclasses
-
 from textual.dom import DOMNode
+
+from montui.model.records import replace
 
 SPARK_WIDTH = 8
 """Cells per sparkline: one hour, 7.5 minutes a cell."""
@@ -24,9 +24,7 @@ def relabel(node: DOMNode, binding_id: str, description: str, tooltip: str) -> b
                 description,
                 tooltip,
             ):
-                bindings[index] = dataclasses.replace(
-                    binding, description=description, tooltip=tooltip
-                )
+                bindings[index] = replace(binding, description=description, tooltip=tooltip)
                 changed = True
     if changed:
         node.refresh_bindings()
