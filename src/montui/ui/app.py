@@ -46,7 +46,7 @@ from montui.startup_log import mark
 from montui.timeline import Timeline
 from montui.ui.clipboard import Clipboard
 from montui.ui.inert import inert_reason
-from montui.ui.navigation import board_of, change_window, open_pane
+from montui.ui.navigation import BOARD, board_of, change_window, open_pane
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.board_feeds import AccountFeeds, Accounts, BoardFeeds
 from montui.ui.screens.board_poll import Pause, wait_or_wake
@@ -275,7 +275,7 @@ class MontuiApp(App[None]):
         else:
             from montui.ui.screens.triage import TriageScreen
 
-            self.install_screen(board, name="board")  # kept when popped: one poll, one state
+            self.install_screen(board, name=BOARD)  # kept when popped: one poll, one state
             triage = TriageScreen(board, rules=self.settings.triage, notice=self.settings.notify)
             self.push_screen(triage)
 

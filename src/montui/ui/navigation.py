@@ -19,12 +19,20 @@ from montui.model.alarm import Alarm
 from montui.model.commands import ALL_REGIONS
 from montui.ui import panes
 
+BOARD = "board"
+"""The name the app installs the board under when triage is the home (`MontuiApp.on_mount`)."""
+
 
 def board_of(app: App[Any]) -> Any | None:
-    """The alarm board in the stack (it holds the live state the panes need)."""
+    """The alarm board (it holds the live state the panes need): in the stack, else the one
+    installed under the triage home, which polls while only triage is on screen."""
     from montui.ui.screens.board import BoardScreen
 
-    return next((s for s in app.screen_stack if isinstance(s, BoardScreen)), None)
+    found = next((s for s in app.screen_stack if isinstance(s, BoardScreen)), None)
+    if found is None and app.is_screen_installed(BOARD):
+        installed = app.get_screen(BOARD)
+        found = installed if isinstance(installed, BoardScreen) else None
+    return found
 
 
 def current_alarm(app: App[Any]) -> Alarm | None:
@@ -41,7 +49,8 @@ def current_alarm(app: App[Any]) -> Alarm | None:
         if alarm is not None:
             panes.open_alarm(screen, alarm)
         return alarm
-    return None
+    selected = getattr(screen, "selected_alarm", None)  # triage: its highlighted alarm row
+    return selected() if callable(selected) else None
 
 
 def back_to(app: App[Any], crumb: str) -> bool:
@@ -54,6 +63,16 @@ def back_to(app: App[Any], crumb: str) -> bool:
         return False
     while app.screen is not found:
         app.pop_screen()
+    return True
+
+
+def _board_over_triage(app: App[Any], name: str) -> bool:
+    """`:alarms` with triage the home and the board not open: down to triage, then the board
+    on it (as `b` there opens it)."""
+    board = board_of(app) if name == "alarms" else None
+    if board is None or not back_to(app, "triage"):
+        return False
+    app.push_screen(board)
     return True
 
 
@@ -120,7 +139,7 @@ def open_pane(
         set_account(app, argument or ALL_REGIONS)
         return
     if name in ("alarms", "triage"):
-        if not back_to(app, name):
+        if not back_to(app, name) and not _board_over_triage(app, name):
             app.notify(f"No {name} screen here", timeout=3)
         return
     board = board_of(app)

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from montui.feeds.prefetch import prefetching
 from montui.model.accounts import header_words
+from montui.model.alarm import Alarm
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Finding
 from montui.model.metadata import ResponsePattern
@@ -366,6 +367,11 @@ class TriageScreen(Screen[None]):
                 if option.id in self.signals:
                     return self.signals[option.id]
         return None
+
+    def selected_alarm(self) -> Alarm | None:
+        """The highlighted row's alarm, if it is an alarm's (what `:logs` and `:db` open)."""
+        signal = self.selected()
+        return signal.opens if signal is not None and isinstance(signal.opens, Alarm) else None
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
