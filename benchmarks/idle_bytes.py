@@ -1,13 +1,14 @@
 """Bytes montui writes to the terminal per minute while idle (what SSH carries).
 
-    .venv/bin/python benchmarks/idle_bytes.py [--seconds 60] [--screen both|triage|board]
+    .venv/bin/python benchmarks/idle_bytes.py [--seconds 60] [--screen both|triage|board|detail]
 
 Starts the demo world (`--speed`, default 1: the incident under way), runs the real
 `montui` in an 80x24 pseudo-terminal, waits `--settle` seconds, and counts the
 bytes written during `--seconds` of idling on each screen asked for: the triage screen (the
 home, no key pressed; measured once every source has answered) and the alarm board (`b`,
-measured once an ALARM row shows). A poll every `--refresh` seconds repaints only what
-changed; the ages shown tick at their own step.
+measured once an ALARM row shows); `--screen detail`: the first ALARM alarm's detail (`b`,
+then enter), over the board that keeps polling under it. A poll every `--refresh` seconds
+repaints only what changed; the ages shown tick at their own step.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--refresh", default="60")
-    parser.add_argument("--screen", choices=("both", "triage", "board"), default="both")
+    parser.add_argument("--screen", choices=("both", "triage", "board", "detail"), default="both")
     parser.add_argument("--speed", default="1", help="the world's simulated seconds per second")
     parser.add_argument(
         "--settle", type=float, default=0, help="seconds to wait before measuring (at --speed "
@@ -71,7 +72,7 @@ def main() -> int:
                 return 1
             term.pump(3 + args.settle)  # the identity and the second region land
             idle(term, "triage", args.seconds, args.refresh)
-        if args.screen in ("both", "board"):
+        if args.screen in ("both", "board", "detail"):
             # `b` opens the alarm board from the home (the triage screen).
             deadline = time.monotonic() + 60
             while "✖ ALARM" not in term.text() and time.monotonic() < deadline:
@@ -82,7 +83,15 @@ def main() -> int:
                 print("the board never showed an ALARM row", file=sys.stderr)
                 return 1
             term.pump(3)
+        if args.screen in ("both", "board"):
             idle(term, "board", args.seconds, args.refresh)
+        if args.screen == "detail":
+            term.send("\r")  # the cursor is on the first row: an ALARM alarm
+            if not term.wait_for(lambda s: "Condition:" in s, timeout=30):
+                print("the alarm detail never showed", file=sys.stderr)
+                return 1
+            term.pump(5)  # its chart and history land
+            idle(term, "detail", args.seconds, args.refresh)
         term.send("q")
         term.pump(0.5)
     finally:

@@ -25,9 +25,11 @@ from textual.widgets.option_list import Option
 from montui.config import Settings
 from montui.model.alarm import AlarmState
 from montui.ui.app import MontuiApp
+from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.triage import TriageScreen
 from montui.ui.screens.triage_paint import fill
+from montui.ui.widgets.alarm_table import AlarmTable
 from tests.fakes import FakeAlarms, FakeFindings, HandClock, make_alarm
 from tests.fakes.dbload import BATCH_SESSIONS, shop_dbload
 from tests.test_ui_triage import rows
@@ -235,3 +237,45 @@ async def test_nothing_to_act_on_at_idle_writes_nothing() -> None:
         assert idle.meter.full == 0
         # The header's ages and the DB load row's (its data moves with the clock) at most.
         assert idle.meter.bytes < idle.meter.screen, (idle.meter.bytes, idle.meter.screen)
+
+
+async def detail_over_board(pilot: Pilot[None], idle: Idle) -> AlarmDetailScreen:
+    """The first ALARM row's detail, over the board, over triage; its first poll done."""
+    await idle.ready(pilot)
+    await pilot.press("b")
+    await until(pilot, lambda: isinstance(idle.app.screen, BoardScreen))
+    await idle.poll(pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(idle.app.screen, AlarmDetailScreen))
+    detail = idle.app.screen
+    assert isinstance(detail, AlarmDetailScreen)
+    await idle.poll(pilot)
+    return detail
+
+
+async def test_the_detail_over_the_board_at_idle_is_not_repainted_by_the_board() -> None:
+    """The board below polls on (and its freshness ages); none of it shows through."""
+    idle = Idle()
+    async with idle.app.run_test(size=(80, 24)) as pilot:
+        await detail_over_board(pilot, idle)
+        idle.meter.reset()
+        for _ in range(IDLE_POLLS):
+            await idle.poll(pilot)
+        assert idle.meter.full == 0
+        assert idle.meter.bytes < idle.meter.screen / 4, (idle.meter.bytes, idle.meter.screen)
+
+
+async def test_the_board_catches_up_when_the_detail_is_closed() -> None:
+    idle = Idle()
+    async with idle.app.run_test(size=(80, 24)) as pilot:
+        detail = await detail_over_board(pilot, idle)
+        gone = detail.alarm.name
+        board = idle.app.screen_stack[-2]
+        assert isinstance(board, BoardScreen)
+        idle.alarms.data[TOKYO] = [a for a in idle.alarms.data[TOKYO] if a.name != gone]
+        await idle.poll(pilot)
+        assert gone in [a.name for a in board.query_one(AlarmTable).rows_on_screen()]
+        await pilot.press("escape")
+        await until(pilot, lambda: idle.app.screen is board)
+        await paint(pilot, idle.app)
+        assert gone not in [a.name for a in board.query_one(AlarmTable).rows_on_screen()]

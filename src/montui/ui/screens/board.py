@@ -32,6 +32,7 @@ from montui.model.recovery import RECENTLY_RECOVERED
 from montui.model.review import ReviewSettings
 from montui.ui import panes
 from montui.ui.clipboard import copy_and_tell
+from montui.ui.covered import covered
 from montui.ui.screens.board_feeds import Accounts, BoardFeeds
 from montui.ui.screens.board_poll import BoardPoll, Pause, PlaceKey, wait_or_wake
 from montui.ui.screens.board_sparklines import BoardSparklines
@@ -154,6 +155,8 @@ class BoardScreen(Screen[None]):
         """The screen that connects and runs the polls (triage), when not the board itself."""
         self.listeners: list[Callable[[], None]] = []
         """Called after every poll of a region (the triage screen re-renders)."""
+        self._unpainted = False
+        """A refresh came while another screen covered the board: painted on return."""
         self.findings: FindingsWatch | None = None
         if feeds.findings is not None:
             self.findings = FindingsWatch(
@@ -195,6 +198,10 @@ class BoardScreen(Screen[None]):
             self.connect()
         else:
             self.call_after_refresh(self.connect)
+
+    def on_screen_resume(self) -> None:
+        if self._unpainted:
+            self.refresh_view()
 
     # -- data -------------------------------------------------------------------------
 
@@ -282,7 +289,11 @@ class BoardScreen(Screen[None]):
         )  # fmt: skip
 
     def refresh_view(self) -> None:
-        """Render the statuses: header, banner, table, summary, freshness."""
+        """Render the statuses: header, banner, table, summary, freshness; nothing while
+        another screen covers the board (`ui.covered`): done when it is back on top."""
+        self._unpainted = covered(self)
+        if self._unpainted:
+            return
         now = self.clock()
         everything = self._everything()
         visible = self.visible_alarms()

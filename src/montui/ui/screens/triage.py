@@ -43,9 +43,10 @@ from montui.model.signals import (
     triage_order,
 )
 from montui.ui.clipboard import write_to_terminal
+from montui.ui.covered import covered
 from montui.ui.notice import raise_notice
 from montui.ui.screens.board import BoardScreen
-from montui.ui.screens.triage_paint import covered, fill, show_line
+from montui.ui.screens.triage_paint import fill, show_line
 from montui.ui.screens.triage_sources import (
     SLOW_FACTOR,
     SlowSource,

@@ -8,26 +8,15 @@ screen below the top one marks its dirty regions on the top one). Here a one-lin
 is updated only when its text differs, without a layout pass; an option list whose options
 are the same ones repaints only the lines whose prompt changed, and is refilled only when the
 options themselves changed (which may change its height). While another screen covers the
-triage screen it paints nothing (`covered`), and catches up when it is back on top.
+triage screen it paints nothing (`ui.covered`), and catches up when it is back on top.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
-from textual.screen import ModalScreen, Screen
 from textual.visual import VisualType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
-
-
-def covered(screen: Screen[Any]) -> bool:
-    """Another screen (the board, a pane) is over `screen`: painting it would only make
-    Textual repaint that screen over it (a modal one on top lets it show: it paints)."""
-    stack = screen.app.screen_stack
-    below_modal = len(stack) > 1 and isinstance(stack[-1], ModalScreen) and stack[-2] is screen
-    return stack[-1] is not screen and not below_modal
 
 
 def same_text(a: object, b: object) -> bool:

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from montui.model.duration import data_age, format_age
+from montui.ui.covered import covered
 
 
 class Freshness(Widget):
@@ -77,6 +78,8 @@ class Freshness(Widget):
         return f"updated {data_age(age)}"
 
     def _tick(self) -> None:
+        if self.is_mounted and covered(self.screen):  # repainted when back on top
+            return
         text = self._text()
         if text != self._shown:
             self._shown = text

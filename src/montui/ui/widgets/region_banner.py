@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from montui.model.board import RegionStatus
 from montui.model.duration import data_age
+from montui.ui.covered import covered
 
 Hints = Mapping[str, str] | Mapping[tuple[str, str], str]
 """What to do, by region, or by (account alias, region) with several accounts."""
@@ -91,7 +92,11 @@ class RegionBanner(Static):
 
     def tick(self) -> None:
         """Re-age the kept data; repaints only when the text changed."""
-        if self._failing and self._clock is not None:
+        if (
+            self._failing
+            and self._clock is not None
+            and not (self.is_mounted and covered(self.screen))
+        ):
             self._render_at(self._clock())
 
     def _render_at(self, now: datetime) -> None:
