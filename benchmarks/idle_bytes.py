@@ -72,6 +72,8 @@ def main() -> int:
                 return 1
             term.pump(3 + args.settle)  # the identity and the second region land
             idle(term, "triage", args.seconds, args.refresh)
+        elif args.settle:
+            term.pump(args.settle)
         if args.screen in ("both", "board", "detail"):
             # `b` opens the alarm board from the home (the triage screen).
             deadline = time.monotonic() + 60
