@@ -87,9 +87,10 @@ async def time_headless(endpoint: str, plan: object) -> dict[str, float]:
     from montui.config import Settings
     from montui.launch import AwsRequest
     from montui.model.alarm import AlarmState
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.board import BoardScreen
     from montui.ui.widgets.alarm_table import AlarmTable
+    from montui.ui.wiring import aws_feeds
 
     data = Path("/tmp/montui-bench-alarm-first")
     feeds = aws_feeds(AwsRequest(endpoint_url=endpoint, regions=(REGION,)), data_dir=data)

@@ -26,10 +26,11 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
     from montui.config import Settings
     from montui.launch import AwsRequest
     from montui.model.place import Place
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.board import BoardScreen
     from montui.ui.screens.dbload import DbLoadScreen
     from montui.ui.widgets.alarm_table import AlarmTable
+    from montui.ui.wiring import aws_feeds
 
     feeds = aws_feeds(AwsRequest(demo=True), world=world)
     sent: Counter[str] = Counter()

@@ -23,10 +23,11 @@ async def measure(world: Any, alarm_name: str, runs: int) -> list[float]:
 
     from montui.config import Settings
     from montui.launch import AwsRequest
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.alarm_detail import AlarmDetailScreen
     from montui.ui.screens.board import BoardScreen
     from montui.ui.widgets.alarm_table import AlarmTable
+    from montui.ui.wiring import aws_feeds
 
     timings: list[float] = []
     app = MontuiApp(aws_feeds(AwsRequest(demo=True), world=world), Settings(), home="board")

@@ -57,10 +57,11 @@ async def measure(endpoint: str, runs: int) -> dict[str, Any]:
     import montui.sources.session as session_module
     from montui.config import Settings
     from montui.launch import AwsRequest
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.board import BoardScreen
     from montui.ui.screens.findings import FindingsScreen
     from montui.ui.widgets.finding_table import FindingTable
+    from montui.ui.wiring import aws_feeds
 
     sent: Counter[str] = Counter()
     guard = session_module.guard

@@ -28,11 +28,12 @@ async def measure(world: Any, alarm_name: str, runs: int) -> dict[str, Any]:
     from montui.config import Settings
     from montui.launch import AwsRequest
     from montui.model.alarm import AlarmState
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.board import BoardScreen
     from montui.ui.screens.workbench import QueryWorkbench
     from montui.ui.widgets.alarm_table import AlarmTable
     from montui.ui.widgets.query_results import ResultsTable
+    from montui.ui.wiring import aws_feeds
 
     calls: Counter[str] = Counter()
     original = logs_source.query_results

@@ -29,10 +29,11 @@ COUNTED = ("sesv2", "ses", "cloudwatch.GetMetricData")
 async def measure(world: Any, runs: int) -> tuple[list[float], list[Counter[str]]]:
     from montui.config import Settings
     from montui.launch import AwsRequest
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.board import BoardScreen
     from montui.ui.screens.reputation import ReputationScreen
     from montui.ui.widgets.metric_chart import MetricChart
+    from montui.ui.wiring import aws_feeds
 
     timings: list[float] = []
     refreshes: list[Counter[str]] = []

@@ -62,8 +62,9 @@ def answered_since(screen: Any, since: datetime | None) -> bool:
 async def one_run(world: Any, measure_refresh: bool) -> tuple[float, Counter[str], int]:
     from montui.config import Settings
     from montui.launch import AwsRequest
-    from montui.ui.app import MontuiApp, aws_feeds
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.triage import TriageScreen
+    from montui.ui.wiring import aws_feeds
 
     sent: Counter[str] = Counter()
 

@@ -268,9 +268,10 @@ async def shoot(
     from montui.config import Settings
     from montui.launch import AwsRequest
     from montui.model.signals import Source
-    from montui.ui.app import MontuiApp, aws_accounts
+    from montui.ui.app import MontuiApp
     from montui.ui.screens.board import BoardScreen
     from montui.ui.screens.triage import TriageScreen
+    from montui.ui.wiring import aws_accounts
 
     specs = specs_of.get(shot.accounts, ())
     accounts = aws_accounts(AwsRequest(demo=True), specs, world=world, data_dir=data_dir)

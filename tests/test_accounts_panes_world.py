@@ -15,10 +15,11 @@ from textual.pilot import Pilot
 from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.accounts import AccountSpec
-from montui.ui.app import MontuiApp, aws_accounts
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.findings import FindingsScreen
 from montui.ui.widgets.finding_table import FindingTable
+from montui.ui.wiring import aws_accounts
 from montui_world.identity import DEMO_ACCOUNT
 from montui_world.world import World
 from tests.world.accounts import WorldAccount

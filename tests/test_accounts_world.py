@@ -16,8 +16,9 @@ from textual.pilot import Pilot
 from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.accounts import AccountSpec
-from montui.ui.app import MontuiApp, aws_accounts
+from montui.ui.app import MontuiApp
 from montui.ui.widgets.alarm_table import AlarmTable
+from montui.ui.wiring import aws_accounts
 from montui_world.identity import DEMO_ACCOUNT
 from montui_world.world import World
 from tests.terminal import clean_env

@@ -158,7 +158,8 @@ def test_env_endpoint_is_honoured_without_a_flag(
 
 
 def settings_for(argv: list[str], config: Path) -> tuple[float, float]:
-    from montui.cli import _settings, build_parser
+    from montui.cli import _settings
+    from montui.cli_parser import build_parser
 
     settings = _settings(build_parser().parse_args(["--config", str(config), *argv]))
     return settings.refresh, settings.stale_after

@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from montui.cli import build_parser, main
+from montui.cli import main
+from montui.cli_parser import build_parser
 from montui.commands.alarms import write_table
 
 

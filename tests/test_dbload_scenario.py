@@ -11,10 +11,11 @@ from typing import Any
 from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.alarm import AlarmState
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.dbload import DbLoadScreen
 from montui.ui.widgets.alarm_table import AlarmTable
+from montui.ui.wiring import aws_feeds
 from montui_world.scenario.moments import LOCK_PILEUP
 from tests.conftest import ScenarioWorld
 

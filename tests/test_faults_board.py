@@ -19,10 +19,11 @@ from montui.feeds.alarms import Alarms
 from montui.launch import AwsRequest
 from montui.model.alarm import Alarm
 from montui.model.records import replace
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.region_banner import RegionBanner
+from montui.ui.wiring import aws_feeds
 from montui_world.faults.plan import TRANSIENT, Fault, Rule
 from montui_world.faults.proxy import FaultProxy
 from tests.conftest import ScenarioWorld

@@ -18,10 +18,11 @@ from textual.pilot import Pilot
 from montui.commands.findings import run_findings
 from montui.config import Settings
 from montui.launch import AwsRequest
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.findings import FindingsScreen
 from montui.ui.widgets.finding_table import FindingTable
+from montui.ui.wiring import aws_feeds
 from montui_world.faults.plan import Fault, Rule
 from montui_world.faults.proxy import FaultProxy
 from tests.conftest import ScenarioWorld

@@ -16,11 +16,12 @@ from montui.launch import AwsRequest
 from montui.model.alarm import AlarmKind
 from montui.model.records import replace
 from montui.model.time_range import TimeRange
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.workbench import QueryWorkbench
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.query_editor import QueryEditor
+from montui.ui.wiring import aws_feeds
 from montui_world.faults.plan import Fault, Rule
 from montui_world.faults.proxy import FaultProxy
 from tests.conftest import ScenarioWorld

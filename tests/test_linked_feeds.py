@@ -6,7 +6,7 @@ from __future__ import annotations
 from montui.feeds.insights import AwsLogsInsights
 from montui.feeds.linked import LinkedLogsInsights, LinkedMetricData
 from montui.launch import AwsRequest, WorldEndpoint
-from montui.ui.app import aws_feeds, linked_feeds
+from montui.ui.wiring import aws_feeds, linked_feeds
 from tests.fakes import FakeFeed
 
 WORLD = WorldEndpoint("http://127.0.0.1:9", "AKIA", "secret", ("ap-northeast-1",))

@@ -8,7 +8,7 @@ from typing import Any
 
 from montui.config import Settings
 from montui.launch import AwsRequest
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.command_line import CommandLine
@@ -16,6 +16,7 @@ from montui.ui.screens.dbload import DbLoadScreen
 from montui.ui.screens.workbench import QueryWorkbench
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.breadcrumb import Breadcrumb
+from montui.ui.wiring import aws_feeds
 from tests.conftest import ScenarioWorld
 
 REGION = "ap-northeast-1"

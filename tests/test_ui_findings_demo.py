@@ -15,8 +15,9 @@ from textual.pilot import Pilot
 from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.findings import Band
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
+from montui.ui.wiring import aws_feeds
 from montui_world.scenario import guardduty
 from tests.conftest import SCENARIO_START, ScenarioWorld
 

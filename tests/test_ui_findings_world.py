@@ -18,10 +18,11 @@ from montui.config import Settings
 from montui.launch import AwsRequest
 from montui.model.duration import format_age
 from montui.model.findings import band_of
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.findings import FindingsScreen
 from montui.ui.widgets.finding_table import FindingTable
+from montui.ui.wiring import aws_feeds
 from montui_world.clock import WORLD_CLOCK
 from montui_world.world import World
 

@@ -17,9 +17,10 @@ from textual.pilot import Pilot
 
 from montui.config import Settings
 from montui.launch import AwsRequest
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.reputation import ReputationScreen
+from montui.ui.wiring import aws_feeds
 from montui_world.clock import WORLD_CLOCK
 from montui_world.ext.ses_api import HOOK_PATH
 from montui_world.faults.plan import Fault, Rule

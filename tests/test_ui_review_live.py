@@ -13,10 +13,11 @@ from textual.widgets import DataTable
 
 from montui.config import Settings
 from montui.launch import AwsRequest
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.alarm_detail import AlarmDetailScreen
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.review import ReviewScreen
+from montui.ui.wiring import aws_feeds
 from montui_world.identity import DEMO_ACCOUNT
 from tests.conftest import ScenarioWorld
 

@@ -22,7 +22,7 @@ from montui.model.logs import QueryStatus
 from montui.model.records import replace
 from montui.model.time_range import TimeRange
 from montui.querybook import QueryBook
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.log_groups import LogGroupPicker
 from montui.ui.screens.log_record import LogRecordScreen
 from montui.ui.screens.workbench import QueryWorkbench
@@ -30,6 +30,7 @@ from montui.ui.screens.workbench_state import WorkbenchRequest
 from montui.ui.widgets.alarm_table import AlarmTable
 from montui.ui.widgets.query_editor import QueryEditor
 from montui.ui.widgets.query_results import ResultsTable
+from montui.ui.wiring import aws_feeds
 from tests.conftest import ScenarioWorld
 
 REGION = "ap-northeast-1"

@@ -28,7 +28,8 @@ def run_app(
 ) -> int:
     """The app over every account of `specs` (none: the base account alone, whose first ALARM
     answers may come from the start-up `prefetch`: `feeds.prefetch`)."""
-    from montui.ui.app import MontuiApp, aws_accounts
+    from montui.ui.app import MontuiApp
+    from montui.ui.wiring import aws_accounts
 
     mark("textual and the ui imported")
     accounts = aws_accounts(

@@ -19,9 +19,10 @@ import pytest
 from montui.cli import main
 from montui.config import Settings
 from montui.launch import AwsRequest
-from montui.ui.app import MontuiApp, aws_feeds
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.widgets.alarm_table import AlarmTable
+from montui.ui.wiring import aws_feeds
 
 REGION = "us-east-1"
 COUNT = 300
