@@ -28,13 +28,10 @@ from montui.model.alarm import Alarm
 from montui.model.finding_notice import DEFAULT_NOTICE, NoticeRule
 from montui.model.findings import Finding
 from montui.model.metadata import ResponsePattern
-from montui.model.metrics import TimeWindow
 from montui.model.signal_notice import ActNowNotice
 from montui.model.signals import (
     DEFAULT_RULES,
     SECTIONS,
-    DbLoadAt,
-    SesTarget,
     Signal,
     Source,
     TriageRules,
@@ -385,54 +382,10 @@ class TriageScreen(Screen[None]):
             self.open_signal(signal)
 
     def open_signal(self, signal: Signal) -> None:
-        """The signal in its own pane: alarm detail (an SES alarm: the SES pane), finding
-        detail, the SES pane at its region, DB load of the instance at the signal's window."""
-        from montui.ui import panes
+        """The signal in its own pane (`triage_open.open_signal`)."""
+        from montui.ui.screens.triage_open import open_signal
 
-        target = signal.opens
-        board = self.board
-        if isinstance(target, Finding):
-            from montui.ui.screens.finding_detail import FindingDetailScreen
-
-            alarms = board.poll.all_alarms()
-            alias = board.accounts.alias_of(target.account) if board.accounts.multi else ""
-            self.app.push_screen(
-                FindingDetailScreen(target, clock=self.clock, alarms=alarms,
-                                    open_alarm=lambda a: panes.open_alarm_detail(
-                                        board, a, keep_window=True), alias=alias)
-            )  # fmt: skip
-        elif isinstance(target, SesTarget):
-            panes.open_reputation(board, target.region, None, account=signal.account)
-        elif isinstance(target, DbLoadAt):
-            self._open_dbload(target)
-        else:
-            from montui.model.reputation import watches_ses
-
-            if watches_ses(target):
-                panes.open_reputation(board, target.region, target)
-            else:
-                panes.open_alarm_detail(board, target)
-
-    def _open_dbload(self, at: DbLoadAt) -> None:
-        from montui.model.dbload_target import DbTarget
-        from montui.model.investigation import InvestigationWindow
-        from montui.ui import panes
-        from montui.ui.screens.dbload import DbLoadScreen
-
-        window = at.window  # the signal's window becomes the shared one
-        shared = InvestigationWindow(window.start, window.end, at.instance.identifier)
-        panes.set_window(self.app, shared)
-
-        async def window_of() -> TimeWindow:
-            return window
-
-        self.app.push_screen(
-            DbLoadScreen(
-                self.board.accounts.feeds_of(at.instance.place.account).dbload,
-                regions=(at.instance.place.region,), clock=self.clock,
-                target=DbTarget(at.instance.identifier), window_of=window_of,
-            )
-        )  # fmt: skip
+        open_signal(self, signal)
 
     def action_board(self) -> None:
         self.app.push_screen(self.board)
