@@ -162,7 +162,7 @@ def test_known_binding_ids() -> None:
         " reputation open_alarm"
         " findings band_all band_medium band_high band_critical toggle_archived open_finding"
         " copy_finding_json open_linked_alarm"
-        " note"
+        " note dismiss_notices"
         " dbload detail_dbload dbload_back dbload_zoom_in dbload_zoom_out dbload_earlier"
         " dbload_later dbload_utc dbload_tab dbload_pick dbload_refresh dbpicker_cancel"
         " sql_back sql_copy"

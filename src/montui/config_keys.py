@@ -41,7 +41,7 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType({
     "band_critical": "4", "toggle_archived": "A", "open_finding": "enter",
     "copy_finding_json": "y", "open_linked_alarm": "a",
     # app-wide: a note for the incident timeline
-    "note": "N",
+    "note": "N", "dismiss_notices": "escape",
     # database load (Performance Insights): the board's and the detail's key, the pane, its
     # instance picker and a statement's page
     "dbload": "d", "detail_dbload": "d", "dbload_back": "escape", "dbload_zoom_in": "i",

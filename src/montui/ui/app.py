@@ -14,6 +14,7 @@ from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 
 from montui import exit_signals
 from montui.config import Settings, user_data_dir
@@ -39,6 +40,9 @@ from montui.ui.timeline_steps import record_step
 from montui.ui.widgets.breadcrumb import show_breadcrumb
 
 log = logging.getLogger(__name__)
+
+LASTING_NOTICE = 10.0
+"""A notice shown this many seconds or more is one esc closes (act now: 30 s; warnings: 15 s)."""
 
 CLOSE_SECONDS = exit_signals.SHUTDOWN_SECONDS - 1
 """At most this long for the session's close (StopQuery, clients, world) on the way out."""
@@ -75,6 +79,9 @@ class MontuiApp(App[None]):
                 show=False, tooltip="Move the shared window later by half its length"),
         Binding("X", "window('drop')", "Drop window", id="window_drop", show=False,
                 tooltip="Drop the shared window: panes opened next use their own defaults"),
+        Binding("escape", "dismiss_notices", "Dismiss", id="dismiss_notices", show=False,
+                priority=True, tooltip="Close the lasting notices on screen (act now, "
+                "warnings); with none: what esc does on the screen"),
     ]  # fmt: skip
 
     def __init__(
@@ -213,6 +220,37 @@ class MontuiApp(App[None]):
             self.notify(reason, timeout=4)
             return True
         return await super().run_action(action, default_namespace, namespaces)
+
+    def action_dismiss_notices(self) -> None:
+        """esc closes the lasting notices first (an act-now notice stays 30 s and covers half
+        of an 80x24 screen; no mouse needed)."""
+        self.clear_notifications()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`dismiss_notices` only while a lasting notice shows: otherwise its key (esc) goes
+        on to the screen's own binding, which the key bar then shows. A short notice
+        ("Refreshing…") does not hold up esc: it is gone in seconds anyway."""
+        if action == "dismiss_notices":
+            # Textual's own list of the notices shown (private; Textual is pinned).
+            return any(n.timeout >= LASTING_NOTICE for n in self._notifications)
+        return super().check_action(action, parameters)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notice; a lasting one also re-checks the keys (esc closes it) once it is
+        shown and once it has expired."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        if timeout is not None and timeout >= LASTING_NOTICE:
+            self.call_later(self.refresh_bindings)
+            self.set_timer(timeout + 0.1, self.refresh_bindings)
 
     def action_help_quit(self) -> None:
         """ctrl+c: on-call engineers press it to leave, so it quits like `q` (the same exit,
