@@ -38,13 +38,14 @@ from benchmarks.startup import world_env  # noqa: E402
 from montui.config import Settings  # noqa: E402
 from montui.launch import AwsRequest  # noqa: E402
 from montui.model.time_range import TimeRange  # noqa: E402
-from montui.ui.app import MontuiApp, aws_feeds  # noqa: E402
+from montui.ui.app import MontuiApp  # noqa: E402
 from montui.ui.screens.alarm_detail import AlarmDetailScreen  # noqa: E402
 from montui.ui.screens.board import BoardScreen  # noqa: E402
 from montui.ui.screens.workbench import QueryWorkbench  # noqa: E402
 from montui.ui.widgets.alarm_table import AlarmTable  # noqa: E402
 from montui.ui.widgets.query_editor import QueryEditor  # noqa: E402
 from montui.ui.widgets.region_banner import RegionBanner  # noqa: E402
+from montui.ui.wiring import aws_feeds  # noqa: E402
 from montui_world.faults.plan import TRANSIENT, FaultPlan, Rule  # noqa: E402
 from montui_world.faults.proxy import FaultProxy  # noqa: E402
 
