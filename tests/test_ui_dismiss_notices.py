@@ -3,6 +3,9 @@ screen binds it to."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from montui.ui.app import MontuiApp
 from montui.ui.screens.board import BoardScreen
 from montui.ui.screens.triage import TriageScreen
 from tests.fakes import frozen_clock
@@ -10,13 +13,22 @@ from tests.test_ui_triage import complete, until
 from tests.triage_data import demo_app
 
 
+async def board_over_triage(pilot: Any, app: MontuiApp) -> BoardScreen:
+    """The board opened over the triage home, with no notice on screen."""
+    await until(pilot, lambda: complete(app))
+    await pilot.press("b")
+    await until(pilot, lambda: isinstance(app.screen, BoardScreen))
+    app.clear_notifications()
+    await pilot.pause()
+    board = app.screen
+    assert isinstance(board, BoardScreen)
+    return board
+
+
 async def test_esc_closes_the_notices_then_goes_back() -> None:
     app = demo_app(clock=frozen_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: complete(app))
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen))
-        app.clear_notifications()
+        await board_over_triage(pilot, app)
         app.notify("Act now: something", severity="error", timeout=30)
         await pilot.pause()
         assert len(app._notifications) == 1
@@ -31,11 +43,7 @@ async def test_esc_closes_the_notices_then_goes_back() -> None:
 async def test_esc_with_a_notice_over_the_filter_closes_the_notice_first() -> None:
     app = demo_app(clock=frozen_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: complete(app))
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen))
-        board = app.screen
-        assert isinstance(board, BoardScreen)
+        board = await board_over_triage(pilot, app)
         await pilot.press("slash", *"shop")
         await until(pilot, lambda: board.filter_text == "shop")
         app.notify("Refreshing…", timeout=30)
@@ -52,10 +60,7 @@ async def test_esc_with_a_notice_over_the_filter_closes_the_notice_first() -> No
 async def test_a_short_notice_does_not_hold_up_esc() -> None:
     app = demo_app(clock=frozen_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: complete(app))
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen))
-        app.clear_notifications()
+        await board_over_triage(pilot, app)
         app.notify("Refreshing…", timeout=1.5)
         await pilot.pause()
         await pilot.press("escape")
@@ -65,11 +70,7 @@ async def test_a_short_notice_does_not_hold_up_esc() -> None:
 async def test_the_key_bar_keeps_the_screens_esc_unless_a_lasting_notice_shows() -> None:
     app = demo_app(clock=frozen_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: complete(app))
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen))
-        app.clear_notifications()
-        await pilot.pause()
+        await board_over_triage(pilot, app)
 
         def esc_action() -> str:
             return app.screen.active_bindings["escape"].binding.action

@@ -13,7 +13,7 @@ from typing import Any
 
 from montui import __version__
 from montui.commands import findings as findings_command
-from montui.commands.arguments import add_design_parser, add_timeline_parser
+from montui.commands.arguments import add_design_parser, add_timeline_parser, since_type
 from montui.commands.review import add_review_parser
 from montui.commands.ses import add_parser as ses_parser
 from montui.model.duration import parse_duration
@@ -139,20 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_SINCE_HINT = "--since takes a positive duration like 5m"
 _NEGATIVE = re.compile(r"^-\d")
-
-
-def _since(text: str) -> int:
-    if text.strip().startswith("-"):
-        raise argparse.ArgumentTypeError(f"{_SINCE_HINT}, got {text!r}")
-    try:
-        seconds = parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(f"{_SINCE_HINT}, got {text!r}")
-    return seconds
+_since = since_type("5m")
 
 
 def _instant(text: str) -> datetime:

@@ -49,14 +49,23 @@ def add_design_parser(commands: Any, aws_options: Any) -> None:
     scaffold.add_argument("--system", default="TODO: the system's name", help="its name")
 
 
-def _since(text: str) -> int:
-    try:
-        seconds = parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(f"--since takes a positive duration like 6h, got {text!r}")
-    return seconds
+def since_type(example: str) -> Callable[[str], int]:
+    """The argparse type of a `--since DURATION` option: seconds, positive (`example` is the
+    duration the error message suggests)."""
+    hint = f"--since takes a positive duration like {example}"
+
+    def since(text: str) -> int:
+        if text.strip().startswith("-"):
+            raise argparse.ArgumentTypeError(f"{hint}, got {text!r}")
+        try:
+            seconds = parse_duration(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        if seconds <= 0:
+            raise argparse.ArgumentTypeError(f"{hint}, got {text!r}")
+        return seconds
+
+    return since
 
 
 def add_timeline_parser(commands: Any, aws_options: Callable[[Any], None]) -> None:
@@ -76,6 +85,7 @@ def add_timeline_parser(commands: Any, aws_options: Callable[[Any], None]) -> No
     )
     aws_options(export)
     export.add_argument(
-        "--since", type=_since, default=DEFAULT_SINCE, metavar="DURATION", help="default 1d"
-    )
+        "--since", type=since_type("6h"), default=DEFAULT_SINCE, metavar="DURATION",
+        help="default 1d",
+    )  # fmt: skip
     export.add_argument("-o", "--out", metavar="OUT", type=Path, help="default: stdout")
